@@ -1,0 +1,68 @@
+// The model layer's vocabulary: what an agent sends to a model and what streams back.
+import type { TokenUsage } from '../protocol';
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+export interface ImagePart {
+  type: 'image';
+  mimeType: string;
+  /** base64, no data: prefix */
+  data: string;
+}
+export type ContentPart = TextPart | ImagePart;
+
+export interface ToolCall {
+  /** Provider-assigned id (Kimi: `functions.NAME:IDX`). */
+  id: string;
+  name: string;
+  /** Raw JSON text as the model produced it; may be malformed. */
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string | ContentPart[] }
+  | { role: 'assistant'; content: string; reasoning?: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; name: string; content: string | ContentPart[] };
+
+/** A tool as the model sees it: JSON Schema parameters. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  messages: ChatMessage[];
+  tools: ToolSpec[];
+  thinking: boolean;
+  maxTokens?: number;
+}
+
+export type ModelEvent =
+  | { type: 'reasoning'; text: string }
+  | { type: 'text'; text: string }
+  /** Emitted once per call when its arguments are complete. */
+  | { type: 'tool_call'; call: ToolCall }
+  | { type: 'usage'; usage: TokenUsage }
+  | { type: 'retry'; attempt: number; delayMs: number; reason: string }
+  | { type: 'done'; finishReason: string };
+
+export interface ChatModel {
+  readonly id: string;
+  /** Streams one assistant turn. Throws ModelError on a failure the user must see. */
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
+}
+
+/** A model failure that ends the run with a message meant for the user. */
+export class ModelError extends Error {
+  override name = 'ModelError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}

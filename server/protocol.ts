@@ -1,0 +1,148 @@
+// The one file shared between the extension / CLI and the backend (DESIGN.md §2).
+// Everything here is either a type or a method declaration; it imports nothing of ours.
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+
+// ---------------------------------------------------------------------------
+// Settings (sent in `initializationOptions`, and as `workspace/didChangeConfiguration`
+// `{settings: Partial<ServerSettings>}` when they change)
+
+export type ThinkingMode = 'auto' | 'on' | 'off';
+/** How `run_command` is approved: ask the client, allow only the allowlist, or run anything. */
+export type ApprovalPolicy = 'ask' | 'allowlist' | 'always';
+
+export interface ServerSettings {
+  /** OpenAI-compatible base URL, e.g. https://api.moonshot.ai/v1 */
+  baseUrl: string;
+  model: string;
+  /** Never logged. The extension reads it from SecretStorage, the CLI from an env var. */
+  apiKey?: string;
+  thinking: ThinkingMode;
+  /** Global cap on concurrent model requests. */
+  concurrency: number;
+  approval: ApprovalPolicy;
+  /** Command prefixes that run without asking (e.g. "npm test", "git status"). */
+  allowlist: string[];
+  /** Max model→tool steps for the top-level agent. */
+  maxSteps: number;
+  /** Retries on 429/5xx/connection loss. */
+  maxRetries: number;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  baseUrl: 'https://api.moonshot.ai/v1',
+  model: 'kimi-k2.5',
+  thinking: 'auto',
+  concurrency: 16,
+  approval: 'ask',
+  allowlist: ['ls', 'cat', 'git status', 'git diff', 'git log', 'npm test', 'npm run test', 'pytest', 'go test', 'cargo test'],
+  maxSteps: 100,
+  maxRetries: 4,
+  logLevel: 'info',
+};
+
+// ---------------------------------------------------------------------------
+// Runs
+
+export interface ImageInput {
+  /** e.g. image/png */
+  mimeType: string;
+  /** base64 without the data: prefix */
+  data: string;
+}
+
+/** A finished turn of an earlier conversation, replayed as context. */
+export interface HistoryTurn {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+export interface RunParams {
+  /** Chosen by the client so it can match `swarm/event`s before the request returns. */
+  runId: string;
+  task: string;
+  images?: ImageInput[];
+  history?: HistoryTurn[];
+  /** Overrides the `thinking` setting for this run. */
+  thinking?: ThinkingMode;
+}
+
+export type RunStatus = 'done' | 'failed' | 'cancelled';
+
+export interface TokenUsage {
+  input: number;
+  cachedInput: number;
+  output: number;
+}
+
+export interface RunSummary {
+  wallMs: number;
+  steps: number;
+  toolCalls: number;
+  tokens: TokenUsage;
+  /** Swarm accounting (present once sub-agents exist; 1 / steps / 1 for a single agent). */
+  agents?: number;
+  totalSteps?: number;
+  criticalSteps?: number;
+  serialMs?: number;
+  speedup?: number;
+  costUsd?: number;
+}
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  /** The agent's final answer (markdown). */
+  text: string;
+  error?: string;
+  summary: RunSummary;
+}
+
+/** Events carried by `swarm/event`. Every event names the agent it belongs to. */
+export type SwarmEvent =
+  | { type: 'run_started'; agentId: string; task: string; model: string }
+  | { type: 'text_delta'; agentId: string; text: string }
+  | { type: 'reasoning_delta'; agentId: string; text: string }
+  | { type: 'tool_called'; agentId: string; callId: string; name: string; args: unknown }
+  | { type: 'tool_output'; agentId: string; callId: string; ok: boolean; output: string }
+  | { type: 'usage'; agentId: string; tokens: TokenUsage }
+  | { type: 'retry'; agentId: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'agent_spawned'; agentId: string; parentId: string; name: string; task: string }
+  | { type: 'agent_finished'; agentId: string; status: RunStatus; steps: number }
+  | { type: 'error'; agentId: string; message: string }
+  | { type: 'run_finished'; agentId: string; status: RunStatus; summary: RunSummary };
+
+export type SwarmEventType = SwarmEvent['type'];
+
+export interface EventParams {
+  runId: string;
+  event: SwarmEvent;
+}
+
+export interface CancelParams {
+  runId: string;
+}
+
+export interface ApprovalParams {
+  runId: string;
+  agentId: string;
+  kind: 'command';
+  command: string;
+  cwd: string;
+}
+
+export interface ApprovalResult {
+  approved: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Methods
+
+/** Client → server. Resolves when the run ends; `$/cancelRequest` or `swarm/cancel` stop it. */
+export const RunRequest = new RequestType<RunParams, RunResult, void>('swarm/run');
+/** Client → server. */
+export const CancelRequest = new RequestType<CancelParams, { cancelled: boolean }, void>('swarm/cancel');
+/** Server → client: streaming. */
+export const EventNotification = new NotificationType<EventParams>('swarm/event');
+/** Server → client: a run needs the user's yes. */
+export const ApprovalRequest = new RequestType<ApprovalParams, ApprovalResult, void>('swarm/approval');
