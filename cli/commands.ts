@@ -1,0 +1,10 @@
+// The `swarmcode` subcommands; each lives in its own file under cli/.
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Returns the process exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+export const commands: CliCommand[] = [];
