@@ -1,4 +1,6 @@
 // The `swarmcode` subcommands; each lives in its own file under cli/.
+import { runCommand } from './run';
+
 export interface CliCommand {
   name: string;
   summary: string;
@@ -7,4 +9,6 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [
+  runCommand,
+];

@@ -23,6 +23,8 @@ export interface Tool<A = any> {
   parameters: z.ZodType<A>;
   /** True when the tool changes the workspace or runs processes. */
   mutating: boolean;
+  /** Mutating tools run one at a time per agent turn unless they declare they are safe in parallel. */
+  parallel?: boolean;
   run(args: A, ctx: ToolContext, signal: AbortSignal): Promise<string>;
 }
 
@@ -32,6 +34,7 @@ export function defineTool<S extends z.ZodType>(tool: {
   description: string;
   parameters: S;
   mutating: boolean;
+  parallel?: boolean;
   run(args: z.infer<S>, ctx: ToolContext, signal: AbortSignal): Promise<string>;
 }): Tool<z.infer<S>> {
   return tool;

@@ -1,0 +1,61 @@
+// The CLI's side of the protocol: spawn `dist/server.js --stdio` and talk JSON-RPC to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { ServerSettings } from '../server/protocol';
+
+export interface ServerHandle {
+  connection: MessageConnection;
+  child: ChildProcess;
+  /** Resolves with the exit code when the server process ends. */
+  exited: Promise<number | null>;
+  /** Lines the server wrote to stderr (kept for error reports). */
+  stderr: string[];
+  shutdown(): Promise<void>;
+}
+
+/** dist/server.js next to this bundle (dist/cli.js); SWARMCODE_SERVER overrides it. */
+export function serverPath(): string {
+  const fromEnv = process.env.SWARMCODE_SERVER;
+  if (fromEnv) return fromEnv;
+  const candidate = join(__dirname, 'server.js');
+  if (!existsSync(candidate)) throw new Error(`server bundle not found at ${candidate}; run \`npm run build\``);
+  return candidate;
+}
+
+export async function startServer(workspace: string, settings: Partial<ServerSettings>): Promise<ServerHandle> {
+  const child = spawn(process.execPath, [serverPath(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: workspace });
+  const stderr: string[] = [];
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  connection.listen();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(workspace).href,
+    workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'workspace' }],
+    capabilities: {},
+    initializationOptions: settings,
+  });
+  connection.sendNotification('initialized', {});
+  return {
+    connection,
+    child,
+    exited,
+    stderr,
+    async shutdown() {
+      try {
+        await Promise.race([connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 1000))]);
+        connection.sendNotification('exit');
+      } catch {
+        // the server may already be gone
+      }
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(timer);
+      connection.dispose();
+    },
+  };
+}

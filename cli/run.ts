@@ -1,0 +1,161 @@
+// `swarmcode run`: one task against the workspace, events streamed to the terminal or as JSON lines.
+import { randomUUID } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import {
+  CancelRequest,
+  DEFAULT_SETTINGS,
+  EventNotification,
+  RunRequest,
+  type ImageInput,
+  type RunResult,
+  type ServerSettings,
+} from '../server/protocol';
+import type { CliCommand } from './commands';
+import { startServer } from './client';
+import { createPrinter } from './print';
+
+const USAGE = `swarmcode run [--workspace DIR] [--base-url URL] [--model ID] [--api-key-env NAME]
+              [--thinking on|off] [--yes] [--json] [--image FILE]... TASK`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif' };
+
+function loadImage(file: string): ImageInput {
+  const mimeType = IMAGE_TYPES[extname(file).toLowerCase()];
+  if (!mimeType) throw new UsageError(`--image ${file}: unsupported type (use PNG, JPEG, WebP or GIF)`);
+  try {
+    return { mimeType, data: readFileSync(file).toString('base64') };
+  } catch (err) {
+    throw new UsageError(`--image ${file}: ${(err as Error).message}`);
+  }
+}
+
+function isMoonshot(url: string): boolean {
+  return /api\.moonshot\.(ai|cn)/.test(url);
+}
+
+export interface RunOptions {
+  workspace: string;
+  settings: Partial<ServerSettings>;
+  task: string;
+  images: ImageInput[];
+  json: boolean;
+}
+
+export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        workspace: { type: 'string' },
+        'base-url': { type: 'string' },
+        model: { type: 'string' },
+        'api-key-env': { type: 'string' },
+        thinking: { type: 'string' },
+        yes: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        image: { type: 'string', multiple: true },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const task = positionals.join(' ').trim();
+  if (!task) throw new UsageError('no TASK given');
+  const thinking = values.thinking;
+  if (thinking !== undefined && thinking !== 'on' && thinking !== 'off') throw new UsageError('--thinking must be on or off');
+  const workspace = resolve(values.workspace ?? process.cwd());
+  try {
+    if (!statSync(workspace).isDirectory()) throw new Error('not a directory');
+  } catch (err) {
+    throw new UsageError(`--workspace ${workspace}: ${(err as Error).message}`);
+  }
+  const baseUrl = values['base-url'] ?? env.SWARMCODE_BASE_URL ?? DEFAULT_SETTINGS.baseUrl;
+  const keyEnv = values['api-key-env'] ?? 'MOONSHOT_API_KEY';
+  const apiKey = env[keyEnv];
+  if (!apiKey && isMoonshot(baseUrl)) {
+    throw new UsageError(
+      `no API key: ${keyEnv} is not set.\n` +
+        `  Get a key at https://platform.moonshot.ai and run: export ${keyEnv}=sk-...\n` +
+        `  or point at a self-hosted endpoint: --base-url http://localhost:8000/v1`,
+    );
+  }
+  const settings: Partial<ServerSettings> = {
+    baseUrl,
+    model: values.model ?? env.SWARMCODE_MODEL ?? DEFAULT_SETTINGS.model,
+    apiKey: apiKey ?? 'none',
+    approval: values.yes ? 'always' : 'allowlist',
+    ...(thinking ? { thinking } : {}),
+    logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
+  };
+  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json };
+}
+
+export async function runTask(opts: RunOptions): Promise<number> {
+  const server = await startServer(opts.workspace, opts.settings);
+  const printer = createPrinter(opts.json);
+  const runId = randomUUID();
+  const cts = new CancellationTokenSource();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\ninterrupted: cancelling the run…\n');
+    server.connection.sendRequest(CancelRequest, { runId }).catch(() => undefined);
+    cts.cancel();
+  };
+  process.on('SIGINT', onSigint);
+  server.connection.onNotification(EventNotification, ({ runId: id, event }) => {
+    if (id === runId) printer.event(event);
+  });
+  server.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+    if (p.type <= 2) process.stderr.write(`server: ${p.message}\n`);
+  });
+  try {
+    const crashed = server.exited.then((code) => {
+      throw new Error(`the server exited unexpectedly (code ${code})\n${server.stderr.join('').slice(-2000)}`);
+    });
+    const result: RunResult = await Promise.race([
+      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images }, cts.token),
+      crashed,
+    ]);
+    printer.finish(result);
+    if (interrupted) return 130;
+    return result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1;
+  } catch (err) {
+    if (interrupted) return 130;
+    printer.fatal((err as Error).message);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await server.shutdown();
+  }
+}
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'run one task in a workspace',
+  usage: USAGE,
+  async run(argv) {
+    let opts: RunOptions;
+    try {
+      opts = parseRunArgs(argv);
+    } catch (err) {
+      if (err instanceof UsageError) {
+        process.stderr.write(`swarmcode run: ${err.message}\nusage: ${USAGE}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    return runTask(opts);
+  },
+};

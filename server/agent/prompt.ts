@@ -1,0 +1,40 @@
+// Prompt assembly. The system prompt is stable across runs and sub-agents so that a serving
+// engine's prefix cache (and Moonshot's cached-input price) applies; anything that varies
+// per task goes after it.
+import type { HistoryTurn, ImageInput } from '../protocol';
+import type { ChatMessage, ContentPart } from '../model/types';
+
+export const AGENT_SYSTEM_PROMPT = `You are SwarmCode, a coding agent working inside the user's workspace.
+Use the tools to look before you change anything: list_files and grep to find code, read_file to read it.
+Change files with edit_file (exact old_string → new_string) or write_file (whole new files).
+run_command runs a shell command in the workspace root (the user may have to approve it).
+Paths are relative to the workspace root. Tool errors are shown to you: read them and adjust.
+When the task is done, answer with a short summary of what you did and what you found.`;
+
+export function workspaceContext(root: string): string {
+  return `Workspace root: ${root}\nPlatform: ${process.platform}`;
+}
+
+/** system → replayed history → the user's task (with images as parts). */
+export function initialMessages(opts: {
+  system: string;
+  context: string;
+  task: string;
+  images?: ImageInput[];
+  history?: HistoryTurn[];
+}): ChatMessage[] {
+  const messages: ChatMessage[] = [{ role: 'system', content: `${opts.system}\n\n${opts.context}` }];
+  for (const turn of opts.history ?? []) {
+    if (turn.role === 'user') messages.push({ role: 'user', content: turn.text });
+    else messages.push({ role: 'assistant', content: turn.text });
+  }
+  const images = opts.images ?? [];
+  if (images.length === 0) {
+    messages.push({ role: 'user', content: opts.task });
+  } else {
+    const parts: ContentPart[] = images.map((img) => ({ type: 'image', mimeType: img.mimeType, data: img.data }));
+    if (opts.task) parts.push({ type: 'text', text: opts.task });
+    messages.push({ role: 'user', content: parts });
+  }
+  return messages;
+}

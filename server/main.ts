@@ -1,0 +1,113 @@
+// The backend process. Runs under VS Code (language client over IPC) and under the CLI (--stdio).
+// This file only wires the connection: settings, document sync and the handler list.
+import { fileURLToPath } from 'node:url';
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  DidChangeConfigurationNotification,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_SETTINGS, type ServerSettings } from './protocol';
+import type { ServerContext } from './context';
+import { createLogger, stderrSink, type Level, type Sink } from './log';
+import { createWorkspace, EditorDocuments, type Workspace } from './workspace';
+import { handlers } from './handlers';
+
+const connection = createConnection(ProposedFeatures.all);
+let settings: ServerSettings = { ...DEFAULT_SETTINGS };
+let initialized = false;
+let workspace: Workspace | undefined;
+const editorDocuments = new EditorDocuments();
+const fileListeners: ((paths: string[]) => void)[] = [];
+
+const connectionSink: Sink = (level, line) => {
+  if (!initialized) return stderrSink(level, line);
+  if (level === 'error') connection.console.error(line);
+  else if (level === 'warn') connection.console.warn(line);
+  else if (level === 'info') connection.console.info(line);
+  else connection.console.log(line);
+};
+const log = createLogger(() => settings.logLevel as Level, connectionSink);
+
+function mergeSettings(partial: unknown): void {
+  if (partial && typeof partial === 'object') {
+    const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined && v !== null));
+    settings = { ...settings, ...defined };
+  }
+}
+
+const ctx: ServerContext = {
+  connection,
+  settings: () => settings,
+  get workspace(): Workspace {
+    if (!workspace) throw new Error('the server has not been initialized with a workspace');
+    return workspace;
+  },
+  log,
+  onFilesChanged(listener) {
+    fileListeners.push(listener);
+  },
+};
+
+function uriToPath(uri: string): string | undefined {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+}
+
+function notifyChanged(paths: (string | undefined)[]): void {
+  const abs = paths.filter((p): p is string => !!p);
+  if (abs.length) for (const l of fileListeners) l(abs);
+}
+
+connection.onInitialize(async (params) => {
+  mergeSettings(params.initializationOptions);
+  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+  const root = (folder && uriToPath(folder)) ?? params.rootPath ?? process.cwd();
+  workspace = await createWorkspace(root, editorDocuments);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: true },
+    },
+    serverInfo: { name: 'swarmcode', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  initialized = true;
+  log.info(`SwarmCode server ready in ${workspace?.root} (model ${settings.model} at ${settings.baseUrl})`);
+});
+
+connection.onNotification(DidChangeConfigurationNotification.type, (params) => {
+  mergeSettings((params.settings as { swarmcode?: unknown })?.swarmcode ?? params.settings);
+  log.debug('settings updated');
+});
+
+connection.onDidChangeWatchedFiles((params) => notifyChanged(params.changes.map((c) => uriToPath(c.uri))));
+
+const documents = new TextDocuments(TextDocument);
+documents.onDidOpen(({ document }) => {
+  const p = uriToPath(document.uri);
+  if (p) editorDocuments.open(p, document.getText());
+});
+documents.onDidChangeContent(({ document }) => {
+  const p = uriToPath(document.uri);
+  // TextDocuments also reports the initial content of an opened document as a change.
+  if (!p || editorDocuments.get(p) === document.getText()) return;
+  editorDocuments.change(p, document.getText());
+  notifyChanged([p]);
+});
+documents.onDidSave(({ document }) => {
+  const p = uriToPath(document.uri);
+  if (p) editorDocuments.saved(p);
+});
+documents.onDidClose(({ document }) => {
+  const p = uriToPath(document.uri);
+  if (p) editorDocuments.close(p);
+});
+documents.listen(connection);
+
+for (const handler of handlers) handler.register(ctx);
+
+process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${err instanceof Error ? err.stack : err}`));
+connection.listen();
