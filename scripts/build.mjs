@@ -24,5 +24,6 @@ await Promise.all([
   esbuild.build({ ...nodeCommon, entryPoints: ['server/main.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...nodeCommon, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
+  esbuild.build({ ...common, entryPoints: ['webview/style.css'], outfile: 'dist/webview.css' }),
 ]);
 chmodSync('dist/cli.js', 0o755);

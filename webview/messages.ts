@@ -27,7 +27,9 @@ export type ToExtension =
   | { type: 'newChat' }
   | { type: 'openConversation'; id: string }
   | { type: 'listConversations' }
-  | { type: 'openFile'; path: string; line?: number };
+  | { type: 'openFile'; path: string; line?: number }
+  /** A link clicked in rendered markdown (http/https/mailto); the extension opens it externally. */
+  | { type: 'openLink'; url: string };
 
 /** extension → webview */
 export type ToWebview =

@@ -1,0 +1,150 @@
+// The input area: textarea (Enter sends, Shift+Enter newline), image paste/attach with thumbnails,
+// thinking mode, send and stop buttons.
+import type { ImageInput, ThinkingMode } from '../server/protocol';
+import { h, icon } from './dom';
+
+const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+
+export interface ComposerEvents {
+  send(text: string, images: ImageInput[], thinking: ThinkingMode): void;
+  stop(): void;
+  draftChanged(draft: string, thinking: ThinkingMode): void;
+}
+
+export class Composer {
+  readonly el: HTMLElement;
+  readonly input: HTMLTextAreaElement;
+  private readonly fileInput: HTMLInputElement;
+  private readonly thumbs = h('div', { cls: 'thumbs' });
+  private readonly sendBtn: HTMLButtonElement;
+  private readonly stopBtn: HTMLButtonElement;
+  private readonly thinkingSel: HTMLSelectElement;
+  private readonly note = h('div', { cls: 'composer-note' });
+  private images: ImageInput[] = [];
+  private busy = false;
+
+  constructor(private readonly events: ComposerEvents, draft: string, thinking: ThinkingMode) {
+    this.input = h('textarea', { cls: 'input', attrs: { rows: '1', placeholder: 'Ask SwarmCode… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' } });
+    this.input.value = draft;
+    this.fileInput = h('input', { cls: 'file-input', attrs: { type: 'file', accept: 'image/*', multiple: '' } });
+    const attach = h('button', { cls: 'icon-button attach', title: 'Attach image', attrs: { type: 'button', 'aria-label': 'Attach image' } }, icon('image'));
+    this.thinkingSel = h('select', { cls: 'thinking-select', title: 'Thinking mode', attrs: { 'aria-label': 'Thinking mode' } },
+      h('option', { text: 'Thinking: auto', attrs: { value: 'auto' } }),
+      h('option', { text: 'Thinking: on', attrs: { value: 'on' } }),
+      h('option', { text: 'Thinking: off', attrs: { value: 'off' } }));
+    this.thinkingSel.value = thinking;
+    this.sendBtn = h('button', { cls: 'button primary send', text: 'Send', attrs: { type: 'button' } });
+    this.stopBtn = h('button', { cls: 'button stop hidden', title: 'Stop the run', attrs: { type: 'button' } }, icon('stop'), h('span', { text: 'Stop' }));
+
+    this.el = h('div', { cls: 'composer' },
+      this.thumbs,
+      this.note,
+      h('div', { cls: 'input-wrap' }, this.input),
+      h('div', { cls: 'composer-bar' }, attach, this.fileInput, this.thinkingSel, h('span', { cls: 'spacer' }), this.stopBtn, this.sendBtn));
+
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey) {
+        e.preventDefault();
+        this.submit();
+      }
+    });
+    this.input.addEventListener('input', () => { this.autosize(); this.saveDraft(); });
+    this.input.addEventListener('paste', (e) => this.onPaste(e));
+    this.thinkingSel.addEventListener('change', () => this.saveDraft());
+    attach.addEventListener('click', () => this.fileInput.click());
+    this.fileInput.addEventListener('change', () => {
+      void this.addFiles([...(this.fileInput.files ?? [])]).then(() => { this.fileInput.value = ''; });
+    });
+    this.sendBtn.addEventListener('click', () => this.submit());
+    this.stopBtn.addEventListener('click', () => this.events.stop());
+    this.el.addEventListener('dragover', (e) => { e.preventDefault(); });
+    this.el.addEventListener('drop', (e) => {
+      e.preventDefault();
+      void this.addFiles([...(e.dataTransfer?.files ?? [])]);
+    });
+    queueMicrotask(() => this.autosize());
+  }
+
+  setBusy(busy: boolean): void {
+    this.busy = busy;
+    this.stopBtn.classList.toggle('hidden', !busy);
+    this.sendBtn.classList.toggle('hidden', busy);
+    this.el.classList.toggle('busy', busy);
+  }
+
+  focus(): void { this.input.focus(); }
+
+  private submit(): void {
+    if (this.busy) return;
+    const text = this.input.value.trim();
+    if (!text && !this.images.length) return;
+    const images = this.images;
+    this.events.send(text, images, this.thinkingSel.value as ThinkingMode);
+    this.images = [];
+    this.renderThumbs();
+    this.input.value = '';
+    this.autosize();
+    this.saveDraft();
+  }
+
+  private saveDraft(): void {
+    this.events.draftChanged(this.input.value, this.thinkingSel.value as ThinkingMode);
+  }
+
+  private autosize(): void {
+    // CSSOM property sets are allowed under the CSP (style attributes in markup are not).
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight, 240)}px`;
+  }
+
+  private onPaste(e: ClipboardEvent): void {
+    const files: File[] = [];
+    for (const item of e.clipboardData?.items ?? []) {
+      if (item.kind === 'file' && item.type.startsWith('image/')) {
+        const f = item.getAsFile();
+        if (f) files.push(f);
+      }
+    }
+    if (!files.length) return;
+    e.preventDefault();
+    void this.addFiles(files);
+  }
+
+  async addFiles(files: File[]): Promise<void> {
+    for (const f of files) {
+      if (!f.type.startsWith('image/')) { this.flash(`${f.name || 'file'} is not an image`); continue; }
+      if (f.size > MAX_IMAGE_BYTES) { this.flash(`${f.name || 'image'} is larger than 20 MB`); continue; }
+      const data = await readBase64(f);
+      this.images.push({ mimeType: f.type, data });
+    }
+    this.renderThumbs();
+  }
+
+  private flash(msg: string): void {
+    this.note.textContent = msg;
+    setTimeout(() => { if (this.note.textContent === msg) this.note.textContent = ''; }, 4000);
+  }
+
+  private renderThumbs(): void {
+    this.thumbs.replaceChildren(...this.images.map((img, i) => {
+      const pic = h('img', { cls: 'thumb', attrs: { alt: `image ${i + 1}` } });
+      pic.src = `data:${img.mimeType};base64,${img.data}`;
+      const rm = h('button', { cls: 'thumb-remove', title: 'Remove image', text: '×', attrs: { type: 'button', 'aria-label': 'Remove image' } });
+      rm.addEventListener('click', () => { this.images.splice(i, 1); this.renderThumbs(); });
+      return h('div', { cls: 'thumb-wrap' }, pic, rm);
+    }));
+    this.thumbs.classList.toggle('hidden', this.images.length === 0);
+  }
+}
+
+function readBase64(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => {
+      const url = String(r.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    r.onerror = () => reject(r.error ?? new Error('could not read image'));
+    r.readAsDataURL(file);
+  });
+}

@@ -1,0 +1,153 @@
+// The scrolling conversation: user turns, assistant runs (live or replayed), and panel-level errors.
+import type { ImageInput, RunResult, SwarmEvent } from '../server/protocol';
+import type { Conversation } from './messages';
+import { h, icon } from './dom';
+import { RunView } from './runview';
+import { post } from './vscode';
+
+export class Transcript {
+  readonly el = h('div', { cls: 'transcript', attrs: { role: 'log', 'aria-live': 'polite' } });
+  private readonly empty = h('div', { cls: 'empty' },
+    h('div', { cls: 'empty-title', text: 'SwarmCode' }),
+    h('div', { cls: 'empty-hint', text: 'Ask for a change, paste a screenshot, or describe a task for the swarm.' }));
+  private readonly runs = new Map<string, RunView>();
+  private current?: RunView;
+  private stick = true;
+  private scrollPending = false;
+
+  constructor(private readonly onScroll: (top: number) => void) {
+    this.el.append(this.empty);
+    this.el.addEventListener('scroll', () => {
+      this.stick = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
+      this.onScroll(this.el.scrollTop);
+    });
+    this.el.addEventListener('click', (e) => this.onClick(e));
+  }
+
+  get activeRun(): RunView | undefined { return this.current?.active ? this.current : undefined; }
+
+  clear(): void {
+    this.runs.clear();
+    this.current = undefined;
+    this.el.replaceChildren(this.empty);
+    this.stick = true;
+  }
+
+  addUser(text: string, images: ImageInput[] = []): void {
+    this.empty.remove();
+    const body = h('div', { cls: 'user-text', text });
+    const thumbs = images.length
+      ? h('div', { cls: 'user-images' }, ...images.map((img) => {
+          const el = h('img', { cls: 'thumb', attrs: { alt: 'attached image' } });
+          el.src = `data:${img.mimeType};base64,${img.data}`;
+          return el;
+        }))
+      : null;
+    this.el.append(h('div', { cls: 'turn user' }, h('div', { cls: 'turn-role' }, icon('user'), h('span', { text: 'You' })), body, thumbs));
+    this.changed(true);
+  }
+
+  startRun(runId: string): RunView {
+    this.empty.remove();
+    if (this.current?.active && this.current.runId !== runId) this.current.close();
+    let run = this.runs.get(runId);
+    if (!run) {
+      run = new RunView(runId, false, () => this.changed());
+      this.runs.set(runId, run);
+      this.el.append(run.el);
+    }
+    this.current = run;
+    this.changed(true);
+    return run;
+  }
+
+  event(runId: string, ev: SwarmEvent): void {
+    const run = this.runs.get(runId) ?? this.startRun(runId);
+    run.handle(ev);
+  }
+
+  endRun(result: RunResult): void {
+    const run = this.runs.get(result.runId) ?? this.current;
+    run?.end(result);
+  }
+
+  /** An error from the extension that belongs to no run event. */
+  error(message: string): void {
+    this.empty.remove();
+    if (this.current?.active) this.current.root.showError(message);
+    else this.el.append(h('div', { cls: 'error-block panel-error', attrs: { role: 'alert' } }, icon('error'), h('span', { text: message })));
+    this.changed(true);
+  }
+
+  /** Renders a stored conversation: each user message, then its run's events (or stored text). */
+  load(conv: Conversation): void {
+    this.clear();
+    let runIdx = 0;
+    const msgs = conv.messages;
+    for (let i = 0; i < msgs.length; i++) {
+      const m = msgs[i];
+      if (m.role === 'user') {
+        this.addUser(m.text, m.images ?? []);
+        const stored = conv.runs[runIdx++];
+        const next = msgs[i + 1];
+        const run = new RunView(stored?.runId ?? `stored-${i}`, true, () => {});
+        if (stored) for (const ev of stored.events) run.handle(ev);
+        if (next?.role === 'assistant') {
+          if (!run.root.hasText()) run.root.setText(next.text);
+          i++;
+        }
+        run.close();
+        this.empty.remove();
+        this.el.append(run.el);
+        this.runs.set(run.runId, run);
+      } else {
+        const run = new RunView(`stored-${i}`, true, () => {});
+        run.root.setText(m.text);
+        run.close();
+        this.empty.remove();
+        this.el.append(run.el);
+      }
+    }
+    this.changed(true);
+  }
+
+  restoreScroll(top: number): void {
+    requestAnimationFrame(() => {
+      this.el.scrollTop = top;
+      this.stick = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
+    });
+  }
+
+  private changed(force = false): void {
+    if (force) this.stick = true;
+    if (!this.stick || this.scrollPending) return;
+    this.scrollPending = true;
+    requestAnimationFrame(() => {
+      this.scrollPending = false;
+      if (this.stick) this.el.scrollTop = this.el.scrollHeight;
+    });
+  }
+
+  private onClick(e: MouseEvent): void {
+    const target = e.target as Element | null;
+    const copy = target?.closest('button.code-copy');
+    if (copy) {
+      const code = copy.parentElement?.querySelector('code')?.textContent ?? '';
+      void navigator.clipboard?.writeText(code).then(() => { copy.textContent = 'Copied'; }, () => {});
+      return;
+    }
+    const a = target?.closest('a');
+    if (!a) return;
+    e.preventDefault();
+    const href = a.getAttribute('href');
+    if (!href || href.startsWith('#')) return;
+    if (/^(https?|mailto):/i.test(href)) {
+      post({ type: 'openLink', url: href });
+    } else {
+      // A workspace-relative path, optionally with #L12 or :12.
+      const m = /^(.*?)(?:#L(\d+)|:(\d+))?$/.exec(decodeURIComponent(href));
+      const line = m?.[2] ?? m?.[3];
+      post({ type: 'openFile', path: m?.[1] ?? href, ...(line ? { line: Number(line) } : {}) });
+    }
+  }
+}
