@@ -47,6 +47,12 @@ export type ModelEvent =
   /** Emitted once per call when its arguments are complete. */
   | { type: 'tool_call'; call: ToolCall }
   | { type: 'usage'; usage: TokenUsage }
+  /**
+   * The provider will retry the turn (429, 5xx, connection lost, stream dropped or stalled) after
+   * `delayMs`. Any reasoning/text already streamed for this turn is void: the consumer discards
+   * the partial turn when it sees this event; the next events restart the turn from scratch.
+   * Tool calls are only ever emitted at the end of a complete turn, so none need discarding.
+   */
   | { type: 'retry'; attempt: number; delayMs: number; reason: string }
   | { type: 'done'; finishReason: string };
 

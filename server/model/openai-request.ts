@@ -1,0 +1,144 @@
+// Builds the OpenAI-compatible chat-completions request body from a ModelRequest, honouring the
+// Kimi K2.5 rules of DESIGN.md §4: thinking switch per dialect, reasoning_content sent back on
+// assistant tool-call messages, image parts as data URLs, no empty text parts, no sampling params.
+import type { ChatMessage, ContentPart, ModelRequest } from './types';
+
+/** How the endpoint switches thinking on/off. */
+export type Dialect = 'moonshot' | 'vllm' | 'plain';
+
+/** Moonshot's hosted API → 'moonshot'; OpenAI itself → 'plain'; anything else is assumed vLLM/SGLang-style. */
+export function detectDialect(baseUrl: string): Dialect {
+  let host = '';
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase();
+  } catch {
+    return 'vllm';
+  }
+  if (/(^|\.)moonshot\.(ai|cn)$/.test(host)) return 'moonshot';
+  if (host === 'api.openai.com') return 'plain';
+  return 'vllm';
+}
+
+/** Wire shapes (a superset of what the `openai` types allow: reasoning_content, thinking, ...). */
+export type WirePart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+export interface WireToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+export type WireMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string | WirePart[] }
+  | { role: 'assistant'; content: string; reasoning_content?: string; tool_calls?: WireToolCall[] }
+  | { role: 'tool'; tool_call_id: string; name: string; content: string };
+
+export interface WireBody {
+  model: string;
+  messages: WireMessage[];
+  tools?: { type: 'function'; function: { name: string; description: string; parameters: Record<string, unknown> } }[];
+  stream: true;
+  stream_options: { include_usage: true };
+  max_tokens?: number;
+  thinking?: { type: 'enabled' | 'disabled' };
+  chat_template_kwargs?: { thinking: boolean };
+}
+
+function imageUrl(p: { mimeType: string; data: string }): string {
+  return `data:${p.mimeType || 'image/png'};base64,${p.data}`;
+}
+
+/** User content: a plain string when there are no images, else parts without empty text. */
+function userContent(content: string | ContentPart[]): string | WirePart[] {
+  if (typeof content === 'string') return content;
+  const hasImage = content.some((p) => p.type === 'image');
+  if (!hasImage) return content.map((p) => (p.type === 'text' ? p.text : '')).join('');
+  const parts: WirePart[] = [];
+  for (const p of content) {
+    if (p.type === 'text') {
+      if (p.text.trim() !== '') parts.push({ type: 'text', text: p.text });
+    } else {
+      parts.push({ type: 'image_url', image_url: { url: imageUrl(p) } });
+    }
+  }
+  return parts;
+}
+
+function textOf(content: string | ContentPart[]): string {
+  if (typeof content === 'string') return content;
+  return content
+    .filter((p): p is Extract<ContentPart, { type: 'text' }> => p.type === 'text')
+    .map((p) => p.text)
+    .join('');
+}
+
+/**
+ * Maps our messages to wire messages. Tool results are `role: 'tool'` messages (text only, as
+ * chat-completions requires); images a tool returned follow the run of tool messages as one user
+ * message, so the tool results stay directly after their assistant message.
+ */
+export function toWireMessages(messages: ChatMessage[]): WireMessage[] {
+  const out: WireMessage[] = [];
+  let pendingImages: WirePart[] = [];
+  const flushImages = () => {
+    if (pendingImages.length === 0) return;
+    out.push({ role: 'user', content: [{ type: 'text', text: 'Images returned by the tool calls above:' }, ...pendingImages] });
+    pendingImages = [];
+  };
+  for (const m of messages) {
+    if (m.role !== 'tool') flushImages();
+    switch (m.role) {
+      case 'system':
+        out.push({ role: 'system', content: m.content });
+        break;
+      case 'user':
+        out.push({ role: 'user', content: userContent(m.content) });
+        break;
+      case 'assistant': {
+        const msg: Extract<WireMessage, { role: 'assistant' }> = { role: 'assistant', content: m.content ?? '' };
+        const calls = m.toolCalls ?? [];
+        // Kimi thinking mode answers 400 when a tool-call turn comes back without its reasoning.
+        if (calls.length > 0 ? m.reasoning !== undefined : !!m.reasoning) msg.reasoning_content = m.reasoning;
+        if (calls.length > 0) {
+          msg.tool_calls = calls.map((c) => ({
+            id: c.id,
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments === '' ? '{}' : c.arguments },
+          }));
+        }
+        out.push(msg);
+        break;
+      }
+      case 'tool': {
+        let text = textOf(m.content);
+        if (typeof m.content !== 'string') {
+          for (const p of m.content) if (p.type === 'image') pendingImages.push({ type: 'image_url', image_url: { url: imageUrl(p) } });
+        }
+        if (text === '') text = typeof m.content !== 'string' && m.content.some((p) => p.type === 'image') ? '(image attached below)' : '(no output)';
+        out.push({ role: 'tool', tool_call_id: m.toolCallId, name: m.name, content: text });
+        break;
+      }
+    }
+  }
+  flushImages();
+  return out;
+}
+
+/** The full streaming request body for `dialect`. Sampling parameters are never sent. */
+export function buildBody(model: string, request: ModelRequest, dialect: Dialect): WireBody {
+  const body: WireBody = {
+    model,
+    messages: toWireMessages(request.messages),
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  if (request.tools.length > 0) {
+    body.tools = request.tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
+  }
+  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+  if (dialect === 'moonshot') body.thinking = { type: request.thinking ? 'enabled' : 'disabled' };
+  else if (dialect === 'vllm') body.chat_template_kwargs = { thinking: request.thinking };
+  return body;
+}
