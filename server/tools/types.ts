@@ -20,7 +20,7 @@ export interface ToolContext {
 export interface Tool<A = any> {
   name: string;
   description: string;
-  parameters: z.ZodType<A>;
+  parameters: z.ZodType;
   /** True when the tool changes the workspace or runs processes. */
   mutating: boolean;
   /** Mutating tools run one at a time per agent turn unless they declare they are safe in parallel. */
@@ -37,5 +37,5 @@ export function defineTool<S extends z.ZodType>(tool: {
   parallel?: boolean;
   run(args: z.infer<S>, ctx: ToolContext, signal: AbortSignal): Promise<string>;
 }): Tool<z.infer<S>> {
-  return tool;
+  return tool as Tool<z.infer<S>>;
 }

@@ -1,1 +1,3 @@
 export * from './types';
+export { createWorkspace } from './workspace';
+export { EditorDocuments } from './documents';

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { defineTool } from './types';
+import { applyStringEdit } from '../workspace/edits';
+
+export const editFile = defineTool({
+  name: 'edit_file',
+  description:
+    'Replace exact text in a file. `old_string` must match the file exactly (whitespace and indentation included, ' +
+    'without read_file line numbers) and occur exactly once, unless `replace_all` is true. ' +
+    'Read the file first. To create a file use write_file.',
+  parameters: z.object({
+    path: z.string().describe('Workspace-relative path of the file'),
+    old_string: z.string().describe('The exact text to replace'),
+    new_string: z.string().describe('The text to put in its place'),
+    replace_all: z.boolean().optional().describe('Replace every occurrence (default false)'),
+  }),
+  mutating: true,
+  async run(args, ctx, signal) {
+    const ws = ctx.workspace;
+    const abs = await ws.resolve(args.path);
+    const shown = ws.relative(abs);
+    const before = await ws.readText(args.path, signal);
+    const result = applyStringEdit(
+      before,
+      { oldString: args.old_string, newString: args.new_string, replaceAll: args.replace_all },
+      shown,
+    );
+    await ws.writeText(args.path, result.text, signal);
+    const ranges = result.lines.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
+    const shownRanges = ranges.slice(0, 20).join(', ') + (ranges.length > 20 ? `, … (${ranges.length} in all)` : '');
+    const n = result.count;
+    return `Edited ${shown}: replaced ${n} occurrence${n === 1 ? '' : 's'}; changed line${ranges.length === 1 && !ranges[0].includes('-') ? '' : 's'} ${shownRanges}.`;
+  },
+});

@@ -1,0 +1,73 @@
+// Turning the model's tool calls into results: parse, validate, run, cap (DESIGN.md §3, §5.6).
+import { z } from 'zod';
+import type { ToolSpec } from '../model/types';
+import { ToolError, type Tool, type ToolContext } from './types';
+import { capOutput, MAX_TOOL_OUTPUT_CHARS } from './output';
+
+/** JSON Schema specs for the model request. */
+export function toolSpecs(tools: Tool[]): ToolSpec[] {
+  return tools.map((t) => {
+    const { $schema: _drop, ...parameters } = z.toJSONSchema(t.parameters, { io: 'input', unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >;
+    return { name: t.name, description: t.description, parameters };
+  });
+}
+
+export interface ToolRunResult {
+  ok: boolean;
+  /** What goes back to the model, already capped. */
+  output: string;
+  /** The parsed arguments, or the raw string when it was not valid JSON. */
+  args: unknown;
+}
+
+function isAbort(err: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (err instanceof Error && err.name === 'AbortError');
+}
+
+/**
+ * Runs one tool call. Malformed JSON, schema violations, unknown tools and ToolErrors come back
+ * as `ok: false` with a message for the model; an abort or any other exception propagates.
+ */
+export async function runTool(
+  tools: Tool[],
+  call: { name: string; arguments: string },
+  ctx: ToolContext,
+  signal: AbortSignal,
+): Promise<ToolRunResult> {
+  const fail = (output: string, args: unknown): ToolRunResult => ({ ok: false, output: capOutput(output, MAX_TOOL_OUTPUT_CHARS), args });
+  const tool = tools.find((t) => t.name === call.name);
+  if (!tool) {
+    return fail(`Unknown tool ${JSON.stringify(call.name)}. Available tools: ${tools.map((t) => t.name).join(', ')}.`, call.arguments);
+  }
+  let args: unknown;
+  const raw = (call.arguments ?? '').trim();
+  try {
+    args = raw === '' ? {} : JSON.parse(raw);
+  } catch (err) {
+    return fail(
+      `The arguments for ${tool.name} are not valid JSON (${(err as Error).message}). Send one JSON object matching the tool's schema.`,
+      call.arguments,
+    );
+  }
+  const parsed = tool.parameters.safeParse(args);
+  if (!parsed.success) {
+    return fail(`Invalid arguments for ${tool.name}:\n${z.prettifyError(parsed.error)}`, args);
+  }
+  if (signal.aborted) throw abortError();
+  try {
+    const output = await tool.run(parsed.data, ctx, signal);
+    if (signal.aborted) throw abortError();
+    return { ok: true, output: capOutput(output, MAX_TOOL_OUTPUT_CHARS), args };
+  } catch (err) {
+    if (isAbort(err, signal)) throw err instanceof Error && err.name === 'AbortError' ? err : abortError();
+    if (err instanceof ToolError) return fail(err.message, args);
+    throw err;
+  }
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+}
