@@ -25,20 +25,28 @@ export function serverPath(): string {
   return candidate;
 }
 
-export async function startServer(workspace: string, settings: Partial<ServerSettings>): Promise<ServerHandle> {
-  const child = spawn(process.execPath, [serverPath(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: workspace });
+export async function startServer(
+  workspace: string,
+  settings: Partial<ServerSettings>,
+  opts: { serverPath?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ServerHandle> {
+  const child = spawn(process.execPath, [opts.serverPath ?? serverPath(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: workspace, env: opts.env ?? process.env });
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   connection.listen();
-  await connection.sendRequest('initialize', {
+  const died = exited.then((code) => {
+    throw new Error(`the server exited during start-up (code ${code}): ${stderr.join('').slice(-2000)}`);
+  });
+  await Promise.race([died, connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(workspace).href,
     workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'workspace' }],
     capabilities: {},
     initializationOptions: settings,
-  });
+  })]);
+  died.catch(() => undefined);
   connection.sendNotification('initialized', {});
   return {
     connection,

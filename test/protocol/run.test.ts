@@ -1,0 +1,238 @@
+// swarm/run end to end: the spawned server bundle, the HTTP model simulator, real files.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { ApprovalRequest, CancelRequest } from '../../server/protocol';
+import { script, startSimulator, type Simulator, type Turn } from '../support/simulator';
+import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+
+describe('protocol: swarm/run', function () {
+  this.timeout(30_000);
+  let sim: Simulator;
+  let server: TestServer;
+  let ws: ReturnType<typeof tempDir>;
+
+  async function setup(turns: Turn[], simOpts: Parameters<typeof startSimulator>[0] = {}, settings = {}) {
+    sim = await startSimulator({ respond: script(turns), ...simOpts });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', ...settings });
+  }
+
+  beforeEach(() => {
+    ws = tempDir();
+    writeFileSync(join(ws.path, 'a.txt'), 'alpha\nbeta\n');
+  });
+  afterEach(async () => {
+    await server?.shutdown();
+    await sim?.close();
+    ws.cleanup();
+  });
+
+  it('runs a multi-step task that reads, edits and writes files', async () => {
+    await setup([
+      { reasoning: 'Look first.', toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
+      { toolCalls: [{ name: 'edit_file', arguments: { path: 'a.txt', old_string: 'beta', new_string: 'gamma' } }] },
+      { toolCalls: [{ name: 'write_file', arguments: { path: 'sub/b.txt', content: 'new file\n' } }] },
+      { text: 'Done: **edited** a.txt and wrote sub/b.txt.' },
+    ]);
+    const result = await server.run({ task: 'edit things' });
+    assert.equal(result.status, 'done', result.error);
+    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), 'alpha\ngamma\n');
+    assert.equal(readFileSync(join(ws.path, 'sub/b.txt'), 'utf8'), 'new file\n');
+    assert.match(result.text, /edited/);
+    assert.equal(result.summary.steps, 4);
+    assert.equal(result.summary.toolCalls, 3);
+    assert.ok(result.summary.tokens.input > 0 && result.summary.tokens.output > 0);
+
+    const events = server.events.get(result.runId)!;
+    assert.equal(events[0].type, 'run_started');
+    assert.equal(events.at(-1)!.type, 'run_finished');
+    assert.ok(events.every((e) => e.agentId === 'main'));
+    const outputs = events.filter((e) => e.type === 'tool_output');
+    assert.equal(outputs.length, 3);
+    assert.ok(outputs.every((e) => e.type === 'tool_output' && e.ok));
+    // The model saw the file's contents in the second request.
+    const second = sim.requests[1].body.messages.at(-1)!;
+    assert.equal(second.role, 'tool');
+    assert.match(JSON.stringify(second.content), /alpha/);
+  });
+
+  it('sends reasoning_content back on tool-call turns in thinking mode (the simulator rejects it otherwise)', async () => {
+    await setup(
+      [
+        { reasoning: 'I should list the files.', toolCalls: [{ name: 'list_files', arguments: {} }] },
+        { reasoning: 'Now answer.', text: 'There is a.txt.' },
+      ],
+      { requireReasoningOnToolCalls: true },
+      { thinking: 'on' },
+    );
+    const result = await server.run({ task: 'what files?' });
+    assert.equal(result.status, 'done', result.error);
+    const assistant = sim.requests[1].body.messages.find((m) => m.role === 'assistant')!;
+    assert.equal(assistant.reasoning_content, 'I should list the files.');
+    assert.equal(sim.requests[0].thinking, true);
+    const reasoning = server.events.get(result.runId)!.filter((e) => e.type === 'reasoning_delta');
+    assert.ok(reasoning.length > 0);
+  });
+
+  it('refuses paths outside the workspace and goes on', async () => {
+    const outside = tempDir();
+    writeFileSync(join(outside.path, 'secret.txt'), 'secret');
+    try {
+      await setup([
+        {
+          toolCalls: [
+            { name: 'read_file', arguments: { path: `../${outside.path.split('/').pop()}/secret.txt` } },
+            { name: 'write_file', arguments: { path: join(outside.path, 'pwned.txt'), content: 'x' } },
+          ],
+        },
+        { text: 'ok' },
+      ]);
+      const result = await server.run({ task: 'escape' });
+      assert.equal(result.status, 'done');
+      const outputs = server.events.get(result.runId)!.filter((e) => e.type === 'tool_output');
+      assert.equal(outputs.length, 2);
+      for (const o of outputs) {
+        assert.ok(o.type === 'tool_output' && !o.ok, 'escape must fail');
+        assert.ok(o.type === 'tool_output' && !o.output.includes('secret\n'));
+      }
+      assert.ok(!existsSync(join(outside.path, 'pwned.txt')));
+    } finally {
+      outside.cleanup();
+    }
+  });
+
+  it('returns malformed tool JSON and unknown tools to the model as errors', async () => {
+    await setup([
+      { toolCalls: [{ name: 'read_file', arguments: '{"path": "a.txt"' }, { name: 'delete_everything', arguments: {} }] },
+      { text: 'recovered' },
+    ]);
+    const result = await server.run({ task: 'x' });
+    assert.equal(result.status, 'done');
+    assert.equal(result.text, 'recovered');
+    const toolMsgs = sim.requests[1].body.messages.filter((m) => m.role === 'tool');
+    assert.equal(toolMsgs.length, 2);
+    assert.match(JSON.stringify(toolMsgs[0].content), /JSON/i);
+    assert.match(JSON.stringify(toolMsgs[1].content), /unknown tool|not a tool|no tool/i);
+    assert.match(JSON.stringify(toolMsgs[1].content), /read_file/);
+  });
+
+  it('retries a 429 honouring Retry-After, then succeeds', async () => {
+    await setup([{ fault: { status: 429, retryAfter: 1 } }, { text: 'after the wait' }]);
+    const result = await server.run({ task: 'x' });
+    assert.equal(result.status, 'done', result.error);
+    assert.equal(result.text, 'after the wait');
+    const retry = server.events.get(result.runId)!.find((e) => e.type === 'retry');
+    assert.ok(retry && retry.type === 'retry' && retry.delayMs >= 900, 'a retry event honouring Retry-After');
+    assert.ok(sim.requests[1].at - sim.requests[0].at >= 900);
+  });
+
+  it('fails the run with a clear message when the key is rejected', async () => {
+    await setup([{ text: 'never' }], { apiKey: 'the-right-key' });
+    const result = await server.run({ task: 'x' });
+    assert.equal(result.status, 'failed');
+    assert.match(result.error!, /key/i);
+    assert.ok(server.events.get(result.runId)!.some((e) => e.type === 'error'));
+  });
+
+  it('cancel mid-stream stops the run and leaves no half-written file', async () => {
+    const big = 'x'.repeat(4000);
+    await setup([
+      { text: 'Writing the file now. ', toolCalls: [{ name: 'write_file', arguments: { path: 'half.txt', content: big } }], latency: { ttftMs: 0, tokensPerSec: 200 } },
+      { text: 'done' },
+    ]);
+    const runId = 'cancel-me';
+    const pending = server.run({ task: 'x', runId });
+    await waitFor(() => (server.events.get(runId) ?? []).some((e) => e.type === 'text_delta'), 10_000, 'streaming');
+    const { cancelled } = await server.connection.sendRequest(CancelRequest, { runId });
+    assert.equal(cancelled, true);
+    const result = await pending;
+    assert.equal(result.status, 'cancelled');
+    assert.ok(!existsSync(join(ws.path, 'half.txt')));
+    await sim.requests[0].finished; // the HTTP stream was closed, not left running
+  });
+
+  it('$/cancelRequest kills a running command', async () => {
+    await setup([{ toolCalls: [{ name: 'run_command', arguments: { command: 'sleep 30; echo late > late.txt' } }] }, { text: 'x' }]);
+    const cts = new CancellationTokenSource();
+    const runId = 'cancel-cmd';
+    const pending = server.run({ task: 'x', runId }, cts);
+    await waitFor(() => (server.events.get(runId) ?? []).some((e) => e.type === 'tool_called'), 10_000, 'tool call');
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    cts.cancel();
+    const result = await pending;
+    assert.equal(result.status, 'cancelled');
+    assert.ok(Date.now() - t0 < 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!existsSync(join(ws.path, 'late.txt')));
+  });
+
+  it('asks the client to approve commands under the ask policy', async () => {
+    await setup(
+      [
+        { toolCalls: [{ name: 'run_command', arguments: { command: 'echo hi > approved.txt' } }] },
+        { toolCalls: [{ name: 'run_command', arguments: { command: 'echo no > declined.txt' } }] },
+        { text: 'done' },
+      ],
+      {},
+      { approval: 'ask' },
+    );
+    const asked: string[] = [];
+    server.connection.onRequest(ApprovalRequest, (p) => {
+      asked.push(p.command);
+      return { approved: p.command.includes('approved') };
+    });
+    const result = await server.run({ task: 'x' });
+    assert.equal(result.status, 'done');
+    assert.deepEqual(asked, ['echo hi > approved.txt', 'echo no > declined.txt']);
+    assert.ok(existsSync(join(ws.path, 'approved.txt')));
+    assert.ok(!existsSync(join(ws.path, 'declined.txt')));
+    const outputs = server.events.get(result.runId)!.filter((e) => e.type === 'tool_output');
+    assert.ok(outputs[1].type === 'tool_output' && !outputs[1].ok && /declin/i.test(outputs[1].output));
+  });
+
+  it('tools see the editor’s unsaved buffer', async () => {
+    await setup([{ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }, { text: 'ok' }]);
+    const uri = pathToFileURL(join(ws.path, 'a.txt')).href;
+    server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'plaintext', version: 1, text: 'alpha\nbeta\n' } });
+    server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'UNSAVED EDIT\n' }] });
+    const result = await server.run({ task: 'x' });
+    const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');
+    assert.ok(out && out.type === 'tool_output' && out.output.includes('UNSAVED EDIT'));
+    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), 'alpha\nbeta\n');
+  });
+
+  it('sends images as image parts', async () => {
+    await setup([{ text: 'a red square' }]);
+    const png = Buffer.from('89504e470d0a1a0a', 'hex').toString('base64');
+    const result = await server.run({ task: 'what is this?', images: [{ mimeType: 'image/png', data: png }] });
+    assert.equal(result.status, 'done');
+    const user = sim.requests[0].body.messages.find((m) => m.role === 'user')!;
+    const parts = user.content as { type: string; image_url?: { url: string } }[];
+    assert.ok(parts.some((p) => p.type === 'image_url' && p.image_url!.url === `data:image/png;base64,${png}`));
+  });
+});
+
+describe('protocol: settings', function () {
+  this.timeout(20_000);
+  it('applies workspace/didChangeConfiguration to the next run', async () => {
+    const ws = tempDir();
+    mkdirSync(join(ws.path, 'd'));
+    const sim = await startSimulator({ respond: () => ({ text: 'hi' }), models: ['model-b'] });
+    const server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'model-a' });
+    try {
+      const first = await server.run({ task: 'x' });
+      assert.equal(first.status, 'failed');
+      server.connection.sendNotification('workspace/didChangeConfiguration', { settings: { model: 'model-b' } });
+      const second = await server.run({ task: 'x' });
+      assert.equal(second.status, 'done', second.error);
+      assert.equal(sim.requests.at(-1)!.body.model, 'model-b');
+    } finally {
+      await server.shutdown();
+      await sim.close();
+      ws.cleanup();
+    }
+  });
+});

@@ -1,0 +1,58 @@
+// Test harness: the real server bundle (dist/server.js --stdio) as a child process, driven over JSON-RPC.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { startServer, type ServerHandle } from '../../cli/client';
+import { EventNotification, RunRequest, type RunParams, type RunResult, type ServerSettings, type SwarmEvent } from '../../server/protocol';
+
+export const ROOT = resolve(__dirname, '../..');
+let built = false;
+
+/** Builds dist/ once per test process (esbuild, ~1 s). */
+export function ensureBuilt(): void {
+  if (built || process.env.SWARMCODE_SKIP_BUILD) return;
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
+  built = true;
+}
+
+export function tempDir(prefix = 'swarmcode-test-'): { path: string; cleanup(): void } {
+  const path = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface TestServer extends ServerHandle {
+  /** Events received so far, per run. */
+  events: Map<string, SwarmEvent[]>;
+  run(params: Omit<RunParams, 'runId'> & { runId?: string }, cts?: CancellationTokenSource): Promise<RunResult>;
+}
+
+let counter = 0;
+
+export async function startTestServer(workspace: string, settings: Partial<ServerSettings>): Promise<TestServer> {
+  ensureBuilt();
+  const handle = await startServer(workspace, { apiKey: 'test-key', logLevel: 'warn', ...settings }, { serverPath: join(ROOT, 'dist/server.js') });
+  const events = new Map<string, SwarmEvent[]>();
+  handle.connection.onNotification(EventNotification, ({ runId, event }) => {
+    if (!events.has(runId)) events.set(runId, []);
+    events.get(runId)!.push(event);
+  });
+  return Object.assign(handle, {
+    events,
+    run(params: Omit<RunParams, 'runId'> & { runId?: string }, cts?: CancellationTokenSource) {
+      const runId = params.runId ?? `run-${++counter}`;
+      return handle.connection.sendRequest(RunRequest, { ...params, runId }, (cts ?? new CancellationTokenSource()).token);
+    },
+  });
+}
+
+/** Resolves when `predicate` holds, polling; rejects after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
