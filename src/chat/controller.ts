@@ -1,0 +1,230 @@
+// The chat's state machine: which conversation is shown, the one active run, and the messages
+// between the webview (webview/messages.ts) and the server (swarm/run, swarm/event, swarm/cancel).
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  CancelRequest,
+  EventNotification,
+  RunRequest,
+  type EventParams,
+  type ImageInput,
+  type RunResult,
+  type RunStatus,
+  type SwarmEvent,
+  type ThinkingMode,
+} from '../../server/protocol';
+import type { Conversation, ToExtension, ToWebview } from '../../webview/messages';
+import { needsApiKey, type Config } from '../config';
+import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
+
+/** How long a stopped run may take to answer before the panel is told it ended anyway. */
+const STOP_GRACE_MS = 10_000;
+const SAVE_EVERY_MS = 2_000;
+
+interface ActiveRun {
+  runId: string;
+  cts: vscode.CancellationTokenSource;
+  conversation: Conversation;
+  events: SwarmEvent[];
+  /** Resolves (with a local result) when the server does not answer a stop in time. */
+  forceEnd: (result: RunResult) => void;
+}
+
+export function emptyResult(runId: string, status: RunStatus, error?: string): RunResult {
+  return {
+    runId,
+    status,
+    text: '',
+    ...(error ? { error } : {}),
+    summary: { wallMs: 0, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } },
+  };
+}
+
+export class ChatController implements vscode.Disposable {
+  private conversation: Conversation;
+  private active: ActiveRun | undefined;
+  private post: (message: ToWebview) => void = () => undefined;
+  private ready: Promise<boolean> = Promise.resolve(false);
+  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly client: LanguageClient,
+    private readonly config: Config,
+    private readonly log: (message: string) => void,
+  ) {
+    const current = store.currentId();
+    this.conversation = (current && store.get(current)) || newConversation(randomUUID());
+    this.disposables.push(client.onNotification(EventNotification, (p) => this.onEvent(p)));
+  }
+
+  /** The client feature hands over its start promise (true when the server runs). */
+  setReady(ready: Promise<boolean>): void {
+    this.ready = ready;
+  }
+
+  /** The view attaches its postMessage; returns the detach. */
+  attach(post: (message: ToWebview) => void): vscode.Disposable {
+    this.post = post;
+    return new vscode.Disposable(() => {
+      if (this.post === post) this.post = () => undefined;
+    });
+  }
+
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+
+  async handle(message: ToExtension): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.sendInit();
+      case 'send':
+        return this.send(message.text, message.images ?? [], message.thinking);
+      case 'stop':
+        return this.stop();
+      case 'newChat':
+        return this.newChat();
+      case 'openConversation':
+        return this.open(message.id);
+      case 'listConversations':
+        this.post({ type: 'conversations', conversations: this.store.list() });
+        return;
+      case 'openFile':
+        return this.openFile(message.path, message.line);
+    }
+  }
+
+  newChat(): void {
+    this.conversation = newConversation(randomUUID());
+    void this.store.setCurrent(this.conversation.id);
+    this.sendInit();
+  }
+
+  private open(id: string): void {
+    const live = this.active?.conversation.id === id ? this.active.conversation : undefined;
+    const conversation = live ?? this.store.get(id);
+    if (!conversation) {
+      this.post({ type: 'error', message: `Conversation ${id} no longer exists.` });
+      return;
+    }
+    this.conversation = conversation;
+    void this.store.setCurrent(id);
+    this.sendInit();
+  }
+
+  private sendInit(): void {
+    this.post({ type: 'init', conversation: this.conversation, conversations: this.store.list() });
+    if (this.active && this.active.conversation === this.conversation) this.post({ type: 'runStarted', runId: this.active.runId });
+  }
+
+  stop(): void {
+    const run = this.active;
+    if (!run) return;
+    this.log(`stopping run ${run.runId}`);
+    run.cts.cancel();
+    if (this.client.isRunning()) {
+      this.client.sendRequest(CancelRequest, { runId: run.runId }).catch((err: unknown) => this.log(`swarm/cancel failed: ${String(err)}`));
+    }
+    setTimeout(() => run.forceEnd(emptyResult(run.runId, 'cancelled')), STOP_GRACE_MS).unref();
+  }
+
+  private async send(text: string, images: ImageInput[], thinking?: ThinkingMode): Promise<void> {
+    if (this.active) {
+      this.post({ type: 'error', message: 'A run is already in progress: stop it first.' });
+      return;
+    }
+    if (!text.trim() && images.length === 0) return;
+    const settings = this.config.current();
+    if (needsApiKey(settings.baseUrl) && !this.config.hasApiKey()) {
+      this.post({ type: 'error', message: `No API key for ${settings.baseUrl}: run "SwarmCode: Set API Key".` });
+      void vscode.window.showErrorMessage('SwarmCode needs an API key.', 'Set API Key').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('swarmcode.setApiKey');
+      });
+      return;
+    }
+
+    const conversation = this.conversation;
+    const history = conversation.messages.filter((m) => m.text.trim()).map(({ role, text: t }) => ({ role, text: t }));
+    conversation.messages.push({ role: 'user', text, ...(images.length ? { images } : {}) });
+    if (conversation.runs.length === 0) conversation.title = titleFor(text);
+    conversation.updatedAt = Date.now();
+    const runId = randomUUID();
+    const events: SwarmEvent[] = [];
+    conversation.runs.push({ runId, events });
+    void this.store.save(conversation);
+    void this.store.setCurrent(conversation.id);
+
+    const cts = new vscode.CancellationTokenSource();
+    let forceEnd: (result: RunResult) => void = () => undefined;
+    const forced = new Promise<RunResult>((resolve) => (forceEnd = resolve));
+    this.active = { runId, cts, conversation, events, forceEnd };
+    this.post({ type: 'runStarted', runId });
+    this.log(`run ${runId} started`);
+
+    let result: RunResult;
+    try {
+      if (!(await this.ready)) throw new Error('The SwarmCode server is not running: see the "SwarmCode" output channel.');
+      const request = this.client.sendRequest(
+        RunRequest,
+        { runId, task: text, ...(images.length ? { images } : {}), history, ...(thinking ? { thinking } : {}) },
+        cts.token,
+      );
+      result = await Promise.race([request, forced]);
+    } catch (err) {
+      const cancelled = cts.token.isCancellationRequested;
+      result = emptyResult(runId, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : errorMessage(err));
+    } finally {
+      cts.dispose();
+      this.active = undefined;
+    }
+    this.log(`run ${runId} ended: ${result.status}${result.error ? ` (${result.error})` : ''}`);
+    conversation.messages.push({ role: 'assistant', text: result.text ?? '' });
+    conversation.updatedAt = Date.now();
+    this.flushSave(conversation);
+    if (this.conversation === conversation) this.post({ type: 'runEnded', result });
+  }
+
+  private onEvent({ runId, event }: EventParams): void {
+    const run = this.active;
+    if (!run || run.runId !== runId) return;
+    appendEvent(run.events, event);
+    if (this.conversation === run.conversation) this.post({ type: 'event', runId, event });
+    if (!this.saveTimer) {
+      const conversation = run.conversation;
+      this.saveTimer = setTimeout(() => this.flushSave(conversation), SAVE_EVERY_MS);
+    }
+  }
+
+  private flushSave(conversation: Conversation): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    this.store.save(conversation).then(undefined, (err: unknown) => this.log(`could not save conversation: ${String(err)}`));
+  }
+
+  private async openFile(file: string, line?: number): Promise<void> {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = path.isAbsolute(file) || !root ? vscode.Uri.file(file) : vscode.Uri.joinPath(root, file);
+    try {
+      const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
+      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: true });
+    } catch (err) {
+      this.post({ type: 'error', message: `Cannot open ${file}: ${errorMessage(err)}` });
+    }
+  }
+
+  dispose(): void {
+    if (this.active) {
+      this.active.cts.cancel();
+      this.flushSave(this.active.conversation);
+    }
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

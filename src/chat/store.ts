@@ -1,0 +1,70 @@
+// Conversations persisted in a Memento (workspaceState): an index of summaries plus one entry per
+// conversation. Invariant kept by the controller: `runs[i]` belongs to the i-th user message.
+import type { SwarmEvent } from '../../server/protocol';
+import type { Conversation, ConversationSummary } from '../../webview/messages';
+
+/** The subset of vscode.Memento used here (so the store runs without VS Code in unit tests). */
+export interface MementoLike {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+const INDEX = 'swarmcode.conversations';
+const CURRENT = 'swarmcode.currentConversation';
+const ITEM = (id: string) => `swarmcode.conversation.${id}`;
+export const MAX_CONVERSATIONS = 100;
+
+export function newConversation(id: string, now = Date.now()): Conversation {
+  return { id, title: 'New chat', updatedAt: now, messages: [], runs: [] };
+}
+
+export function titleFor(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
+}
+
+/** Appends an event, merging consecutive text/reasoning deltas of one agent to keep storage small. */
+export function appendEvent(events: SwarmEvent[], event: SwarmEvent): void {
+  const last = events[events.length - 1];
+  if (
+    last &&
+    (event.type === 'text_delta' || event.type === 'reasoning_delta') &&
+    last.type === event.type &&
+    last.agentId === event.agentId
+  ) {
+    events[events.length - 1] = { ...last, text: last.text + event.text };
+    return;
+  }
+  events.push(event);
+}
+
+export class ConversationStore {
+  constructor(private readonly memento: MementoLike) {}
+
+  list(): ConversationSummary[] {
+    return [...(this.memento.get<ConversationSummary[]>(INDEX) ?? [])].sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  get(id: string): Conversation | undefined {
+    return this.memento.get<Conversation>(ITEM(id));
+  }
+
+  currentId(): string | undefined {
+    return this.memento.get<string>(CURRENT);
+  }
+
+  async setCurrent(id: string): Promise<void> {
+    await this.memento.update(CURRENT, id);
+  }
+
+  /** Saves a conversation (only once it has a message) and trims the oldest past MAX_CONVERSATIONS. */
+  async save(conversation: Conversation): Promise<void> {
+    if (conversation.messages.length === 0) return;
+    const summary: ConversationSummary = { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt };
+    const index = [summary, ...this.list().filter((c) => c.id !== conversation.id)];
+    const keep = index.slice(0, MAX_CONVERSATIONS);
+    await this.memento.update(ITEM(conversation.id), conversation);
+    for (const dropped of index.slice(MAX_CONVERSATIONS)) await this.memento.update(ITEM(dropped.id), undefined);
+    await this.memento.update(INDEX, keep);
+  }
+}
