@@ -1,0 +1,139 @@
+// `swarmcode run` as a user runs it: the dist/cli.js process, its JSON lines and exit codes.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SwarmEvent } from '../../server/protocol';
+import { script, startSimulator, type Simulator } from '../support/simulator';
+import { ensureBuilt, ROOT, tempDir, waitFor } from '../support/server';
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (child: ReturnType<typeof spawn>) => void): Promise<CliRun> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  onSpawn?.(child);
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+function jsonLines(stdout: string): SwarmEvent[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as SwarmEvent);
+}
+
+describe('cli: swarmcode run', function () {
+  this.timeout(30_000);
+  let sim: Simulator | undefined;
+  let ws: ReturnType<typeof tempDir>;
+  before(() => ensureBuilt());
+  beforeEach(() => {
+    ws = tempDir();
+    writeFileSync(join(ws.path, 'notes.md'), '# Notes\nTODO: ship\n');
+  });
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+    ws.cleanup();
+  });
+
+  it('--json prints the event stream, one object per line, ending in run_finished', async () => {
+    sim = await startSimulator({
+      respond: script([
+        { reasoning: 'grep it', toolCalls: [{ name: 'grep', arguments: { pattern: 'TODO' } }] },
+        { text: 'Found one TODO in notes.md.' },
+      ]),
+    });
+    const res = await cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, '--thinking', 'on', 'find TODOs'], { MOONSHOT_API_KEY: 'k' });
+    assert.equal(res.code, 0, res.stderr);
+    const events = jsonLines(res.stdout);
+    assert.equal(events[0].type, 'run_started');
+    const types = new Set(events.map((e) => e.type));
+    for (const t of ['reasoning_delta', 'text_delta', 'tool_called', 'tool_output', 'run_finished']) assert.ok(types.has(t as never), t);
+    for (const e of events) assert.equal(typeof e.agentId, 'string');
+    const called = events.find((e) => e.type === 'tool_called')!;
+    assert.ok(called.type === 'tool_called' && called.name === 'grep' && (called.args as { pattern: string }).pattern === 'TODO');
+    const out = events.find((e) => e.type === 'tool_output')!;
+    assert.ok(out.type === 'tool_output' && out.ok && out.output.includes('notes.md'));
+    const last = events.at(-1)!;
+    assert.equal(last.type, 'run_finished');
+    if (last.type !== 'run_finished') return;
+    assert.equal(last.status, 'done');
+    assert.equal(last.summary.steps, 2);
+    assert.equal(last.summary.toolCalls, 1);
+    assert.ok(last.summary.wallMs > 0);
+    assert.deepEqual(Object.keys(last.summary.tokens).sort(), ['cachedInput', 'input', 'output']);
+    // The second request reused the first one's prefix: the simulator reports cached tokens.
+    assert.ok(last.summary.tokens.cachedInput > 0);
+  });
+
+  it('streams readable text by default and edits the workspace', async () => {
+    sim = await startSimulator({
+      respond: script([
+        { toolCalls: [{ name: 'edit_file', arguments: { path: 'notes.md', old_string: 'TODO: ship', new_string: 'DONE: shipped' } }] },
+        { text: 'Marked it done.' },
+      ]),
+    });
+    const res = await cli(['run', '--workspace', ws.path, '--base-url', sim.url, 'mark done'], { MOONSHOT_API_KEY: 'k' });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /Marked it done\./);
+    assert.match(res.stderr, /edit_file/);
+    assert.equal(readFileSync(join(ws.path, 'notes.md'), 'utf8'), '# Notes\nDONE: shipped\n');
+  });
+
+  it('exits 2 with set-up advice when no key is set for Moonshot', async () => {
+    const res = await cli(['run', '--workspace', ws.path, 'hello'], {});
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /MOONSHOT_API_KEY/);
+    assert.match(res.stderr, /export MOONSHOT_API_KEY=/);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    assert.equal((await cli(['run', '--workspace', ws.path, '--thinking', 'maybe', 'x'], { MOONSHOT_API_KEY: 'k' })).code, 2);
+    assert.equal((await cli(['run', '--bogus', 'x'], { MOONSHOT_API_KEY: 'k' })).code, 2);
+    assert.equal((await cli(['run'], { MOONSHOT_API_KEY: 'k' })).code, 2);
+    assert.equal((await cli(['frobnicate'])).code, 2);
+    const res = await cli(['run', '--workspace', join(ws.path, 'nope'), 'x'], { MOONSHOT_API_KEY: 'k' });
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /nope/);
+  });
+
+  it('exits 1 when the run fails (rejected key), with the reason', async () => {
+    sim = await startSimulator({ apiKey: 'right' });
+    const res = await cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, '--api-key-env', 'MY_KEY', 'x'], { MY_KEY: 'wrong' });
+    assert.equal(res.code, 1);
+    const events = jsonLines(res.stdout);
+    assert.ok(events.some((e) => e.type === 'error'));
+    const last = events.at(-1)!;
+    assert.ok(last.type === 'run_finished' && last.status === 'failed');
+  });
+
+  it('exits 130 after SIGINT, cancelling the run first', async () => {
+    sim = await startSimulator({ respond: script([{ text: 'slow '.repeat(400), latency: { tokensPerSec: 50 } }]) });
+    let child!: ReturnType<typeof spawn>;
+    let out = '';
+    const done = cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, 'x'], { MOONSHOT_API_KEY: 'k' }, (c) => {
+      child = c;
+      c.stdout!.on('data', (d) => (out += d));
+    });
+    await waitFor(() => out.includes('text_delta'), 10_000, 'streaming');
+    child.kill('SIGINT');
+    const res = await done;
+    assert.equal(res.code, 130);
+    const last = jsonLines(res.stdout).at(-1)!;
+    assert.ok(last.type === 'run_finished' && last.status === 'cancelled', 'the run was cancelled before exiting');
+    await sim.requests[0].finished;
+  });
+});
