@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { defineTool, ToolError } from './types';
-import { cutLine } from './output';
+import { cutLine, MAX_TOOL_OUTPUT_CHARS } from './output';
 
 export const DEFAULT_READ_LIMIT = 2000;
 const MAX_LINE_CHARS = 2000;
+/** Stop before the runner's output cap so a page is never cut in the middle. */
+const PAGE_CHARS = MAX_TOOL_OUTPUT_CHARS - 1000;
 
 export const readFile = defineTool({
   name: 'read_file',
   description:
     'Read a text file in the workspace. Lines come numbered like `cat -n` (the number and a tab are not part of the file). ' +
-    `Reads up to ${DEFAULT_READ_LIMIT} lines from \`offset\` (1-based); the result says when more lines remain. ` +
+    `Reads up to ${DEFAULT_READ_LIMIT} lines (fewer when they are long) from \`offset\` (1-based); the result says when more lines remain. ` +
     'Shows unsaved editor changes when the file is open in the editor.',
   parameters: z.object({
     path: z.string().describe('Workspace-relative path of the file'),
@@ -30,12 +32,19 @@ export const readFile = defineTool({
     if (offset > total) {
       throw new ToolError(`offset ${offset} is past the end of ${shown}, which has ${total} line${total === 1 ? '' : 's'}.`);
     }
-    const end = Math.min(total, offset - 1 + limit);
+    let end = Math.min(total, offset - 1 + limit);
     const width = String(end).length;
     const out: string[] = [];
+    let chars = 0;
     for (let i = offset - 1; i < end; i++) {
       const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
-      out.push(`${String(i + 1).padStart(Math.max(6, width))}\t${cutLine(line, MAX_LINE_CHARS)}`);
+      const numbered = `${String(i + 1).padStart(Math.max(6, width))}\t${cutLine(line, MAX_LINE_CHARS)}`;
+      chars += numbered.length + 1;
+      if (chars > PAGE_CHARS && out.length > 0) {
+        end = i;
+        break;
+      }
+      out.push(numbered);
     }
     if (end < total) {
       out.push(`[showing lines ${offset}-${end} of ${total}; ${total - end} more — continue with offset=${end + 1}]`);
