@@ -18,7 +18,8 @@ export function capOutput(text: string, maxChars: number = MAX_TOOL_OUTPUT_CHARS
   const nl2 = text.indexOf('\n', tailStart);
   if (nl2 !== -1 && nl2 < tailStart + 200) tailStart = nl2 + 1;
   const cut = tailStart - headEnd;
-  return `${text.slice(0, headEnd)}\n[… ${cut.toLocaleString('en-US')} characters cut …]\n${text.slice(tailStart)}`;
+  const head = text.slice(0, headEnd);
+  return `${head}${head.endsWith('\n') ? '' : '\n'}[… ${cut.toLocaleString('en-US')} characters cut …]\n${text.slice(tailStart)}`;
 }
 
 /** Cuts one long line to `max` characters, keeping the part around `focus` (a column) visible. */

@@ -1,0 +1,113 @@
+// run_command with real child processes: exit codes, timeouts, aborts, process-tree kills.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { builtinTools } from '../../../server/tools';
+import { runTool } from '../../../server/tools/runner';
+import { makeFixture, never, type Fixture } from './fixture';
+
+const run = (f: Fixture, args: unknown, signal = never) =>
+  runTool(builtinTools, { name: 'run_command', arguments: JSON.stringify(args) }, f.ctx, signal);
+
+/** Gone, or a zombie nobody has reaped yet (it no longer runs). */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return /^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+async function waitGone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    if (gone(pid)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
+describe('run_command tool', () => {
+  let f: Fixture;
+  beforeEach(async () => {
+    f = await makeFixture({ 'hello.txt': 'hi\n' });
+  });
+  afterEach(() => f.cleanup());
+
+  it('runs in the workspace root after approval, combining stdout and stderr', async () => {
+    const r = await run(f, { command: 'cat hello.txt; echo oops >&2; pwd; exit 3' });
+    assert.equal(r.ok, true);
+    assert.deepEqual(f.approvals, ['cat hello.txt; echo oops >&2; pwd; exit 3']);
+    assert.match(r.output, /hi\n/);
+    assert.match(r.output, /oops\n/);
+    assert.ok(r.output.includes(`${f.dir}\n`));
+    assert.match(r.output, /\[exit code 3\]$/);
+  });
+
+  it('reports when the user declines, without running anything', async () => {
+    const declined = await makeFixture({}, false);
+    try {
+      const r = await runTool(builtinTools, { name: 'run_command', arguments: JSON.stringify({ command: 'touch ran.txt' }) }, declined.ctx, never);
+      assert.equal(r.ok, false);
+      assert.match(r.output, /the user declined to run this command: touch ran.txt/i);
+      assert.equal(fs.existsSync(path.join(declined.dir, 'ran.txt')), false);
+    } finally {
+      await declined.cleanup();
+    }
+  });
+
+  it('kills the whole tree on timeout, including a grandchild that ignores SIGTERM', async () => {
+    const pidFile = path.join(f.dir, 'gc.pid');
+    const r = await run(f, {
+      command: `sh -c 'trap "" TERM; sleep 30' & echo $! > gc.pid; echo started; wait`,
+      timeout_ms: 500,
+    });
+    assert.equal(r.ok, true);
+    assert.match(r.output, /started\n/);
+    assert.match(r.output, /\[timed out after 500 ms; the process tree was killed\]/);
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    assert.ok(pid > 0);
+    assert.ok(await waitGone(pid), `grandchild ${pid} still running`);
+  });
+
+  it('stops background processes left behind when the command exits', async () => {
+    const r = await run(f, { command: 'sleep 30 & echo $! > bg.pid; echo done' });
+    assert.match(r.output, /done\n\[exit code 0\]\n\[processes it left running in the background were stopped\]/);
+    const pid = Number(fs.readFileSync(path.join(f.dir, 'bg.pid'), 'utf8'));
+    assert.ok(await waitGone(pid), `background ${pid} still running`);
+  });
+
+  it('abort rejects with AbortError and kills the tree', async () => {
+    const ac = new AbortController();
+    const p = run(f, { command: 'sleep 30 & echo $! > ab.pid; wait' }, ac.signal);
+    const pidFile = path.join(f.dir, 'ab.pid');
+    for (let i = 0; i < 100 && !(fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim()); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    ac.abort();
+    await assert.rejects(p, { name: 'AbortError' });
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    assert.ok(await waitGone(pid), `child ${pid} still running after abort`);
+  });
+
+  it('reports a signal death and caps huge output keeping head and tail', async () => {
+    const killed = await run(f, { command: 'kill -KILL $$' });
+    assert.match(killed.output, /\(no output\)\n\[killed by SIGKILL\]/);
+    const big = await run(f, { command: 'echo FIRST; head -c 3000000 /dev/zero | tr "\\0" x; echo; echo LAST' });
+    assert.ok(big.output.length <= 30_000, `length ${big.output.length}`);
+    assert.match(big.output, /^FIRST\n/);
+    assert.match(big.output, /\[… [\d,]+ characters cut …\]/);
+    assert.match(big.output, /LAST\n\[exit code 0\]$/);
+  });
+
+  it('rejects a timeout out of range as bad arguments', async () => {
+    const r = await run(f, { command: 'true', timeout_ms: 0 });
+    assert.equal(r.ok, false);
+    assert.match(r.output, /Invalid arguments for run_command[\s\S]*timeout_ms/);
+    assert.deepEqual(f.approvals, []);
+  });
+});
