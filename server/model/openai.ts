@@ -30,7 +30,7 @@ export interface OpenAICompatibleOptions {
   dialect?: Dialect;
   /** Backoff tuning (tests use small values). */
   backoff?: Partial<BackoffOptions>;
-  /** An attempt whose stream sends nothing for this long is abandoned and retried. Default 180 s. */
+  /** An attempt that receives nothing (no headers, no chunk) for this long is abandoned and retried. Default 300 s. */
   idleTimeoutMs?: number;
 }
 
@@ -79,7 +79,7 @@ export class OpenAICompatibleModel implements ChatModel {
     this.id = opts.model;
     this.dialect = opts.dialect ?? detectDialect(opts.baseUrl);
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
-    this.idleTimeoutMs = opts.idleTimeoutMs ?? 180_000;
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 300_000;
     this.ctx = { baseUrl: opts.baseUrl, model: opts.model, moonshot: this.dialect === 'moonshot' };
     this.client = new OpenAI({
       baseURL: opts.baseUrl,
