@@ -27,7 +27,7 @@ export class Composer {
     this.input = h('textarea', { cls: 'input', attrs: { rows: '1', placeholder: 'Ask SwarmCode… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' } });
     this.input.value = draft;
     this.fileInput = h('input', { cls: 'file-input', attrs: { type: 'file', accept: 'image/*', multiple: '' } });
-    const attach = h('button', { cls: 'icon-button attach', title: 'Attach image', attrs: { type: 'button', 'aria-label': 'Attach image' } }, icon('image'));
+    const attach = h('button', { cls: 'icon-button attach', title: 'Attach image', attrs: { type: 'button', 'aria-label': 'Attach image' } }, icon('image'), h('span', { text: 'Image' }));
     this.thinkingSel = h('select', { cls: 'thinking-select', title: 'Thinking mode', attrs: { 'aria-label': 'Thinking mode' } },
       h('option', { text: 'Thinking: auto', attrs: { value: 'auto' } }),
       h('option', { text: 'Thinking: on', attrs: { value: 'on' } }),

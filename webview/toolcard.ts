@@ -21,7 +21,7 @@ export function summarizeArgs(args: unknown): string {
   if (typeof args === 'string') { try { obj = JSON.parse(args); } catch { return args.slice(0, 80); } }
   if (!obj || typeof obj !== 'object') return '';
   const a = obj as Record<string, unknown>;
-  for (const k of ['path', 'command', 'pattern', 'glob', 'agent', 'name', 'query']) {
+  for (const k of ['command', 'pattern', 'path', 'glob', 'agent', 'name', 'query', 'prompt_template']) {
     if (typeof a[k] === 'string' && a[k]) return (a[k] as string).split('\n')[0].slice(0, 120);
   }
   return '';
@@ -41,6 +41,7 @@ export class ToolCard {
   readonly el: HTMLElement;
   private readonly status: HTMLElement;
   private readonly body: HTMLElement;
+  private readonly details: HTMLDetailsElement;
   state: 'running' | 'ok' | 'error' | 'cancelled' = 'running';
 
   constructor(readonly callId: string, readonly name: string, args: unknown) {
@@ -53,7 +54,7 @@ export class ToolCard {
       this.status);
     this.body = h('div', { cls: 'tool-body' }, section('Arguments', pretty(args), 'tool-args'));
     const details = h('details', { cls: 'tool-details' }, header, this.body);
-    details.open = true;
+    this.details = details;
     this.el = h('div', { cls: 'tool-card running', attrs: { 'data-call-id': callId, 'data-tool': name } }, details);
   }
 
@@ -63,6 +64,8 @@ export class ToolCard {
     this.el.classList.add(this.state);
     this.status.textContent = ok ? 'ok' : 'error';
     this.body.append(section(ok ? 'Result' : 'Error', output || '(no output)', ok ? 'tool-result' : 'tool-error'));
+    // Cards stay one line unless something went wrong.
+    if (!ok) this.details.open = true;
   }
 
   /** The run ended before this call answered. */

@@ -14,12 +14,17 @@ export class Transcript {
   private current?: RunView;
   private stick = true;
   private scrollPending = false;
+  private lastTop = 0;
 
   constructor(private readonly onScroll: (top: number) => void) {
     this.el.append(this.empty);
     this.el.addEventListener('scroll', () => {
-      this.stick = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
-      this.onScroll(this.el.scrollTop);
+      // Content growing never unsticks; only the user scrolling up does, and reaching the end re-sticks.
+      const top = this.el.scrollTop;
+      if (this.atEnd()) this.stick = true;
+      else if (top < this.lastTop - 2) this.stick = false;
+      this.lastTop = top;
+      this.onScroll(top);
     });
     this.el.addEventListener('click', (e) => this.onClick(e));
   }
@@ -114,7 +119,8 @@ export class Transcript {
   restoreScroll(top: number): void {
     requestAnimationFrame(() => {
       this.el.scrollTop = top;
-      this.stick = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
+      this.lastTop = this.el.scrollTop;
+      this.stick = this.atEnd();
     });
   }
 
@@ -124,8 +130,12 @@ export class Transcript {
     this.scrollPending = true;
     requestAnimationFrame(() => {
       this.scrollPending = false;
-      if (this.stick) this.el.scrollTop = this.el.scrollHeight;
+      if (this.stick) { this.el.scrollTop = this.el.scrollHeight; this.lastTop = this.el.scrollTop; }
     });
+  }
+
+  private atEnd(): boolean {
+    return this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
   }
 
   private onClick(e: MouseEvent): void {

@@ -391,6 +391,9 @@ describe('browser: webview chat panel', function () {
     // Clicking a lane opens its transcript.
     await page.click('.lane[data-agent-id="sub-1"] > summary');
     assert.equal(await page.$eval('.lane[data-agent-id="sub-1"]', (d) => (d as HTMLDetailsElement).open), true);
+    await frame(page);
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/webview-swarm.png', fullPage: false });
     assert.deepEqual(pageErrors(page), []);
     await page.close();
   });
@@ -411,6 +414,11 @@ describe('browser: webview chat panel', function () {
       ev('p1', { type: 'tool_output', agentId: 'root', callId: 'r', ok: true, output: '  42 passing (1s)' }));
     await stream(page, 'p1', 'text_delta', 'Fixed: `splitLines` now splits on **`\\r?\\n`**, so CRLF input parses.\n\n- `src/tokenizer.ts`: regex split\n- tests: 42 passing\n\n```ts\nexport function splitLines(s: string) {\n  return s.split(/\\r?\\n/);\n}\n```\n', 9);
     await send(page, { type: 'runEnded', result: { runId: 'p1', status: 'done', text: '', summary } });
+    await frame(page);
+    // Unfold one card and the thinking so the screenshot shows them.
+    await page.click('.tool-card[data-call-id="g"] summary');
+    await page.click('details.thinking > summary');
+    await page.$eval('.transcript', (t) => { t.scrollTop = 0; });
     await frame(page);
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/webview.png', fullPage: false });
