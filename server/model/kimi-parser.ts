@@ -53,6 +53,10 @@ export class KimiStreamParser {
     return this._state;
   }
 
+  isEnded(): boolean {
+    return this._state === 'ended';
+  }
+
   /** Tool calls completed so far. */
   get toolCallCount(): number {
     return this.calls;
@@ -81,7 +85,7 @@ export class KimiStreamParser {
       this.emitContent(this.buf.slice(0, at), events);
       this.buf = this.buf.slice(at + marker.length);
       this.onMarker(marker, events);
-      if (this._state === 'ended') {
+      if (this.isEnded()) {
         this.buf = '';
         return events;
       }
