@@ -1,0 +1,104 @@
+// Typed loader of the swarm_index addon (DESIGN.md §5.10). Only server/ imports this.
+// `loadNative()` never throws: it returns the addon, or undefined plus the reason, so the
+// caller can fall back to ripgrep and log why.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+/** A query plan: the literals a matching line must contain (ASCII case-insensitive at the index). */
+export type Plan = { op: 'all' } | { op: 'lit'; s: string } | { op: 'and' | 'or'; args: Plan[] };
+
+/** Per-file outcome of `addFiles` (the values of `statuses`). */
+export const FILE_STATUS = ['indexed', 'overflow', 'binary', 'unreadable', 'removed'] as const;
+export type FileStatus = (typeof FILE_STATUS)[number];
+
+export interface IndexOptions {
+  /** Files larger than this are not held in memory; they are read from disk on each query. */
+  maxFileBytes?: number;
+  /** Once the index holds this many bytes, further files are read from disk on each query. */
+  memoryCapBytes?: number;
+  /** Match text is cut to this many bytes. */
+  maxLineBytes?: number;
+}
+
+export interface LiteralMatches {
+  ids: Uint32Array;
+  /** 1-based. */
+  lines: Uint32Array;
+  /** 1-based byte column of the first occurrence in the line (as ripgrep's --column). */
+  columns: Uint32Array;
+  texts: string[];
+  /** More matching lines exist past `max`. */
+  truncated: boolean;
+}
+
+export interface IndexStats {
+  files: number;
+  indexedFiles: number;
+  overflowFiles: number;
+  contentBytes: number;
+  postingBytes: number;
+  tableBytes: number;
+  metaBytes: number;
+  /** Everything the index holds: text, posting lists, hash table, file table. */
+  totalBytes: number;
+  trigrams: number;
+  postings: number;
+  deadFiles: number;
+}
+
+export interface NativeTrigramIndex {
+  /** Reads, classifies and indexes files on a worker thread; replaces files already present. */
+  addFiles(relPaths: string[], absPaths: string[]): Promise<{ ids: Uint32Array; statuses: Uint8Array }>;
+  /** Adds or replaces one file, from `content` when given (an editor buffer), else from disk. */
+  upsert(relPath: string, absPath: string, content?: Buffer): { id: number | null; status: FileStatus };
+  remove(relPath: string): boolean;
+  /** Ids (ascending) of live files that may match. Overflow files are always candidates. */
+  candidates(plan: Plan): Uint32Array;
+  /** Lines containing `needle` (case-sensitive, bytes), files visited in the order given. */
+  findLiteral(ids: Uint32Array, needle: string, max: number): LiteralMatches;
+  /** Current bytes of a live, non-binary file. */
+  content(id: number): Buffer | undefined;
+  stats(): IndexStats;
+  /** Drops tombstoned postings now (also happens automatically). */
+  compact(): void;
+}
+
+export interface NativeAddon {
+  TrigramIndex: new (opts?: IndexOptions) => NativeTrigramIndex;
+  abiVersion: number;
+}
+
+export type LoadResult = { addon: NativeAddon; path: string } | { addon: undefined; reason: string };
+
+let cached: LoadResult | undefined;
+
+/** Where the compiled addon may be: next to this file (tsx) or beside dist/ (the bundle). */
+function candidates(): string[] {
+  const rel = 'build/Release/swarm_index.node';
+  const list = [join(__dirname, rel), join(__dirname, '..', 'native', rel), join(process.cwd(), 'native', rel)];
+  if (process.env.SWARMCODE_NATIVE_PATH) list.unshift(process.env.SWARMCODE_NATIVE_PATH);
+  return list;
+}
+
+export function loadNative(): LoadResult {
+  if (process.env.SWARMCODE_NO_NATIVE === '1') return { addon: undefined, reason: 'disabled by SWARMCODE_NO_NATIVE=1' };
+  if (cached) return cached;
+  const found = candidates().find((p) => existsSync(p));
+  if (!found) {
+    cached = { addon: undefined, reason: 'native addon not built (run `npm install` or `node native/build.mjs`)' };
+    return cached;
+  }
+  try {
+    const req = createRequire(__filename);
+    const addon = req(found) as NativeAddon;
+    if (typeof addon.TrigramIndex !== 'function' || addon.abiVersion !== 1) {
+      cached = { addon: undefined, reason: `unexpected exports from ${found}` };
+    } else {
+      cached = { addon, path: found };
+    }
+  } catch (err) {
+    cached = { addon: undefined, reason: `failed to load ${found}: ${(err as Error).message}` };
+  }
+  return cached;
+}
