@@ -24,7 +24,8 @@ function entrySource(component: string): string {
     `const C = M.default ?? Object.values(M).find((v) => typeof v === 'function');`,
     `try {`,
     `  if (!C) throw new Error('The module exports no React component (export default function ...).');`,
-    `  const root = createRoot(document.getElementById('root'));`,
+    `  const fail = (e) => { window.__swarmError = String((e && e.stack) || e); };`,
+    `  const root = createRoot(document.getElementById('root'), { onUncaughtError: fail, onRecoverableError: fail });`,
     `  flushSync(() => root.render(React.createElement(C)));`,
     `} catch (e) { window.__swarmError = String(e && e.stack || e); }`,
   ].join('\n');
