@@ -27,6 +27,24 @@ export interface ServerSettings {
   /** Retries on 429/5xx/connection loss. */
   maxRetries: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Give the top-level agent the orchestration tools (create_subagent, assign_task, spawn_swarm). */
+  swarm: boolean;
+  /** Sub-agents per run (each assign_task / spawn_swarm item is one). */
+  maxAgents: number;
+  /** Model turns across every agent of a run. */
+  maxTotalSteps: number;
+  /** Model turns per sub-agent. */
+  subagentMaxSteps: number;
+  /** A sub-agent running longer is stopped and reported as timed out (ms). */
+  subagentTimeoutMs: number;
+  /** Whether sub-agents may spawn sub-agents of their own. */
+  allowNestedSpawn: boolean;
+  /** Requests per minute to the endpoint (0 = no limit). Moonshot tiers: 3 / 200 / 500 / 5,000. */
+  rpm: number;
+  /** Prompt + completion tokens per minute to the endpoint (0 = no limit). */
+  tpm: number;
+  /** USD per 1M tokens; when absent, Kimi K2.5's hosted prices apply on Moonshot's API and no cost is reported elsewhere. */
+  pricing?: { input: number; cachedInput: number; output: number };
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -39,6 +57,14 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   maxSteps: 100,
   maxRetries: 4,
   logLevel: 'info',
+  swarm: true,
+  maxAgents: 100,
+  maxTotalSteps: 1500,
+  subagentMaxSteps: 100,
+  subagentTimeoutMs: 15 * 60_000,
+  allowNestedSpawn: false,
+  rpm: 0,
+  tpm: 0,
 };
 
 // ---------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 // A run is one `swarm/run` request: a top-level agent over the workspace, cancellable as a tree.
-import type { RunParams, RunResult, RunStatus, ServerSettings, SwarmEvent } from './protocol';
+import { EventNotification, type RunParams, type RunResult, type RunStatus, type ServerSettings, type SwarmEvent } from './protocol';
 import type { ServerContext } from './context';
 import type { ChatModel } from './model/types';
-import type { Tool, ToolContext } from './tools/types';
+import type { Tool } from './tools/types';
 import { createModel } from './model';
-import { builtinTools } from './tools';
-import { AGENT_SYSTEM_PROMPT, initialMessages, runAgent, workspaceContext } from './agent';
+import { builtinTools, orchestrationTools } from './tools';
+import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent';
 import { approverFor } from './approval';
+import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, KIMI_K25_PRICING, type Pricing } from './swarm';
 
 const active = new Map<string, AbortController>();
 
@@ -37,6 +38,21 @@ export interface RunDeps {
   tools?: Tool[];
 }
 
+let scheduler: Scheduler | undefined;
+
+/** The process-wide gate on model requests, kept in step with the settings. */
+function schedulerFor(settings: ServerSettings): Scheduler {
+  const limits = { concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm };
+  if (!scheduler) scheduler = new Scheduler(limits);
+  else scheduler.setLimits(limits);
+  return scheduler;
+}
+
+function pricingFor(settings: ServerSettings): Pricing | undefined {
+  if (settings.pricing) return settings.pricing;
+  return /api\.moonshot\.(ai|cn)/.test(settings.baseUrl) && settings.model.startsWith('kimi-k2.5') ? KIMI_K25_PRICING : undefined;
+}
+
 export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal, deps: RunDeps = {}): Promise<RunResult> {
   const { runId } = params;
   if (active.has(runId)) throw new Error(`run ${runId} is already active`);
@@ -47,45 +63,37 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
 
   const settings = ctx.settings();
   const agentId = 'main';
-  const started = Date.now();
-  const emit = (event: SwarmEvent) => ctx.connection.sendNotification('swarm/event', { runId, event });
-  const toolContext: ToolContext = {
-    workspace: ctx.workspace,
-    runId,
-    agentId,
-    log: ctx.log,
-    approveCommand: approverFor(ctx, runId, agentId),
-  };
+  const emit = (event: SwarmEvent) => ctx.connection.sendNotification(EventNotification, { runId, event });
+  const context = workspaceContext(ctx.workspace.root);
+  const tools = deps.tools ?? builtinTools;
 
   let status: RunStatus = 'failed';
   let text = '';
   let error: string | undefined;
-  let steps = 0;
-  let toolCalls = 0;
-  let tokens = { input: 0, cachedInput: 0, output: 0 };
+  let swarm: SwarmRun | undefined;
   try {
     const model = deps.model ?? createModel(settings, ctx.log);
+    swarm = new SwarmRun({
+      runId,
+      model,
+      scheduler: schedulerFor(settings),
+      workspace: ctx.workspace,
+      log: ctx.log,
+      emit,
+      approverFor: (id) => approverFor(ctx, runId, id),
+      limits: settings,
+      workerTools: tools,
+      orchestrationTools,
+      sharedContext: context,
+      subagentThinking: settings.thinking === 'on',
+      pricing: pricingFor(settings),
+    });
     emit({ type: 'run_started', agentId, task: params.task, model: model.id });
-    const result = await runAgent(
-      {
-        agentId,
-        model,
-        tools: deps.tools ?? builtinTools,
-        messages: initialMessages({
-          system: AGENT_SYSTEM_PROMPT,
-          context: workspaceContext(ctx.workspace.root),
-          task: params.task,
-          images: params.images,
-          history: params.history,
-        }),
-        thinking: resolveThinking(settings, params),
-        maxSteps: settings.maxSteps,
-        toolContext,
-        emit,
-      },
-      controller.signal,
-    );
-    ({ status, text, error, steps, toolCalls, tokens } = result);
+    const system = settings.swarm ? `${AGENT_SYSTEM_PROMPT}\n\n${ORCHESTRATOR_GUIDE}` : AGENT_SYSTEM_PROMPT;
+    const messages = initialMessages({ system, context, task: params.task, images: params.images, history: params.history });
+    const mainTools = settings.swarm ? [...tools, ...orchestrationTools] : tools;
+    const result = await swarm.runMain(agentId, messages, mainTools, settings.maxSteps, resolveThinking(settings, params), controller.signal);
+    ({ status, text, error } = result);
     if (error) emit({ type: 'error', agentId, message: error });
   } catch (err) {
     if (isAbort(err, controller.signal)) {
@@ -100,7 +108,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     active.delete(runId);
     signal.removeEventListener('abort', onOuterAbort);
   }
-  const summary = { wallMs: Date.now() - started, steps, toolCalls, tokens, agents: 1, totalSteps: steps, criticalSteps: steps };
+  const summary = swarm ? swarm.summary(agentId) : { wallMs: 0, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };
   emit({ type: 'run_finished', agentId, status, summary });
   return { runId, status, text, ...(error ? { error } : {}), summary };
 }

@@ -3,43 +3,14 @@
 // setting and never logged.
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, State } from 'vscode-languageclient/node';
-import { DEFAULT_SETTINGS, type ServerSettings } from '../server/protocol';
+import type { ServerSettings } from '../server/protocol';
 import type { Ctx } from './context';
+import { describe, readSettings } from './settings';
+
+export { describe, needsApiKey, readSettings } from './settings';
 
 export const SECTION = 'swarmcode';
 export const API_KEY_SECRET = 'swarmcode.apiKey';
-
-/** Reads settings from a `swarmcode` configuration section, falling back to the server defaults. */
-export function readSettings(cfg: Pick<vscode.WorkspaceConfiguration, 'get'>): Omit<ServerSettings, 'apiKey'> {
-  const d = DEFAULT_SETTINGS;
-  const pick = <T>(key: string, fallback: T, ok: (v: unknown) => boolean): T => {
-    const v = cfg.get<unknown>(key);
-    return v !== undefined && v !== null && ok(v) ? (v as T) : fallback;
-  };
-  const isString = (v: unknown) => typeof v === 'string' && v.trim() !== '';
-  const isPosInt = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 1;
-  const oneOf = (...values: string[]) => (v: unknown) => typeof v === 'string' && values.includes(v);
-  return {
-    baseUrl: pick<string>('baseUrl', d.baseUrl, isString).trim(),
-    model: pick<string>('model', d.model, isString).trim(),
-    thinking: pick('thinking', d.thinking, oneOf('auto', 'on', 'off')),
-    concurrency: Math.floor(pick('concurrency', d.concurrency, isPosInt)),
-    approval: pick('commandApproval', d.approval, oneOf('ask', 'allowlist', 'always')),
-    allowlist: pick<string[]>('allowlist', d.allowlist, (v) => Array.isArray(v) && v.every((x) => typeof x === 'string')),
-    maxSteps: Math.floor(pick('maxSteps', d.maxSteps, isPosInt)),
-    maxRetries: Math.floor(pick('maxRetries', d.maxRetries, (v) => typeof v === 'number' && v >= 0)),
-    logLevel: pick('logLevel', d.logLevel, oneOf('error', 'warn', 'info', 'debug')),
-  };
-}
-
-/** True for Moonshot's hosted API, where a key is mandatory. */
-export function needsApiKey(baseUrl: string): boolean {
-  try {
-    return /(^|\.)moonshot\.(ai|cn)$/.test(new URL(baseUrl).hostname);
-  } catch {
-    return false;
-  }
-}
 
 export class Config {
   private apiKey: string | undefined;
@@ -79,12 +50,6 @@ export class Config {
   dispose(): void {
     this.changed.dispose();
   }
-}
-
-/** Without the key: what the output channel may show about the settings. */
-export function describe(s: ServerSettings): string {
-  const { apiKey, ...rest } = s;
-  return `${JSON.stringify(rest)} apiKey=${apiKey ? 'set' : 'not set'}`;
 }
 
 export function register(ctx: Ctx): vscode.Disposable {

@@ -14,8 +14,12 @@ export interface AgentOptions {
   maxSteps: number;
   toolContext: ToolContext;
   emit(event: SwarmEvent): void;
+  /** Called before each step; a returned string stops the agent with that message (a budget ran out). */
+  beforeStep?(): string | undefined;
   /** Called when a step (one model turn) starts; used by the swarm for accounting. */
   onStep?(step: number): void;
+  /** Milliseconds spent running a tool that does not delegate to other agents. */
+  onToolTime?(ms: number): void;
 }
 
 export interface AgentResult {
@@ -87,7 +91,9 @@ async function runCalls(opts: AgentOptions, calls: ToolCall[], signal: AbortSign
   const jobs = calls.map((call) => {
     const tool = opts.tools.find((t) => t.name === call.name);
     const exec = async () => {
+      const started = performance.now();
       const res = await runTool(opts.tools, call, opts.toolContext, signal);
+      if (!tool?.delegates) opts.onToolTime?.(performance.now() - started);
       emit({ type: 'tool_output', agentId, callId: call.id, ok: res.ok, output: res.output });
       return res.output;
     };
@@ -113,6 +119,8 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
   let lastText = '';
   while (steps < opts.maxSteps) {
     signal.throwIfAborted();
+    const stop = opts.beforeStep?.();
+    if (stop) return { status: 'failed', text: lastText, error: stop, steps, toolCalls, tokens };
     steps++;
     opts.onStep?.(steps);
     const turn = await streamTurn(opts, tokens, signal);

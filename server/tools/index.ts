@@ -6,5 +6,11 @@ import { grep } from './grep';
 import { editFile } from './edit_file';
 import { writeFile } from './write_file';
 import { runCommand } from './run_command';
+import { createSubagent } from './create_subagent';
+import { assignTask } from './assign_task';
+import { spawnSwarm } from './spawn_swarm';
 
 export const builtinTools: Tool[] = [readFile, listFiles, grep, editFile, writeFile, runCommand];
+
+/** The orchestration tools of DESIGN.md §3 plus the spawn_swarm fan-out; given to the top-level agent. */
+export const orchestrationTools: Tool[] = [createSubagent, assignTask, spawnSwarm];

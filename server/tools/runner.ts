@@ -6,7 +6,7 @@ import { capOutput, MAX_TOOL_OUTPUT_CHARS } from './output';
 
 /** JSON Schema specs for the model request. */
 export function toolSpecs(tools: Tool[]): ToolSpec[] {
-  return tools.map((t) => {
+  return tools.filter((t) => !t.hidden).map((t) => {
     const { $schema: _drop, ...parameters } = z.toJSONSchema(t.parameters, { io: 'input', unrepresentable: 'any' }) as Record<
       string,
       unknown
@@ -40,7 +40,7 @@ export async function runTool(
   const fail = (output: string, args: unknown): ToolRunResult => ({ ok: false, output: capOutput(output, MAX_TOOL_OUTPUT_CHARS), args });
   const tool = tools.find((t) => t.name === call.name);
   if (!tool) {
-    return fail(`Unknown tool ${JSON.stringify(call.name)}. Available tools: ${tools.map((t) => t.name).join(', ')}.`, call.arguments);
+    return fail(`Unknown tool ${JSON.stringify(call.name)}. Available tools: ${tools.filter((t) => !t.hidden).map((t) => t.name).join(', ')}.`, call.arguments);
   }
   let args: unknown;
   const raw = (call.arguments ?? '').trim();

@@ -15,6 +15,28 @@ export interface ToolContext {
   log: Logger;
   /** Asks whoever may approve a shell command (policy, client or CLI flag). */
   approveCommand(command: string, cwd: string, signal: AbortSignal): Promise<boolean>;
+  /** Present for agents that may orchestrate sub-agents. */
+  swarm?: SwarmHandle;
+}
+
+export interface SubagentResult {
+  agentId: string;
+  status: 'done' | 'failed' | 'cancelled';
+  text: string;
+  error?: string;
+  steps: number;
+  /** Workspace-relative paths the sub-agent wrote. */
+  changedFiles: string[];
+}
+
+/** What the orchestration tools may do, bound to the calling agent. */
+export interface SwarmHandle {
+  /** Registers a sub-agent template; returns a confirmation for the model. ToolError on bad input. */
+  createAgent(name: string, systemPrompt: string, tools?: string[]): string;
+  /** Runs one task on a fresh instance of the named sub-agent. ToolError when it cannot start. */
+  assign(agent: string, task: string, signal: AbortSignal): Promise<SubagentResult>;
+  /** Names of the templates created so far. */
+  agentNames(): string[];
 }
 
 export interface Tool<A = any> {
@@ -25,6 +47,10 @@ export interface Tool<A = any> {
   mutating: boolean;
   /** Mutating tools run one at a time per agent turn unless they declare they are safe in parallel. */
   parallel?: boolean;
+  /** The tool's time is spent by other agents (orchestration); not counted as this agent's busy time. */
+  delegates?: boolean;
+  /** Callable but not declared to the model (e.g. a refusal stub). */
+  hidden?: boolean;
   run(args: A, ctx: ToolContext, signal: AbortSignal): Promise<string>;
 }
 
@@ -35,6 +61,8 @@ export function defineTool<S extends z.ZodType>(tool: {
   parameters: S;
   mutating: boolean;
   parallel?: boolean;
+  delegates?: boolean;
+  hidden?: boolean;
   run(args: z.infer<S>, ctx: ToolContext, signal: AbortSignal): Promise<string>;
 }): Tool<z.infer<S>> {
   return tool as Tool<z.infer<S>>;

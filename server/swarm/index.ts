@@ -1,0 +1,4 @@
+export { Scheduler, scheduled, estimateTokens, type SchedulerLimits } from './scheduler';
+export { SwarmRun, type SwarmLimits, type SwarmRunOptions } from './runtime';
+export { criticalSteps, costUsd, KIMI_K25_PRICING, type AgentRecord, type Pricing } from './accounting';
+export { ORCHESTRATOR_GUIDE, SUBAGENT_SYSTEM_PROMPT, subagentTask } from './prompt';

@@ -1,0 +1,144 @@
+// The global gate in front of the model endpoint: a cap on concurrent requests with a FIFO queue,
+// plus requests-per-minute and tokens-per-minute windows. Waiting is abortable.
+import type { ChatModel, ModelEvent, ModelRequest } from '../model/types';
+
+export interface SchedulerLimits {
+  concurrency: number;
+  /** 0 = unlimited */
+  rpm: number;
+  /** 0 = unlimited */
+  tpm: number;
+}
+
+interface Waiter {
+  tokens: number;
+  resolve(release: () => void): void;
+  reject(err: unknown): void;
+  signal: AbortSignal;
+  onAbort(): void;
+}
+
+const WINDOW_MS = 60_000;
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+}
+
+export class Scheduler {
+  private active = 0;
+  private readonly queue: Waiter[] = [];
+  /** [time, tokens] of requests started inside the last minute. */
+  private readonly window: [number, number][] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Peak concurrent requests seen (for tests and benchmarks). */
+  peak = 0;
+
+  constructor(private limits: SchedulerLimits) {}
+
+  setLimits(limits: SchedulerLimits): void {
+    this.limits = limits;
+    this.pump();
+  }
+
+  get running(): number {
+    return this.active;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Waits for a slot; the returned function releases it (idempotent). */
+  acquire(estimatedTokens: number, signal: AbortSignal): Promise<() => void> {
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        tokens: estimatedTokens,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const i = this.queue.indexOf(waiter);
+          if (i >= 0) this.queue.splice(i, 1);
+          reject(abortReason(signal));
+        },
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      this.queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  /** Milliseconds until the rate windows admit a request of `tokens`, 0 when they do now. */
+  private rateDelay(tokens: number, now: number): number {
+    while (this.window.length && now - this.window[0][0] >= WINDOW_MS) this.window.shift();
+    const { rpm, tpm } = this.limits;
+    let wait = 0;
+    if (rpm > 0 && this.window.length >= rpm) wait = Math.max(wait, this.window[this.window.length - rpm][0] + WINDOW_MS - now);
+    if (tpm > 0) {
+      let used = this.window.reduce((sum, [, t]) => sum + t, 0);
+      // A single request larger than the whole budget is admitted alone, rather than never.
+      for (let i = 0; used + tokens > tpm && i < this.window.length && used > 0; i++) {
+        used -= this.window[i][1];
+        wait = Math.max(wait, this.window[i][0] + WINDOW_MS - now);
+      }
+    }
+    return wait;
+  }
+
+  private pump(): void {
+    while (this.queue.length && this.active < Math.max(1, this.limits.concurrency)) {
+      const next = this.queue[0];
+      const now = Date.now();
+      const delay = this.rateDelay(next.tokens, now);
+      if (delay > 0) {
+        if (!this.timer) {
+          this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.pump();
+          }, delay);
+        }
+        return;
+      }
+      this.queue.shift();
+      next.signal.removeEventListener('abort', next.onAbort);
+      this.window.push([now, next.tokens]);
+      this.active++;
+      this.peak = Math.max(this.peak, this.active);
+      let released = false;
+      next.resolve(() => {
+        if (released) return;
+        released = true;
+        this.active--;
+        this.pump();
+      });
+    }
+  }
+}
+
+/** Rough prompt size for the TPM window: 4 characters a token. */
+export function estimateTokens(request: ModelRequest): number {
+  let chars = JSON.stringify(request.tools).length;
+  for (const m of request.messages) chars += typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content).length;
+  return Math.ceil(chars / 4) + (request.maxTokens ?? 1024);
+}
+
+/**
+ * Wraps a model so each request holds a scheduler slot while it streams. `onActive` gets the
+ * milliseconds the request actually ran (queueing excluded): an agent's busy time.
+ */
+export function scheduled(model: ChatModel, scheduler: Scheduler, onActive?: (ms: number) => void): ChatModel {
+  return {
+    id: model.id,
+    async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
+      const release = await scheduler.acquire(estimateTokens(request), signal);
+      const started = performance.now();
+      try {
+        yield* model.stream(request, signal);
+      } finally {
+        release();
+        onActive?.(performance.now() - started);
+      }
+    },
+  };
+}
