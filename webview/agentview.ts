@@ -1,7 +1,7 @@
 // The transcript of one agent within a run: thinking, text, tool cards and notices, in arrival order.
 import type { SwarmEvent } from '../server/protocol';
 import { h, icon } from './dom';
-import { renderInto } from './markdown';
+import { TextBlock } from './textblock';
 import { ToolCard } from './toolcard';
 
 /** Re-renders dirty markdown blocks at most once per animation frame (across all agents). */
@@ -20,17 +20,6 @@ export function flushRenders(): void {
   const cbs = [...afterRender];
   afterRender.clear();
   for (const cb of cbs) cb();
-}
-
-class TextBlock {
-  readonly el = h('div', { cls: 'md' });
-  src = '';
-  private renderedLen = -1;
-  render(): void {
-    if (this.renderedLen === this.src.length) return;
-    this.renderedLen = this.src.length;
-    renderInto(this.el, this.src);
-  }
 }
 
 class ThinkingBlock {
@@ -72,12 +61,12 @@ export class AgentView {
         if (!this.text) { this.text = new TextBlock(); this.el.append(this.text.el); }
         this.text.src += ev.text;
         this.fullText += ev.text;
-        if (this.replay) this.text.render();
-        else scheduleRender(this.text, this.changed);
+        // Replayed runs render each block once, when it closes.
+        if (!this.replay) scheduleRender(this.text, this.changed);
         return true;
       }
       case 'reasoning_delta': {
-        this.text = undefined;
+        if (this.text) this.endSegment();
         if (!this.thinking) { this.thinking = new ThinkingBlock(this.replay); this.el.append(this.thinking.el); }
         this.thinking.append(ev.text);
         this.changed();
@@ -136,12 +125,18 @@ export class AgentView {
   setText(markdown: string): void {
     const block = new TextBlock();
     block.src = markdown;
-    block.render();
+    block.finalize();
     this.el.append(block.el);
     this.fullText += markdown;
   }
 
   hasText(): boolean { return this.fullText.length > 0; }
+
+  /** Appends a foreign block (the swarm panel); later text starts a new block after it. */
+  appendBlock(el: HTMLElement): void {
+    this.endSegment();
+    this.el.append(el);
+  }
 
   /** The run (or this agent) ended: close thinking and mark unanswered calls. */
   finish(): void {
@@ -157,6 +152,10 @@ export class AgentView {
 
   private endSegment(): void {
     this.endThinking();
+    if (this.text) {
+      dirty.delete(this.text);
+      this.text.finalize();
+    }
     this.text = undefined;
   }
 }

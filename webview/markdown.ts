@@ -49,10 +49,11 @@ export function renderMarkdown(src: string): string {
   });
 }
 
-/** Re-renders `src` into `el`, adding copy buttons to code blocks. */
-export function renderInto(el: HTMLElement, src: string): void {
-  el.innerHTML = renderMarkdown(src);
-  for (const pre of el.querySelectorAll('pre')) {
+/** Renders markdown into a sanitized fragment, adding copy buttons to code blocks. */
+export function renderFragment(src: string): DocumentFragment {
+  const tpl = document.createElement('template');
+  tpl.innerHTML = renderMarkdown(src);
+  for (const pre of tpl.content.querySelectorAll('pre')) {
     const btn = document.createElement('button');
     btn.className = 'code-copy';
     btn.type = 'button';
@@ -61,4 +62,5 @@ export function renderInto(el: HTMLElement, src: string): void {
     pre.classList.add('has-copy');
     pre.append(btn);
   }
+  return tpl.content;
 }

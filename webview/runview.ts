@@ -54,7 +54,7 @@ export class RunView {
     this.agents.set(agentId, { view, depth });
     if (!this.swarm) {
       this.swarm = new SwarmPanel();
-      this.root.el.append(this.swarm.el);
+      this.root.appendBlock(this.swarm.el);
     }
     this.swarm.add(new Lane(agentId, name, task, view, depth));
     this.changed();

@@ -83,8 +83,14 @@ describe('browser: webview chat panel', function () {
     await frame(page);
     // Partial render already shows the bold text and the start of the list.
     assert.equal(await page.$eval('.turn.assistant .md strong', (e) => e.textContent), 'bold text');
-    await stream(page, 'r1', 'text_delta', md.slice(60));
+    const cut = md.indexOf('const answer');
+    await stream(page, 'r1', 'text_delta', md.slice(60, cut));
     await frame(page);
+    // Completed top-level blocks are frozen: later deltas re-render only the unfinished tail.
+    const firstPara = await page.$('.turn.assistant .md > p');
+    await stream(page, 'r1', 'text_delta', md.slice(cut));
+    await frame(page);
+    assert.equal(await firstPara!.evaluate((e) => e.isConnected), true, 'the finished paragraph was not re-rendered');
     const r = await page.$eval('.turn.assistant .md', (el) => ({
       strong: el.querySelector('strong')?.textContent,
       items: [...el.querySelectorAll('ul > li')].map((li) => li.textContent),
@@ -104,6 +110,27 @@ describe('browser: webview chat panel', function () {
     assert.match(await page.$eval('.run-footer', (e) => e.textContent ?? ''), /3 steps · 2 tool calls/);
     assert.deepEqual(pageErrors(page), []);
     assert.deepEqual(await page.evaluate(() => (window as any).__csp), [], 'the panel itself violates no CSP directive');
+    await page.close();
+  });
+
+  it('never splits a code fence or a loose list while streaming incrementally', async () => {
+    const page = await open();
+    await startRun(page, 'f1');
+    const md = 'Intro\n\n```py\na = 1\n\n\nb = 2\n\nc = 3\n```\n\n- one\n\n- two\n\n1. x\n\n2. y\n\nAfter the code\n\n~~~\n```\nnot a fence end\n\n~~~\n\nEnd';
+    for (let i = 0; i < md.length; i += 4) {
+      await stream(page, 'f1', 'text_delta', md.slice(i, i + 4), 4);
+      await frame(page);
+    }
+    const r = await page.$eval('.turn.assistant .md', (el) => ({
+      pres: [...el.querySelectorAll('pre code')].map((c) => c.textContent),
+      uls: [...el.querySelectorAll('ul')].map((u) => u.children.length),
+      ols: [...el.querySelectorAll('ol')].map((u) => u.children.length),
+      last: el.lastElementChild?.textContent,
+    }));
+    assert.deepEqual(r.pres, ['a = 1\n\n\nb = 2\n\nc = 3\n', '```\nnot a fence end\n']);
+    assert.deepEqual(r.uls, [2]);
+    assert.deepEqual(r.ols, [2]);
+    assert.equal(r.last, 'End');
     await page.close();
   });
 
