@@ -1,0 +1,59 @@
+// VS Code settings (the `swarmcode.*` section) → ServerSettings. No `vscode` import, so it is
+// unit-testable in plain Node; src/config.ts feeds it the real configuration.
+import { DEFAULT_SETTINGS, type ServerSettings } from '../server/protocol';
+
+/** The one method of vscode.WorkspaceConfiguration used here. */
+export interface SettingsSource {
+  get<T>(key: string): T | undefined;
+}
+
+type Check = (v: unknown) => boolean;
+const isString: Check = (v) => typeof v === 'string' && v.trim() !== '';
+const isPosInt: Check = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+const isNonNegInt: Check = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isBool: Check = (v) => typeof v === 'boolean';
+const oneOf = (...values: string[]): Check => (v) => typeof v === 'string' && values.includes(v);
+const isStringList: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** VS Code setting (under `swarmcode.`) → ServerSettings field. Fields not listed keep the server default. */
+export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check: Check }[] = [
+  { setting: 'baseUrl', field: 'baseUrl', check: isString },
+  { setting: 'model', field: 'model', check: isString },
+  { setting: 'thinking', field: 'thinking', check: oneOf('auto', 'on', 'off') },
+  { setting: 'concurrency', field: 'concurrency', check: isPosInt },
+  { setting: 'commandApproval', field: 'approval', check: oneOf('ask', 'allowlist', 'always') },
+  { setting: 'allowlist', field: 'allowlist', check: isStringList },
+  { setting: 'maxSteps', field: 'maxSteps', check: isPosInt },
+  { setting: 'maxRetries', field: 'maxRetries', check: isNonNegInt },
+  { setting: 'logLevel', field: 'logLevel', check: oneOf('error', 'warn', 'info', 'debug') },
+  { setting: 'swarm', field: 'swarm', check: isBool },
+  { setting: 'maxAgents', field: 'maxAgents', check: isPosInt },
+  { setting: 'rpm', field: 'rpm', check: isNonNegInt },
+  { setting: 'tpm', field: 'tpm', check: isNonNegInt },
+];
+
+/** Reads settings from a `swarmcode` configuration section; missing or invalid values get the server defaults. */
+export function readSettings(cfg: SettingsSource): Omit<ServerSettings, 'apiKey'> {
+  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  delete out.apiKey;
+  for (const { setting, field, check } of SETTING_MAP) {
+    const v = cfg.get<unknown>(setting);
+    if (v !== undefined && v !== null && check(v)) out[field] = typeof v === 'string' ? v.trim() : v;
+  }
+  return out as Omit<ServerSettings, 'apiKey'>;
+}
+
+/** True for Moonshot's hosted API, where a key is mandatory. */
+export function needsApiKey(baseUrl: string): boolean {
+  try {
+    return /(^|\.)moonshot\.(ai|cn)$/.test(new URL(baseUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Without the key: what the output channel may show about the settings. */
+export function describe(s: ServerSettings): string {
+  const { apiKey, ...rest } = s;
+  return `${JSON.stringify(rest)} apiKey=${apiKey ? 'set' : 'not set'}`;
+}

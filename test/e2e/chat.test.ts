@@ -1,0 +1,164 @@
+// End to end: the packaged .vsix installed into a real VS Code (code-server), driven through
+// Chromium. Open the SwarmCode view, send a message from the webview's composer, and see the
+// model simulator's streamed markdown reply rendered in the panel. Screenshot kept in
+// test-artifacts/e2e-chat.png. Needs `node scripts/e2e-setup.mjs` first (npm test does it).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Page } from 'puppeteer-core';
+import { launchChromium, type LaunchedChromium } from '../support/chromium';
+import { script, startSimulator, type Simulator } from '../support/simulator';
+import {
+  ROOT,
+  installExtension,
+  makeDirs,
+  missingSetup,
+  outputChannelLogs,
+  startCodeServer,
+  writeUserSettings,
+  type CodeServer,
+  type Dirs,
+} from './code-server';
+
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const API_KEY = 'e2e-dummy-key-123';
+const MARKER = 'e2e-marker-7391';
+const REPLY = [
+  '## Swarm report',
+  '',
+  `The **${MARKER}** check passed, streamed from the simulator.`,
+  '',
+  '- first finding',
+  '- second finding',
+  '',
+  '```ts',
+  'const swarm = "ok";',
+  '```',
+].join('\n');
+const TASK = 'Give me the swarm report';
+
+/** The webview's inner frame: the one whose document has the chat composer. */
+async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$('#app textarea.input')) return frame;
+      } catch {
+        /* frame navigating or detached */
+      }
+    }
+    if (Date.now() > deadline) throw new Error('the SwarmCode chat webview did not appear');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('e2e: SwarmCode in code-server', function () {
+  this.timeout(240_000);
+
+  let base = '';
+  let dirs: Dirs;
+  let sim: Simulator | undefined;
+  let server: CodeServer | undefined;
+  let chromium: LaunchedChromium | undefined;
+  let page: Page | undefined;
+
+  before(async function () {
+    const missing = missingSetup();
+    if (missing) throw new Error(missing);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    base = mkdtempSync(join(tmpdir(), 'swarmcode-e2e-'));
+    dirs = makeDirs(base);
+    const workspace = join(base, 'workspace');
+    mkdirSync(workspace);
+    writeFileSync(join(workspace, 'README.md'), '# e2e workspace\n');
+
+    sim = await startSimulator({
+      apiKey: API_KEY,
+      respond: script([{ reasoning: 'The user wants the report; no tools needed.', text: REPLY, chunkChars: 6 }], { cycle: true }),
+      latency: { ttftMs: 300, tokensPerSec: 200 },
+    });
+    writeUserSettings(dirs, {
+      'swarmcode.baseUrl': sim.url,
+      'swarmcode.model': 'sim-model',
+      'swarmcode.thinking': 'off',
+      'swarmcode.commandApproval': 'allowlist',
+      'swarmcode.logLevel': 'debug',
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'chat.disableAIFeatures': true,
+      'window.commandCenter': false,
+    });
+    installExtension(dirs);
+    // The key reaches the extension as MOONSHOT_API_KEY (its fallback when SecretStorage is empty).
+    server = await startCodeServer({ dirs, workspace, env: { MOONSHOT_API_KEY: API_KEY } });
+    chromium = await launchChromium({ extraArgs: ['--window-size=1400,900'] });
+    page = await chromium.browser.newPage();
+    await page.setViewport({ width: 1400, height: 900 });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    if (this.currentTest?.state === 'failed' || !page) {
+      /* failure details are written by afterEach */
+    }
+    await chromium?.cleanup().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    await sim?.close().catch(() => undefined);
+    if (base) rmSync(base, { recursive: true, force: true, maxRetries: 3 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    await page?.screenshot({ path: join(ARTIFACTS, 'e2e-chat-failure.png') }).catch(() => undefined);
+    const logs = [`code-server:\n${server?.log() ?? ''}`, `SwarmCode output:\n${dirs ? outputChannelLogs(dirs, 'SwarmCode') : ''}`];
+    writeFileSync(join(ARTIFACTS, 'e2e-chat-failure.log'), logs.join('\n\n'));
+  });
+
+  it('opens the SwarmCode view, sends a message and renders the streamed reply', async function () {
+    const p = page!;
+    await p.goto(`${server!.url}/?folder=${encodeURIComponent(join(base, 'workspace'))}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await p.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+
+    // The activity bar entry contributed by package.json (viewsContainers.activitybar).
+    const entry = await p.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 90_000 });
+    await entry!.click();
+
+    const frame = await findChatFrame(p, 90_000);
+    const input = (await frame.waitForSelector('textarea.input', { timeout: 30_000 }))!;
+    await input.click();
+    await input.type(TASK);
+    await input.press('Enter');
+
+    // The reply streams in as markdown: heading, bold marker, list, code block.
+    await frame.waitForFunction(
+      (marker: string) => {
+        const strong = [...document.querySelectorAll('strong')].some((s) => s.textContent === marker);
+        const heading = [...document.querySelectorAll('h1,h2,h3')].some((h) => h.textContent?.includes('Swarm report'));
+        const items = document.querySelectorAll('li').length >= 2;
+        const code = [...document.querySelectorAll('pre code')].some((c) => c.textContent?.includes('const swarm'));
+        return strong && heading && items && code;
+      },
+      { timeout: 90_000, polling: 250 },
+      MARKER,
+    );
+    // The user's message is shown too.
+    const text = await frame.evaluate(() => document.body.innerText);
+    assert.ok(text.includes(TASK), 'the user message is in the transcript');
+
+    // The request reached the model with the key from the extension and the typed task.
+    const req = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(TASK));
+    assert.ok(req, 'the simulator received the task');
+    assert.equal(req.headers.authorization, `Bearer ${API_KEY}`);
+    assert.equal(req.body.model, 'sim-model');
+
+    await new Promise((r) => setTimeout(r, 500)); // let the last frame paint
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-chat.png') });
+  });
+});

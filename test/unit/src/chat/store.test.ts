@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import type { SwarmEvent } from '../../../../server/protocol';
+import { appendEvent, ConversationStore, MAX_CONVERSATIONS, newConversation, titleFor, type MementoLike } from '../../../../src/chat/store';
+
+/** A Memento that round-trips through JSON like VS Code's storage does. */
+function memento(): MementoLike & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    get: <T>(key: string) => (data.has(key) ? (JSON.parse(data.get(key)!) as T) : undefined),
+    update: async (key: string, value: unknown) => {
+      if (value === undefined) data.delete(key);
+      else data.set(key, JSON.stringify(value));
+    },
+  };
+}
+
+describe('src/chat/store', () => {
+  it('merges consecutive deltas of one agent and keeps other events apart', () => {
+    const events: SwarmEvent[] = [];
+    appendEvent(events, { type: 'reasoning_delta', agentId: 'a', text: 'thi' });
+    appendEvent(events, { type: 'reasoning_delta', agentId: 'a', text: 'nk' });
+    appendEvent(events, { type: 'text_delta', agentId: 'a', text: 'Hel' });
+    appendEvent(events, { type: 'text_delta', agentId: 'b', text: 'other' });
+    appendEvent(events, { type: 'text_delta', agentId: 'a', text: 'lo' });
+    appendEvent(events, { type: 'tool_called', agentId: 'a', callId: 'c1', name: 'read_file', args: { path: 'x' } });
+    appendEvent(events, { type: 'text_delta', agentId: 'a', text: '!' });
+    assert.deepEqual(
+      events.map((e) => [e.type, e.agentId, 'text' in e ? e.text : '']),
+      [
+        ['reasoning_delta', 'a', 'think'],
+        ['text_delta', 'a', 'Hel'],
+        ['text_delta', 'b', 'other'],
+        ['text_delta', 'a', 'lo'],
+        ['tool_called', 'a', ''],
+        ['text_delta', 'a', '!'],
+      ],
+    );
+  });
+
+  it('saves, lists newest first, reopens, and does not store empty conversations', async () => {
+    const store = new ConversationStore(memento());
+    const empty = newConversation('empty', 1);
+    await store.save(empty);
+    assert.deepEqual(store.list(), []);
+
+    const a = newConversation('a', 10);
+    a.title = titleFor('Fix the failing test\nand more');
+    a.messages.push({ role: 'user', text: 'Fix the failing test' }, { role: 'assistant', text: 'Done.' });
+    a.runs.push({ runId: 'r1', events: [{ type: 'text_delta', agentId: 'root', text: 'Done.' }] });
+    await store.save(a);
+    const b = { ...newConversation('b', 20), title: 'b', messages: [{ role: 'user' as const, text: 'hi' }] };
+    await store.save(b);
+    assert.deepEqual(store.list().map((c) => c.id), ['b', 'a']);
+    assert.equal(store.list()[1]!.title, 'Fix the failing test');
+    assert.deepEqual(store.get('a'), a);
+
+    a.updatedAt = 30;
+    await store.save(a);
+    assert.deepEqual(store.list().map((c) => c.id), ['a', 'b'], 'a re-saved conversation moves to the top once');
+    await store.setCurrent('b');
+    assert.equal(store.currentId(), 'b');
+  });
+
+  it(`keeps at most ${MAX_CONVERSATIONS} conversations, dropping the oldest`, async () => {
+    const m = memento();
+    const store = new ConversationStore(m);
+    for (let i = 0; i < MAX_CONVERSATIONS + 3; i++) {
+      await store.save({ ...newConversation(`c${i}`, i), messages: [{ role: 'user', text: `m${i}` }] });
+    }
+    const ids = store.list().map((c) => c.id);
+    assert.equal(ids.length, MAX_CONVERSATIONS);
+    assert.equal(ids[0], `c${MAX_CONVERSATIONS + 2}`);
+    for (const gone of ['c0', 'c1', 'c2']) {
+      assert.equal(store.get(gone), undefined);
+      assert.equal(ids.includes(gone), false);
+    }
+    assert.ok(store.get('c3'));
+  });
+
+  it('titles from the first line, shortened', () => {
+    assert.equal(titleFor('  '), 'New chat');
+    assert.equal(titleFor('x'.repeat(100)).length, 58);
+  });
+});
