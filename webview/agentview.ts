@@ -145,6 +145,11 @@ export class AgentView {
     this.stats.currentTool = undefined;
   }
 
+  /** Undoes finish() for a replayed run that is still live. */
+  reopen(): void {
+    for (const c of this.tools.values()) c.reopen();
+  }
+
   private endThinking(): void {
     this.thinking?.finish();
     this.thinking = undefined;

@@ -35,10 +35,25 @@ export class Lane {
     this.tokensEl.textContent = s.tokens ? `${formatTokens(s.tokens)} tok` : '';
   }
 
-  finish(status: RunStatus, steps: number): void {
+  /** Set when the lane was closed because its run ended (not by agent_finished). */
+  forced = false;
+
+  reopen(): void {
+    if (!this.forced) return;
+    this.forced = false;
+    this.status = 'running';
+    this.el.classList.remove('done', 'failed', 'cancelled');
+    this.el.classList.add('running');
+    this.statusEl.textContent = 'running';
+    this.view.reopen();
+    this.update();
+  }
+
+  finish(status: RunStatus, steps: number, forced = false): void {
+    this.forced = forced;
     this.status = status;
     this.steps = steps;
-    this.el.classList.remove('running');
+    this.el.classList.remove('running', 'done', 'failed', 'cancelled');
     this.el.classList.add(status);
     this.statusEl.textContent = status;
     this.view.finish();

@@ -74,6 +74,16 @@ export class RunView {
     this.changed();
   }
 
+  /** A replayed run is still going (the panel was reloaded mid-run): take live events again. */
+  reopen(): void {
+    if (this.active) return;
+    this.active = true;
+    this.el.classList.add('active');
+    this.root.reopen();
+    for (const lane of this.swarm?.lanes.values() ?? []) lane.reopen();
+    this.swarm?.refresh();
+  }
+
   /** Closes a replayed run without a RunResult. */
   close(): void {
     this.active = false;
@@ -85,7 +95,7 @@ export class RunView {
     this.root.finish();
     for (const [id, a] of this.agents) {
       const lane = this.swarm?.lanes.get(id);
-      if (lane && lane.status === 'running') lane.finish('cancelled', a.view.stats.steps);
+      if (lane && lane.status === 'running') lane.finish('cancelled', a.view.stats.steps, true);
       a.view.finish();
     }
     this.swarm?.refresh();

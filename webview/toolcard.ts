@@ -60,12 +60,21 @@ export class ToolCard {
 
   complete(ok: boolean, output: string): void {
     this.state = ok ? 'ok' : 'error';
-    this.el.classList.remove('running');
+    this.el.classList.remove('running', 'cancelled');
     this.el.classList.add(this.state);
     this.status.textContent = ok ? 'ok' : 'error';
     this.body.append(section(ok ? 'Result' : 'Error', output || '(no output)', ok ? 'tool-result' : 'tool-error'));
     // Cards stay one line unless something went wrong.
     if (!ok) this.details.open = true;
+  }
+
+  /** A replayed run turned out to be still live: the call may yet answer. */
+  reopen(): void {
+    if (this.state !== 'cancelled') return;
+    this.state = 'running';
+    this.el.classList.remove('cancelled');
+    this.el.classList.add('running');
+    this.status.textContent = 'running';
   }
 
   /** The run ended before this call answered. */

@@ -56,7 +56,8 @@ export class Transcript {
     this.empty.remove();
     if (this.current?.active && this.current.runId !== runId) this.current.close();
     let run = this.runs.get(runId);
-    if (!run) {
+    if (run) run.reopen();
+    else {
       run = new RunView(runId, false, () => this.changed());
       this.runs.set(runId, run);
       this.el.append(run.el);
@@ -98,7 +99,7 @@ export class Transcript {
         const run = new RunView(stored?.runId ?? `stored-${i}`, true, () => {});
         if (stored) for (const ev of stored.events) run.handle(ev);
         if (next?.role === 'assistant') {
-          if (!run.root.hasText()) run.root.setText(next.text);
+          if (!run.root.hasText() && next.text) run.root.setText(next.text);
           i++;
         }
         run.close();

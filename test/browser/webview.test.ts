@@ -379,6 +379,34 @@ describe('browser: webview chat panel', function () {
     await page.close();
   });
 
+  it('picks up a run that is still live when the panel is reloaded mid-run', async () => {
+    const page = await open();
+    const conv: Conversation = {
+      id: 'live', title: 'Live', updatedAt: Date.now(),
+      messages: [{ role: 'user', text: 'Run the tests' }],
+      runs: [{ runId: 'L1', events: [
+        { type: 'run_started', agentId: 'root', task: 'Run the tests', model: 'kimi-k2.5' },
+        { type: 'text_delta', agentId: 'root', text: 'Running them now.' },
+        { type: 'tool_called', agentId: 'root', callId: 'q', name: 'run_command', args: { command: 'npm test' } },
+      ] }],
+    };
+    // What the extension sends on 'ready' while a run is active: init, then runStarted for it.
+    await send(page, { type: 'init', conversation: conv, conversations: [] }, { type: 'runStarted', runId: 'L1' });
+    await frame(page);
+    assert.equal(await page.$$eval('.turn.assistant', (e) => e.length), 1);
+    assert.match(await page.$eval('.tool-card', (e) => e.className), /\brunning\b/);
+    assert.equal(await page.$eval('.button.stop', (b) => b.classList.contains('hidden')), false);
+    await send(page, ev('L1', { type: 'tool_output', agentId: 'root', callId: 'q', ok: true, output: '3 passing' }));
+    await stream(page, 'L1', 'text_delta', 'All **green**.');
+    await send(page, { type: 'runEnded', result: { runId: 'L1', status: 'done', text: 'Running them now.All green.', summary } });
+    await frame(page);
+    assert.match(await page.$eval('.tool-card', (e) => e.className), /\bok\b/);
+    assert.equal(await page.$eval('.turn.assistant .md strong', (e) => e.textContent), 'green');
+    assert.equal(await page.$eval('.button.stop', (b) => b.classList.contains('hidden')), true);
+    assert.equal(await page.$$eval('.turn.assistant', (e) => e.length), 1);
+    await page.close();
+  });
+
   it('renders sub-agent events as swarm lanes without disturbing the root transcript', async () => {
     const page = await open();
     await startRun(page, 'w1');
