@@ -109,7 +109,11 @@ async function runCalls(opts: AgentOptions, calls: ToolCall[], signal: AbortSign
     serial = job.catch(() => undefined);
     return job;
   });
-  return Promise.all(jobs);
+  // Wait for every call to settle (an abort unwinds the whole tree before the run reports back).
+  const settled = await Promise.allSettled(jobs);
+  const failure = settled.find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<string>).value);
 }
 
 export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise<AgentResult> {

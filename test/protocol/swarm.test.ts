@@ -1,0 +1,209 @@
+// The Agent Swarm through the real server: parallel sub-agents, limits, failures, cancellation, accounting.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SwarmEvent } from '../../server/protocol';
+import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
+import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+
+const worker = (name = 'worker', tools?: string[]): Turn => ({
+  toolCalls: [{ name: 'create_subagent', arguments: { name, system_prompt: `You are ${name}.`, ...(tools ? { tools } : {}) } }],
+});
+const assign = (tasks: string[], agent = 'worker'): Turn => ({
+  toolCalls: tasks.map((task) => ({ name: 'assign_task', arguments: { agent, task } })),
+});
+
+/** Main conversation = the run's task; a sub-agent's = its task text (it contains "Your task:"). */
+function swarmScript(main: Turn[], sub: (task: string) => Turn[]) {
+  return perConversation((conversation) => {
+    const m = /Your task:\n([\s\S]*)$/.exec(conversation);
+    return script(m ? sub(m[1].trim()) : main);
+  });
+}
+
+describe('protocol: agent swarm', function () {
+  this.timeout(60_000);
+  let sim: Simulator;
+  let server: TestServer;
+  let ws: ReturnType<typeof tempDir>;
+
+  async function setup(respond: ReturnType<typeof swarmScript>, settings = {}, simOpts = {}) {
+    sim = await startSimulator({ respond, ...simOpts });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', ...settings });
+  }
+  const events = (runId: string): SwarmEvent[] => server.events.get(runId) ?? [];
+
+  beforeEach(() => (ws = tempDir()));
+  afterEach(async () => {
+    await server?.shutdown();
+    await sim?.close();
+    ws.cleanup();
+  });
+
+  it('runs 16 assign_task calls of one turn at the same time', async () => {
+    const tasks = Array.from({ length: 16 }, (_, i) => `item ${i}`);
+    await setup(
+      swarmScript([worker(), assign(tasks), { text: 'all done' }], (task) => [{ text: `finished ${task}`, latency: { ttftMs: 400 } }]),
+      { concurrency: 16 },
+    );
+    const ends = new Map<number, number>();
+    const result = await server.run({ task: 'fan out' });
+    assert.equal(result.status, 'done', result.error);
+    const subs = sim.requests.filter((r) => r.conversation.includes('Your task:'));
+    assert.equal(subs.length, 16);
+    await Promise.all(subs.map((r) => r.finished.then(() => ends.set(r.index, Date.now()))));
+    // Every sub-agent request had arrived before the first one finished: they overlapped.
+    const lastStart = Math.max(...subs.map((r) => r.at));
+    const firstEnd = Math.min(...subs.map((r) => ends.get(r.index)!));
+    assert.ok(lastStart < firstEnd, `requests overlap (last start ${lastStart} < first end ${firstEnd})`);
+
+    const spawned = events(result.runId).filter((e) => e.type === 'agent_spawned');
+    assert.equal(spawned.length, 16);
+    assert.ok(spawned.every((e) => e.type === 'agent_spawned' && e.parentId === 'main'));
+    assert.equal(new Set(spawned.map((e) => e.agentId)).size, 16);
+    // Sub-agent events carry their own agentId.
+    const texts = events(result.runId).filter((e) => e.type === 'text_delta' && e.agentId !== 'main');
+    assert.ok(texts.length >= 16);
+    // Each assign_task result reached the orchestrator as its own tool message, in call order.
+    const toolMsgs = sim.requests.at(-1)!.body.messages.filter((m) => m.role === 'tool');
+    assert.equal(toolMsgs.length, 17);
+    tasks.forEach((t, i) => assert.match(String(toolMsgs[i + 1].content), new RegExp(`finished ${t}\\b`)));
+    assert.equal(result.summary.agents, 17);
+  });
+
+  it('spawn_swarm returns results in item order whatever order they finish in', async () => {
+    const items = ['slow', 'medium', 'fast'];
+    const delay: Record<string, number> = { slow: 600, medium: 300, fast: 0 };
+    await setup(
+      swarmScript(
+        [{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'Summarise {{item}}', items } }] }, { text: 'ok' }],
+        (task) => {
+          const item = task.replace('Summarise ', '');
+          return [{ text: `summary of ${item}`, latency: { ttftMs: delay[item] } }];
+        },
+      ),
+    );
+    const result = await server.run({ task: 'map' });
+    assert.equal(result.status, 'done', result.error);
+    const finished = events(result.runId).filter((e) => e.type === 'agent_finished').map((e) => e.agentId);
+    assert.deepEqual(finished, ['worker#3', 'worker#2', 'worker#1'], 'they finished fastest first');
+    const out = String(sim.requests.at(-1)!.body.messages.at(-1)!.content);
+    const positions = items.map((i) => out.indexOf(`summary of ${i}`));
+    assert.ok(positions.every((p) => p >= 0));
+    assert.deepEqual([...positions].sort((a, b) => a - b), positions, 'results are in item order');
+  });
+
+  it('enforces the sub-agent limit and tells the model plainly', async () => {
+    await setup(
+      swarmScript(
+        [{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'do {{item}}', items: ['a', 'b', 'c', 'd', 'e'] } }] }, { text: 'ok' }],
+        (task) => [{ text: `did ${task}` }],
+      ),
+      { maxAgents: 3 },
+    );
+    const result = await server.run({ task: 'too many' });
+    assert.equal(result.status, 'done');
+    assert.equal(events(result.runId).filter((e) => e.type === 'agent_spawned').length, 3);
+    const out = String(sim.requests.at(-1)!.body.messages.at(-1)!.content);
+    assert.equal((out.match(/not run: Sub-agent limit reached/g) ?? []).length, 2);
+    assert.match(out, /3 done, 2 not done/);
+  });
+
+  it('enforces the run-wide step budget without crashing', async () => {
+    const loop: Turn = { toolCalls: [{ name: 'list_files', arguments: {} }] };
+    await setup(swarmScript([worker(), assign(['spin']), { text: 'never reached' }], () => Array(20).fill(loop)), { maxTotalSteps: 6 });
+    const result = await server.run({ task: 'budget' });
+    // main: 2 steps, the sub-agent gets the remaining 4, then main's next step is refused.
+    assert.equal(result.status, 'failed');
+    assert.match(result.error!, /step budget \(6 steps/);
+    assert.equal(result.summary.totalSteps, 6);
+    const assignOut = events(result.runId).find((e) => e.type === 'tool_output' && e.agentId === 'main' && e.output.includes('worker#1'));
+    assert.ok(assignOut && assignOut.type === 'tool_output' && !assignOut.ok && /step budget/.test(assignOut.output));
+    const finished = events(result.runId).find((e) => e.type === 'agent_finished');
+    assert.ok(finished && finished.type === 'agent_finished' && finished.status === 'failed' && finished.steps === 4);
+  });
+
+  it('one failing and one hanging sub-agent do not sink the run', async () => {
+    await setup(
+      swarmScript([worker(), assign(['good', 'broken', 'hangs']), { text: 'reported' }], (task) => {
+        if (task === 'broken') return [{ fault: { status: 400, body: { error: { message: 'invalid request: bad things' } } } }];
+        if (task === 'hangs') return [{ fault: { hangMs: 30_000 } }];
+        return [{ text: 'good result' }];
+      }),
+      { subagentTimeoutMs: 1500 },
+    );
+    const result = await server.run({ task: 'mixed' });
+    assert.equal(result.status, 'done', result.error);
+    const toolMsgs = sim.requests.at(-1)!.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
+    assert.match(toolMsgs[1], /good result/);
+    assert.match(toolMsgs[2], /failed.*bad things/s);
+    assert.match(toolMsgs[3], /timed out/);
+    const statuses = events(result.runId).filter((e) => e.type === 'agent_finished').map((e) => e.type === 'agent_finished' && e.status);
+    assert.deepEqual(statuses.sort(), ['done', 'failed', 'failed']);
+  });
+
+  it('refuses a sub-agent that tries to spawn sub-agents', async () => {
+    await setup(
+      swarmScript([worker(), assign(['nest']), { text: 'ok' }], () => [
+        { toolCalls: [{ name: 'assign_task', arguments: { agent: 'worker', task: 'recurse' } }] },
+        { text: 'could not nest' },
+      ]),
+    );
+    const result = await server.run({ task: 'nesting' });
+    assert.equal(result.status, 'done');
+    const out = events(result.runId).find((e) => e.type === 'tool_output' && e.agentId === 'worker#1');
+    assert.ok(out && out.type === 'tool_output' && !out.ok && /cannot spawn/.test(out.output));
+    assert.equal(events(result.runId).filter((e) => e.type === 'agent_spawned').length, 1);
+    // Orchestration tools are not even declared to sub-agents.
+    const subReq = sim.requests.find((r) => r.conversation.includes('Your task:'))!;
+    assert.ok(!(subReq.body.tools ?? []).some((t) => t.function.name === 'assign_task'));
+  });
+
+  it('cancellation reaches every sub-agent and its child processes', async () => {
+    const n = 4;
+    await setup(
+      swarmScript([worker(), assign(Array.from({ length: n }, (_, i) => `sleeper-${i}`)), { text: 'x' }], (task) => [
+        { toolCalls: [{ name: 'run_command', arguments: { command: `echo $$ > ${task}.pid; sleep 30; touch ${task}.late` } }] },
+        { text: 'woke' },
+      ]),
+    );
+    const runId = 'cancel-swarm';
+    const pending = server.run({ task: 'sleepers', runId });
+    await waitFor(() => Array.from({ length: n }, (_, i) => existsSync(join(ws.path, `sleeper-${i}.pid`))).every(Boolean), 15_000, 'all sleepers');
+    await server.connection.sendRequest('swarm/cancel', { runId });
+    const result = await pending;
+    assert.equal(result.status, 'cancelled');
+    const finished = events(runId).filter((e) => e.type === 'agent_finished');
+    assert.equal(finished.length, n);
+    assert.ok(finished.every((e) => e.type === 'agent_finished' && e.status === 'cancelled'));
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < n; i++) {
+      const pid = Number(readFileSync(join(ws.path, `sleeper-${i}.pid`), 'utf8'));
+      assert.throws(() => process.kill(pid, 0), /ESRCH/, `process ${pid} is gone`);
+      assert.ok(!existsSync(join(ws.path, `sleeper-${i}.late`)));
+    }
+  });
+
+  it('computes criticalSteps, totalSteps and speedup on a known script', async () => {
+    // main: step 1 create, step 2 assign A (3 steps) + B (1 step), step 3 answer.
+    const latency = { ttftMs: 250 };
+    await setup(
+      swarmScript([worker(), assign(['A', 'B']), { text: 'done' }].map((t) => ({ ...t, latency })), (task) =>
+        task === 'A'
+          ? [{ toolCalls: [{ name: 'list_files', arguments: {} }], latency }, { toolCalls: [{ name: 'list_files', arguments: {} }], latency }, { text: 'A done', latency }]
+          : [{ text: 'B done', latency }],
+      ),
+    );
+    const result = await server.run({ task: 'known' });
+    const s = result.summary;
+    assert.equal(result.status, 'done');
+    assert.equal(s.agents, 3);
+    assert.equal(s.steps, 3);
+    assert.equal(s.totalSteps, 3 + 3 + 1);
+    assert.equal(s.criticalSteps, 3 + 3, 'Σ over main steps of (1 + max sub-agent steps launched then)');
+    // Seven model turns of ≥250 ms each were busy time; B ran alongside A, so the run took less.
+    assert.ok(s.serialMs! >= 7 * 250, `serialMs ${s.serialMs}`);
+    assert.ok(Math.abs(s.speedup! - s.serialMs! / s.wallMs) < 0.02);
+    assert.ok(s.speedup! > 1, `speedup ${s.speedup}`);
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { Scheduler } from '../../../server/swarm/scheduler';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('swarm/scheduler', () => {
+  it('caps concurrent requests and serves the queue in order', async () => {
+    const s = new Scheduler({ concurrency: 2, rpm: 0, tpm: 0 });
+    const order: number[] = [];
+    const releases: (() => void)[] = [];
+    const all = [0, 1, 2, 3].map((i) =>
+      s.acquire(10, new AbortController().signal).then((release) => {
+        order.push(i);
+        releases.push(release);
+      }),
+    );
+    await tick();
+    assert.deepEqual(order, [0, 1]);
+    assert.equal(s.running, 2);
+    assert.equal(s.queued, 2);
+    releases[0]();
+    releases[0](); // idempotent: does not free a second slot
+    await tick();
+    assert.deepEqual(order, [0, 1, 2]);
+    releases[1]();
+    await Promise.all(all);
+    assert.deepEqual(order, [0, 1, 2, 3]);
+    assert.equal(s.peak, 2);
+  });
+
+  it('removes an aborted waiter from the queue', async () => {
+    const s = new Scheduler({ concurrency: 1, rpm: 0, tpm: 0 });
+    const first = await s.acquire(1, new AbortController().signal);
+    const ctl = new AbortController();
+    const waiting = s.acquire(1, ctl.signal);
+    ctl.abort(new Error('stop'));
+    await assert.rejects(waiting, /stop/);
+    assert.equal(s.queued, 0);
+    first();
+    assert.equal(s.running, 0);
+  });
+
+  it('holds requests beyond the requests-per-minute window', async () => {
+    const s = new Scheduler({ concurrency: 10, rpm: 2, tpm: 0 });
+    let granted = 0;
+    for (let i = 0; i < 3; i++) void s.acquire(1, new AbortController().signal).then(() => granted++);
+    await tick();
+    assert.equal(granted, 2, 'the third request waits for the minute window');
+    assert.equal(s.queued, 1);
+  });
+
+  it('holds requests beyond the tokens-per-minute budget, but admits one oversized request alone', async () => {
+    const s = new Scheduler({ concurrency: 10, rpm: 0, tpm: 1000 });
+    let granted = 0;
+    void s.acquire(600, new AbortController().signal).then(() => granted++);
+    void s.acquire(600, new AbortController().signal).then(() => granted++);
+    await tick();
+    assert.equal(granted, 1);
+    const lone = new Scheduler({ concurrency: 10, rpm: 0, tpm: 100 });
+    await lone.acquire(5000, new AbortController().signal);
+    assert.equal(lone.running, 1);
+  });
+});
