@@ -8,3 +8,4 @@ export { decodePng, encodePng, type RgbaImage, type Box } from './png';
 export { DEFAULT_VIEWPORT, type Viewport } from './page-load';
 export type { ElementInfo, TextBlock } from './dom';
 export type { BlockScores } from './blocks';
+export { runVisualLoop, extractCode, LOOP_DEFAULTS, type LoopProgress, type LoopResult, type VisualLoopOptions, type StopReason } from './loop';
