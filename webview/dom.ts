@@ -21,16 +21,3 @@ export function icon(name: string): HTMLSpanElement {
   return h('span', { cls: `icon icon-${name}`, attrs: { 'aria-hidden': 'true' } });
 }
 
-/** Schedules fn once per animation frame no matter how often it is asked for. */
-export function frameThrottle(fn: () => void): { request(): void; flush(): void } {
-  let pending = 0;
-  return {
-    request() {
-      if (!pending) pending = requestAnimationFrame(() => { pending = 0; fn(); });
-    },
-    flush() {
-      if (pending) { cancelAnimationFrame(pending); pending = 0; }
-      fn();
-    },
-  };
-}

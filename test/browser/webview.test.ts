@@ -1,82 +1,18 @@
-// The chat panel bundle in real headless Chromium, under the host page's CSP, driven by ToWebview messages.
+// The chat panel bundle in real headless Chromium, under the host page's CSP, driven by ToWebview messages:
+// streaming markdown, sanitization, thinking, tool cards, stop, composer and images, the look.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
-import type { SwarmEvent } from '../../server/protocol';
-import type { Conversation, ToExtension, ToWebview } from '../../webview/messages';
-import { launchChromium, type LaunchedChromium } from '../support/chromium';
-import { buildWebview, startHarness, type Harness } from './webview-harness';
-
-// A 2x2 red PNG.
-const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAwMDAwMDAAAAh/wH/Ku3hMwAAAABJRU5ErkJggg==';
-
-const summary = { wallMs: 4200, steps: 3, toolCalls: 2, tokens: { input: 12400, cachedInput: 8000, output: 900 } };
+import type { ToExtension } from '../../webview/messages';
+import { ev, frame, pageErrors, PNG_B64, posted, send, startRun, stream, summary, usePanel } from './webview-panel';
 
 describe('browser: webview chat panel', function () {
   this.timeout(120_000);
-  let chromium: LaunchedChromium;
-  let browser: Browser;
-  let harness: Harness;
-  let bundle: { dir: string; cleanup(): void };
-
-  before(async () => {
-    bundle = await buildWebview();
-    harness = await startHarness(bundle.dir);
-    chromium = await launchChromium();
-    browser = chromium.browser;
-  });
-  after(async () => {
-    await chromium?.cleanup();
-    await harness?.close();
-    bundle?.cleanup();
-  });
-
-  async function open(url = harness.url): Promise<Page> {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 460, height: 900 });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    (page as Page & { errors?: string[] }).errors = errors;
-    await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'ready'));
-    return page;
-  }
-
-  function pageErrors(page: Page): string[] {
-    return (page as Page & { errors?: string[] }).errors ?? [];
-  }
-
-  async function send(page: Page, ...msgs: ToWebview[]): Promise<void> {
-    await page.evaluate((ms) => { for (const m of ms) window.dispatchEvent(new MessageEvent('message', { data: m })); }, msgs);
-  }
-
-  const ev = (runId: string, event: SwarmEvent): ToWebview => ({ type: 'event', runId, event });
-
-  /** Streams text as many small deltas, a few per task, like the real extension would. */
-  async function stream(page: Page, runId: string, type: 'text_delta' | 'reasoning_delta', text: string, chunk = 3, agentId = 'root'): Promise<void> {
-    const msgs: ToWebview[] = [];
-    for (let i = 0; i < text.length; i += chunk) msgs.push(ev(runId, { type, agentId, text: text.slice(i, i + chunk) }));
-    for (let i = 0; i < msgs.length; i += 8) {
-      await send(page, ...msgs.slice(i, i + 8));
-    }
-  }
-
-  async function frame(page: Page): Promise<void> {
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  }
-
-  async function posted(page: Page): Promise<ToExtension[]> {
-    return page.evaluate(() => (window as any).__posted);
-  }
-
-  async function startRun(page: Page, runId: string): Promise<void> {
-    await send(page, { type: 'runStarted', runId }, ev(runId, { type: 'run_started', agentId: 'root', task: 't', model: 'kimi-k2.5' }));
-  }
+  const panel = usePanel();
 
   it('renders streamed markdown (bold, list, code block) across many deltas', async () => {
-    const page = await open();
+    const page = await panel.open();
     await startRun(page, 'r1');
     const md = 'Here is **bold text** and `inline`.\n\n- first item\n- second item\n- third item\n\n```ts\nconst answer = 42;\nconsole.log(answer);\n```\n\nDone.';
     await stream(page, 'r1', 'text_delta', md.slice(0, 60));
@@ -114,7 +50,7 @@ describe('browser: webview chat panel', function () {
   });
 
   it('never splits a code fence or a loose list while streaming incrementally', async () => {
-    const page = await open();
+    const page = await panel.open();
     await startRun(page, 'f1');
     const md = 'Intro\n\n```py\na = 1\n\n\nb = 2\n\nc = 3\n```\n\n- one\n\n- two\n\n1. x\n\n2. y\n\nAfter the code\n\n~~~\n```\nnot a fence end\n\n~~~\n\nEnd';
     for (let i = 0; i < md.length; i += 4) {
@@ -136,7 +72,7 @@ describe('browser: webview chat panel', function () {
 
   for (const variant of ['with CSP', 'without CSP (sanitizer alone)']) {
     it(`model output cannot run script or embed frames (${variant})`, async () => {
-      const page = await open(variant === 'with CSP' ? harness.url : harness.urlNoCsp);
+      const page = await panel.open(variant === 'with CSP' ? panel.harness().url : panel.harness().urlNoCsp);
       await startRun(page, 'x1');
       const evil = [
         'Look: <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=1</script>',
@@ -185,7 +121,7 @@ describe('browser: webview chat panel', function () {
   }
 
   it('shows thinking collapsed while streaming, expandable, and closed when the answer starts', async () => {
-    const page = await open();
+    const page = await panel.open();
     await startRun(page, 't1');
     await stream(page, 't1', 'reasoning_delta', 'The user wants a fix. Let me look at the parser first.');
     await frame(page);
@@ -205,7 +141,7 @@ describe('browser: webview chat panel', function () {
   });
 
   it('renders a card per tool call with arguments and result, errors, retries and run failure in place', async () => {
-    const page = await open();
+    const page = await panel.open();
     await startRun(page, 'c1');
     await send(page,
       ev('c1', { type: 'tool_called', agentId: 'root', callId: 'a', name: 'read_file', args: { path: 'src/parser.ts', offset: 10 } }),
@@ -242,7 +178,7 @@ describe('browser: webview chat panel', function () {
   });
 
   it('shows a stop button only while a run is active, and it posts stop', async () => {
-    const page = await open();
+    const page = await panel.open();
     assert.equal(await page.$eval('.button.stop', (b) => b.classList.contains('hidden')), true);
     await startRun(page, 's1');
     assert.equal(await page.$eval('.button.stop', (b) => b.classList.contains('hidden')), false);
@@ -256,7 +192,7 @@ describe('browser: webview chat panel', function () {
   });
 
   it('sends text with Enter, keeps Shift+Enter as a newline, and persists the draft', async () => {
-    const page = await open();
+    const page = await panel.open();
     await page.focus('textarea.input');
     await page.keyboard.type('first line');
     await page.keyboard.down('Shift');
@@ -276,7 +212,7 @@ describe('browser: webview chat panel', function () {
   });
 
   it('includes pasted and attached images in send, with removable thumbnails', async () => {
-    const page = await open();
+    const page = await panel.open();
     // Paste from the clipboard.
     await page.evaluate((b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -315,146 +251,8 @@ describe('browser: webview chat panel', function () {
     await page.close();
   });
 
-  it('reopens a stored conversation with its messages, thinking and tool cards; history and new chat post', async () => {
-    const page = await open();
-    const conv: Conversation = {
-      id: 'c-2', title: 'Fix the parser', updatedAt: Date.now() - 3_600_000,
-      messages: [
-        { role: 'user', text: 'Fix the parser bug', images: [{ mimeType: 'image/png', data: PNG_B64 }] },
-        { role: 'assistant', text: 'Fixed the **off-by-one** in `parse()`.' },
-        { role: 'user', text: 'Thanks! And the docs?' },
-        { role: 'assistant', text: 'Updated the *README*.' },
-      ],
-      runs: [{
-        runId: 'old-1',
-        events: [
-          { type: 'run_started', agentId: 'root', task: 'Fix the parser bug', model: 'kimi-k2.5' },
-          { type: 'reasoning_delta', agentId: 'root', text: 'Look at parse() first.' },
-          { type: 'tool_called', agentId: 'root', callId: 'k1', name: 'edit_file', args: { path: 'src/parse.ts', old_string: 'i <= n', new_string: 'i < n' } },
-          { type: 'tool_output', agentId: 'root', callId: 'k1', ok: true, output: 'Edited src/parse.ts (1 replacement)' },
-          { type: 'text_delta', agentId: 'root', text: 'Fixed the **off-by-one** ' },
-          { type: 'text_delta', agentId: 'root', text: 'in `parse()`.' },
-          { type: 'run_finished', agentId: 'root', status: 'done', summary },
-        ],
-      }],
-    };
-    await send(page, { type: 'init', conversation: conv, conversations: [
-      { id: 'c-1', title: 'Older chat', updatedAt: Date.now() - 86_400_000 * 2 },
-      { id: 'c-2', title: 'Fix the parser', updatedAt: conv.updatedAt },
-    ] });
-    await frame(page);
-    const r = await page.$eval('.transcript', (root) => ({
-      users: [...root.querySelectorAll('.turn.user .user-text')].map((e) => e.textContent),
-      userImages: root.querySelectorAll('.turn.user img.thumb').length,
-      answers: [...root.querySelectorAll('.turn.assistant .md')].map((e) => e.textContent?.trim()),
-      strong: root.querySelector('.turn.assistant .md strong')?.textContent,
-      thinking: root.querySelector('details.thinking .thinking-text')?.textContent,
-      thinkingOpen: (root.querySelector('details.thinking') as HTMLDetailsElement | null)?.open,
-      tool: root.querySelector('.tool-card')?.textContent,
-      toolOk: root.querySelector('.tool-card')?.classList.contains('ok'),
-    }));
-    assert.deepEqual(r.users, ['Fix the parser bug', 'Thanks! And the docs?']);
-    assert.equal(r.userImages, 1);
-    assert.deepEqual(r.answers, ['Fixed the off-by-one in parse().', 'Updated the README.']);
-    assert.equal(r.strong, 'off-by-one');
-    assert.equal(r.thinking, 'Look at parse() first.');
-    assert.equal(r.thinkingOpen, false);
-    assert.match(r.tool ?? '', /edit_file/);
-    assert.match(r.tool ?? '', /Edited src\/parse.ts/);
-    assert.equal(r.toolOk, true);
-    assert.equal(await page.$eval('.conv-title', (e) => e.textContent), 'Fix the parser');
-    // History list: toggling asks for a fresh list; clicking opens.
-    await page.click('.history-toggle');
-    await page.waitForSelector('.history-panel:not(.hidden)');
-    const titles = await page.$$eval('.history-item .history-title', (els) => els.map((e) => e.textContent));
-    assert.deepEqual(titles, ['Fix the parser', 'Older chat']);
-    await page.click('.history-item[data-id="c-1"]');
-    await page.click('.new-chat');
-    const msgs = (await posted(page)).filter((m) => m.type !== 'ready');
-    assert.deepEqual(msgs, [{ type: 'listConversations' }, { type: 'openConversation', id: 'c-1' }, { type: 'newChat' }]);
-    // A fresh init (new chat) clears the transcript.
-    await send(page, { type: 'init', conversation: { id: 'c-3', title: '', updatedAt: Date.now(), messages: [], runs: [] }, conversations: [] });
-    assert.equal(await page.$$eval('.turn', (e) => e.length), 0);
-    assert.ok(await page.$('.empty'));
-    await page.close();
-  });
-
-  it('picks up a run that is still live when the panel is reloaded mid-run', async () => {
-    const page = await open();
-    const conv: Conversation = {
-      id: 'live', title: 'Live', updatedAt: Date.now(),
-      messages: [{ role: 'user', text: 'Run the tests' }],
-      runs: [{ runId: 'L1', events: [
-        { type: 'run_started', agentId: 'root', task: 'Run the tests', model: 'kimi-k2.5' },
-        { type: 'text_delta', agentId: 'root', text: 'Running them now.' },
-        { type: 'tool_called', agentId: 'root', callId: 'q', name: 'run_command', args: { command: 'npm test' } },
-      ] }],
-    };
-    // What the extension sends on 'ready' while a run is active: init, then runStarted for it.
-    await send(page, { type: 'init', conversation: conv, conversations: [] }, { type: 'runStarted', runId: 'L1' });
-    await frame(page);
-    assert.equal(await page.$$eval('.turn.assistant', (e) => e.length), 1);
-    assert.match(await page.$eval('.tool-card', (e) => e.className), /\brunning\b/);
-    assert.equal(await page.$eval('.button.stop', (b) => b.classList.contains('hidden')), false);
-    await send(page, ev('L1', { type: 'tool_output', agentId: 'root', callId: 'q', ok: true, output: '3 passing' }));
-    await stream(page, 'L1', 'text_delta', 'All **green**.');
-    await send(page, { type: 'runEnded', result: { runId: 'L1', status: 'done', text: 'Running them now.All green.', summary } });
-    await frame(page);
-    assert.match(await page.$eval('.tool-card', (e) => e.className), /\bok\b/);
-    assert.equal(await page.$eval('.turn.assistant .md strong', (e) => e.textContent), 'green');
-    assert.equal(await page.$eval('.button.stop', (b) => b.classList.contains('hidden')), true);
-    assert.equal(await page.$$eval('.turn.assistant', (e) => e.length), 1);
-    await page.close();
-  });
-
-  it('renders sub-agent events as swarm lanes without disturbing the root transcript', async () => {
-    const page = await open();
-    await startRun(page, 'w1');
-    await stream(page, 'w1', 'text_delta', 'Splitting the work across agents.');
-    const subs = ['tests', 'docs', 'types'];
-    for (const [i, name] of subs.entries()) {
-      await send(page,
-        ev('w1', { type: 'agent_spawned', agentId: `sub-${i}`, parentId: 'root', name, task: `Handle the ${name}` }),
-        ev('w1', { type: 'usage', agentId: `sub-${i}`, tokens: { input: 1000, cachedInput: 800, output: 50 } }),
-        ev('w1', { type: 'tool_called', agentId: `sub-${i}`, callId: `s${i}`, name: 'grep', args: { pattern: name } }),
-        ev('w1', { type: 'text_delta', agentId: `sub-${i}`, text: `**${name}** sub-agent says hi` }));
-    }
-    await send(page, ev('w1', { type: 'usage', agentId: 'sub-1', tokens: { input: 1000, cachedInput: 800, output: 50 } }),
-      ev('w1', { type: 'agent_finished', agentId: 'sub-0', status: 'done', steps: 1 }),
-      ev('w1', { type: 'agent_finished', agentId: 'sub-2', status: 'failed', steps: 1 }));
-    await frame(page);
-    const r = await page.$eval('.transcript', (root) => ({
-      rootText: root.querySelector('.turn.assistant > .agent-transcript > .md')?.textContent?.trim(),
-      lanes: [...root.querySelectorAll('.lane')].map((l) => ({
-        id: l.getAttribute('data-agent-id'), cls: l.className,
-        name: l.querySelector('.lane-name')?.textContent, tool: l.querySelector('.lane-tool')?.textContent,
-        ticks: l.querySelectorAll('.tick').length,
-      })),
-      count: root.querySelector('.swarm-count')?.textContent,
-      laneMd: root.querySelector('.lane .md strong')?.textContent,
-    }));
-    assert.equal(r.rootText, 'Splitting the work across agents.');
-    assert.deepEqual(r.lanes.map((l) => l.name), subs);
-    assert.match(r.lanes[0].cls, /\bdone\b/);
-    assert.match(r.lanes[1].cls, /\brunning\b/);
-    assert.match(r.lanes[1].cls, /\bcritical\b/);
-    assert.equal(r.lanes[1].tool, 'grep');
-    assert.equal(r.lanes[1].ticks, 2);
-    assert.match(r.lanes[2].cls, /\bfailed\b/);
-    assert.equal(r.count, '3 agents, 1 running');
-    assert.equal(r.laneMd, 'tests');
-    // Clicking a lane opens its transcript.
-    await page.click('.lane[data-agent-id="sub-1"] > summary');
-    assert.equal(await page.$eval('.lane[data-agent-id="sub-1"]', (d) => (d as HTMLDetailsElement).open), true);
-    await frame(page);
-    mkdirSync('test-artifacts', { recursive: true });
-    await page.screenshot({ path: 'test-artifacts/webview-swarm.png', fullPage: false });
-    assert.deepEqual(pageErrors(page), []);
-    await page.close();
-  });
-
   it('looks right (screenshot to test-artifacts/webview.png)', async () => {
-    const page = await open();
+    const page = await panel.open();
     await send(page, { type: 'init', conversation: { id: 'c', title: 'Fix the flaky parser test', updatedAt: Date.now(), messages: [], runs: [] }, conversations: [] });
     await page.type('textarea.input', 'The parser test fails on Windows line endings. Fix it and run the tests.');
     await page.keyboard.press('Enter');
