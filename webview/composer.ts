@@ -6,9 +6,9 @@ import { h, icon } from './dom';
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 export interface ComposerEvents {
-  send(text: string, images: ImageInput[], thinking: ThinkingMode): void;
+  send(text: string, images: ImageInput[], thinking: ThinkingMode | undefined): void;
   stop(): void;
-  draftChanged(draft: string, thinking: ThinkingMode): void;
+  draftChanged(draft: string, thinking: ThinkingMode | ''): void;
 }
 
 export class Composer {
@@ -23,12 +23,13 @@ export class Composer {
   private images: ImageInput[] = [];
   private busy = false;
 
-  constructor(private readonly events: ComposerEvents, draft: string, thinking: ThinkingMode) {
+  constructor(private readonly events: ComposerEvents, draft: string, thinking: ThinkingMode | '') {
     this.input = h('textarea', { cls: 'input', attrs: { rows: '1', placeholder: 'Ask SwarmCode… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' } });
     this.input.value = draft;
     this.fileInput = h('input', { cls: 'file-input', attrs: { type: 'file', accept: 'image/*', multiple: '' } });
     const attach = h('button', { cls: 'icon-button attach', title: 'Attach image', attrs: { type: 'button', 'aria-label': 'Attach image' } }, icon('image'), h('span', { text: 'Image' }));
     this.thinkingSel = h('select', { cls: 'thinking-select', title: 'Thinking mode', attrs: { 'aria-label': 'Thinking mode' } },
+      h('option', { text: 'Thinking: default', attrs: { value: '' } }),
       h('option', { text: 'Thinking: auto', attrs: { value: 'auto' } }),
       h('option', { text: 'Thinking: on', attrs: { value: 'on' } }),
       h('option', { text: 'Thinking: off', attrs: { value: 'off' } }));
@@ -79,7 +80,7 @@ export class Composer {
     const text = this.input.value.trim();
     if (!text && !this.images.length) return;
     const images = this.images;
-    this.events.send(text, images, this.thinkingSel.value as ThinkingMode);
+    this.events.send(text, images, (this.thinkingSel.value || undefined) as ThinkingMode | undefined);
     this.images = [];
     this.renderThumbs();
     this.input.value = '';
@@ -88,7 +89,7 @@ export class Composer {
   }
 
   private saveDraft(): void {
-    this.events.draftChanged(this.input.value, this.thinkingSel.value as ThinkingMode);
+    this.events.draftChanged(this.input.value, this.thinkingSel.value as ThinkingMode | '');
   }
 
   private autosize(): void {

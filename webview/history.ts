@@ -24,6 +24,15 @@ export class HistoryBar {
     this.toggle.addEventListener('click', () => {
       if (this.panel.classList.contains('hidden')) { this.show(); this.events.refresh(); } else this.hide();
     });
+    this.panel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { this.hide(); this.toggle.focus(); return; }
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      const row = (e.target as Element).closest<HTMLElement>('.history-item');
+      if (!row?.dataset.id) return;
+      e.preventDefault();
+      this.hide();
+      this.events.open(row.dataset.id);
+    });
     this.panel.addEventListener('click', (e) => {
       const row = (e.target as Element).closest<HTMLElement>('.history-item');
       if (!row?.dataset.id) return;

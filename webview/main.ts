@@ -27,7 +27,7 @@ function main(): void {
       transcript.addUser(text, images);
       pending = true;
       sync();
-      post({ type: 'send', text, images, thinking });
+      post({ type: 'send', text, images, ...(thinking ? { thinking } : {}) });
     },
     stop: () => post({ type: 'stop' }),
     draftChanged: (draft, thinking) => saveState({ draft, thinking }),

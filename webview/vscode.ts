@@ -4,7 +4,8 @@ import type { ToExtension, ToWebview } from './messages';
 /** What the panel keeps across reloads / hide-show via getState/setState. */
 export interface PanelState {
   draft: string;
-  thinking: 'auto' | 'on' | 'off';
+  /** '' = the thinking setting applies; otherwise this run's override. */
+  thinking: '' | 'auto' | 'on' | 'off';
   scrollTop: number;
 }
 
@@ -22,7 +23,7 @@ export function post(message: ToExtension): void {
   api.postMessage(message);
 }
 
-const DEFAULT_STATE: PanelState = { draft: '', thinking: 'auto', scrollTop: 0 };
+const DEFAULT_STATE: PanelState = { draft: '', thinking: '', scrollTop: 0 };
 
 export function loadState(): PanelState {
   const s = api.getState() as Partial<PanelState> | undefined | null;

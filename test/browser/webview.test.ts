@@ -203,7 +203,14 @@ describe('browser: webview chat panel', function () {
     assert.equal(await page.evaluate(() => (window as any).__state?.draft), 'first line\nsecond line');
     await page.keyboard.press('Enter');
     const sends = (await posted(page)).filter((m) => m.type === 'send');
-    assert.deepEqual(sends, [{ type: 'send', text: 'first line\nsecond line', images: [], thinking: 'auto' }]);
+    assert.deepEqual(sends, [{ type: 'send', text: 'first line\nsecond line', images: [] }]);
+    // Choosing a thinking mode sends it as this run's override.
+    await send(page, { type: 'runEnded', result: { runId: 'none', status: 'done', text: '', summary } });
+    await page.select('select.thinking-select', 'on');
+    await page.type('textarea.input', 'think hard');
+    await page.keyboard.press('Enter');
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'send')[1], { type: 'send', text: 'think hard', images: [], thinking: 'on' });
+    assert.equal(await page.evaluate(() => (window as any).__state?.thinking), 'on');
     assert.equal(await page.$eval('textarea.input', (t) => (t as HTMLTextAreaElement).value), '');
     assert.equal(await page.$eval('.turn.user .user-text', (e) => e.textContent), 'first line\nsecond line');
     // While the run is pending, the stop button replaces send.
