@@ -59,6 +59,8 @@ export interface NativeTrigramIndex {
   findLiteral(ids: Uint32Array, needle: string, max: number): LiteralMatches;
   /** Current bytes of a live, non-binary file. */
   content(id: number): Buffer | undefined;
+  /** Live ids with a line of at least `minLen` bytes (files read from disk included). */
+  longLineFiles(minLen: number): Uint32Array;
   stats(): IndexStats;
   /** Drops tombstoned postings now (also happens automatically). */
   compact(): void;

@@ -93,6 +93,7 @@ Napi::Function IndexWrap::Init(Napi::Env env) {
                       InstanceMethod("remove", &IndexWrap::Remove), InstanceMethod("candidates", &IndexWrap::Candidates),
                       InstanceMethod("findLiteral", &IndexWrap::FindLiteral),
                       InstanceMethod("content", &IndexWrap::Content), InstanceMethod("stats", &IndexWrap::Stats),
+                      InstanceMethod("longLineFiles", &IndexWrap::LongLineFiles),
                       InstanceMethod("compact", &IndexWrap::Compact)});
 }
 
@@ -192,6 +193,11 @@ Napi::Value IndexWrap::Content(const Napi::CallbackInfo& info) {
   }
   if (!ok) return info.Env().Undefined();
   return Napi::Buffer<char>::Copy(info.Env(), out.data(), out.size());
+}
+
+Napi::Value IndexWrap::LongLineFiles(const Napi::CallbackInfo& info) {
+  std::lock_guard<std::mutex> lock(index_->mu);
+  return ToU32(info.Env(), index_->LongLineFiles(info[0].As<Napi::Number>().Uint32Value()));
 }
 
 Napi::Value IndexWrap::Stats(const Napi::CallbackInfo& info) {

@@ -20,6 +20,7 @@ class IndexWrap : public Napi::ObjectWrap<IndexWrap> {
   Napi::Value Candidates(const Napi::CallbackInfo& info);  // (plan) → Uint32Array
   Napi::Value FindLiteral(const Napi::CallbackInfo& info); // (ids, needle, max) → {ids, lines, columns, texts, truncated}
   Napi::Value Content(const Napi::CallbackInfo& info);     // (id) → Buffer | undefined
+  Napi::Value LongLineFiles(const Napi::CallbackInfo& info);  // (minLen) → Uint32Array
   Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value Compact(const Napi::CallbackInfo& info);
 

@@ -102,6 +102,12 @@ PreparedFile TrigramIndex::Prepare(std::string rel, std::string abs, const std::
     pf.content.shrink_to_fit();
     return pf;
   }
+  for (size_t pos = 0, n = pf.content.size(); pos < n;) {
+    const void* nl = std::memchr(pf.content.data() + pos, '\n', n - pos);
+    size_t end = nl ? static_cast<const char*>(nl) - pf.content.data() : n;
+    if (end - pos > pf.max_line) pf.max_line = uint32_t(end - pos);
+    pos = end + 1;
+  }
   thread_local std::vector<uint64_t> bitmap;
   CollectTrigrams(pf.content, bitmap, pf.trigrams);
   std::sort(pf.trigrams.begin(), pf.trigrams.end());
@@ -137,6 +143,7 @@ uint32_t TrigramIndex::Commit(PreparedFile&& pf) {
   f.rel = pf.rel;
   f.abs = std::move(pf.abs);
   f.alive = true;
+  f.max_line = pf.status == FileStatus::kOverflow ? UINT32_MAX : pf.max_line;
   by_path_.emplace(std::move(pf.rel), id);
   if (pf.status == FileStatus::kOverflow) {
     f.overflow = true;
@@ -291,6 +298,13 @@ bool TrigramIndex::Content(uint32_t id, std::string& out) const {
   }
   out = f.content;
   return true;
+}
+
+std::vector<uint32_t> TrigramIndex::LongLineFiles(uint32_t min_len) const {
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < files_.size(); i++)
+    if (files_[i].alive && files_[i].max_line >= min_len) out.push_back(i);
+  return out;
 }
 
 const std::string* TrigramIndex::PathOf(uint32_t id) const {

@@ -43,6 +43,7 @@ struct PreparedFile {
   FileStatus status = FileStatus::kUnreadable;
   std::string content;
   std::vector<uint32_t> trigrams;
+  uint32_t max_line = 0;  // longest line in bytes
 };
 
 class TrigramIndex {
@@ -62,6 +63,8 @@ class TrigramIndex {
   /** Current text of a live file (from memory, or from disk for overflow files). */
   bool Content(uint32_t id, std::string& out) const;
   const std::string* PathOf(uint32_t id) const;
+  /** Live ids whose longest line has at least `min_len` bytes (overflow files included). */
+  std::vector<uint32_t> LongLineFiles(uint32_t min_len) const;
   /** Drops tombstoned postings and spare capacity. */
   void Compact();
   void ShrinkAll();
@@ -79,7 +82,7 @@ class TrigramIndex {
   struct File {
     std::string rel, abs;
     std::string content;  // empty for overflow files
-    uint32_t ntrigrams = 0;
+    uint32_t ntrigrams = 0, max_line = 0;
     bool alive = false, overflow = false;
   };
   PostingList* Find(uint32_t key) const;

@@ -1,0 +1,115 @@
+// ripgrep (the binary in @vscode/ripgrep): the file list the index is built from, and the
+// search fallback when the native addon is missing or a regex is outside the native subset.
+import { spawn } from 'node:child_process';
+import { rgPath } from '@vscode/ripgrep';
+import type { SearchMatch, SearchQuery } from './types';
+
+/** Same file set as the grep tool: dotfiles included, .git skipped, .gitignore honoured. */
+export const RG_FILTERS = ['--hidden', '--glob', '!.git/', '--no-require-git', '--no-config'];
+
+function abortError(): Error {
+  const e = new Error('aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+/** Runs rg in `cwd`; `onRecord` gets each NUL- or newline-terminated record and may return false to stop. */
+export function runRg(
+  args: string[],
+  cwd: string,
+  signal: AbortSignal,
+  onRecord: (rec: string) => boolean | void,
+  sep = '\n',
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(abortError());
+    const child = spawn(rgPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let pending = '';
+    let stderr = '';
+    let stopped = false;
+    const onAbort = () => child.kill('SIGKILL');
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (stopped) return;
+      pending += chunk;
+      let at: number;
+      while ((at = pending.indexOf(sep)) !== -1) {
+        const rec = pending.slice(0, at);
+        pending = pending.slice(at + 1);
+        if (onRecord(rec) === false) {
+          stopped = true;
+          child.kill('SIGKILL');
+          return;
+        }
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => {
+      if (stderr.length < 4096) stderr += c;
+    });
+    child.on('error', (err) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) return reject(abortError());
+      if (!stopped && pending) onRecord(pending);
+      resolve({ code: stopped ? 0 : code, stderr: stderr.trim() });
+    });
+  });
+}
+
+/** Workspace-relative paths of the files ripgrep would search under `dirs` (default: the root). */
+export async function listFiles(root: string, signal: AbortSignal, dirs: string[] = [], extra: string[] = []): Promise<string[]> {
+  const out: string[] = [];
+  const { code, stderr } = await runRg(['--files', '--null', ...RG_FILTERS, ...extra, '--', ...(dirs.length ? dirs : ['.'])], root, signal, (rec) => {
+    if (rec) out.push(rec.startsWith('./') ? rec.slice(2) : rec);
+  }, '\0');
+  if (code !== 0 && code !== 1) throw new Error(`rg --files failed (${code}): ${stderr}`);
+  return out;
+}
+
+export class RipgrepError extends Error {
+  override name = 'RipgrepError';
+}
+
+/** ripgrep itself answering a query: path order, first match column per line, stops at `max`. */
+export async function ripgrepSearch(
+  root: string,
+  q: SearchQuery,
+  max: number,
+  maxLineChars: number,
+  signal: AbortSignal,
+  /** Search just these workspace-relative files (already known to be searchable). */
+  paths?: string[],
+): Promise<{ matches: SearchMatch[]; truncated: boolean }> {
+  const args = ['--line-number', '--column', '--no-heading', '--with-filename', '--null', '--color', 'never', '--sort', 'path', ...RG_FILTERS];
+  if (!q.regex) args.push('--fixed-strings');
+  if (q.glob) args.push('--glob', q.glob);
+  args.push('--regexp', q.query, '--', ...(paths ?? ['.']));
+  const matches: SearchMatch[] = [];
+  let truncated = false;
+  const { code, stderr } = await runRg(args, root, signal, (rec) => {
+    const nul = rec.indexOf('\0');
+    if (nul < 0) return;
+    const m = /^(\d+):(\d+):/.exec(rec.slice(nul + 1));
+    if (!m) return;
+    if (matches.length >= max) {
+      truncated = true;
+      return false;
+    }
+    let text = rec.slice(nul + 1 + m[0].length);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    const path = rec.slice(0, nul);
+    matches.push({
+      path: path.startsWith('./') ? path.slice(2) : path,
+      line: Number(m[1]),
+      column: Number(m[2]),
+      text: text.length > maxLineChars ? text.slice(0, maxLineChars) : text,
+    });
+  });
+  if (code === 2 && matches.length === 0) throw new RipgrepError(stderr || 'ripgrep failed');
+  return { matches, truncated };
+}

@@ -1,0 +1,111 @@
+// The search facade: the native trigram index when the addon loads (built in the background on
+// first use, kept warm, updated from file-change notifications), ripgrep otherwise.
+import type { Logger } from '../log';
+import { loadNative, type IndexOptions, type IndexStats } from '../../native/index';
+import { NativeSearch, type BuildReport } from './native_search';
+import { ripgrepSearch } from './ripgrep';
+import type { SearchQuery, SearchResult } from './types';
+
+export const DEFAULT_MAX_RESULTS = 200;
+export const MAX_LINE_CHARS = 2000;
+
+export interface SearchOptions extends IndexOptions {
+  /** Use ripgrep only (also forced by SWARMCODE_NO_NATIVE=1). */
+  disableNative?: boolean;
+}
+
+export interface Search {
+  search(query: SearchQuery, signal: AbortSignal): Promise<SearchResult>;
+  /** Absolute paths that changed on disk (created, modified or deleted). */
+  update(absPaths: string[]): void;
+  /** Starts the index build if needed and resolves when it is queryable (false: ripgrep only). */
+  ready(signal?: AbortSignal): Promise<boolean>;
+  /** Resolves when queued updates are applied. */
+  flush(): Promise<void>;
+  stats(): { engine: 'native' | 'ripgrep'; index?: IndexStats; build?: BuildReport };
+  dispose(): void;
+}
+
+export function createSearch(workspace: { root: string }, log: Logger, options: SearchOptions = {}): Search {
+  const root = workspace.root;
+  const life = new AbortController();
+  const loaded = options.disableNative ? { addon: undefined, reason: 'disabled by configuration' } : loadNative();
+  let native: NativeSearch | undefined;
+  let building: Promise<boolean> | undefined;
+  let build: BuildReport | undefined;
+  let updates = Promise.resolve();
+  const pending = new Set<string>();
+
+  if (!loaded.addon) log.info(`search: native index unavailable (${loaded.reason}); using ripgrep`);
+
+  function startBuild(): Promise<boolean> {
+    if (!loaded.addon) return Promise.resolve(false);
+    if (building) return building;
+    const ns = new NativeSearch(root, loaded.addon, options);
+    building = ns.build(life.signal).then(
+      async (report) => {
+        build = report;
+        native = ns;
+        const s = ns.stats();
+        log.info(
+          `search: indexed ${report.indexed} files (${report.binary} binary skipped, ${report.overflow} read from disk) ` +
+            `in ${Math.round(report.ms)} ms, ${(s.totalBytes / 1048576).toFixed(1)} MiB`,
+        );
+        if (pending.size) {
+          const paths = [...pending];
+          pending.clear();
+          await ns.update(paths, life.signal);
+        }
+        return true;
+      },
+      (err: Error) => {
+        if (err.name !== 'AbortError') log.warn(`search: index build failed (${err.message}); using ripgrep`);
+        return false;
+      },
+    );
+    return building;
+  }
+
+  return {
+    async search(query, signal) {
+      const max = Math.max(1, Math.min(query.maxResults ?? DEFAULT_MAX_RESULTS, 100_000));
+      if (!native) void startBuild();
+      if (native) {
+        await updates;
+        const r = await native.search(query, max, MAX_LINE_CHARS, signal);
+        if (r) return { ...r, engine: 'native' };
+        log.debug(`search: regex ${JSON.stringify(query.query)} outside the native subset; asking ripgrep`);
+      }
+      return { ...(await ripgrepSearch(root, query, max, MAX_LINE_CHARS, signal)), engine: 'ripgrep' };
+    },
+    update(absPaths) {
+      if (!native) {
+        if (building) for (const p of absPaths) pending.add(p);
+        return;
+      }
+      const ns = native;
+      updates = updates
+        .then(() => ns.update(absPaths, life.signal))
+        .catch((err: Error) => {
+          if (err.name !== 'AbortError') log.warn(`search: index update failed: ${err.message}`);
+        });
+    },
+    ready(signal) {
+      const p = startBuild();
+      if (!signal) return p;
+      return Promise.race([
+        p,
+        new Promise<boolean>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })),
+      ]);
+    },
+    flush() {
+      return updates;
+    },
+    stats() {
+      return native ? { engine: 'native', index: native.stats(), build } : { engine: 'ripgrep' };
+    },
+    dispose() {
+      life.abort();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// A generated workspace with the awkward cases a search must get right, and ripgrep itself
+// (run directly, --json) as the oracle.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { rgPath } from '@vscode/ripgrep';
+
+export interface Hit {
+  path: string;
+  line: number;
+  column: number;
+  text: string;
+}
+
+function put(root: string, rel: string, data: string | Buffer): void {
+  mkdirSync(dirname(join(root, rel)), { recursive: true });
+  writeFileSync(join(root, rel), data);
+}
+
+const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'needle', 'haystack', 'función', 'naïve', 'Straße', '日本語', 'emoji😀', 'fooBar', 'foo_bar', 'Error', 'TypeError', 'return', 'import', 'x1', '123', '4567'];
+
+export function makeCorpus(): string {
+  const root = mkdtempSync(join(tmpdir(), 'swarm-search-'));
+  put(root, '.gitignore', 'ignored/\n*.log\n');
+  put(root, 'src/app.ts', "import { needle } from './lib';\nexport function findNeedle(haystack: string) {\n  return haystack.indexOf('needle');\n}\nclass TypeError2 extends Error {}\n");
+  put(root, 'src/lib.ts', 'export const needle = "needle in a needle";\n// end\nexport const x = 123 + 4567;\n');
+  put(root, 'unicode.txt', 'héllo wörld\nStraße und Strasse\n日本語のテキスト needle\nemoji 😀 needle 😀\nnaïve café función\n');
+  put(root, 'crlf.txt', 'first line\r\nneedle here\r\nend\r\nlast needle\r\n');
+  put(root, 'noeol.txt', 'needle at the end without newline');
+  put(root, 'long.txt', `${'a'.repeat(50_000)}needle${'b'.repeat(50_000)}\nshort needle\n${'c'.repeat(3000)}\n`);
+  put(root, 'bin/data.bin', Buffer.concat([Buffer.from('needle\0\0\x01\x02'), Buffer.from('needle again\n')]));
+  put(root, 'ignored/skip.ts', 'needle in an ignored file\n');
+  put(root, 'debug.log', 'needle in a log\n');
+  put(root, '.hidden/dot.ts', 'needle in a hidden file\n');
+  put(root, 'empty.txt', '');
+  // Generated bulk: deterministic pseudo-random lines of words.
+  let seed = 42;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let f = 0; f < 120; f++) {
+    const lines: string[] = [];
+    const n = 5 + Math.floor(rnd() * 60);
+    for (let l = 0; l < n; l++) {
+      const k = 1 + Math.floor(rnd() * 10);
+      const ws: string[] = [];
+      for (let w = 0; w < k; w++) ws.push(WORDS[Math.floor(rnd() * WORDS.length)]);
+      lines.push((rnd() < 0.2 ? '  ' : '') + ws.join(rnd() < 0.5 ? ' ' : '_'));
+    }
+    put(root, `gen/d${f % 7}/file${f}.${['ts', 'py', 'md', 'txt'][f % 4]}`, lines.join(f % 5 === 0 ? '\r\n' : '\n') + '\n');
+  }
+  return root;
+}
+
+/** ripgrep's answer with the flags the search facade uses. */
+export function rgOracle(root: string, query: string, opts: { regex?: boolean; glob?: string } = {}): Hit[] {
+  const args = ['--json', '--hidden', '--glob', '!.git/', '--no-require-git', '--no-config'];
+  if (!opts.regex) args.push('--fixed-strings');
+  if (opts.glob) args.push('--glob', opts.glob);
+  args.push('--regexp', query, '--', '.');
+  const r = spawnSync(rgPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status === 2) throw new Error(r.stderr);
+  const hits: Hit[] = [];
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    const ev = JSON.parse(line);
+    if (ev.type !== 'match') continue;
+    const d = ev.data;
+    const text: string = (d.lines.text ?? '').replace(/\r?\n$/, '');
+    hits.push({
+      path: d.path.text.replace(/^\.\//, ''),
+      line: d.line_number,
+      column: d.submatches[0].start + 1,
+      text: text.endsWith('\r') ? text.slice(0, -1) : text,
+    });
+  }
+  return sortHits(hits);
+}
+
+export function sortHits(h: Hit[]): Hit[] {
+  return [...h].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+}
+
+/** Comparable form: long lines are cut by the facade, so compare a prefix of the text. */
+export function norm(h: Hit[]): string[] {
+  return sortHits(h).map((x) => `${x.path}:${x.line}:${x.column}:${x.text.slice(0, 1000)}`);
+}

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLogger } from '../../../server/log';
+import { createSearch, type Search } from '../../../server/index/search';
+import { makeCorpus, norm, rgOracle } from './corpus';
+
+const LITERALS = ['needle', 'héllo', 'Straße', '日本語', '😀', 'foo_bar', 'Error', 'x', 'ab', 'TypeError', 'needle here', 'NEEDLE', 'a needle', '4567', 'end'];
+const REGEXES = [
+  'ne+dle',
+  '^needle',
+  'needle$',
+  'end$',
+  '\\bneedle\\b',
+  '[A-Z][a-z]+Error',
+  'h.llo',
+  '\\d{3}',
+  '(foo|bar)_?[Bb]ar',
+  '\\w+ö',
+  'Stra(ß|ss)e',
+  'función|naïve',
+  '^\\s+\\w+',
+  '[^a-z ]+',
+  '(?i)needle',
+  'gamma\\s+delta',
+  '\\p{Han}+',
+  '\\W\\d',
+  'x?y?z?',
+  '^$',
+];
+
+function quietLog() {
+  const lines: string[] = [];
+  return { log: createLogger(() => 'debug', (_l, line) => lines.push(line)), lines };
+}
+
+describe('server/index/search (native trigram index vs ripgrep)', function () {
+  this.timeout(60_000);
+  let root: string;
+  let search: Search;
+  const ctl = new AbortController();
+
+  before(async function () {
+    root = makeCorpus();
+    search = createSearch({ root }, quietLog().log);
+    const ok = await search.ready();
+    if (!ok) this.skip();
+  });
+  after(() => {
+    search?.dispose();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  async function same(query: string, regex: boolean, glob?: string) {
+    const r = await search.search({ query, regex, glob, maxResults: 100_000 }, ctl.signal);
+    assert.equal(r.engine, 'native', `engine for ${query}`);
+    assert.equal(r.truncated, false);
+    assert.deepEqual(norm(r.matches), norm(rgOracle(root, query, { regex, glob })), `${regex ? 'regex' : 'literal'} ${JSON.stringify(query)} glob=${glob}`);
+    return r;
+  }
+
+  it('skips binary, ignored files; includes hidden, CRLF, no-EOL, long lines', async () => {
+    const r = await same('needle', false);
+    const paths = new Set(r.matches.map((m) => m.path));
+    assert.ok(!paths.has('bin/data.bin') && !paths.has('ignored/skip.ts') && !paths.has('debug.log'));
+    assert.ok(paths.has('.hidden/dot.ts') && paths.has('crlf.txt') && paths.has('noeol.txt') && paths.has('long.txt'));
+    const long = r.matches.find((m) => m.path === 'long.txt' && m.line === 1)!;
+    assert.equal(long.column, 50_001);
+    assert.ok(long.text.length <= 2000);
+  });
+
+  it('literal queries match ripgrep', async () => {
+    for (const q of LITERALS) await same(q, false);
+  });
+
+  it('regex queries match ripgrep', async () => {
+    for (const q of REGEXES) await same(q, true);
+  });
+
+  it('globs match ripgrep', async () => {
+    for (const g of ['*.ts', 'gen/d1/**', '!*.md', '*.{py,txt}', 'src/*.ts']) await same('needle', false, g);
+    await same('fooBar|beta', true, '*.py');
+  });
+
+  it('maxResults truncates in path order', async () => {
+    const all = rgOracle(root, 'alpha', {});
+    const r = await search.search({ query: 'alpha', maxResults: 10 }, ctl.signal);
+    assert.equal(r.truncated, true);
+    assert.deepEqual(norm(r.matches), norm(all).slice(0, 10));
+  });
+
+  it('stays equal to ripgrep after adding, modifying and deleting files', async () => {
+    writeFileSync(join(root, 'src/lib.ts'), 'export const moved = 1;\nconst freshNeedle = "needle";\n');
+    mkdirSync(join(root, 'newdir'), { recursive: true });
+    writeFileSync(join(root, 'newdir/new.ts'), 'a brand new needle\r\nfreshNeedle again\n');
+    writeFileSync(join(root, 'ignored/new.ts'), 'freshNeedle ignored\n');
+    writeFileSync(join(root, 'late.log'), 'freshNeedle in a log\n');
+    unlinkSync(join(root, 'unicode.txt'));
+    search.update(['src/lib.ts', 'newdir/new.ts', 'ignored/new.ts', 'late.log', 'unicode.txt'].map((p) => join(root, p)));
+    await search.flush();
+    for (const q of ['needle', 'freshNeedle', 'Straße', 'moved']) await same(q, false);
+    for (const q of ['fresh\\w+', '^export', 'needle"?;?$']) await same(q, true);
+    // And back: modify again (the old ids are tombstoned).
+    writeFileSync(join(root, 'src/lib.ts'), 'needle needle\n');
+    search.update([join(root, 'src/lib.ts')]);
+    await search.flush();
+    await same('needle', false);
+    await same('moved', false);
+  });
+
+  it('hands regexes outside the native subset to ripgrep', async () => {
+    const r = await search.search({ query: '(?m)^needle', regex: true, maxResults: 1000 }, ctl.signal);
+    assert.equal(r.engine, 'ripgrep');
+    assert.deepEqual(norm(r.matches), norm(rgOracle(root, '(?m)^needle', { regex: true })));
+  });
+
+  it('reports bounded index memory', () => {
+    const s = search.stats();
+    assert.equal(s.engine, 'native');
+    assert.ok(s.index!.totalBytes > s.index!.contentBytes);
+    assert.ok(s.index!.indexedFiles > 100);
+  });
+});
+
+describe('server/index/search fallback (SWARMCODE_NO_NATIVE=1)', function () {
+  this.timeout(60_000);
+  let root: string;
+  before(() => {
+    root = makeCorpus();
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('uses ripgrep, says so in the log, and returns the same matches', async () => {
+    const prev = process.env.SWARMCODE_NO_NATIVE;
+    process.env.SWARMCODE_NO_NATIVE = '1';
+    try {
+      const { log, lines } = quietLog();
+      const s = createSearch({ root }, log);
+      assert.equal(await s.ready(), false);
+      assert.ok(lines.some((l) => /native index unavailable.*SWARMCODE_NO_NATIVE.*ripgrep/.test(l)), lines.join('\n'));
+      for (const [q, regex] of [['needle', false], ['Stra(ß|ss)e', true]] as const) {
+        const r = await s.search({ query: q, regex, maxResults: 100_000 }, new AbortController().signal);
+        assert.equal(r.engine, 'ripgrep');
+        assert.deepEqual(norm(r.matches), norm(rgOracle(root, q, { regex })));
+      }
+      const r = await s.search({ query: 'alpha', maxResults: 3 }, new AbortController().signal);
+      assert.equal(r.matches.length, 3);
+      assert.equal(r.truncated, true);
+      s.dispose();
+    } finally {
+      if (prev === undefined) delete process.env.SWARMCODE_NO_NATIVE;
+      else process.env.SWARMCODE_NO_NATIVE = prev;
+    }
+  });
+});
