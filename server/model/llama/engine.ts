@@ -1,0 +1,141 @@
+// The embedded engine: a ChatModel backed by llama.cpp in-process (node-llama-cpp). One model is
+// loaded once; every concurrent stream (the orchestrator and its sub-agents) leases one of N
+// context sequences of a single context, so their decode steps share batches. Kimi-vocabulary
+// GGUFs use the Kimi raw template and parser (server/model/kimi-*.ts); anything else goes through
+// node-llama-cpp's chat wrappers.
+import type { Llama, LlamaModel } from 'node-llama-cpp';
+import type { Logger } from '../../log';
+import { abortError } from '../retry';
+import { nextToolCallIndex, renderKimiPrompt } from '../kimi-template';
+import { ModelError, type ChatModel, type ModelEvent, type ModelRequest } from '../types';
+import { GrammarCache } from './grammars';
+import { kimiTurn } from './kimi-generate';
+import { getRuntime, hasKimiVocabulary, loadLocalModel, type LocalModelOptions } from './runtime';
+import { SequencePool } from './sequences';
+import { wrapperTurn } from './wrapper-generate';
+
+export interface LlamaEngineOptions extends LocalModelOptions {
+  /** Parallel sequences (= sub-agents decoded together). Default 4. */
+  parallel?: number;
+  /** Tokens of context per sequence. Default 8192 (capped by the model's trained length). */
+  contextSize?: number;
+  batchSize?: number;
+  /** Default max new tokens per turn when the request sets none. Default 2048. */
+  maxTokens?: number;
+  /** Sampling; defaults follow Kimi's guidance (1.0 thinking / 0.6 instant, top_p 0.95). */
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  /** 'required' forces a tool call each turn (Kimi path); default 'auto'. */
+  toolChoice?: 'auto' | 'required' | 'none';
+  /** Force the template: 'kimi' or node-llama-cpp's 'wrapper'; default detects Kimi's vocabulary. */
+  template?: 'auto' | 'kimi' | 'wrapper';
+  log?: Logger;
+}
+
+interface Loaded {
+  llama: Llama;
+  model: LlamaModel;
+  pool: SequencePool;
+  grammars: GrammarCache;
+  kimi: boolean;
+}
+
+export class LlamaEngine implements ChatModel {
+  readonly id: string;
+  private loaded?: Promise<Loaded>;
+
+  constructor(readonly options: LlamaEngineOptions) {
+    this.id = `local:${options.model.split(/[\\/]/).pop()}`;
+  }
+
+  /** Loads the model and creates the sequence pool (idempotent; `stream` calls it). */
+  load(signal?: AbortSignal): Promise<Loaded> {
+    if (!this.loaded) {
+      const o = this.options;
+      this.loaded = (async () => {
+        const llama = await getRuntime(o.gpu ?? 'auto', o.log);
+        const model = await loadLocalModel(o, o.log, signal);
+        const trained = model.trainContextSize;
+        const pool = await SequencePool.create(model, {
+          sequences: Math.max(1, o.parallel ?? 4),
+          contextSize: Math.min(o.contextSize ?? 8192, trained || Infinity),
+          batchSize: o.batchSize,
+          threads: o.threads,
+          flashAttention: o.flashAttention,
+        });
+        const kimi = o.template === 'kimi' || (o.template !== 'wrapper' && hasKimiVocabulary(model));
+        o.log?.info(`local engine: ${pool.size} sequences × ${pool.context.contextSize} tokens, ${kimi ? 'Kimi raw template' : 'node-llama-cpp chat wrapper'}`);
+        return { llama, model, pool, grammars: new GrammarCache(llama), kimi };
+      })();
+      this.loaded.catch(() => (this.loaded = undefined));
+    }
+    return this.loaded;
+  }
+
+  async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
+    let l: Loaded;
+    try {
+      l = await this.load(signal);
+    } catch (err) {
+      if (signal.aborted) throw abortError(signal);
+      throw new ModelError(`Could not load the local model ${this.options.model}: ${(err as Error).message}`);
+    }
+    const o = this.options;
+    const sampling = {
+      temperature: o.temperature ?? (request.thinking ? 1.0 : 0.6),
+      topP: o.topP ?? 0.95,
+      topK: o.topK,
+      seed: o.seed,
+    };
+    const maxTokens = request.maxTokens ?? o.maxTokens ?? 2048;
+    const firstCallIndex = nextToolCallIndex(request.messages);
+    const prompt = l.kimi
+      ? l.model.tokenize(renderKimiPrompt(request.messages, request.tools, { thinking: request.thinking }), true)
+      : [];
+    if (prompt.length + 16 > l.pool.context.contextSize) {
+      throw new ModelError(`The conversation (${prompt.length} tokens) does not fit the local context (${l.pool.context.contextSize} tokens); raise localContextSize.`);
+    }
+    const seq = await l.pool.acquire(prompt, signal);
+    try {
+      const turn = l.kimi
+        ? kimiTurn({
+            llama: l.llama,
+            model: l.model,
+            seq,
+            grammars: l.grammars,
+            prompt,
+            tools: request.tools,
+            thinking: request.thinking,
+            maxTokens: Math.min(maxTokens, l.pool.context.contextSize - prompt.length - 8),
+            firstCallIndex,
+            toolChoice: o.toolChoice ?? 'auto',
+            sampling,
+            signal,
+          })
+        : wrapperTurn({
+            model: l.model,
+            seq,
+            messages: request.messages,
+            tools: o.toolChoice === 'none' ? [] : request.tools,
+            thinking: request.thinking,
+            maxTokens,
+            firstCallIndex,
+            sampling,
+            signal,
+          });
+      for await (const e of turn) yield e;
+      if (signal.aborted) throw abortError(signal);
+    } finally {
+      l.pool.release(seq);
+    }
+  }
+
+  /** Frees the context (the model stays cached for other engines; see disposeLocalModels). */
+  async dispose(): Promise<void> {
+    const l = await this.loaded?.catch(() => undefined);
+    this.loaded = undefined;
+    await l?.pool.dispose();
+  }
+}
