@@ -47,6 +47,14 @@ export interface ServerSettings {
   pricing?: { input: number; cachedInput: number; output: number };
   /** Chromium / Chrome / Edge executable for the visual loop (`swarmcode.browserPath`); found automatically when absent. */
   browserPath?: string;
+  /** Embedded engine (baseUrl `local`): a GGUF path or `hf:` URI. See server/model/presets.ts resolveEndpoint. */
+  localModelPath?: string;
+  /** Embedded engine: parallel sequences (sub-agents decoded together); default min(concurrency, 8). */
+  localParallel?: number;
+  /** Embedded engine: context tokens per sequence; default 8192. */
+  localContextSize?: number;
+  /** Embedded engine: layers offloaded to the GPU ('auto' fits what VRAM allows; 0 = CPU only). */
+  localGpuLayers?: number | 'auto';
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
