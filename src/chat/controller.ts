@@ -184,8 +184,9 @@ export class ChatController implements vscode.Disposable {
     this.log(`run ${runId} ended: ${result.status}${result.error ? ` (${result.error})` : ''}`);
     conversation.messages.push({ role: 'assistant', text: result.text ?? '' });
     conversation.updatedAt = Date.now();
-    this.flushSave(conversation);
+    await this.flushSave(conversation);
     if (this.conversation === conversation) this.post({ type: 'runEnded', result });
+    this.post({ type: 'conversations', conversations: this.store.list() });
   }
 
   private onEvent({ runId, event }: EventParams): void {
@@ -195,14 +196,14 @@ export class ChatController implements vscode.Disposable {
     if (this.conversation === run.conversation) this.post({ type: 'event', runId, event });
     if (!this.saveTimer) {
       const conversation = run.conversation;
-      this.saveTimer = setTimeout(() => this.flushSave(conversation), SAVE_EVERY_MS);
+      this.saveTimer = setTimeout(() => void this.flushSave(conversation), SAVE_EVERY_MS);
     }
   }
 
-  private flushSave(conversation: Conversation): void {
+  private flushSave(conversation: Conversation): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    this.store.save(conversation).then(undefined, (err: unknown) => this.log(`could not save conversation: ${String(err)}`));
+    return this.store.save(conversation).then(undefined, (err: unknown) => this.log(`could not save conversation: ${String(err)}`));
   }
 
   private async openFile(file: string, line?: number): Promise<void> {
@@ -219,7 +220,7 @@ export class ChatController implements vscode.Disposable {
   dispose(): void {
     if (this.active) {
       this.active.cts.cancel();
-      this.flushSave(this.active.conversation);
+      void this.flushSave(this.active.conversation);
     }
     for (const d of this.disposables) d.dispose();
   }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
-import { script, startSimulator, type Simulator } from '../support/simulator';
+import { byConversation, startSimulator, type Simulator } from '../support/simulator';
 import {
   ROOT,
   installExtension,
@@ -37,6 +37,8 @@ const REPLY = [
   '```',
 ].join('\n');
 const TASK = 'Give me the swarm report';
+const APPROVAL_TASK = 'Run the approval check';
+const COMMAND = 'echo e2e-approved-42';
 
 /** The webview's inner frame: the one whose document has the chat composer. */
 async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
@@ -76,14 +78,20 @@ describe('e2e: SwarmCode in code-server', function () {
 
     sim = await startSimulator({
       apiKey: API_KEY,
-      respond: script([{ reasoning: 'The user wants the report; no tools needed.', text: REPLY, chunkChars: 6 }], { cycle: true }),
+      respond: byConversation({
+        [TASK]: [{ reasoning: 'The user wants the report; no tools needed.', text: REPLY, chunkChars: 6 }],
+        [APPROVAL_TASK]: [
+          { toolCalls: [{ name: 'run_command', arguments: { command: COMMAND } }] },
+          { text: 'The approved command ran and printed its marker.' },
+        ],
+      }),
       latency: { ttftMs: 300, tokensPerSec: 200 },
     });
     writeUserSettings(dirs, {
       'swarmcode.baseUrl': sim.url,
       'swarmcode.model': 'sim-model',
       'swarmcode.thinking': 'off',
-      'swarmcode.commandApproval': 'allowlist',
+      'swarmcode.commandApproval': 'ask',
       'swarmcode.logLevel': 'debug',
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
@@ -94,6 +102,7 @@ describe('e2e: SwarmCode in code-server', function () {
       'extensions.autoUpdate': false,
       'chat.disableAIFeatures': true,
       'window.commandCenter': false,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
     });
     installExtension(dirs);
     // The key reaches the extension as MOONSHOT_API_KEY (its fallback when SecretStorage is empty).
@@ -105,9 +114,6 @@ describe('e2e: SwarmCode in code-server', function () {
 
   after(async function () {
     this.timeout(60_000);
-    if (this.currentTest?.state === 'failed' || !page) {
-      /* failure details are written by afterEach */
-    }
     await chromium?.cleanup().catch(() => undefined);
     await server?.stop().catch(() => undefined);
     await sim?.close().catch(() => undefined);
@@ -160,5 +166,72 @@ describe('e2e: SwarmCode in code-server', function () {
 
     await new Promise((r) => setTimeout(r, 500)); // let the last frame paint
     await p.screenshot({ path: join(ARTIFACTS, 'e2e-chat.png') });
+  });
+
+  it('asks before running a command (swarm/approval) and runs it once approved', async function () {
+    const p = page!;
+    let frame = await findChatFrame(p, 30_000);
+    await (await frame.waitForSelector('button.new-chat'))!.click();
+    await frame.waitForFunction(() => !document.body.innerText.includes('Swarm report'), { timeout: 30_000 });
+    const input = (await frame.waitForSelector('textarea.input'))!;
+    await input.click();
+    await input.type(APPROVAL_TASK);
+    await input.press('Enter');
+
+    // VS Code's modal dialog (showWarningMessage modal) in the workbench page.
+    const dialog = await p.waitForSelector('.monaco-dialog-box', { timeout: 60_000 });
+    const dialogText = await dialog!.evaluate((el) => (el as HTMLElement).innerText);
+    assert.ok(dialogText.includes(COMMAND), `the dialog names the command: ${dialogText}`);
+    const clicked = await dialog!.evaluate((el) => {
+      const run = [...el.querySelectorAll<HTMLElement>('.monaco-button')].find((b) => b.textContent?.trim() === 'Run');
+      run?.click();
+      return !!run;
+    });
+    assert.ok(clicked, 'the dialog has a Run button');
+
+    frame = await findChatFrame(p, 30_000);
+    await frame.waitForFunction(() => document.body.innerText.includes('The approved command ran'), { timeout: 60_000, polling: 250 });
+    // The command really ran: its output went back to the model as the tool result.
+    const second = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(APPROVAL_TASK) && r.body.messages.some((m) => m.role === 'tool'));
+    assert.ok(second, 'the model got the tool result');
+    const toolMessage = second.body.messages.find((m) => m.role === 'tool');
+    assert.match(JSON.stringify(toolMessage), /e2e-approved-42/);
+    assert.ok(await frame.$('.tool-card[data-tool="run_command"]'), 'a run_command tool card is shown');
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-approval.png') });
+  });
+
+  it('keeps conversations across a reload and reopens an earlier one from the history', async function () {
+    const p = page!;
+    await p.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await p.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    let frame: Frame;
+    try {
+      frame = await findChatFrame(p, 20_000);
+    } catch {
+      // The view container was not restored as the open one: open it again.
+      await (await p.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 30_000 }))!.click();
+      frame = await findChatFrame(p, 60_000);
+    }
+    // The current conversation (the approval one) comes back from workspaceState.
+    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 30_000 }, APPROVAL_TASK);
+
+    await (await frame.waitForSelector('button.history-toggle'))!.click();
+    // Find and click the row in one step: the list re-renders when the refreshed list arrives.
+    await frame.waitForFunction(
+      (t: string) => {
+        const row = [...document.querySelectorAll<HTMLElement>('.history-item')].find((r) => r.innerText.includes(t));
+        row?.click();
+        return !!row;
+      },
+      { timeout: 30_000, polling: 250 },
+      TASK,
+    );
+    await frame.waitForFunction(
+      (marker: string) =>
+        [...document.querySelectorAll('strong')].some((s) => s.textContent === marker) && !document.body.innerText.includes('The approved command ran'),
+      { timeout: 30_000 },
+      MARKER,
+    );
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-history.png') });
   });
 });
