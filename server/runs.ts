@@ -1,5 +1,6 @@
 // A run is one `swarm/run` request: a top-level agent over the workspace, cancellable as a tree.
-import { EventNotification, type RunParams, type RunResult, type RunStatus, type ServerSettings, type SwarmEvent } from './protocol';
+import type { RunParams, RunResult, RunStatus, ServerSettings } from './protocol';
+import { createEventSink } from './events';
 import type { ServerContext } from './context';
 import type { ChatModel } from './model/types';
 import type { Tool } from './tools/types';
@@ -63,7 +64,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
 
   const settings = ctx.settings();
   const agentId = 'main';
-  const emit = (event: SwarmEvent) => ctx.connection.sendNotification(EventNotification, { runId, event });
+  const emit = createEventSink(ctx.connection, runId);
   const context = workspaceContext(ctx.workspace.root);
   const tools = deps.tools ?? builtinTools;
 

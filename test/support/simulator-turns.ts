@@ -59,6 +59,8 @@ export interface TurnContext {
   nextToolId: (name: string) => string;
   /** Aborted when the client disconnects. */
   signal: AbortSignal;
+  /** Called after each streamed delta is written, with performance.now(). */
+  onChunk?: (delta: Record<string, unknown>, atMs: number) => void;
 }
 
 export type TurnOutcome = 'completed' | 'dropped' | 'disconnected' | 'rejected';
@@ -182,6 +184,7 @@ export async function streamTurn(res: ServerResponse, turn: Turn, ctx: TurnConte
     if (msPerChar > 0) await sleep(start + (sent + piece.chars) * msPerChar - Date.now(), ctx.signal);
     if (ctx.signal.aborted) return 'disconnected';
     await write(res, chunk([{ index: 0, delta: piece.delta, finish_reason: null }]));
+    ctx.onChunk?.(piece.delta, performance.now());
     sent += piece.chars;
   }
   if (dropAt !== undefined) {

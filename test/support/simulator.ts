@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   /** Prefix-cache granularity in characters (default 64 = 16 tokens, like a paged KV cache). */
   cacheBlockChars?: number;
   port?: number;
+  /** Called right after each streamed delta is written (benchmarks time the path to the client with it). */
+  onChunk?: (delta: Record<string, unknown>, atMs: number) => void;
 }
 
 export type RequestOutcome = 'pending' | TurnOutcome;
@@ -187,6 +189,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       usage: (outChars) => usage(rec.promptTokens, rec.cachedTokens, Math.ceil(outChars / 4), options.usageStyle),
       nextToolId: (name) => `functions.${name}:${toolCounter++}`,
       signal: ac.signal,
+      onChunk: options.onChunk,
     };
     const outcome = body.stream ? await streamTurn(res, turn, ctx) : await jsonTurn(res, turn, { ...ctx, includeUsage: true });
     finish(outcome);
