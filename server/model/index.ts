@@ -2,6 +2,7 @@
 import type { Logger } from '../log';
 import type { ServerSettings } from '../protocol';
 import { OpenAICompatibleModel } from './openai';
+import { createLocalModel } from './llama';
 import type { ChatModel } from './types';
 
 export * from './types';
@@ -10,6 +11,7 @@ export { detectDialect, type Dialect } from './openai-request';
 
 /** The model for `settings`: any OpenAI-compatible endpoint (Moonshot's API by default). */
 export function createModel(settings: ServerSettings, log: Logger): ChatModel {
+  if (settings.baseUrl.trim().toLowerCase() === 'local') return createLocalModel(settings, log); // embedded llama.cpp
   return new OpenAICompatibleModel({
     baseUrl: settings.baseUrl,
     apiKey: settings.apiKey,
