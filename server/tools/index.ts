@@ -9,8 +9,10 @@ import { runCommand } from './run_command';
 import { createSubagent } from './create_subagent';
 import { assignTask } from './assign_task';
 import { spawnSwarm } from './spawn_swarm';
+import { findSymbol } from './find_symbol';
+import { repoMap } from './repo_map';
 
-export const builtinTools: Tool[] = [readFile, listFiles, grep, editFile, writeFile, runCommand];
+export const builtinTools: Tool[] = [readFile, listFiles, grep, editFile, writeFile, runCommand, findSymbol, repoMap];
 
 /** The orchestration tools of DESIGN.md §3 plus the spawn_swarm fan-out; given to the top-level agent. */
 export const orchestrationTools: Tool[] = [createSubagent, assignTask, spawnSwarm];

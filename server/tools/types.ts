@@ -17,6 +17,8 @@ export interface ToolContext {
   approveCommand(command: string, cwd: string, signal: AbortSignal): Promise<boolean>;
   /** Present for agents that may orchestrate sub-agents. */
   swarm?: SwarmHandle;
+  /** Shared services the server created once (search index, symbols, repo map). */
+  services?: { index?: import('../index/index').CodeIndex };
 }
 
 export interface SubagentResult {

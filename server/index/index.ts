@@ -1,0 +1,43 @@
+// Codebase intelligence facade: search (native index or ripgrep), symbols, the repo map.
+import type { Logger } from '../log';
+import { buildRepoMap, type RepoMapOptions } from './repo_map';
+import { createSearch, type Search, type SearchOptions } from './search';
+import { SymbolIndex, type SymbolOptions } from './symbols';
+
+export type { SearchQuery, SearchMatch, SearchResult } from './types';
+export type { Search } from './search';
+export type { RepoMapOptions } from './repo_map';
+export { createSearch } from './search';
+export { SymbolIndex } from './symbols';
+export { buildRepoMap } from './repo_map';
+
+export interface CodeIndex {
+  search: Search;
+  symbols: SymbolIndex;
+  /** Ranked map of the workspace cut to a token budget (for the shared prompt prefix). */
+  buildRepoMap(opts: RepoMapOptions, signal: AbortSignal): Promise<string>;
+  /** Absolute paths changed on disk (wire to ServerContext.onFilesChanged). */
+  update(absPaths: string[]): void;
+  dispose(): void;
+}
+
+export function createCodeIndex(
+  workspace: { root: string },
+  log: Logger,
+  opts: { search?: SearchOptions; symbols?: SymbolOptions } = {},
+): CodeIndex {
+  const search = createSearch(workspace, log, opts.search);
+  const symbols = new SymbolIndex(workspace.root, log, opts.symbols);
+  return {
+    search,
+    symbols,
+    buildRepoMap: (o, signal) => buildRepoMap(symbols, o, signal),
+    update(absPaths) {
+      search.update(absPaths);
+      symbols.update(absPaths).catch((err: Error) => log.warn(`symbols: update failed: ${err.message}`));
+    },
+    dispose() {
+      search.dispose();
+    },
+  };
+}
