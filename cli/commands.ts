@@ -1,5 +1,7 @@
 // The `swarmcode` subcommands; each lives in its own file under cli/.
 import { runCommand } from './run';
+import { renderCommand } from './render';
+import { compareCommand } from './compare';
 
 export interface CliCommand {
   name: string;
@@ -11,4 +13,6 @@ export interface CliCommand {
 
 export const commands: CliCommand[] = [
   runCommand,
+  renderCommand,
+  compareCommand,
 ];

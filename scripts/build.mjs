@@ -16,7 +16,7 @@ const nodeCommon = {
   target: 'node20',
   format: 'cjs',
   // Native and binary-shipping packages stay outside the bundle.
-  external: ['vscode', '@vscode/ripgrep', 'puppeteer-core', 'node-llama-cpp', 'tree-sitter', 'tree-sitter-*', '../build/*', './build/*'],
+  external: ['vscode', '@vscode/ripgrep', 'puppeteer-core', 'esbuild', 'node-llama-cpp', 'tree-sitter', 'tree-sitter-*', '../build/*', './build/*'],
 };
 
 await Promise.all([

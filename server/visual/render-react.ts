@@ -12,7 +12,8 @@ const VIRTUAL = 'swarmcode-virtual:component';
 
 /** Folder holding our react / react-dom (so components need no node_modules of their own). */
 function ourNodeModules(): string {
-  return dirname(dirname(require.resolve('react/package.json')));
+  const pkg = 'react/package.json'; // resolved at run time, next to the bundle or the sources
+  return dirname(dirname(require.resolve(pkg)));
 }
 
 function entrySource(component: string): string {
