@@ -39,6 +39,7 @@ const REPLY = [
 const TASK = 'Give me the swarm report';
 const APPROVAL_TASK = 'Run the approval check';
 const COMMAND = 'echo e2e-approved-42';
+const GREP_TASK = 'Find the workspace title';
 
 /** The webview's inner frame: the one whose document has the chat composer. */
 async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
@@ -83,6 +84,10 @@ describe('e2e: SwarmCode in code-server', function () {
         [APPROVAL_TASK]: [
           { toolCalls: [{ name: 'run_command', arguments: { command: COMMAND } }] },
           { text: 'The approved command ran and printed its marker.' },
+        ],
+        [GREP_TASK]: [
+          { toolCalls: [{ name: 'grep', arguments: { pattern: 'e2e workspace' } }] },
+          { text: 'Found it with ripgrep.' },
         ],
       }),
       latency: { ttftMs: 300, tokensPerSec: 200 },
@@ -200,6 +205,23 @@ describe('e2e: SwarmCode in code-server', function () {
     await p.screenshot({ path: join(ARTIFACTS, 'e2e-approval.png') });
   });
 
+  it('greps the workspace with the ripgrep shipped inside the .vsix', async function () {
+    const p = page!;
+    const frame = await findChatFrame(p, 30_000);
+    await (await frame.waitForSelector('button.new-chat'))!.click();
+    await frame.waitForFunction(() => !document.body.innerText.includes('The approved command ran'), { timeout: 30_000 });
+    const input = (await frame.waitForSelector('textarea.input'))!;
+    await input.click();
+    await input.type(GREP_TASK);
+    await input.press('Enter');
+    await frame.waitForFunction(() => document.body.innerText.includes('Found it with ripgrep'), { timeout: 60_000, polling: 250 });
+    const followUp = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(GREP_TASK) && r.body.messages.some((m) => m.role === 'tool'));
+    assert.ok(followUp, 'the model got the grep result');
+    const result = JSON.stringify(followUp.body.messages.find((m) => m.role === 'tool'));
+    assert.match(result, /README\.md/, `grep found the file: ${result}`);
+    assert.ok(await frame.$('.tool-card[data-tool="grep"]'), 'a grep tool card is shown');
+  });
+
   it('keeps conversations across a reload and reopens an earlier one from the history', async function () {
     const p = page!;
     await p.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
@@ -212,8 +234,8 @@ describe('e2e: SwarmCode in code-server', function () {
       await (await p.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 30_000 }))!.click();
       frame = await findChatFrame(p, 60_000);
     }
-    // The current conversation (the approval one) comes back from workspaceState.
-    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 30_000 }, APPROVAL_TASK);
+    // The current conversation (the last one) comes back from workspaceState.
+    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 30_000 }, GREP_TASK);
 
     await (await frame.waitForSelector('button.history-toggle'))!.click();
     // Find and click the row in one step: the list re-renders when the refreshed list arrives.
@@ -228,7 +250,7 @@ describe('e2e: SwarmCode in code-server', function () {
     );
     await frame.waitForFunction(
       (marker: string) =>
-        [...document.querySelectorAll('strong')].some((s) => s.textContent === marker) && !document.body.innerText.includes('The approved command ran'),
+        [...document.querySelectorAll('strong')].some((s) => s.textContent === marker) && !document.body.innerText.includes('Found it with ripgrep'),
       { timeout: 30_000 },
       MARKER,
     );
