@@ -157,6 +157,8 @@ export interface EventParams {
 
 export interface CancelParams {
   runId: string;
+  /** Cancel only this sub-agent (its assign_task returns a cancelled result); the run goes on. */
+  agentId?: string;
 }
 
 export interface ApprovalParams {

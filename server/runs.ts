@@ -10,13 +10,14 @@ import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent'
 import { approverFor } from './approval';
 import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, KIMI_K25_PRICING, type Pricing } from './swarm';
 
-const active = new Map<string, AbortController>();
+const active = new Map<string, { controller: AbortController; swarm?: SwarmRun }>();
 
-/** Aborts a run started by `swarm/run`; false when no such run is active. */
-export function cancelRun(runId: string, reason = 'cancelled by the user'): boolean {
-  const ctl = active.get(runId);
-  if (!ctl) return false;
-  ctl.abort(new DOMException(reason, 'AbortError'));
+/** Aborts a run started by `swarm/run` (or one sub-agent of it); false when no such run/agent is active. */
+export function cancelRun(runId: string, agentId?: string, reason = 'cancelled by the user'): boolean {
+  const run = active.get(runId);
+  if (!run) return false;
+  if (agentId && agentId !== 'main') return run.swarm?.cancelAgent(agentId) ?? false;
+  run.controller.abort(new DOMException(reason, 'AbortError'));
   return true;
 }
 
@@ -60,7 +61,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onOuterAbort, { once: true });
-  active.set(runId, controller);
+  const entry: { controller: AbortController; swarm?: SwarmRun } = { controller };
+  active.set(runId, entry);
 
   const settings = ctx.settings();
   const agentId = 'main';
@@ -89,6 +91,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       subagentThinking: settings.thinking === 'on',
       pricing: pricingFor(settings),
     });
+    entry.swarm = swarm;
     emit({ type: 'run_started', agentId, task: params.task, model: model.id });
     const system = settings.swarm ? `${AGENT_SYSTEM_PROMPT}\n\n${ORCHESTRATOR_GUIDE}` : AGENT_SYSTEM_PROMPT;
     const messages = initialMessages({ system, context, task: params.task, images: params.images, history: params.history });

@@ -1,10 +1,10 @@
-// swarm/cancel: the stop button / SIGINT for a run by id.
+// swarm/cancel: the stop button / SIGINT for a run by id, or the cancel action on one sub-agent.
 import type { Handler } from '../context';
 import { CancelRequest } from '../protocol';
 import { cancelRun } from '../runs';
 
 export const cancelHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(CancelRequest, ({ runId }) => ({ cancelled: cancelRun(runId) }));
+    ctx.connection.onRequest(CancelRequest, ({ runId, agentId }) => ({ cancelled: cancelRun(runId, agentId) }));
   },
 };

@@ -69,6 +69,8 @@ export class SwarmRun {
   private launched = 0;
   private readonly instanceCount = new Map<string, number>();
   private readonly started = Date.now();
+  /** Live sub-agents, for cancelling one from the UI. */
+  private readonly controllers = new Map<string, AbortController>();
 
   constructor(private readonly opts: SwarmRunOptions) {}
 
@@ -83,6 +85,14 @@ export class SwarmRun {
       record.status = signal.aborted ? 'cancelled' : 'failed';
       throw err;
     }
+  }
+
+  /** Stops one live sub-agent; false when it is not running. */
+  cancelAgent(agentId: string): boolean {
+    const ctl = this.controllers.get(agentId);
+    if (!ctl) return false;
+    ctl.abort(abortError('cancelled by the user'));
+    return true;
   }
 
   summary(mainId: string): RunSummary {
@@ -156,7 +166,9 @@ export class SwarmRun {
 
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(abortError('timed out')), this.opts.limits.subagentTimeoutMs);
-    const childSignal = AbortSignal.any([signal, timeout.signal]);
+    const own = new AbortController();
+    this.controllers.set(agentId, own);
+    const childSignal = AbortSignal.any([signal, timeout.signal, own.signal]);
     const changed = new Set<string>();
     const messages: ChatMessage[] = [
       { role: 'system', content: `${SUBAGENT_SYSTEM_PROMPT}\n\n${this.opts.sharedContext}` },
@@ -174,12 +186,21 @@ export class SwarmRun {
         throw err;
       }
       const timedOut = timeout.signal.aborted;
-      const message = timedOut ? `timed out after ${this.opts.limits.subagentTimeoutMs} ms` : err instanceof Error ? err.message : String(err);
-      if (!timedOut) this.opts.log.warn(`sub-agent ${agentId} failed: ${err instanceof Error ? err.stack : err}`);
-      this.opts.emit({ type: 'error', agentId, message });
-      result = { agentId, status: 'failed', text: '', error: message, steps: record.steps, changedFiles: [...changed].sort() };
+      const stopped = own.signal.aborted;
+      const message = stopped
+        ? 'cancelled by the user'
+        : timedOut
+          ? `timed out after ${this.opts.limits.subagentTimeoutMs} ms`
+          : err instanceof Error
+            ? err.message
+            : String(err);
+      if (!timedOut && !stopped) this.opts.log.warn(`sub-agent ${agentId} failed: ${err instanceof Error ? err.stack : err}`);
+      if (!stopped) this.opts.emit({ type: 'error', agentId, message });
+      const status = stopped ? 'cancelled' : 'failed';
+      result = { agentId, status, text: '', error: message, steps: record.steps, changedFiles: [...changed].sort() };
     } finally {
       clearTimeout(timer);
+      this.controllers.delete(agentId);
     }
     record.status = result.status;
     this.opts.emit({ type: 'agent_finished', agentId, status: result.status, steps: result.steps });

@@ -184,6 +184,27 @@ describe('protocol: agent swarm', function () {
     }
   });
 
+  it('cancels one sub-agent on request while the run goes on', async () => {
+    await setup(
+      swarmScript([worker(), assign(['stuck', 'fine']), { text: 'carried on' }], (task) =>
+        task === 'stuck' ? [{ fault: { hangMs: 30_000 } }] : [{ text: 'fine result', latency: { ttftMs: 300 } }],
+      ),
+    );
+    const runId = 'cancel-one';
+    const pending = server.run({ task: 'one stuck', runId });
+    await waitFor(() => events(runId).filter((e) => e.type === 'agent_spawned').length === 2, 10_000, 'spawns');
+    const { cancelled } = await server.connection.sendRequest('swarm/cancel', { runId, agentId: 'worker#1' });
+    assert.equal(cancelled, true);
+    const result = await pending;
+    assert.equal(result.status, 'done', result.error);
+    assert.equal(result.text, 'carried on');
+    const statuses = Object.fromEntries(events(runId).filter((e) => e.type === 'agent_finished').map((e) => [e.agentId, e.type === 'agent_finished' && e.status]));
+    assert.deepEqual(statuses, { 'worker#1': 'cancelled', 'worker#2': 'done' });
+    const toolMsgs = sim.requests.at(-1)!.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
+    assert.match(toolMsgs[1], /cancelled by the user/);
+    assert.match(toolMsgs[2], /fine result/);
+  });
+
   it('computes criticalSteps, totalSteps and speedup on a known script', async () => {
     // main: step 1 create, step 2 assign A (3 steps) + B (1 step), step 3 answer.
     const latency = { ttftMs: 250 };
