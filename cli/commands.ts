@@ -2,6 +2,7 @@
 import { runCommand } from './run';
 import { renderCommand } from './render';
 import { compareCommand } from './compare';
+import { doctorCommand } from './doctor';
 
 export interface CliCommand {
   name: string;
@@ -15,4 +16,5 @@ export const commands: CliCommand[] = [
   runCommand,
   renderCommand,
   compareCommand,
+  doctorCommand,
 ];
