@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SwarmEvent } from '../../server/protocol';
+import { CancelRequest, type SwarmEvent } from '../../server/protocol';
 import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
 import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
 
@@ -170,7 +170,7 @@ describe('protocol: agent swarm', function () {
     const runId = 'cancel-swarm';
     const pending = server.run({ task: 'sleepers', runId });
     await waitFor(() => Array.from({ length: n }, (_, i) => existsSync(join(ws.path, `sleeper-${i}.pid`))).every(Boolean), 15_000, 'all sleepers');
-    await server.connection.sendRequest('swarm/cancel', { runId });
+    await server.connection.sendRequest(CancelRequest, { runId });
     const result = await pending;
     assert.equal(result.status, 'cancelled');
     const finished = events(runId).filter((e) => e.type === 'agent_finished');
@@ -193,7 +193,7 @@ describe('protocol: agent swarm', function () {
     const runId = 'cancel-one';
     const pending = server.run({ task: 'one stuck', runId });
     await waitFor(() => events(runId).filter((e) => e.type === 'agent_spawned').length === 2, 10_000, 'spawns');
-    const { cancelled } = await server.connection.sendRequest('swarm/cancel', { runId, agentId: 'worker#1' });
+    const { cancelled } = await server.connection.sendRequest(CancelRequest, { runId, agentId: 'worker#1' });
     assert.equal(cancelled, true);
     const result = await pending;
     assert.equal(result.status, 'done', result.error);
