@@ -11,7 +11,16 @@ const PERTURB_JS = String.raw`(sel, kind) => {
   const r = el.getBoundingClientRect();
   const box = { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
   if (kind === 'move') {
-    el.style.setProperty('transform', 'translate(48px, 24px)', 'important');
+    // transform does not apply to inline boxes: offset static elements relatively instead.
+    const cs = getComputedStyle(el);
+    if (cs.position === 'static') {
+      el.style.setProperty('position', 'relative', 'important');
+      el.style.setProperty('left', '48px', 'important');
+      el.style.setProperty('top', '24px', 'important');
+    } else {
+      if (cs.display === 'inline') el.style.setProperty('display', 'inline-block', 'important');
+      el.style.setProperty('transform', 'translate(48px, 24px)', 'important');
+    }
   } else if (kind === 'recolor') {
     if (el.tagName === 'IMG' || el.tagName === 'SVG' || el.tagName === 'VIDEO' || el.tagName === 'CANVAS') {
       el.style.setProperty('filter', 'invert(1) hue-rotate(90deg)', 'important');

@@ -171,10 +171,12 @@ export async function compareRendered(pool: BrowserPool, input: CompareInput, si
       signal,
     );
   if (!input.targetSource) return withCandidate(target!);
+  // The target page lives in a context of its own: two live pages of one context would
+  // share a window, and a page in the background produces no frames to screenshot.
   return withRendered(
     pool,
     input.targetSource,
-    opts,
+    { ...opts, contextKey: `${input.contextKey ?? 'default'}:target` },
     async (tp) => withCandidate(target ?? decodePng(await capture(tp, fullPage)), tp),
     signal,
   );
