@@ -133,9 +133,11 @@ function writeValue(out: Bytes, v: GgufValue): void {
 }
 
 /** IEEE 754 binary16 from a float (round to nearest even on the mantissa). */
+const scratchF = new Float32Array(1);
+const scratchU = new Uint32Array(scratchF.buffer);
 export function toHalf(value: number): number {
-  const f = new Float32Array([value]);
-  const x = new Uint32Array(f.buffer)[0]!;
+  scratchF[0] = value;
+  const x = scratchU[0]!;
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
