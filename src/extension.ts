@@ -6,11 +6,12 @@ import { ConversationStore } from './chat/store';
 import * as chatView from './chat/view';
 import * as client from './client';
 import * as commands from './commands';
+import * as visual from './visual';
 import * as config from './config';
 import type { Ctx, Feature } from './context';
 
 /** Each feature exports `register(ctx): Disposable`. Add new features (e.g. ./visual) here. */
-const FEATURES: Feature[] = [config, approval, chatView, commands, client];
+const FEATURES: Feature[] = [config, approval, chatView, commands, visual, client];
 
 export function activate(extension: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('SwarmCode', { log: true });
