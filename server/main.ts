@@ -14,6 +14,7 @@ import type { ServerContext } from './context';
 import { createLogger, stderrSink, type Level, type Sink } from './log';
 import { createWorkspace, EditorDocuments, type Workspace } from './workspace';
 import { handlers } from './handlers';
+import { codeIndexFor } from './index/service';
 
 const connection = createConnection(ProposedFeatures.all);
 let settings: ServerSettings = { ...DEFAULT_SETTINGS };
@@ -76,6 +77,10 @@ connection.onInitialize(async (params) => {
 connection.onInitialized(() => {
   initialized = true;
   log.info(`SwarmCode server ready in ${workspace?.root} (model ${settings.model} at ${settings.baseUrl})`);
+  // Warm the search index and symbols in the background so the first run finds them ready.
+  const index = codeIndexFor(ctx);
+  const never = new AbortController().signal;
+  Promise.all([index.search.ready(never), index.symbols.ready(never)]).catch((err: Error) => log.warn(`index warm-up failed: ${err.message}`));
 });
 
 connection.onNotification(DidChangeConfigurationNotification.type, (params) => {

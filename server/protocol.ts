@@ -43,6 +43,8 @@ export interface ServerSettings {
   rpm: number;
   /** Prompt + completion tokens per minute to the endpoint (0 = no limit). */
   tpm: number;
+  /** Token budget of the repository map in the shared prompt prefix (0 = no map). */
+  repoMapTokens: number;
   /** USD per 1M tokens; when absent, Kimi K2.5's hosted prices apply on Moonshot's API and no cost is reported elsewhere. */
   pricing?: { input: number; cachedInput: number; output: number };
   /** Chromium / Chrome / Edge executable for the visual loop (`swarmcode.browserPath`); found automatically when absent. */
@@ -75,6 +77,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   allowNestedSpawn: false,
   rpm: 0,
   tpm: 0,
+  repoMapTokens: 1024,
 };
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import { createModel } from './model';
 import { builtinTools, orchestrationTools } from './tools';
 import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent';
 import { approverFor } from './approval';
+import { codeIndexFor } from './index/service';
+import type { CodeIndex } from './index';
 import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, KIMI_K25_PRICING, type Pricing } from './swarm';
 
 const active = new Map<string, { controller: AbortController; swarm?: SwarmRun }>();
@@ -55,6 +57,35 @@ function pricingFor(settings: ServerSettings): Pricing | undefined {
   return /api\.moonshot\.(ai|cn)/.test(settings.baseUrl) && settings.model.startsWith('kimi-k2.5') ? KIMI_K25_PRICING : undefined;
 }
 
+const REPO_MAP_WAIT_MS = 3000;
+
+/** Identifiers a task mentions (for the repo map's personalisation). */
+export function identifiersIn(task: string): string[] {
+  return [...new Set(task.match(/[A-Za-z_$][A-Za-z0-9_$]{2,}/g) ?? [])];
+}
+
+/**
+ * The context every agent of the run shares after its system prompt: the workspace, then the
+ * ranked repo map. A map that is not ready within a few seconds (the index is still building on
+ * a first run) is left out rather than holding the run up.
+ */
+async function sharedContext(ctx: ServerContext, index: CodeIndex, task: string, maxTokens: number, signal: AbortSignal): Promise<string> {
+  const base = workspaceContext(ctx.workspace.root);
+  if (maxTokens <= 0) return base;
+  const wait = new AbortController();
+  const timer = setTimeout(() => wait.abort(), REPO_MAP_WAIT_MS);
+  try {
+    const map = await index.buildRepoMap({ focusIdents: identifiersIn(task), maxTokens }, AbortSignal.any([signal, wait.signal]));
+    return map ? `${base}\n\nRepository map (definitions ranked by relevance to the task):\n${map}` : base;
+  } catch (err) {
+    signal.throwIfAborted();
+    ctx.log.info(`repo map left out of this run: ${wait.signal.aborted ? 'the index is still building' : (err as Error).message}`);
+    return base;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal, deps: RunDeps = {}): Promise<RunResult> {
   const { runId } = params;
   if (active.has(runId)) throw new Error(`run ${runId} is already active`);
@@ -67,7 +98,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const settings = ctx.settings();
   const agentId = 'main';
   const emit = createEventSink(ctx.connection, runId);
-  const context = workspaceContext(ctx.workspace.root);
+  const index = codeIndexFor(ctx);
   const tools = deps.tools ?? builtinTools;
 
   let status: RunStatus = 'failed';
@@ -76,6 +107,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   let swarm: SwarmRun | undefined;
   try {
     const model = deps.model ?? createModel(settings, ctx.log);
+    const context = await sharedContext(ctx, index, params.task, settings.repoMapTokens, controller.signal);
     swarm = new SwarmRun({
       runId,
       model,
@@ -90,6 +122,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       sharedContext: context,
       subagentThinking: settings.thinking === 'on',
       pricing: pricingFor(settings),
+      services: { index },
     });
     entry.swarm = swarm;
     emit({ type: 'run_started', agentId, task: params.task, model: model.id });

@@ -2,5 +2,6 @@
 import type { Handler } from '../context';
 import { runHandler } from './run';
 import { cancelHandler } from './cancel';
+import { searchHandler } from './search';
 
-export const handlers: Handler[] = [runHandler, cancelHandler];
+export const handlers: Handler[] = [runHandler, cancelHandler, searchHandler];

@@ -35,6 +35,8 @@ export interface SwarmRunOptions {
   sharedContext: string;
   subagentThinking: boolean;
   pricing?: Pricing;
+  /** Shared server services handed to every agent's tools (search index, symbols). */
+  services?: ToolContext['services'];
 }
 
 interface Template {
@@ -241,6 +243,7 @@ export class SwarmRun {
       agentId,
       log: this.opts.log,
       approveCommand: this.opts.approverFor(agentId),
+      services: this.opts.services,
       ...(canSpawn ? { swarm: this.handleFor(record) } : {}),
     };
     const limits = this.opts.limits;

@@ -1,0 +1,53 @@
+// Codebase intelligence through the server: repo map in the shared prefix, find_symbol, swarm/search.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SearchRequest } from '../../server/protocol';
+import { script, startSimulator, type Simulator } from '../support/simulator';
+import { startTestServer, tempDir, type TestServer } from '../support/server';
+
+describe('protocol: code index', function () {
+  this.timeout(30_000);
+  let sim: Simulator;
+  let server: TestServer;
+  let ws: ReturnType<typeof tempDir>;
+
+  beforeEach(() => {
+    ws = tempDir();
+    mkdirSync(join(ws.path, 'src'));
+    writeFileSync(join(ws.path, 'src/billing.ts'), 'export function computeTotal(items: number[]): number {\n  return items.reduce((a, b) => a + b, 0);\n}\n');
+    writeFileSync(join(ws.path, 'src/cart.ts'), "import { computeTotal } from './billing';\nexport const cartTotal = () => computeTotal([1, 2]);\n");
+  });
+  afterEach(async () => {
+    await server?.shutdown();
+    await sim?.close();
+    ws.cleanup();
+  });
+
+  it('puts the repo map in the shared prefix and answers find_symbol', async () => {
+    sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'find_symbol', arguments: { name: 'computeTotal' } }] }, { text: 'found' }]) });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    const result = await server.run({ task: 'Where is computeTotal defined?' });
+    assert.equal(result.status, 'done', result.error);
+    const system = String(sim.requests[0].body.messages[0].content);
+    assert.match(system, /Repository map/);
+    assert.match(system, /src\/billing\.ts/);
+    assert.match(system, /computeTotal/);
+    const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');
+    assert.ok(out && out.type === 'tool_output' && out.ok, JSON.stringify(out));
+    assert.match(out.output, /src\/billing\.ts:1/);
+    assert.match(out.output, /src\/cart\.ts/);
+  });
+
+  it('answers swarm/search with line and column', async () => {
+    sim = await startSimulator();
+    server = await startTestServer(ws.path, { baseUrl: sim.url });
+    const res = await server.connection.sendRequest(SearchRequest, { query: 'computeTotal(' });
+    const paths = res.matches.map((m) => `${m.path}:${m.line}`).sort();
+    assert.deepEqual(paths, ['src/billing.ts:1', 'src/cart.ts:2']);
+    const billing = res.matches.find((m) => m.path === 'src/billing.ts')!;
+    assert.equal(billing.column, 17);
+    assert.equal(res.truncated, false);
+    assert.ok(['native', 'ripgrep'].includes(res.engine));
+  });
+});
