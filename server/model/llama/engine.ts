@@ -80,7 +80,11 @@ export class LlamaEngine implements ChatModel {
       l = await this.load(signal);
     } catch (err) {
       if (signal.aborted) throw abortError(signal);
-      throw new ModelError(`Could not load the local model ${this.options.model}: ${(err as Error).message}`);
+      const e = err as NodeJS.ErrnoException;
+      if ((e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') && /node-llama-cpp/.test(e.message)) {
+        throw new ModelError('The embedded engine needs the node-llama-cpp package, which this installation lacks (the VS Code package does not bundle it): install it next to SwarmCode with `npm install node-llama-cpp`, or point SwarmCode at an endpoint (see `swarmcode doctor`).');
+      }
+      throw new ModelError(`Could not load the local model ${this.options.model}: ${e.message}`);
     }
     const o = this.options;
     const sampling = {
