@@ -105,6 +105,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   let text = '';
   let error: string | undefined;
   let swarm: SwarmRun | undefined;
+  // Checkpoint journal: every first write of a file in this run is journaled before it happens.
+  const runWorkspace = ctx.workspace.forRun?.(runId, params.task);
   try {
     const model = deps.model ?? createModel(settings, ctx.log);
     const context = await sharedContext(ctx, index, params.task, settings.repoMapTokens, controller.signal);
@@ -112,7 +114,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       runId,
       model,
       scheduler: schedulerFor(settings),
-      workspace: ctx.workspace,
+      workspace: runWorkspace ?? ctx.workspace,
       log: ctx.log,
       emit,
       approverFor: (id) => approverFor(ctx, runId, id),
@@ -144,6 +146,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   } finally {
     active.delete(runId);
     signal.removeEventListener('abort', onOuterAbort);
+    await runWorkspace?.close(status).catch((err) => ctx.log.error(`run ${runId}: closing its checkpoint journal failed: ${err}`));
   }
   const summary = swarm ? swarm.summary(agentId) : { wallMs: 0, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };
   emit({ type: 'run_finished', agentId, status, summary });

@@ -49,8 +49,10 @@ function abortError(reason: string): Error {
   return Object.assign(new Error(reason), { name: 'AbortError' });
 }
 
-/** A workspace view that records the files an agent writes. */
-function recording(ws: Workspace, changed: Set<string>): Workspace {
+/** A workspace view for one agent (its own read versions) that records the files it writes. */
+function recording(base: Workspace, changed: Set<string>, agentId: string): Workspace {
+  const ws = base.forAgent?.(agentId) ?? base;
+  const note = async (p: string) => changed.add(ws.relative(await ws.resolve(p)));
   return {
     root: ws.root,
     documents: ws.documents,
@@ -59,8 +61,17 @@ function recording(ws: Workspace, changed: Set<string>): Workspace {
     readText: (p, s) => ws.readText(p, s),
     async writeText(p, content, s) {
       await ws.writeText(p, content, s);
-      changed.add(ws.relative(await ws.resolve(p)));
+      await note(p);
     },
+    ...(ws.editText
+      ? {
+          async editText(p: string, edit: Parameters<NonNullable<Workspace['editText']>>[1], s?: AbortSignal) {
+            const r = await ws.editText!(p, edit, s);
+            await note(p);
+            return r;
+          },
+        }
+      : {}),
   };
 }
 
@@ -238,7 +249,7 @@ export class SwarmRun {
   ): Promise<AgentResult> {
     const { agentId } = record;
     const toolContext: ToolContext = {
-      workspace: recording(this.opts.workspace, changed),
+      workspace: recording(this.opts.workspace, changed, agentId),
       runId: this.opts.runId,
       agentId,
       log: this.opts.log,

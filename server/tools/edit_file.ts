@@ -7,7 +7,7 @@ export const editFile = defineTool({
   description:
     'Replace exact text in a file. `old_string` must match the file exactly (whitespace and indentation included, ' +
     'without read_file line numbers) and occur exactly once, unless `replace_all` is true. ' +
-    'Read the file first. To create a file use write_file.',
+    'Read the file first; an edit to a file that changed since you read it is refused (re-read it then). To create a file use write_file.',
   parameters: z.object({
     path: z.string().describe('Workspace-relative path of the file'),
     old_string: z.string().describe('The exact text to replace'),
@@ -19,13 +19,15 @@ export const editFile = defineTool({
     const ws = ctx.workspace;
     const abs = await ws.resolve(args.path);
     const shown = ws.relative(abs);
-    const before = await ws.readText(args.path, signal);
-    const result = applyStringEdit(
-      before,
-      { oldString: args.old_string, newString: args.new_string, replaceAll: args.replace_all },
-      shown,
-    );
-    await ws.writeText(args.path, result.text, signal);
+    const edit = { oldString: args.old_string, newString: args.new_string, replaceAll: args.replace_all };
+    let result;
+    if (ws.editText) {
+      // The edit engine: per-file lock, stale-read check, CRLF/BOM/encoding kept, journal.
+      result = await ws.editText(args.path, edit, signal);
+    } else {
+      result = applyStringEdit(await ws.readText(args.path, signal), edit, shown);
+      await ws.writeText(args.path, result.text, signal);
+    }
     const ranges = result.lines.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
     const shownRanges = ranges.slice(0, 20).join(', ') + (ranges.length > 20 ? `, … (${ranges.length} in all)` : '');
     const n = result.count;

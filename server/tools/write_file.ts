@@ -6,7 +6,7 @@ export const writeFile = defineTool({
   name: 'write_file',
   description:
     'Create a file or replace its whole content. Parent folders are created. ' +
-    'Prefer edit_file for changing part of an existing file.',
+    'Prefer edit_file for changing part of an existing file; overwriting an existing file needs a read_file of its current version first.',
   parameters: z.object({
     path: z.string().describe('Workspace-relative path of the file'),
     content: z.string().describe('The complete new content of the file'),

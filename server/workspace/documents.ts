@@ -5,6 +5,8 @@ import type { DocumentStore } from './types';
 interface OpenDocument {
   text: string;
   dirty: boolean;
+  /** The editor's document version (LSP), when the client sent one. */
+  version?: number;
 }
 
 /**
@@ -15,19 +17,37 @@ export class EditorDocuments implements DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
   private readonly listeners = new Set<(absPath: string) => void>();
 
-  open(absPath: string, text: string): void {
-    this.set(absPath, { text, dirty: false });
+  open(absPath: string, text: string, version?: number): void {
+    this.set(absPath, { text, dirty: false, version });
   }
 
-  change(absPath: string, text: string): void {
-    this.set(absPath, { text, dirty: true });
+  change(absPath: string, text: string, version?: number): void {
+    this.set(absPath, { text, dirty: true, version: version ?? this.docs.get(key(absPath))?.version });
+  }
+
+  /** The LSP version of an open document (for versioned workspace/applyEdit). */
+  version(absPath: string): number | undefined {
+    return this.docs.get(key(absPath))?.version;
+  }
+
+  /** The client applied our edit to the buffer; its didChange will follow with the same text. */
+  appliedEdit(absPath: string, text: string): void {
+    const doc = this.docs.get(key(absPath));
+    // The client's version moves on; unknown until its didChange arrives (then unversioned edits).
+    if (doc) this.set(absPath, { text, dirty: true, version: undefined });
+  }
+
+  /** didChange that carried text we already hold (the echo of our own applyEdit): just the version. */
+  setVersion(absPath: string, version: number): void {
+    const doc = this.docs.get(key(absPath));
+    if (doc) doc.version = version;
   }
 
   /** didSave; `text` is the saved content when the client includes it. */
   saved(absPath: string, text?: string): void {
     const doc = this.docs.get(key(absPath));
     if (!doc) return;
-    this.set(absPath, { text: text ?? doc.text, dirty: false });
+    this.set(absPath, { text: text ?? doc.text, dirty: false, version: doc.version });
   }
 
   close(absPath: string): void {
@@ -50,7 +70,7 @@ export class EditorDocuments implements DocumentStore {
   /** The workspace wrote `text` to disk: a clean open buffer now holds that text. */
   wroteToDisk(absPath: string, text: string): void {
     const doc = this.docs.get(key(absPath));
-    if (doc && !doc.dirty) this.set(absPath, { text, dirty: false });
+    if (doc && !doc.dirty) this.set(absPath, { text, dirty: false, version: doc.version });
   }
 
   /** Called with the absolute path whenever a document opens, changes, saves or closes. */

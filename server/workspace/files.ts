@@ -22,7 +22,7 @@ export function looksBinary(buf: Uint8Array): boolean {
   return buf.subarray(0, BINARY_SNIFF_BYTES).includes(0);
 }
 
-function mib(bytes: number): string {
+export function mib(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(1) + ' MiB';
 }
 
@@ -58,6 +58,11 @@ export async function readTextFile(abs: string, shown: string, signal?: AbortSig
  * Creates missing parent folders and keeps the existing file's mode.
  */
 export async function writeFileAtomic(abs: string, shown: string, content: string, signal?: AbortSignal): Promise<void> {
+  return writeBytesAtomic(abs, shown, Buffer.from(content, 'utf8'), signal);
+}
+
+/** writeFileAtomic for bytes already encoded (the edit engine keeps encoding and BOM). */
+export async function writeBytesAtomic(abs: string, shown: string, content: Uint8Array, signal?: AbortSignal): Promise<void> {
   throwIfAborted(signal);
   let mode: number | undefined;
   try {
@@ -76,7 +81,7 @@ export async function writeFileAtomic(abs: string, shown: string, content: strin
   }
   const tmp = path.join(dir, `.${path.basename(abs)}.swarmcode-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await fs.writeFile(tmp, content, { encoding: 'utf8', mode: mode ?? 0o666, signal });
+    await fs.writeFile(tmp, content, { mode: mode ?? 0o666, signal });
     if (mode !== undefined) await fs.chmod(tmp, mode); // writeFile's mode is masked by umask
     throwIfAborted(signal);
     await fs.rename(tmp, abs);

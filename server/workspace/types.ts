@@ -1,4 +1,6 @@
 // The workspace as tools see it: a sandboxed root plus the editor's unsaved buffers.
+import type { RunStatus } from '../protocol';
+import type { EditResult, StringEdit } from './edits';
 
 /** Unsaved editor buffers, fed by textDocument/did* from the client. */
 export interface DocumentStore {
@@ -24,4 +26,21 @@ export interface Workspace {
   readText(path: string, signal?: AbortSignal): Promise<string>;
   /** Atomic write (temp + rename), creating parent folders. */
   writeText(path: string, content: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * edit_file's string replacement through the edit engine (per-file lock, stale-version check,
+   * CRLF/BOM/encoding kept, unsaved buffers through the client). Present on engine workspaces.
+   */
+  editText?(path: string, edit: StringEdit, signal?: AbortSignal): Promise<EditResult>;
+  /** A view for one agent: its reads are remembered and its writes must be based on what it read. */
+  forAgent?(agentId: string): Workspace;
+  /** A view for one run: every first write of a file is journaled (checkpoint) before it happens. */
+  forRun?(runId: string, task: string): RunWorkspace;
 }
+
+export interface RunWorkspace extends Workspace {
+  readonly runId: string;
+  /** The run ended: its journal stays for review (swarm/changes, accept, reject) until decided. */
+  close(status: RunStatus): Promise<void>;
+}
+
+export type { EditResult, StringEdit };

@@ -1,17 +1,20 @@
-// createWorkspace: the sandboxed root plus the editor's buffers, as tools see it.
+// createWorkspace: the sandboxed root plus the editor's buffers, as tools see it. Every read and
+// write goes through the edit engine; views add the agent (versions) and the run (journal).
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { ToolError } from '../tools/types';
-import type { DocumentStore, Workspace } from './types';
+import type { RunStatus } from '../protocol';
+import type { DocumentStore, EditResult, RunWorkspace, StringEdit, Workspace } from './types';
 import { resolveInRoot, type ResolvedPath } from './sandbox';
-import { readTextFile, throwIfAborted, writeFileAtomic } from './files';
+import { EditEngine, type EditScope, type EngineDocuments } from './edit-engine';
+import type { ClientEdits } from './client-edits';
+import { journalStoreFor } from './journal-store';
 
-/** Optional hook a DocumentStore may offer: told after the workspace wrote a file. */
-interface WriteAwareStore extends DocumentStore {
-  wroteToDisk?(absPath: string, text: string): void;
+export interface WorkspaceOptions {
+  /** Applies edits to open buffers with unsaved changes (workspace/applyEdit). */
+  client?: ClientEdits;
 }
 
-export async function createWorkspace(root: string, documents: DocumentStore): Promise<Workspace> {
+export async function createWorkspace(root: string, documents: DocumentStore, opts: WorkspaceOptions = {}): Promise<Workspace> {
   const given = path.resolve(root);
   let real: string;
   try {
@@ -20,53 +23,88 @@ export async function createWorkspace(root: string, documents: DocumentStore): P
     throw new Error(`Workspace root ${given} is not accessible: ${(err as Error).message}`);
   }
   if (!(await fs.stat(real)).isDirectory()) throw new Error(`Workspace root ${given} is not a directory`);
-  return new SandboxedWorkspace(real, given === real ? [] : [given], documents as WriteAwareStore);
+  const aliases = given === real ? [] : [given];
+  const relative = (abs: string) => {
+    const rel = path.relative(real, abs);
+    return rel === '' ? '.' : rel.split(path.sep).join('/');
+  };
+  const resolve = (p: string): Promise<ResolvedPath> => resolveInRoot(real, p, aliases);
+  const engine = new EditEngine({ documents: documents as EngineDocuments, resolve, relative, client: opts.client });
+  const core: Core = { root: real, documents, engine, resolve, relative };
+  engines.set(real, engine);
+  return new WorkspaceView(core, {});
 }
 
-class SandboxedWorkspace implements Workspace {
+/** The engine of a workspace created in this process (rollback uses its locks and client). */
+export function engineFor(root: string): EditEngine | undefined {
+  return engines.get(root);
+}
+const engines = new Map<string, EditEngine>();
+
+interface Core {
+  root: string;
+  documents: DocumentStore;
+  engine: EditEngine;
+  resolve(p: string): Promise<ResolvedPath>;
+  relative(abs: string): string;
+}
+
+class WorkspaceView implements Workspace {
   constructor(
-    readonly root: string,
-    private readonly aliases: string[],
-    readonly documents: WriteAwareStore,
+    protected readonly core: Core,
+    protected readonly scope: EditScope & { runId?: string },
   ) {}
 
+  get root(): string {
+    return this.core.root;
+  }
+
+  get documents(): DocumentStore {
+    return this.core.documents;
+  }
+
   async resolve(p: string): Promise<string> {
-    return (await this.resolveBoth(p)).real;
+    return (await this.core.resolve(p)).real;
   }
 
   relative(absPath: string): string {
-    const rel = path.relative(this.root, absPath);
-    return rel === '' ? '.' : rel.split(path.sep).join('/');
+    return this.core.relative(absPath);
   }
 
-  async readText(p: string, signal?: AbortSignal): Promise<string> {
-    throwIfAborted(signal);
-    const r = await this.resolveBoth(p);
-    const open = this.openText(r);
-    if (open !== undefined) return open;
-    return readTextFile(r.real, this.relative(r.real), signal);
+  readText(p: string, signal?: AbortSignal): Promise<string> {
+    return this.core.engine.read(this.scope, p, signal);
   }
 
   async writeText(p: string, content: string, signal?: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
-    const r = await this.resolveBoth(p);
-    const shown = this.relative(r.real);
-    if (this.documents.isDirty(r.real) || this.documents.isDirty(r.lexical)) {
-      // Writing under a dirty buffer would silently fork disk and editor; refuse instead.
-      throw new ToolError(
-        `${shown} has unsaved changes in the editor. Ask the user to save or revert it, then try again.`,
-      );
-    }
-    await writeFileAtomic(r.real, shown, content, signal);
-    this.documents.wroteToDisk?.(r.real, content);
-    if (r.lexical !== r.real) this.documents.wroteToDisk?.(r.lexical, content);
+    await this.core.engine.write(this.scope, p, content, signal);
   }
 
-  private resolveBoth(p: string): Promise<ResolvedPath> {
-    return resolveInRoot(this.root, p, this.aliases);
+  editText(p: string, edit: StringEdit, signal?: AbortSignal): Promise<EditResult> {
+    return this.core.engine.edit(this.scope, p, edit, signal);
   }
 
-  private openText(r: ResolvedPath): string | undefined {
-    return this.documents.get(r.real) ?? this.documents.get(r.lexical);
+  forAgent(agentId: string): Workspace {
+    const agent = `${this.scope.runId ?? '-'}/${agentId}`;
+    this.core.engine.versions.start(agent);
+    return new WorkspaceView(this.core, { ...this.scope, agent });
+  }
+
+  forRun(runId: string, task: string): RunWorkspace {
+    const journal = journalStoreFor(this.core.root).create(runId, task);
+    return new RunView(this.core, { journal, runId });
+  }
+}
+
+class RunView extends WorkspaceView implements RunWorkspace {
+  get runId(): string {
+    return this.scope.runId!;
+  }
+
+  async close(status: RunStatus): Promise<void> {
+    this.core.engine.versions.forget(`${this.runId}/`);
+    const journal = this.scope.journal;
+    if (!journal) return;
+    await journal.finish(status);
+    if (journal.list().length === 0) journalStoreFor(this.core.root).forget(this.runId);
   }
 }

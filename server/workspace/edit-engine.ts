@@ -1,0 +1,221 @@
+// The one edit engine behind edit_file and write_file (and every Workspace write):
+// - per-agent read versions: a change based on a version the agent has not seen is refused;
+// - one file's edits are serialized (per-path mutex), so concurrent agents never lose updates;
+// - writes are atomic (temp + rename) and keep mode, BOM, encoding and CRLF line endings;
+// - binary, non-UTF-8 and oversized files are refused with a message the model can act on;
+// - documents open with unsaved changes are edited through the client (workspace/applyEdit);
+// - a run's journal records each file's original bytes before its first write.
+import * as fs from 'node:fs/promises';
+import { ToolError } from '../tools/types';
+import type { DocumentStore } from './types';
+import type { ResolvedPath } from './sandbox';
+import type { RunJournal } from './journal';
+import type { ClientEdits } from './client-edits';
+import { KeyedMutex } from './mutex';
+import { VersionTracker, type StaleReason } from './versions';
+import { applyEol, decodeText, detectEol, encodeText, toCrlf, toLf, DEFAULT_FORMAT, type TextFormat } from './encoding';
+import { MAX_TEXT_BYTES, writeBytesAtomic, throwIfAborted, mib } from './files';
+import { applyStringEdit, type EditResult, type StringEdit } from './edits';
+
+/** Who is writing: an agent of a run (versions checked, journal kept) or plain server code. */
+export interface EditScope {
+  /** Unique across runs, e.g. `<runId>/<agentId>`; absent = no version checks. */
+  agent?: string;
+  journal?: RunJournal;
+}
+
+/** Optional hooks a DocumentStore may offer (EditorDocuments does). */
+export interface EngineDocuments extends DocumentStore {
+  wroteToDisk?(absPath: string, text: string): void;
+  appliedEdit?(absPath: string, text: string): void;
+}
+
+export interface CoreDeps {
+  documents: EngineDocuments;
+  resolve(p: string): Promise<ResolvedPath>;
+  relative(abs: string): string;
+  client?: ClientEdits;
+}
+
+interface Current {
+  /** Text as the agent sees it (open buffer, else disk), BOM stripped, line endings as stored. */
+  text: string;
+  format: TextFormat;
+  /** Open with unsaved changes: changes go through the client. */
+  dirty: boolean;
+  exists: boolean;
+  /** Disk bytes were not valid UTF-8: shown lossily, never written back. */
+  lossy?: boolean;
+}
+
+export interface WriteOutcome {
+  shown: string;
+  created: boolean;
+  bytes: number;
+  /** Went to the editor buffer via workspace/applyEdit. */
+  viaEditor: boolean;
+}
+
+export class EditEngine {
+  readonly versions = new VersionTracker();
+  readonly locks = new KeyedMutex();
+
+  constructor(private readonly deps: CoreDeps) {}
+
+  async read(scope: EditScope, p: string, signal?: AbortSignal): Promise<string> {
+    throwIfAborted(signal);
+    const r = await this.deps.resolve(p);
+    const cur = await this.current(r, signal, false);
+    if (!cur.exists) throw notFound(this.deps.relative(r.real));
+    this.versions.noteRead(scope.agent, r.real, cur.text);
+    return cur.text;
+  }
+
+  async edit(scope: EditScope, p: string, edit: StringEdit, signal?: AbortSignal): Promise<EditResult & WriteOutcome> {
+    throwIfAborted(signal);
+    const r = await this.deps.resolve(p);
+    const shown = this.deps.relative(r.real);
+    return this.locks.run(
+      r.real,
+      async () => {
+        const cur = await this.current(r, signal, true);
+        if (!cur.exists) throw notFound(shown);
+        this.checkVersion(scope, r.real, shown, cur.text, false);
+        const result = applyToFormat(cur, edit, shown);
+        const out = await this.commit(scope, r, shown, cur, result.text, signal);
+        return { ...result, ...out };
+      },
+      signal,
+    );
+  }
+
+  async write(scope: EditScope, p: string, content: string, signal?: AbortSignal): Promise<WriteOutcome> {
+    throwIfAborted(signal);
+    const r = await this.deps.resolve(p);
+    const shown = this.deps.relative(r.real);
+    return this.locks.run(
+      r.real,
+      async () => {
+        const cur = await this.current(r, signal, true);
+        if (cur.exists) this.checkVersion(scope, r.real, shown, cur.text, true);
+        const text = cur.exists ? applyEol(content, cur.format.eol) : content;
+        return this.commit(scope, r, shown, cur, text, signal);
+      },
+      signal,
+    );
+  }
+
+  /** Runs `fn` holding the edit lock of `abs` (used by rollback). */
+  withLock<T>(abs: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(abs, fn);
+  }
+
+  private checkVersion(scope: EditScope, abs: string, shown: string, text: string, mustHaveRead: boolean): void {
+    const why = this.versions.check(scope.agent, abs, text, mustHaveRead);
+    if (why) throw staleError(shown, why, scope.agent);
+  }
+
+  private async current(r: ResolvedPath, signal: AbortSignal | undefined, forWrite: boolean): Promise<Current> {
+    const docs = this.deps.documents;
+    const open = docs.get(r.real) ?? docs.get(r.lexical);
+    const dirty = open !== undefined && (docs.isDirty(r.real) || docs.isDirty(r.lexical));
+    const shown = this.deps.relative(r.real);
+    if (dirty) return { text: open, format: { ...DEFAULT_FORMAT, eol: detectEol(open) }, dirty, exists: true };
+    let st;
+    try {
+      st = await fs.stat(r.real);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        if (open !== undefined) return { text: open, format: DEFAULT_FORMAT, dirty: false, exists: false };
+        return { text: '', format: DEFAULT_FORMAT, dirty: false, exists: false };
+      }
+      throw new ToolError(`Cannot read ${shown}: ${(err as Error).message}`);
+    }
+    if (st.isDirectory()) {
+      throw new ToolError(forWrite ? `${shown} is a directory; cannot write a file there.` : `${shown} is a directory, not a file. Use list_files to see its contents.`);
+    }
+    if (!st.isFile()) throw new ToolError(`${shown} is not a regular file.`);
+    if (st.size > MAX_TEXT_BYTES) {
+      throw new ToolError(
+        forWrite
+          ? `${shown} is ${mib(st.size)}, over the ${mib(MAX_TEXT_BYTES)} limit for editing; SwarmCode will not rewrite it. Use run_command (e.g. sed) for targeted changes.`
+          : `${shown} is ${mib(st.size)}, over the ${mib(MAX_TEXT_BYTES)} limit for reading whole files. Use grep to find the part you need, or run_command with head/tail/sed to read a slice.`,
+      );
+    }
+    const buf = await fs.readFile(r.real, { signal });
+    let decoded;
+    try {
+      decoded = decodeText(buf, shown);
+    } catch (err) {
+      if (!forWrite && err instanceof ToolError && /not valid UTF-8/.test(err.message)) {
+        return { text: buf.toString('utf8'), format: DEFAULT_FORMAT, dirty: false, exists: true, lossy: true };
+      }
+      throw err;
+    }
+    return { text: open ?? decoded.text, format: decoded.format, dirty: false, exists: true };
+  }
+
+  private async commit(scope: EditScope, r: ResolvedPath, shown: string, cur: Current, text: string, signal?: AbortSignal): Promise<WriteOutcome> {
+    throwIfAborted(signal);
+    const docs = this.deps.documents;
+    if (cur.dirty) {
+      const client = this.deps.client;
+      if (!client?.supported) {
+        throw new ToolError(
+          `${shown} has unsaved changes in the editor and this client cannot apply edits to open buffers. Ask the user to save or revert it, then try again.`,
+        );
+      }
+      await scope.journal?.before(r.real, shown, cur.text);
+      const res = await client.apply(r.real, cur.text, text, `SwarmCode: edit ${shown}`);
+      if (!res.applied) {
+        throw new ToolError(
+          `The editor did not apply the edit to ${shown}${res.failureReason ? ` (${res.failureReason})` : ''}; the user may have declined it or the buffer changed. Re-read the file with read_file before trying again.`,
+        );
+      }
+      docs.appliedEdit?.(r.real, text);
+      this.versions.noteWrite(scope.agent, r.real, text);
+      return { shown, created: false, bytes: Buffer.byteLength(text, 'utf8'), viaEditor: true };
+    }
+    const bytes = encodeText(text, cur.format);
+    if (bytes.length > MAX_TEXT_BYTES) {
+      throw new ToolError(`The new content of ${shown} would be ${mib(bytes.length)}, over the ${mib(MAX_TEXT_BYTES)} limit; write it in smaller files.`);
+    }
+    await scope.journal?.before(r.real, shown);
+    await writeBytesAtomic(r.real, shown, bytes, signal);
+    docs.wroteToDisk?.(r.real, text);
+    if (r.lexical !== r.real) docs.wroteToDisk?.(r.lexical, text);
+    this.versions.noteWrite(scope.agent, r.real, text);
+    return { shown, created: !cur.exists, bytes: bytes.length, viaEditor: false };
+  }
+}
+
+/** Applies the model's `\n`-based edit to a file in its own line-ending style. */
+function applyToFormat(cur: Current, edit: StringEdit, shown: string): EditResult {
+  if (cur.lossy) throw new ToolError(`${shown} is not valid UTF-8; SwarmCode will not edit it because writing it back would corrupt it.`);
+  if (cur.format.eol === 'crlf') {
+    const r = applyStringEdit(toLf(cur.text), { ...edit, oldString: toLf(edit.oldString), newString: toLf(edit.newString) }, shown);
+    return { ...r, text: toCrlf(r.text) };
+  }
+  try {
+    return applyStringEdit(cur.text, edit, shown);
+  } catch (err) {
+    // Mixed line endings: the model's `\n` may stand for `\r\n` in this part of the file.
+    if (!(err instanceof ToolError) || !edit.oldString.includes('\n') || !cur.text.includes('\r\n') || !/not found/.test(err.message)) throw err;
+    return applyStringEdit(cur.text, { ...edit, oldString: toCrlf(edit.oldString), newString: toCrlf(edit.newString) }, shown);
+  }
+}
+
+function notFound(shown: string): ToolError {
+  return new ToolError(`File not found: ${shown}. Use list_files to see which files exist.`);
+}
+
+function staleError(shown: string, why: StaleReason, agent?: string): ToolError {
+  if (why.kind === 'unread') {
+    return new ToolError(`${shown} already exists and you have not read it. Read it with read_file first: write_file replaces the whole file.`);
+  }
+  const by = why.by ? (why.by.split('/').slice(1).join('/') || why.by) : undefined;
+  const mine = agent ? agent.split('/').slice(1).join('/') : undefined;
+  const who = by && by !== mine ? `another agent (${by})` : 'someone else (another agent, the user or a command)';
+  return new ToolError(`${shown} was changed by ${who} since you last read it, so this edit was refused to avoid overwriting their change. Re-read it with read_file and make your edit against the current content.`);
+}

@@ -1,0 +1,120 @@
+// Where checkpoint journals live and which ones are waiting for the user.
+//
+//   $SWARMCODE_JOURNAL_DIR                   (override, used by tests)
+//   else $XDG_STATE_HOME/swarmcode/journals
+//   else ~/.local/state/swarmcode/journals   (%LOCALAPPDATA%\swarmcode\journals on Windows)
+//   else <os.tmpdir()>/swarmcode-journals
+// then /<sha256(workspace root), 16 hex>/<runId made file-name safe>/.
+//
+// Journals are outside the workspace, so they never show up in git status or get committed.
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { RunJournal } from './journal';
+import { pidAlive, readJson } from './durable';
+import type { JournalManifest } from './journal';
+
+export type CheckpointState = 'active' | 'finished' | 'interrupted';
+
+export interface CheckpointSummary {
+  runId: string;
+  task: string;
+  startedAt: number;
+  finishedAt?: number;
+  state: CheckpointState;
+  status?: JournalManifest['status'];
+  files: number;
+}
+
+/** Finished journals older than this are deleted at start-up (interrupted ones are kept). */
+const KEEP_FINISHED_MS = 7 * 24 * 3600_000;
+const KEEP_FINISHED_COUNT = 50;
+
+export function journalBaseDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SWARMCODE_JOURNAL_DIR) return env.SWARMCODE_JOURNAL_DIR;
+  if (env.XDG_STATE_HOME) return path.join(env.XDG_STATE_HOME, 'swarmcode', 'journals');
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'swarmcode', 'journals');
+  const home = os.homedir();
+  if (home) return path.join(home, '.local', 'state', 'swarmcode', 'journals');
+  return path.join(os.tmpdir(), 'swarmcode-journals');
+}
+
+export function safeRunDir(runId: string): string {
+  const clean = runId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80);
+  return clean === runId && !/^\.+$/.test(runId) ? clean : `${clean}-${createHash('sha256').update(runId).digest('hex').slice(0, 8)}`;
+}
+
+const stores = new Map<string, JournalStore>();
+
+/** The one store per workspace root in this process. */
+export function journalStoreFor(root: string): JournalStore {
+  let s = stores.get(root);
+  if (!s) stores.set(root, (s = new JournalStore(root, path.join(journalBaseDir(), createHash('sha256').update(root).digest('hex').slice(0, 16)))));
+  return s;
+}
+
+export class JournalStore {
+  /** Journals of runs live in this process (or loaded for review). */
+  private readonly open = new Map<string, RunJournal>();
+  private pruned = false;
+
+  constructor(
+    readonly root: string,
+    readonly dir: string,
+  ) {}
+
+  /** A fresh journal for a run; nothing touches the disk until the run's first write. */
+  create(runId: string, task: string): RunJournal {
+    const j = RunJournal.create(path.join(this.dir, safeRunDir(runId)), this.root, runId, task);
+    this.open.set(runId, j);
+    return j;
+  }
+
+  /** A journal by run id: live in this process or loaded from disk. */
+  async get(runId: string): Promise<RunJournal | undefined> {
+    const live = this.open.get(runId);
+    if (live) return live;
+    const j = await RunJournal.load(path.join(this.dir, safeRunDir(runId)));
+    if (!j || j.manifest.root !== this.root) return undefined;
+    this.open.set(runId, j);
+    return j;
+  }
+
+  /** A run of another server process (or one that crashed) still marked active. */
+  stateOf(j: RunJournal): CheckpointState {
+    if (j.manifest.state === 'finished') return 'finished';
+    if (!j.fromDisk) return 'active';
+    return j.manifest.pid !== process.pid && pidAlive(j.manifest.pid) ? 'active' : 'interrupted';
+  }
+
+  /** Every journal on disk for this workspace, newest first. Prunes old finished ones once. */
+  async list(): Promise<CheckpointSummary[]> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const out: CheckpointSummary[] = [];
+    for (const name of names) {
+      const m = await readJson<JournalManifest>(path.join(this.dir, name, 'manifest.json'));
+      if (!m || m.root !== this.root) continue;
+      const j = await this.get(m.runId);
+      if (!j) continue;
+      out.push({ runId: j.runId, task: j.manifest.task, startedAt: j.manifest.startedAt, finishedAt: j.manifest.finishedAt, state: this.stateOf(j), status: j.manifest.status, files: j.list().length });
+    }
+    out.sort((a, b) => b.startedAt - a.startedAt);
+    if (!this.pruned) {
+      this.pruned = true;
+      const finished = out.filter((c) => c.state === 'finished');
+      const old = finished.filter((c, i) => i >= KEEP_FINISHED_COUNT || Date.now() - (c.finishedAt ?? c.startedAt) > KEEP_FINISHED_MS);
+      for (const c of old) {
+        await (await this.get(c.runId))?.destroy();
+        this.open.delete(c.runId);
+      }
+      return out.filter((c) => !old.includes(c));
+    }
+    return out;
+  }
+
+  /** Forget an in-memory journal once it is gone from disk. */
+  forget(runId: string): void {
+    this.open.delete(runId);
+  }
+}
