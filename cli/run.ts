@@ -4,9 +4,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { LOCAL_BASE_URL, resolveEndpoint } from '../server/model/presets';
 import {
   CancelRequest,
-  DEFAULT_SETTINGS,
   EventNotification,
   RunRequest,
   type ImageInput,
@@ -34,10 +34,6 @@ function loadImage(file: string): ImageInput {
   } catch (err) {
     throw new UsageError(`--image ${file}: ${(err as Error).message}`);
   }
-}
-
-function isMoonshot(url: string): boolean {
-  return /api\.moonshot\.(ai|cn)/.test(url);
 }
 
 export interface RunOptions {
@@ -79,20 +75,17 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   } catch (err) {
     throw new UsageError(`--workspace ${workspace}: ${(err as Error).message}`);
   }
-  const baseUrl = values['base-url'] ?? env.SWARMCODE_BASE_URL ?? DEFAULT_SETTINGS.baseUrl;
-  const keyEnv = values['api-key-env'] ?? 'MOONSHOT_API_KEY';
-  const apiKey = env[keyEnv];
-  if (!apiKey && isMoonshot(baseUrl)) {
-    throw new UsageError(
-      `no API key: ${keyEnv} is not set.\n` +
-        `  Get a key at https://platform.moonshot.ai and run: export ${keyEnv}=sk-...\n` +
-        `  or point at a self-hosted endpoint: --base-url http://localhost:8000/v1`,
-    );
-  }
+  const explicitUrl = values['base-url'] ?? env.SWARMCODE_BASE_URL;
+  const decision = resolveEndpoint(
+    { baseUrl: explicitUrl, model: values.model ?? env.SWARMCODE_MODEL, apiKeyEnv: values['api-key-env'], baseUrlExplicit: explicitUrl !== undefined },
+    env,
+  );
+  if (!decision.ok) throw new UsageError(decision.message);
+  const endpoint = decision.endpoint;
   const settings: Partial<ServerSettings> = {
-    baseUrl,
-    model: values.model ?? env.SWARMCODE_MODEL ?? DEFAULT_SETTINGS.model,
-    apiKey: apiKey ?? 'none',
+    ...(endpoint.kind === 'local'
+      ? { baseUrl: LOCAL_BASE_URL, model: 'local', localModelPath: endpoint.modelPath }
+      : { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKey: endpoint.apiKey }),
     approval: values.yes ? 'always' : 'allowlist',
     ...(thinking ? { thinking } : {}),
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
