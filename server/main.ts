@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SETTINGS, type ServerSettings } from './protocol';
 import type { ServerContext } from './context';
 import { createLogger, stderrSink, type Level, type Sink } from './log';
-import { createWorkspace, EditorDocuments, type Workspace } from './workspace';
+import { createWorkspace, EditorDocuments, lspClientEdits, type Workspace } from './workspace';
 import { handlers } from './handlers';
 import { codeIndexFor } from './index/service';
 
@@ -65,7 +65,9 @@ connection.onInitialize(async (params) => {
   mergeSettings(params.initializationOptions);
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   const root = (folder && uriToPath(folder)) ?? params.rootPath ?? process.cwd();
-  workspace = await createWorkspace(root, editorDocuments);
+  // Edits to buffers with unsaved changes go to the client as workspace/applyEdit (when it can).
+  const client = lspClientEdits(connection, params.capabilities, editorDocuments, () => settings.editPreview ?? false);
+  workspace = await createWorkspace(root, editorDocuments, { client });
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: true },
@@ -93,13 +95,14 @@ connection.onDidChangeWatchedFiles((params) => notifyChanged(params.changes.map(
 const documents = new TextDocuments(TextDocument);
 documents.onDidOpen(({ document }) => {
   const p = uriToPath(document.uri);
-  if (p) editorDocuments.open(p, document.getText());
+  if (p) editorDocuments.open(p, document.getText(), document.version);
 });
 documents.onDidChangeContent(({ document }) => {
   const p = uriToPath(document.uri);
   // TextDocuments also reports the initial content of an opened document as a change.
-  if (!p || editorDocuments.get(p) === document.getText()) return;
-  editorDocuments.change(p, document.getText());
+  if (!p) return;
+  if (editorDocuments.get(p) === document.getText()) return editorDocuments.setVersion(p, document.version);
+  editorDocuments.change(p, document.getText(), document.version);
   notifyChanged([p]);
 });
 documents.onDidSave(({ document }) => {

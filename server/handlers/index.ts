@@ -3,5 +3,9 @@ import type { Handler } from '../context';
 import { runHandler } from './run';
 import { cancelHandler } from './cancel';
 import { searchHandler } from './search';
+import { checkpointsHandler } from './rollback-checkpoints';
+import { changesHandler } from './review-changes';
+import { acceptHandler } from './review-accept';
+import { rejectHandler } from './review-reject';
 
-export const handlers: Handler[] = [runHandler, cancelHandler, searchHandler];
+export const handlers: Handler[] = [runHandler, cancelHandler, searchHandler, checkpointsHandler, changesHandler, acceptHandler, rejectHandler];

@@ -105,6 +105,18 @@ export class EditEngine {
     );
   }
 
+  /** Rollback of a change that went into an editor buffer: put `text` back through the client. */
+  async restoreBuffer(abs: string, text: string): Promise<boolean> {
+    const docs = this.deps.documents;
+    const cur = docs.get(abs);
+    const client = this.deps.client;
+    if (cur === undefined || !client?.supported) return false;
+    if (cur === text) return true;
+    const res = await client.apply(abs, cur, text, `SwarmCode: restore ${this.deps.relative(abs)}`);
+    if (res.applied) docs.appliedEdit?.(abs, text);
+    return res.applied;
+  }
+
   /** Runs `fn` holding the edit lock of `abs` (used by rollback). */
   withLock<T>(abs: string, fn: () => Promise<T>): Promise<T> {
     return this.locks.run(abs, fn);
