@@ -66,7 +66,8 @@ export function register(ctx: Ctx): vscode.Disposable {
       ctx.log(`settings changed: ${describe(settings)}`);
       if (client.state !== State.Running) return;
       client
-        .sendNotification(DidChangeConfigurationNotification.type, { settings: settings as Partial<ServerSettings> })
+        // A removed key is sent as '' (the server merges partial settings, so an absent field would keep the old key).
+        .sendNotification(DidChangeConfigurationNotification.type, { settings: { ...settings, apiKey: settings.apiKey ?? '' } as Partial<ServerSettings> })
         .catch((err: unknown) => ctx.log(`could not send settings: ${String(err)}`));
     }),
   );

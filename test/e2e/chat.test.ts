@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Page } from 'puppeteer-core';
+import type { ElementHandle, Frame, Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, startSimulator, type Simulator } from '../support/simulator';
 import {
@@ -40,6 +40,8 @@ const TASK = 'Give me the swarm report';
 const APPROVAL_TASK = 'Run the approval check';
 const COMMAND = 'echo e2e-approved-42';
 const GREP_TASK = 'Find the workspace title';
+const LIVE_TASK = 'Which model answers now';
+const NEW_KEY = 'e2e-rotated-key-456';
 
 /** The webview's inner frame: the one whose document has the chat composer. */
 async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
@@ -57,6 +59,27 @@ async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
   }
 }
 
+/** Runs a command from the command palette (F1), picking the row whose label contains `label`. */
+async function runCommand(page: Page, query: string, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { visible: true, timeout: 30_000 });
+  await page.keyboard.type(query);
+  await page.waitForFunction(
+    (l: string) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes(l)),
+    { timeout: 30_000 },
+    label,
+  );
+  await page.keyboard.press('Enter');
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe('e2e: SwarmCode in code-server', function () {
   this.timeout(240_000);
 
@@ -66,6 +89,7 @@ describe('e2e: SwarmCode in code-server', function () {
   let server: CodeServer | undefined;
   let chromium: LaunchedChromium | undefined;
   let page: Page | undefined;
+  let settings: Record<string, unknown> = {};
 
   before(async function () {
     const missing = missingSetup();
@@ -78,13 +102,14 @@ describe('e2e: SwarmCode in code-server', function () {
     writeFileSync(join(workspace, 'README.md'), '# e2e workspace\n');
 
     sim = await startSimulator({
-      apiKey: API_KEY,
+      // Checked per request by the test (the key changes during the run).
       respond: byConversation({
         [TASK]: [{ reasoning: 'The user wants the report; no tools needed.', text: REPLY, chunkChars: 6 }],
         [APPROVAL_TASK]: [
           { toolCalls: [{ name: 'run_command', arguments: { command: COMMAND } }] },
           { text: 'The approved command ran and printed its marker.' },
         ],
+        [LIVE_TASK]: [{ text: 'Answered by the reconfigured model.' }],
         [GREP_TASK]: [
           { toolCalls: [{ name: 'grep', arguments: { pattern: 'e2e workspace' } }] },
           { text: 'Found it with ripgrep.' },
@@ -92,7 +117,7 @@ describe('e2e: SwarmCode in code-server', function () {
       }),
       latency: { ttftMs: 300, tokensPerSec: 200 },
     });
-    writeUserSettings(dirs, {
+    settings = {
       'swarmcode.baseUrl': sim.url,
       'swarmcode.model': 'sim-model',
       'swarmcode.thinking': 'off',
@@ -108,7 +133,8 @@ describe('e2e: SwarmCode in code-server', function () {
       'chat.disableAIFeatures': true,
       'window.commandCenter': false,
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    });
+    };
+    writeUserSettings(dirs, settings);
     installExtension(dirs);
     // The key reaches the extension as MOONSHOT_API_KEY (its fallback when SecretStorage is empty).
     server = await startCodeServer({ dirs, workspace, env: { MOONSHOT_API_KEY: API_KEY } });
@@ -127,7 +153,8 @@ describe('e2e: SwarmCode in code-server', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
-    await page?.screenshot({ path: join(ARTIFACTS, 'e2e-chat-failure.png') }).catch(() => undefined);
+    const slug = (this.currentTest?.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+    await page?.screenshot({ path: join(ARTIFACTS, `e2e-failure-${slug}.png`) }).catch(() => undefined);
     const logs = [`code-server:\n${server?.log() ?? ''}`, `SwarmCode output:\n${dirs ? outputChannelLogs(dirs, 'SwarmCode') : ''}`];
     writeFileSync(join(ARTIFACTS, 'e2e-chat-failure.log'), logs.join('\n\n'));
   });
@@ -222,6 +249,56 @@ describe('e2e: SwarmCode in code-server', function () {
     assert.ok(await frame.$('.tool-card[data-tool="grep"]'), 'a grep tool card is shown');
   });
 
+  it('applies changed settings and a new API key (SwarmCode: Set API Key) without a restart', async function () {
+    const p = page!;
+    // Change swarmcode.model in the Settings editor, as a user would.
+    await p.click('.part.editor');
+    await runCommand(p, 'Preferences: Open User Settings', 'Open User Settings');
+    await p.waitForSelector('.settings-editor .settings-header .suggest-input-container textarea, .settings-editor .settings-header input', { timeout: 30_000 });
+    await p.keyboard.type('swarmcode.model');
+    // Wait for the filtered list: exactly our setting, then edit its input box.
+    const modelInput = await p.waitForFunction(
+      () => {
+        const items = [...document.querySelectorAll('.settings-editor .setting-item-contents')].filter((e) => e.textContent?.includes('Model id sent to the endpoint'));
+        return items.length === 1 && document.querySelectorAll('.settings-editor .setting-item-contents').length === 1 ? items[0]!.querySelector('input') : null;
+      },
+      { timeout: 30_000, polling: 250 },
+    );
+    await (modelInput.asElement() as ElementHandle<HTMLInputElement>).click({ count: 3 });
+    await p.keyboard.type('sim-model-2');
+    await p.keyboard.press('Tab');
+    // The extension logs each settings change it forwards to the server.
+    await waitFor(() => outputChannelLogs(dirs, 'SwarmCode').includes('"model":"sim-model-2"'), 30_000, 'the settings change reached the extension');
+
+    // Close the settings overlay (first Escape leaves the input, the next ones close it).
+    for (let i = 0; i < 3 && (await p.$('.settings-editor')); i++) {
+      await p.keyboard.press('Escape');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+
+    // The command palette → the password input box → SecretStorage.
+    await runCommand(p, 'SwarmCode: Set API Key', 'Set API Key');
+    await p.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.type === 'password', { timeout: 30_000 });
+    await p.keyboard.type(NEW_KEY);
+    await p.keyboard.press('Enter');
+    await waitFor(() => outputChannelLogs(dirs, 'SwarmCode').includes('API key stored'), 30_000, 'the key was stored');
+
+    const frame = await findChatFrame(p, 30_000);
+    await (await frame.waitForSelector('button.new-chat'))!.click();
+    const input = (await frame.waitForSelector('textarea.input'))!;
+    await input.click();
+    await input.type(LIVE_TASK);
+    await input.press('Enter');
+    await frame.waitForFunction(() => document.body.innerText.includes('Answered by the reconfigured model'), { timeout: 60_000, polling: 250 });
+    const req = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(LIVE_TASK));
+    assert.ok(req);
+    assert.equal(req.body.model, 'sim-model-2');
+    assert.equal(req.headers.authorization, `Bearer ${NEW_KEY}`);
+    // The key is never written to the output channel.
+    const logs = outputChannelLogs(dirs, 'SwarmCode');
+    assert.ok(!logs.includes(NEW_KEY) && !logs.includes(API_KEY), 'no API key in the SwarmCode log');
+  });
+
   it('keeps conversations across a reload and reopens an earlier one from the history', async function () {
     const p = page!;
     await p.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
@@ -235,7 +312,7 @@ describe('e2e: SwarmCode in code-server', function () {
       frame = await findChatFrame(p, 60_000);
     }
     // The current conversation (the last one) comes back from workspaceState.
-    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 30_000 }, GREP_TASK);
+    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 30_000 }, LIVE_TASK);
 
     await (await frame.waitForSelector('button.history-toggle'))!.click();
     // Find and click the row in one step: the list re-renders when the refreshed list arrives.
@@ -250,7 +327,7 @@ describe('e2e: SwarmCode in code-server', function () {
     );
     await frame.waitForFunction(
       (marker: string) =>
-        [...document.querySelectorAll('strong')].some((s) => s.textContent === marker) && !document.body.innerText.includes('Found it with ripgrep'),
+        [...document.querySelectorAll('strong')].some((s) => s.textContent === marker) && !document.body.innerText.includes('Answered by the reconfigured model'),
       { timeout: 30_000 },
       MARKER,
     );
