@@ -41,6 +41,8 @@ const APPROVAL_TASK = 'Run the approval check';
 const COMMAND = 'echo e2e-approved-42';
 const GREP_TASK = 'Find the workspace title';
 const LIVE_TASK = 'Which model answers now';
+const STOP_TASK = 'Write a very long essay';
+const STOP_TAIL = 'the-end-never-reached';
 const NEW_KEY = 'e2e-rotated-key-456';
 
 /** The webview's inner frame: the one whose document has the chat composer. */
@@ -109,6 +111,7 @@ describe('e2e: SwarmCode in code-server', function () {
           { toolCalls: [{ name: 'run_command', arguments: { command: COMMAND } }] },
           { text: 'The approved command ran and printed its marker.' },
         ],
+        [STOP_TASK]: [{ text: `${'A long essay sentence. '.repeat(400)}${STOP_TAIL}`, chunkChars: 4, latency: { ttftMs: 100, tokensPerSec: 20 } }],
         [LIVE_TASK]: [{ text: 'Answered by the reconfigured model.' }],
         [GREP_TASK]: [
           { toolCalls: [{ name: 'grep', arguments: { pattern: 'e2e workspace' } }] },
@@ -247,6 +250,27 @@ describe('e2e: SwarmCode in code-server', function () {
     const result = JSON.stringify(followUp.body.messages.find((m) => m.role === 'tool'));
     assert.match(result, /README\.md/, `grep found the file: ${result}`);
     assert.ok(await frame.$('.tool-card[data-tool="grep"]'), 'a grep tool card is shown');
+  });
+
+  it('stops a streaming run with the stop button (cancellation reaches the model request)', async function () {
+    const p = page!;
+    const frame = await findChatFrame(p, 30_000);
+    await (await frame.waitForSelector('button.new-chat'))!.click();
+    const input = (await frame.waitForSelector('textarea.input'))!;
+    await input.click();
+    await input.type(STOP_TASK);
+    await input.press('Enter');
+    await frame.waitForFunction(() => document.body.innerText.includes('A long essay sentence.'), { timeout: 60_000, polling: 100 });
+    const req = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(STOP_TASK));
+    assert.ok(req, 'the request is streaming');
+    await (await frame.waitForSelector('button.stop:not(.hidden)', { timeout: 10_000 }))!.click();
+    // The HTTP stream to the model is abandoned, the panel says the run stopped.
+    const outcome = await Promise.race([req.finished, new Promise((r) => setTimeout(() => r('still streaming'), 30_000))]);
+    assert.equal(outcome, 'disconnected');
+    await frame.waitForFunction(() => document.body.innerText.includes('Stopped'), { timeout: 30_000 });
+    const text = await frame.evaluate(() => document.body.innerText);
+    assert.ok(!text.includes(STOP_TAIL), 'the reply was cut short');
+    assert.ok(await frame.$('button.stop.hidden'), 'the stop button is hidden again');
   });
 
   it('applies changed settings and a new API key (SwarmCode: Set API Key) without a restart', async function () {
