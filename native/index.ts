@@ -32,6 +32,38 @@ export interface LiteralMatches {
   truncated: boolean;
 }
 
+export interface CandidateLines {
+  /** How many of the ids given were scanned completely (scan again from here). */
+  next: number;
+  ids: Uint32Array;
+  /** 1-based. */
+  lines: Uint32Array;
+  /** Byte length of each line, without '\n' (a trailing '\r' is kept). */
+  lens: Uint32Array;
+  /** Each line decoded as UTF-8 ('' when longer than `textCap` bytes). */
+  texts: string[];
+}
+
+export interface LineSpec {
+  /** Literals every candidate line must contain. */
+  plan: Plan;
+  /** Plan literals match ASCII case-insensitively. */
+  ci?: boolean;
+  /** When given, a candidate line also holds `runLen` consecutive bytes b with runSet[b] != 0. */
+  runLen?: number;
+  runSet?: Uint8Array;
+}
+
+export interface LiteralCounts {
+  ids: Uint32Array;
+  /** Lines containing the needle, per file. */
+  lines: Uint32Array;
+  /** Non-overlapping occurrences, per file. */
+  matches: Uint32Array;
+  /** Stopped at the line cap (the last file's counts are partial). */
+  capped: boolean;
+}
+
 export interface IndexStats {
   files: number;
   indexedFiles: number;
@@ -57,6 +89,13 @@ export interface NativeTrigramIndex {
   candidates(plan: Plan): Uint32Array;
   /** Lines containing `needle` (case-sensitive, bytes), files visited in the order given. */
   findLiteral(ids: Uint32Array, needle: string, max: number): LiteralMatches;
+  /**
+   * Lines of `ids[first..]` (in that order) that meet `spec`; stops after the file in which
+   * `maxLines` lines were reached.
+   */
+  candidateLines(ids: Uint32Array, first: number, spec: LineSpec, maxLines: number, textCap: number): CandidateLines;
+  /** Per-file counts of `needle` (case-sensitive bytes); stops once `lineCap` lines were counted. */
+  countLiteral(ids: Uint32Array, needle: string, lineCap: number): LiteralCounts;
   /** Current bytes of a live, non-binary file. */
   content(id: number): Buffer | undefined;
   /** Live ids with a line of at least `minLen` bytes (files read from disk included). */
@@ -94,7 +133,7 @@ export function loadNative(): LoadResult {
   try {
     const req = createRequire(__filename);
     const addon = req(found) as NativeAddon;
-    if (typeof addon.TrigramIndex !== 'function' || addon.abiVersion !== 1) {
+    if (typeof addon.TrigramIndex !== 'function' || addon.abiVersion !== 2) {
       cached = { addon: undefined, reason: `unexpected exports from ${found}` };
     } else {
       cached = { addon, path: found };

@@ -1,5 +1,8 @@
 #include "index_wrap.h"
 
+#include "line_scan.h"
+
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -92,6 +95,8 @@ Napi::Function IndexWrap::Init(Napi::Env env) {
                      {InstanceMethod("addFiles", &IndexWrap::AddFiles), InstanceMethod("upsert", &IndexWrap::Upsert),
                       InstanceMethod("remove", &IndexWrap::Remove), InstanceMethod("candidates", &IndexWrap::Candidates),
                       InstanceMethod("findLiteral", &IndexWrap::FindLiteral),
+                      InstanceMethod("candidateLines", &IndexWrap::CandidateLines),
+                      InstanceMethod("countLiteral", &IndexWrap::CountLiteral),
                       InstanceMethod("content", &IndexWrap::Content), InstanceMethod("stats", &IndexWrap::Stats),
                       InstanceMethod("longLineFiles", &IndexWrap::LongLineFiles),
                       InstanceMethod("compact", &IndexWrap::Compact)});
@@ -181,6 +186,78 @@ Napi::Value IndexWrap::FindLiteral(const Napi::CallbackInfo& info) {
   r.Set("columns", rc);
   r.Set("texts", texts);
   r.Set("truncated", truncated);
+  return r;
+}
+
+Napi::Value IndexWrap::CandidateLines(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto arr = info[0].As<Napi::Uint32Array>();
+  std::vector<uint32_t> ids(arr.Data(), arr.Data() + arr.ElementLength());
+  size_t first = info[1].As<Napi::Number>().Uint32Value();
+  LineFilter filter;
+  Napi::Object spec = info[2].As<Napi::Object>();
+  if (!ParsePlan(spec.Get("plan"), filter.plan)) {
+    Napi::TypeError::New(env, "candidateLines: bad plan").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  filter.ci = spec.Get("ci").ToBoolean();
+  Napi::Value rl = spec.Get("runLen"), rs = spec.Get("runSet");
+  if (rl.IsNumber() && rs.IsTypedArray()) {
+    auto set = rs.As<Napi::Uint8Array>();
+    if (set.ElementLength() == 256) {
+      filter.run_len = rl.As<Napi::Number>().Uint32Value();
+      for (size_t b = 0; b < 256; b++) filter.run_set[b] = set[b] != 0;
+    }
+  }
+  uint32_t max_lines = info[3].As<Napi::Number>().Uint32Value();
+  uint32_t text_cap = info[4].As<Napi::Number>().Uint32Value();
+  std::vector<CandidateLine> out;
+  std::string texts;
+  size_t next;
+  {
+    std::lock_guard<std::mutex> lock(index_->mu);
+    next = ScanCandidateLines(*index_, ids, first, filter, max_lines, out, texts);
+  }
+  Napi::Uint32Array rid = Napi::Uint32Array::New(env, out.size()), rline = Napi::Uint32Array::New(env, out.size()),
+                    rlen = Napi::Uint32Array::New(env, out.size());
+  Napi::Array rtext = Napi::Array::New(env, out.size());
+  size_t off = 0;
+  for (size_t i = 0; i < out.size(); i++) {
+    rid[i] = out[i].id;
+    rline[i] = out[i].line;
+    rlen[i] = out[i].len;
+    rtext.Set(uint32_t(i), out[i].len > text_cap ? Napi::String::New(env, "") : Napi::String::New(env, texts.data() + off, out[i].len));
+    off += out[i].len;
+  }
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("next", double(next));
+  r.Set("ids", rid);
+  r.Set("lines", rline);
+  r.Set("lens", rlen);
+  r.Set("texts", rtext);
+  return r;
+}
+
+Napi::Value IndexWrap::CountLiteral(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto arr = info[0].As<Napi::Uint32Array>();
+  std::vector<uint32_t> ids(arr.Data(), arr.Data() + arr.ElementLength());
+  std::string needle = info[1].ToString().Utf8Value();
+  uint32_t cap = uint32_t(std::min(4294967295.0, info[2].As<Napi::Number>().DoubleValue()));
+  std::vector<FileCount> out;
+  bool capped;
+  {
+    std::lock_guard<std::mutex> lock(index_->mu);
+    capped = swarm::CountLiteral(*index_, ids, needle, cap, out);
+  }
+  Napi::Uint32Array rid = Napi::Uint32Array::New(env, out.size()), rl = Napi::Uint32Array::New(env, out.size()),
+                    rm = Napi::Uint32Array::New(env, out.size());
+  for (size_t i = 0; i < out.size(); i++) rid[i] = out[i].id, rl[i] = out[i].lines, rm[i] = out[i].matches;
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("ids", rid);
+  r.Set("lines", rl);
+  r.Set("matches", rm);
+  r.Set("capped", capped);
   return r;
 }
 

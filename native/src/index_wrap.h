@@ -19,6 +19,9 @@ class IndexWrap : public Napi::ObjectWrap<IndexWrap> {
   Napi::Value Remove(const Napi::CallbackInfo& info);    // (rel) → boolean
   Napi::Value Candidates(const Napi::CallbackInfo& info);  // (plan) → Uint32Array
   Napi::Value FindLiteral(const Napi::CallbackInfo& info); // (ids, needle, max) → {ids, lines, columns, texts, truncated}
+  // (ids, first, {plan, ci, runLen?, runSet?}, maxLines, textCap) → {next, ids, lines, lens, texts}
+  Napi::Value CandidateLines(const Napi::CallbackInfo& info);
+  Napi::Value CountLiteral(const Napi::CallbackInfo& info);  // (ids, needle, lineCap) → {ids, lines, matches, capped}
   Napi::Value Content(const Napi::CallbackInfo& info);     // (id) → Buffer | undefined
   Napi::Value LongLineFiles(const Napi::CallbackInfo& info);  // (minLen) → Uint32Array
   Napi::Value Stats(const Napi::CallbackInfo& info);

@@ -1,5 +1,7 @@
 #include "trigram_index.h"
 
+#include "line_scan.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -311,26 +313,30 @@ const std::string* TrigramIndex::PathOf(uint32_t id) const {
   return id < files_.size() && files_[id].alive ? &files_[id].rel : nullptr;
 }
 
+const std::string* TrigramIndex::Text(uint32_t id, std::string& disk) const {
+  if (id >= files_.size() || !files_[id].alive) return nullptr;
+  const File& f = files_[id];
+  if (!f.overflow) return &f.content;
+  if (!ReadDisk(f, disk) || std::memchr(disk.data(), 0, disk.size())) return nullptr;
+  return &disk;
+}
+
 bool TrigramIndex::FindLiteral(const std::vector<uint32_t>& ids, const std::string& needle, uint32_t max,
                                std::vector<LiteralMatch>& out) const {
   if (needle.empty() || needle.find('\n') != std::string::npos) return false;
+  LiteralFinder finder(needle, false);
   std::string disk;
   for (uint32_t id : ids) {
-    if (id >= files_.size() || !files_[id].alive) continue;
-    const File& f = files_[id];
-    const std::string* text = &f.content;
-    if (f.overflow) {
-      if (!ReadDisk(f, disk) || std::memchr(disk.data(), 0, disk.size())) continue;
-      text = &disk;
-    }
+    const std::string* text = Text(id, disk);
+    if (!text) continue;
     const char* base = text->data();
     size_t n = text->size(), pos = 0, counted = 0;
     uint32_t line = 1;
     while (pos < n) {
-      const void* hit = memmem(base + pos, n - pos, needle.data(), needle.size());
+      const char* hit = finder.Find(base + pos, n - pos);
       if (!hit) break;
-      size_t at = static_cast<const char*>(hit) - base;
-      line += uint32_t(std::count(base + counted, base + at, '\n'));
+      size_t at = hit - base;
+      for (const char* p = base + counted; (p = static_cast<const char*>(std::memchr(p, '\n', base + at - p))); p++) line++;
       const void* ls = at ? memrchr(base, '\n', at) : nullptr;
       size_t start = ls ? static_cast<const char*>(ls) - base + 1 : 0;
       const void* le = std::memchr(base + at, '\n', n - at);

@@ -62,6 +62,8 @@ class TrigramIndex {
                    std::vector<LiteralMatch>& out) const;
   /** Current text of a live file (from memory, or from disk for overflow files). */
   bool Content(uint32_t id, std::string& out) const;
+  /** Text of a live, non-binary file without copying (overflow files are read into `disk`). */
+  const std::string* Text(uint32_t id, std::string& disk) const;
   const std::string* PathOf(uint32_t id) const;
   /** Live ids whose longest line has at least `min_len` bytes (overflow files included). */
   std::vector<uint32_t> LongLineFiles(uint32_t min_len) const;

@@ -1,26 +1,16 @@
 // The workspace's trigram index (native/): built from ripgrep's file list, updated per file,
-// queried with literal plans; regex candidates are verified with a JavaScript RegExp that has
-// ripgrep's line semantics (regex_plan.ts), literals are verified in C++.
+// queried with literal plans (native_query.ts: literals found in C++, regex candidate lines
+// picked in C++ and verified with a JavaScript RegExp that has ripgrep's line semantics).
 import { statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { IndexOptions, NativeAddon, NativeTrigramIndex, IndexStats } from '../../native/index';
 import { FILE_STATUS } from '../../native/index';
 import { globMatcher } from './glob';
-import { compileRegex, literalQueryPlan } from './regex_plan';
-import { listFiles, ripgrepSearch } from './ripgrep';
+import { abortError, countMatches, prepare, searchLines, type FileCount, type Prepared, type QueryEnv } from './native_query';
+import { listFiles } from './ripgrep';
 import type { SearchMatch, SearchQuery } from './types';
 
 const BATCH = 2048;
-const SLICE_MS = 15;
-/** Files with a line this long are searched by ripgrep for regexes with unbounded repetition. */
-const LONG_LINE = 4096;
-
-const tick = () => new Promise<void>((r) => setImmediate(r));
-function abortError(): Error {
-  const e = new Error('aborted');
-  e.name = 'AbortError';
-  return e;
-}
 
 export interface BuildReport {
   files: number;
@@ -136,121 +126,51 @@ export class NativeSearch {
 
   /**
    * Runs a query; undefined when the regex is outside the subset the native path reproduces
-   * exactly (the caller then asks ripgrep).
+   * exactly (the caller then asks ripgrep). `scope` narrows the files (with the query's glob).
    */
-  async search(q: SearchQuery, max: number, maxLineChars: number, signal: AbortSignal): Promise<{ matches: SearchMatch[]; truncated: boolean } | undefined> {
-    let regex: RegExp | undefined;
-    let plan;
-    let risky = false;
-    if (q.regex) {
-      try {
-        ({ plan, regex, unbounded: risky } = compileRegex(q.query));
-      } catch (err) {
-        if ((err as Error).name === 'UnsupportedRegex' || err instanceof SyntaxError) return undefined;
-        throw err;
-      }
-    } else {
-      if (q.query === '' || q.query.includes('\n')) return undefined;
-      plan = literalQueryPlan(q.query);
-    }
-    let ids = this.ix.candidates(plan);
-    const match = globMatcher(q.glob);
-    if (match || !this.ordered) {
+  async search(q: SearchQuery, max: number, maxLineChars: number, signal: AbortSignal, scope?: (rel: string) => boolean): Promise<{ matches: SearchMatch[]; truncated: boolean } | undefined> {
+    const p = prepare(q);
+    if (!p) return undefined;
+    return searchLines(this.env, p, this.candidates(p, q.glob, scope), max, maxLineChars, signal);
+  }
+
+  /** Per-file line and match counts in path order, up to `lineCap` lines; undefined: ask ripgrep. */
+  async count(q: SearchQuery, lineCap: number, signal: AbortSignal, scope?: (rel: string) => boolean): Promise<{ files: FileCount[]; capped: boolean } | undefined> {
+    const p = prepare(q);
+    if (!p) return undefined;
+    return countMatches(this.env, p, this.candidates(p, q.glob, scope), lineCap, signal);
+  }
+
+  /** Workspace-relative paths the index holds (live files). */
+  has(rel: string): boolean {
+    return this.live.has(rel);
+  }
+
+  /** True when the index holds a file under `dir` (a directory ripgrep walks). */
+  hasDir(dir: string): boolean {
+    return this.dirs.has(dir);
+  }
+
+  /** Current text of an indexed file, as the last query saw it. */
+  text(rel: string): string | undefined {
+    const id = this.live.get(rel);
+    return id === undefined ? undefined : this.ix.content(id)?.toString('utf8');
+  }
+
+  private get env(): QueryEnv {
+    return { ix: this.ix, paths: this.paths, root: this.root };
+  }
+
+  private candidates(p: Prepared, glob: string | undefined, scope?: (rel: string) => boolean): Uint32Array {
+    let ids = this.ix.candidates(p.spec.plan);
+    const match = globMatcher(glob);
+    if (match || scope || !this.ordered) {
       let list = Array.from(ids);
       if (match) list = list.filter((id) => match(this.paths[id]));
+      if (scope) list = list.filter((id) => scope(this.paths[id]));
       if (!this.ordered) list.sort((a, b) => (this.paths[a] < this.paths[b] ? -1 : this.paths[a] > this.paths[b] ? 1 : 0));
       ids = Uint32Array.from(list);
     }
-    if (!regex) return this.verifyLiteral(ids, q.query, max, signal);
-    if (!risky) return this.verifyRegex(ids, regex, max, maxLineChars, signal);
-    // Backtracking on very long lines (minified code) can go quadratic; ripgrep's engine is
-    // linear, so those few files go to ripgrep by name and the two sorted lists are merged.
-    const long = new Set(this.ix.longLineFiles(LONG_LINE));
-    const safe = ids.filter((id) => !long.has(id));
-    const slow = Array.from(ids.filter((id) => long.has(id)), (id) => this.paths[id]);
-    const a = await this.verifyRegex(safe, regex, max, maxLineChars, signal);
-    if (slow.length === 0) return a;
-    const b = { matches: [] as SearchMatch[], truncated: false };
-    for (let i = 0; i < slow.length && b.matches.length <= max; i += 256) {
-      const r = await ripgrepSearch(this.root, q, max - b.matches.length, maxLineChars, signal, slow.slice(i, i + 256));
-      b.matches.push(...r.matches);
-      b.truncated ||= r.truncated;
-    }
-    const order = (m: SearchMatch) => m.path;
-    const merged = [...a.matches, ...b.matches].sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : x.line - y.line));
-    return { matches: merged.slice(0, max), truncated: a.truncated || b.truncated || merged.length > max };
-  }
-
-  private async verifyLiteral(ids: Uint32Array, needle: string, max: number, signal: AbortSignal) {
-    const matches: SearchMatch[] = [];
-    let truncated = false;
-    let t = performance.now();
-    for (let i = 0; i < ids.length && !truncated; i += 4096) {
-      if (performance.now() - t > SLICE_MS) {
-        await tick();
-        t = performance.now();
-      }
-      if (signal.aborted) throw abortError();
-      const r = this.ix.findLiteral(ids.subarray(i, i + 4096), needle, max - matches.length);
-      for (let k = 0; k < r.ids.length; k++)
-        matches.push({ path: this.paths[r.ids[k]], line: r.lines[k], column: r.columns[k], text: r.texts[k] });
-      truncated = r.truncated;
-      if (matches.length >= max && !truncated && i + 4096 < ids.length) {
-        // Filled exactly at a chunk boundary: one more hit anywhere later means truncated.
-        truncated = this.ix.findLiteral(ids.subarray(i + 4096), needle, 0).truncated;
-        break;
-      }
-    }
-    return { matches, truncated };
-  }
-
-  private async verifyRegex(ids: Uint32Array, re: RegExp, max: number, maxLineChars: number, signal: AbortSignal) {
-    const matches: SearchMatch[] = [];
-    let t = performance.now();
-    for (let i = 0; i < ids.length; i++) {
-      if (performance.now() - t > SLICE_MS) {
-        await tick();
-        t = performance.now();
-        if (signal.aborted) throw abortError();
-      }
-      const buf = this.ix.content(ids[i]);
-      if (!buf) continue;
-      const text = buf.toString('utf8');
-      let line = 1;
-      let counted = 0;
-      re.lastIndex = 0;
-      for (;;) {
-        const m = re.exec(text);
-        if (!m) break;
-        const at = m.index;
-        // V8 may try empty-width assertions between the halves of a surrogate pair: not a position.
-        const cu = text.charCodeAt(at);
-        if (cu >= 0xdc00 && cu <= 0xdfff && at > 0 && (text.charCodeAt(at - 1) & 0xfc00) === 0xd800) {
-          re.lastIndex = at + 1;
-          continue;
-        }
-        // No line after the final terminator (ripgrep reports none there).
-        if (at === text.length && (at === 0 || text[at - 1] === '\n')) break;
-        const start = text.lastIndexOf('\n', at - 1) + 1;
-        let end = text.indexOf('\n', at);
-        if (end < 0) end = text.length;
-        for (let p = text.indexOf('\n', counted); p !== -1 && p < at; p = text.indexOf('\n', p + 1)) line++;
-        counted = at;
-        if (matches.length >= max) return { matches, truncated: true };
-        let lineText = text.slice(start, end);
-        if (lineText.endsWith('\r')) lineText = lineText.slice(0, -1);
-        matches.push({
-          path: this.paths[ids[i]],
-          line,
-          column: Buffer.byteLength(text.slice(start, at), 'utf8') + 1,
-          text: lineText.length > maxLineChars ? lineText.slice(0, maxLineChars) : lineText,
-        });
-        if (end >= text.length) break;
-        re.lastIndex = end + 1;
-        counted = end + 1;
-        line++;
-      }
-    }
-    return { matches, truncated: false };
+    return ids;
   }
 }

@@ -37,10 +37,14 @@ function or(...args: Plan[]): Plan {
   return flat.length === 1 ? flat[0] : { op: 'or', args: flat };
 }
 
-/** Under (?i) only ASCII folds reliably in the index (it folds ASCII); others match anything. */
+/**
+ * Under (?i) only ASCII folds reliably in the index (it folds ASCII); others match anything.
+ * 'k' and 's' also match non-ASCII (K KELVIN SIGN, ſ LONG S): split there under (?i).
+ */
 function literalPlan(s: string, ci: boolean): Plan {
-  if (s.length < 3) return ALL;
   if (ci && /[^\x00-\x7f]/.test(s)) return ALL;
+  if (ci && /[ks]/i.test(s)) return and(...s.split(/[ks]/i).map((part) => literalPlan(part, true)));
+  if (s.length < 3) return ALL;
   return { op: 'lit', s };
 }
 
@@ -225,8 +229,113 @@ function unbounded(node: Node): boolean {
   }
 }
 
+// --- Byte runs: a prefilter for regexes without required literals ---------------------------
+
+/** A node that matches only strings of at least `min` bytes, every byte in `set`. */
+interface Run {
+  pure: boolean;
+  set: Uint8Array;
+  min: number;
+  /** The best run every match contains somewhere (when known). */
+  best: { set: Uint8Array; len: number } | null;
+}
+
+const HIGH = (set: Uint8Array) => set.fill(1, 0x80);
+
+function charBytes(cp: number, ci: boolean): Uint8Array {
+  const set = new Uint8Array(256);
+  if (cp >= 0x80) return HIGH(set);
+  set[cp] = 1;
+  if (ci && /[a-z]/i.test(String.fromCharCode(cp))) {
+    set[cp ^ 0x20] = 1;
+    if (/[ks]/i.test(String.fromCharCode(cp))) HIGH(set);
+  }
+  return set;
+}
+
+function classBytes(node: Extract<Node, { type: 'class' }>, ci: boolean): Uint8Array {
+  const set = new Uint8Array(256);
+  const re = new RegExp(emitClass(node.negated, node.items), ci ? 'iu' : 'u');
+  for (let b = 0; b < 0x80; b++) if (re.test(String.fromCharCode(b))) set[b] = 1;
+  const ascii = node.items.every((it) => it.kind === 'range' && it.hi < 0x80);
+  if (node.negated || !ascii || (ci && (set[0x6b] || set[0x73] || set[0x4b] || set[0x53]))) HIGH(set);
+  return set;
+}
+
+function union(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) out[i] = a[i] | b[i];
+  return out;
+}
+
+function better(a: Run['best'], b: Run['best']): Run['best'] {
+  if (!a) return b;
+  if (!b) return a;
+  return b.len > a.len ? b : a;
+}
+
+function pureRun(set: Uint8Array, min: number): Run {
+  return { pure: true, set, min, best: min > 0 ? { set, len: min } : null };
+}
+
+function runOf(node: Node, ci: boolean): Run {
+  switch (node.type) {
+    case 'empty':
+    case 'assert':
+      return pureRun(new Uint8Array(256), 0);
+    case 'char':
+      return pureRun(charBytes(node.cp, ci), 1);
+    case 'any':
+      return pureRun(new Uint8Array(256).fill(1).fill(0, 10, 11), 1);
+    case 'class':
+      return pureRun(classBytes(node, ci), 1);
+    case 'group':
+      return runOf(node.node, ci);
+    case 'repeat': {
+      const inner = runOf(node.node, ci);
+      if (inner.pure) return pureRun(inner.set, inner.min * node.min);
+      return { pure: false, set: inner.set, min: 0, best: node.min > 0 ? inner.best : null };
+    }
+    case 'alt': {
+      const rs = node.options.map((o) => runOf(o, ci));
+      if (rs.every((r) => r.pure)) return pureRun(rs.map((r) => r.set).reduce(union), Math.min(...rs.map((r) => r.min)));
+      if (rs.some((r) => !r.best)) return { pure: false, set: new Uint8Array(256), min: 0, best: null };
+      return { pure: false, set: new Uint8Array(256), min: 0, best: { set: rs.map((r) => r.best!.set).reduce(union), len: Math.min(...rs.map((r) => r.best!.len)) } };
+    }
+    case 'concat': {
+      let cur = pureRun(new Uint8Array(256), 0);
+      let best: Run['best'] = null;
+      let pure = true;
+      for (const part of node.parts) {
+        const r = runOf(part, ci);
+        if (r.pure) {
+          cur = pureRun(union(cur.set, r.set), cur.min + r.min);
+          continue;
+        }
+        pure = false;
+        best = better(better(best, cur.best), r.best);
+        cur = pureRun(new Uint8Array(256), 0);
+      }
+      if (pure) return cur;
+      return { pure: false, set: cur.set, min: 0, best: better(best, cur.best) };
+    }
+  }
+}
+
+/** A run worth scanning for: narrow enough to skip ordinary text. */
+function usefulRun(node: Node, ci: boolean): { set: Uint8Array; len: number } | undefined {
+  const best = runOf(node, ci).best;
+  if (!best) return undefined;
+  let printable = 0;
+  for (let b = 0x20; b < 0x7f; b++) printable += best.set[b];
+  return printable <= 64 ? best : undefined;
+}
+
 export interface CompiledQuery {
   plan: Plan;
+  /** Lines without literals to look for may be prefiltered by a run of bytes from a set. */
+  run?: { set: Uint8Array; len: number };
+  ci: boolean;
   /** Has an unbounded repetition: backtracking can go quadratic on very long lines. */
   unbounded: boolean;
   /** A global, Unicode RegExp with ripgrep's line semantics. */
@@ -238,7 +347,7 @@ export function compileRegex(pattern: string): CompiledQuery {
   const { node, caseInsensitive } = parseRegex(pattern);
   const plan = planOf(analyze(node, caseInsensitive), caseInsensitive);
   const regex = new RegExp(emit(node), caseInsensitive ? 'giu' : 'gu');
-  return { plan, regex, unbounded: unbounded(node) };
+  return { plan, regex, unbounded: unbounded(node), ci: caseInsensitive, run: usefulRun(node, caseInsensitive) };
 }
 
 /** The plan of a fixed-string query. */

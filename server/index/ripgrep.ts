@@ -113,3 +113,17 @@ export async function ripgrepSearch(
   if (code === 2 && matches.length === 0) throw new RipgrepError(stderr || 'ripgrep failed');
   return { matches, truncated };
 }
+
+/** ripgrep's matching-line and match counts for one file (as --count / --count-matches). */
+export async function ripgrepCount(root: string, q: SearchQuery, path: string, signal: AbortSignal): Promise<{ lines: number; matches: number }> {
+  const args = ['--json', ...RG_FILTERS, ...(q.regex ? [] : ['--fixed-strings']), '--regexp', q.query, '--', path];
+  let lines = 0;
+  let matches = 0;
+  const { code, stderr } = await runRg(args, root, signal, (rec) => {
+    if (!rec.startsWith('{"type":"match"')) return;
+    lines++;
+    matches += (JSON.parse(rec) as { data: { submatches: unknown[] } }).data.submatches.length;
+  });
+  if (code === 2 && lines === 0) throw new RipgrepError(stderr || 'ripgrep failed');
+  return { lines, matches };
+}
