@@ -15,6 +15,7 @@ import { createLogger, stderrSink, type Level, type Sink } from './log';
 import { createWorkspace, EditorDocuments, lspClientEdits, type Workspace } from './workspace';
 import { handlers } from './handlers';
 import { codeIndexFor } from './index/service';
+import { closeSharedPool } from './visual';
 
 const connection = createConnection(ProposedFeatures.all);
 let settings: ServerSettings = { ...DEFAULT_SETTINGS };
@@ -116,6 +117,7 @@ documents.onDidClose(({ document }) => {
 documents.listen(connection);
 
 for (const handler of handlers) handler.register(ctx);
+connection.onShutdown(() => closeSharedPool());
 
 process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${err instanceof Error ? err.stack : err}`));
 connection.listen();

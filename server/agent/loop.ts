@@ -1,6 +1,6 @@
 // The single-agent loop: think → call tools → observe, until the model answers without tools.
 import type { RunStatus, SwarmEvent, TokenUsage } from '../protocol';
-import type { ChatMessage, ChatModel, ToolCall } from '../model/types';
+import type { ChatMessage, ChatModel, ContentPart, ToolCall } from '../model/types';
 import type { Tool, ToolContext } from '../tools/types';
 import { runTool, toolSpecs } from '../tools/runner';
 
@@ -85,7 +85,7 @@ async function streamTurn(opts: AgentOptions, tokens: TokenUsage, signal: AbortS
  * concurrently; mutating tools run one after another in the order the model gave them.
  * Results come back in call order.
  */
-async function runCalls(opts: AgentOptions, calls: ToolCall[], signal: AbortSignal): Promise<string[]> {
+async function runCalls(opts: AgentOptions, calls: ToolCall[], signal: AbortSignal): Promise<(string | ContentPart[])[]> {
   const { agentId, emit } = opts;
   let serial: Promise<unknown> = Promise.resolve();
   const jobs = calls.map((call) => {
@@ -95,7 +95,8 @@ async function runCalls(opts: AgentOptions, calls: ToolCall[], signal: AbortSign
       const res = await runTool(opts.tools, call, opts.toolContext, signal);
       if (!tool?.delegates) opts.onToolTime?.(performance.now() - started);
       emit({ type: 'tool_output', agentId, callId: call.id, ok: res.ok, output: res.output });
-      return res.output;
+      if (!res.images) return res.output;
+      return [{ type: 'text', text: res.output } as ContentPart, ...res.images];
     };
     let args: unknown = call.arguments;
     try {
@@ -113,7 +114,7 @@ async function runCalls(opts: AgentOptions, calls: ToolCall[], signal: AbortSign
   const settled = await Promise.allSettled(jobs);
   const failure = settled.find((r) => r.status === 'rejected');
   if (failure) throw failure.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<string>).value);
+  return settled.map((r) => (r as PromiseFulfilledResult<string | ContentPart[]>).value);
 }
 
 export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise<AgentResult> {

@@ -2,9 +2,10 @@
 import type { Handler } from '../context';
 import { CancelRequest } from '../protocol';
 import { cancelRun } from '../runs';
+import { cancelVisual } from './visual';
 
 export const cancelHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(CancelRequest, ({ runId, agentId }) => ({ cancelled: cancelRun(runId, agentId) }));
+    ctx.connection.onRequest(CancelRequest, ({ runId, agentId }) => ({ cancelled: cancelRun(runId, agentId) || (!agentId && cancelVisual(runId)) }));
   },
 };

@@ -3,6 +3,7 @@ import type { Handler } from '../context';
 import { runHandler } from './run';
 import { cancelHandler } from './cancel';
 import { searchHandler } from './search';
+import { visualHandler } from './visual';
 import { checkpointsHandler } from './rollback-checkpoints';
 import { changesHandler } from './review-changes';
 import { acceptHandler } from './review-accept';

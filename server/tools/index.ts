@@ -6,13 +6,14 @@ import { grep } from './grep';
 import { editFile } from './edit_file';
 import { writeFile } from './write_file';
 import { runCommand } from './run_command';
+import { renderCompare } from './render_compare';
 import { createSubagent } from './create_subagent';
 import { assignTask } from './assign_task';
 import { spawnSwarm } from './spawn_swarm';
 import { findSymbol } from './find_symbol';
 import { repoMap } from './repo_map';
 
-export const builtinTools: Tool[] = [readFile, listFiles, grep, editFile, writeFile, runCommand, findSymbol, repoMap];
+export const builtinTools: Tool[] = [readFile, listFiles, grep, editFile, writeFile, runCommand, findSymbol, repoMap, renderCompare];
 
 /** The orchestration tools of DESIGN.md §3 plus the spawn_swarm fan-out; given to the top-level agent. */
 export const orchestrationTools: Tool[] = [createSubagent, assignTask, spawnSwarm];

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolError } from './types';
 import { BrowserNotFoundError, compareRendered, formatReport, kindOfPath, sharedPool, sourceFromCode, type RenderSource } from '../visual';
+import { regionCrops } from '../visual/report';
 import { RenderError } from '../visual/render-react';
 import { ImageFormatError } from '../visual/png';
 
@@ -41,7 +42,13 @@ export const renderCompare = defineTool({
         { target, candidate, width: args.width, height: args.height, contextKey: `${ctx.runId}:${ctx.agentId}` },
         signal,
       );
-      return `${ctx.workspace.relative(file)} vs ${ctx.workspace.relative(imagePath)}\n${formatReport(res)}`;
+      const text = `${ctx.workspace.relative(file)} vs ${ctx.workspace.relative(imagePath)}\n${formatReport(res)}`;
+      // The largest differing regions as target/render crop pairs, for a model that sees images.
+      const images = regionCrops(res, 3).flatMap((c) => [
+        { type: 'image' as const, mimeType: 'image/png', data: c.target.toString('base64') },
+        { type: 'image' as const, mimeType: 'image/png', data: c.candidate.toString('base64') },
+      ]);
+      return images.length ? { text: `${text}\nAttached: target and render crops of the ${images.length / 2} largest regions, in that order.`, images } : text;
     } catch (e) {
       if (e instanceof RenderError || e instanceof ImageFormatError || e instanceof BrowserNotFoundError) throw new ToolError(e.message);
       if (e instanceof Error && /net::ERR_|Timeout|timed out|Evaluation failed/.test(e.message)) throw new ToolError(`rendering failed: ${e.message}`);

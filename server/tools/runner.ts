@@ -1,6 +1,6 @@
 // Turning the model's tool calls into results: parse, validate, run, cap (DESIGN.md §3, §5.6).
 import { z } from 'zod';
-import type { ToolSpec } from '../model/types';
+import type { ImagePart, ToolSpec } from '../model/types';
 import { ToolError, type Tool, type ToolContext } from './types';
 import { capOutput, MAX_TOOL_OUTPUT_CHARS } from './output';
 
@@ -21,6 +21,8 @@ export interface ToolRunResult {
   output: string;
   /** The parsed arguments, or the raw string when it was not valid JSON. */
   args: unknown;
+  /** Pictures the tool returned for the model. */
+  images?: ImagePart[];
 }
 
 function isAbort(err: unknown, signal: AbortSignal): boolean {
@@ -58,9 +60,10 @@ export async function runTool(
   }
   if (signal.aborted) throw abortError();
   try {
-    const output = await tool.run(parsed.data, ctx, signal);
+    const result = await tool.run(parsed.data, ctx, signal);
     if (signal.aborted) throw abortError();
-    return { ok: true, output: capOutput(output, MAX_TOOL_OUTPUT_CHARS), args };
+    const { text, images } = typeof result === 'string' ? { text: result, images: undefined } : result;
+    return { ok: true, output: capOutput(text, MAX_TOOL_OUTPUT_CHARS), args, ...(images?.length ? { images } : {}) };
   } catch (err) {
     if (isAbort(err, signal)) throw err instanceof Error && err.name === 'AbortError' ? err : abortError();
     if (err instanceof ToolError) return fail(err.message, args);

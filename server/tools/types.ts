@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { Workspace } from '../workspace';
 import type { Logger } from '../log';
+import type { ImagePart } from '../model/types';
 
 /** An error the model should see and recover from; the run goes on. */
 export class ToolError extends Error {
@@ -41,6 +42,12 @@ export interface SwarmHandle {
   agentNames(): string[];
 }
 
+/** A tool result with pictures for the model (e.g. render_compare's region crops). */
+export interface ToolOutput {
+  text: string;
+  images?: ImagePart[];
+}
+
 export interface Tool<A = any> {
   name: string;
   description: string;
@@ -53,7 +60,7 @@ export interface Tool<A = any> {
   delegates?: boolean;
   /** Callable but not declared to the model (e.g. a refusal stub). */
   hidden?: boolean;
-  run(args: A, ctx: ToolContext, signal: AbortSignal): Promise<string>;
+  run(args: A, ctx: ToolContext, signal: AbortSignal): Promise<string | ToolOutput>;
 }
 
 /** Helper that keeps the argument type flowing from the schema to `run`. */
@@ -65,7 +72,7 @@ export function defineTool<S extends z.ZodType>(tool: {
   parallel?: boolean;
   delegates?: boolean;
   hidden?: boolean;
-  run(args: z.infer<S>, ctx: ToolContext, signal: AbortSignal): Promise<string>;
+  run(args: z.infer<S>, ctx: ToolContext, signal: AbortSignal): Promise<string | ToolOutput>;
 }): Tool<z.infer<S>> {
   return tool as Tool<z.infer<S>>;
 }

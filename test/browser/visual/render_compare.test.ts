@@ -40,6 +40,8 @@ describe('render_compare tool (real Chromium)', function () {
 
   it('reports a perfect match for the page the target came from', async () => {
     const out = await renderCompare.run({ path: 'page.html', target_image: 'target.png' }, ctx, signal);
+    assert.equal(typeof out, 'string', 'no regions: no crops attached');
+    assert.ok(typeof out === 'string');
     assert.match(out, /^page\.html vs target\.png/);
     assert.match(out, /score 1\.000/);
     assert.match(out, /no differing regions/);
@@ -49,7 +51,12 @@ describe('render_compare tool (real Chromium)', function () {
     const html = (await import('node:fs')).readFileSync(join(root, 'page.html'), 'utf8').replace('background: #343a40;', 'background: #c2185b;');
     docs.change(join(root, 'page.html'), html);
     try {
-      const out = await renderCompare.run({ path: 'page.html', target_image: 'target.png', width: 1280, height: 720 }, ctx, signal);
+      const res = await renderCompare.run({ path: 'page.html', target_image: 'target.png', width: 1280, height: 720 }, ctx, signal);
+      assert.ok(typeof res !== 'string', 'differing regions come with crops');
+      const out = res.text;
+      // target and render crop per region, as PNG image parts
+      assert.ok(res.images && res.images.length >= 2 && res.images.length % 2 === 0);
+      assert.ok(res.images.every((i) => i.mimeType === 'image/png' && Buffer.from(i.data, 'base64').subarray(1, 4).toString() === 'PNG'));
       assert.match(out, /score 0\.\d+/);
       assert.match(out, /1\. \(\d+,\d+ \d+×\d+\)/);
       assert.match(out, /#category-link|#faq-link/);
