@@ -20,6 +20,11 @@ export interface Search {
   update(absPaths: string[]): void;
   /** Starts the index build if needed and resolves when it is queryable (false: ripgrep only). */
   ready(signal?: AbortSignal): Promise<boolean>;
+  /**
+   * The warm native index with queued updates applied, or undefined when it is not built yet
+   * (the build is started) or unavailable; for callers that need more than `search`.
+   */
+  warm(): Promise<NativeSearch | undefined>;
   /** Resolves when queued updates are applied. */
   flush(): Promise<void>;
   stats(): { engine: 'native' | 'ripgrep'; index?: IndexStats; build?: BuildReport };
@@ -97,6 +102,14 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
         p,
         new Promise<boolean>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })),
       ]);
+    },
+    async warm() {
+      if (!native) {
+        void startBuild();
+        return undefined;
+      }
+      await updates;
+      return native;
     },
     flush() {
       return updates;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defineTool, ToolError, type ToolContext } from './types';
 import { RG_COMMON, rgRelative, runRipgrep } from './ripgrep';
 import { formatLineMatches, parseJsonEvent, type LineCollector } from './grep_lines';
+import { grepNative } from './grep_native';
 
 export const DEFAULT_MAX_RESULTS = 100;
 /** Past this many matches ripgrep is stopped and the count is reported as a lower bound. */
@@ -12,7 +13,7 @@ const COUNT_CAP = 20_000;
 export const grep = defineTool({
   name: 'grep',
   description:
-    'Search file contents with ripgrep (respects .gitignore, skips binary files and .git). The pattern is a literal ' +
+    'Search file contents (a warm index, or ripgrep; respects .gitignore, skips binary files and .git). The pattern is a literal ' +
     'string unless `regex` is true (Rust regex syntax). By default (output "files") lists the matching files with ' +
     'their match counts; with output "lines" (or when `context` is given) shows matching lines as `path:line:text`, ' +
     'context lines as `path-line-text`, groups separated by `--`. `max_results` caps files (files mode) or matching ' +
@@ -46,6 +47,22 @@ export const grep = defineTool({
     const what = `${args.regex ? 'regex' : 'literal'} ${JSON.stringify(args.pattern)}`;
     const scope = `${shown === '.' ? '' : ` in ${shown}`}${args.glob ? ` (glob ${JSON.stringify(args.glob)})` : ''}`;
 
+    const context = args.context ?? 0;
+    // The warm index answers when it can (same files, matches and output as ripgrep).
+    const fast = await grepNative(
+      ctx.services?.index,
+      { pattern: args.pattern, regex: args.regex, glob: args.glob, scope: shown, mode, max, context, countCap: COUNT_CAP },
+      signal,
+    );
+    if (fast?.kind === 'files') {
+      if (fast.fileCount === 0) return withDirtyNote(`0 matches for ${what}${scope}.`, ctx, abs);
+      return withDirtyNote(filesBody(fast.files, fast.fileCount, fast.matchCount), ctx, abs);
+    }
+    if (fast?.kind === 'lines') {
+      if (fast.total === 0) return withDirtyNote(`0 matches for ${what}${scope}.`, ctx, abs);
+      return withDirtyNote(linesBody(fast.col, fast.total, fast.files, fast.stopped, max), ctx, abs);
+    }
+
     let body: string;
     if (mode === 'files') {
       const files: Array<[string, number]> = [];
@@ -61,13 +78,8 @@ export const grep = defineTool({
       });
       checkError(res, fileCount, args.regex);
       if (fileCount === 0) return withDirtyNote(`0 matches for ${what}${scope}.`, ctx, abs);
-      const lines = files.map(([p, n]) => `${p}: ${n} match${n === 1 ? '' : 'es'}`);
-      if (fileCount > files.length) {
-        lines.push(`[${fileCount - files.length} more files not shown — narrow with path or glob, or raise max_results]`);
-      }
-      body = `${matchCount} match${matchCount === 1 ? '' : 'es'} in ${fileCount} file${fileCount === 1 ? '' : 's'}\n${lines.join('\n')}`;
+      body = filesBody(files, fileCount, matchCount);
     } else {
-      const context = args.context ?? 0;
       const col: LineCollector = { max, context, total: 0, files: new Set(), out: [], lastPath: '', lastLine: -1, lastShown: -1 };
       const rgArgs = ['--json', ...(context ? ['--context', String(context)] : []), ...base, ...target];
       const res = await runRipgrep(rgArgs, ws.root, signal, (line) => {
@@ -77,19 +89,31 @@ export const grep = defineTool({
       });
       checkError(res, col.total, args.regex);
       if (col.total === 0) return withDirtyNote(`0 matches for ${what}${scope}.`, ctx, abs);
-      const shownCount = Math.min(col.total, max);
-      const totalText = res.stopped ? `more than ${COUNT_CAP}` : String(col.total);
-      const head = `${totalText} matching line${col.total === 1 ? '' : 's'}${res.stopped ? '' : ` in ${col.files.size} file${col.files.size === 1 ? '' : 's'}`}`;
-      const lines = [head, ...col.out];
-      if (col.total > shownCount) {
-        const more = res.stopped ? `more than ${COUNT_CAP - shownCount}` : String(col.total - shownCount);
-        lines.push(`[${more} more matches not shown — narrow with path or glob, or raise max_results]`);
-      }
-      body = lines.join('\n');
+      body = linesBody(col, col.total, col.files.size, res.stopped, max);
     }
     return withDirtyNote(body, ctx, abs);
   },
 });
+
+function filesBody(files: Array<[string, number]>, fileCount: number, matchCount: number): string {
+  const lines = files.map(([p, n]) => `${p}: ${n} match${n === 1 ? '' : 'es'}`);
+  if (fileCount > files.length) {
+    lines.push(`[${fileCount - files.length} more files not shown — narrow with path or glob, or raise max_results]`);
+  }
+  return `${matchCount} match${matchCount === 1 ? '' : 'es'} in ${fileCount} file${fileCount === 1 ? '' : 's'}\n${lines.join('\n')}`;
+}
+
+function linesBody(col: LineCollector, total: number, fileCount: number, stopped: boolean, max: number): string {
+  const shownCount = Math.min(total, max);
+  const totalText = stopped ? `more than ${COUNT_CAP}` : String(total);
+  const head = `${totalText} matching line${total === 1 ? '' : 's'}${stopped ? '' : ` in ${fileCount} file${fileCount === 1 ? '' : 's'}`}`;
+  const lines = [head, ...col.out];
+  if (total > shownCount) {
+    const more = stopped ? `more than ${COUNT_CAP - shownCount}` : String(total - shownCount);
+    lines.push(`[${more} more matches not shown — narrow with path or glob, or raise max_results]`);
+  }
+  return lines.join('\n');
+}
 
 function checkError(res: { code: number | null; stderr: string }, found: number, regex?: boolean): void {
   if (res.code !== 2 || !res.stderr) return;

@@ -1,0 +1,107 @@
+// grep answered from the warm native index (server/index) instead of a ripgrep process: the
+// same files (ripgrep's own file list, kept current), the same matches (tested against rg),
+// the same output. Undefined means "ask ripgrep" (index not built, regex outside the native
+// subset, a path the index does not hold, ...).
+import type { CodeIndex } from '../index/index';
+import { prepare } from '../index/native_query';
+import type { NativeSearch } from '../index/native_search';
+import { formatLineMatches, type LineCollector } from './grep_lines';
+
+export interface GrepQuery {
+  pattern: string;
+  regex?: boolean;
+  glob?: string;
+  /** Workspace-relative scope: '.', a folder or a file. */
+  scope: string;
+  mode: 'files' | 'lines';
+  max: number;
+  context: number;
+  /** Lines mode stops counting here (reported as "more than"). */
+  countCap: number;
+}
+
+export type GrepAnswer =
+  | { kind: 'files'; files: Array<[string, number]>; fileCount: number; matchCount: number }
+  | { kind: 'lines'; col: LineCollector; total: number; files: number; stopped: boolean };
+
+function scopeFilter(ns: NativeSearch, scope: string, glob?: string): ((rel: string) => boolean) | null | undefined {
+  if (scope === '.' || scope === '') return undefined;
+  // ripgrep matches a glob containing '/' against the path as it walks it: keep that to rg.
+  if (glob?.includes('/')) return null;
+  if (ns.has(scope)) return (rel) => rel === scope;
+  if (ns.hasDir(scope)) {
+    const prefix = `${scope}/`;
+    return (rel) => rel.startsWith(prefix);
+  }
+  return null; // not a file or folder ripgrep walks from the root (ignored, binary, empty): rg decides
+}
+
+export async function grepNative(index: CodeIndex | undefined, q: GrepQuery, signal: AbortSignal): Promise<GrepAnswer | undefined> {
+  const ns = await index?.search.warm();
+  if (!ns) return undefined;
+  const scope = scopeFilter(ns, q.scope, q.glob);
+  if (scope === null) return undefined;
+  const query = { query: q.pattern, regex: q.regex ?? false, glob: q.glob };
+  if (q.mode === 'files') {
+    const counts = await ns.count(query, Number.MAX_SAFE_INTEGER, signal, scope);
+    if (!counts) return undefined;
+    let matchCount = 0;
+    for (const f of counts.files) matchCount += f.matches;
+    const files = counts.files.slice(0, q.max).map((f): [string, number] => [f.path, f.matches]);
+    return { kind: 'files', files, fileCount: counts.files.length, matchCount };
+  }
+  const counts = await ns.count(query, q.countCap, signal, scope);
+  if (!counts) return undefined;
+  let total = 0;
+  for (const f of counts.files) total += f.lines;
+  const col: LineCollector = { max: q.max, context: q.context, total: 0, files: new Set(), out: [], lastPath: '', lastLine: -1, lastShown: -1 };
+  if (total > 0) {
+    const shown = await ns.search(query, q.max, Number.MAX_SAFE_INTEGER, signal, scope);
+    if (!shown) return undefined;
+    const isMatch = lineMatcher(query);
+    // Replay what ripgrep's --json stream would hold around the shown matches.
+    let i = 0;
+    while (i < shown.matches.length) {
+      const path = shown.matches[i].path;
+      const hits: number[] = [];
+      for (; i < shown.matches.length && shown.matches[i].path === path; i++) hits.push(shown.matches[i].line);
+      const text = ns.text(path);
+      if (text === undefined) return undefined;
+      const lines = text.split('\n');
+      if (lines.length && lines[lines.length - 1] === '') lines.pop();
+      const want = new Set<number>();
+      for (const h of hits) for (let l = Math.max(1, h - q.context); l <= Math.min(lines.length, h + q.context); l++) want.add(l);
+      const hitSet = new Set(hits);
+      const last = hits[hits.length - 1];
+      const tail = i >= shown.matches.length && shown.truncated; // later lines may be unshown matches
+      for (const l of [...want].sort((a, b) => a - b)) {
+        const line = lines[l - 1];
+        const raw = line.endsWith('\r') ? line.slice(0, -1) : line;
+        const at = hitSet.has(l) || (tail && l > last) ? isMatch(line) : -1;
+        const type = hitSet.has(l) || at >= 0 ? 'match' : 'context';
+        formatLineMatches(col, { type, path, lineNumber: l, text: raw, column: Math.max(0, at) });
+      }
+    }
+  }
+  return { kind: 'lines', col, total, files: counts.files.length, stopped: counts.capped };
+}
+
+/** UTF-16 index of the first match in a line (the line as stored, '\r' included), or -1. */
+function lineMatcher(q: { query: string; regex: boolean }): (line: string) => number {
+  const p = prepare(q);
+  if (!p || p.kind === 'literal') return (line) => line.indexOf(q.query);
+  const re = p.regex;
+  return (line) => {
+    re.lastIndex = 0;
+    for (;;) {
+      const m = re.exec(line);
+      if (!m) return -1;
+      const cu = line.charCodeAt(m.index);
+      if (cu >= 0xdc00 && cu <= 0xdfff && m.index > 0 && (line.charCodeAt(m.index - 1) & 0xfc00) === 0xd800) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
+      return m.index;
+    }
+  };
+}
