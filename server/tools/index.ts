@@ -12,8 +12,9 @@ import { assignTask } from './assign_task';
 import { spawnSwarm } from './spawn_swarm';
 import { findSymbol } from './find_symbol';
 import { repoMap } from './repo_map';
+import { gitTool } from './git';
 
-export const builtinTools: Tool[] = [readFile, listFiles, grep, editFile, writeFile, runCommand, findSymbol, repoMap, renderCompare];
+export const builtinTools: Tool[] = [readFile, listFiles, grep, editFile, writeFile, runCommand, findSymbol, repoMap, renderCompare, gitTool];
 
 /** The orchestration tools of DESIGN.md §3 plus the spawn_swarm fan-out; given to the top-level agent. */
 export const orchestrationTools: Tool[] = [createSubagent, assignTask, spawnSwarm];

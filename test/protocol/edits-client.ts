@@ -46,7 +46,7 @@ export async function startEditorClient(workspace: string, settings: Partial<Ser
   let text = '';
   let version = 0;
   const sendChange = () => connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
-  connection.onRequest('workspace/applyEdit', (params: ApplyEditCall) => {
+  connection.onRequest('workspace/applyEdit', (params: ApplyEditCall): { applied: boolean; failureReason?: string } => {
     applyCalls.push(params);
     if (!answer(params)) return { applied: false, failureReason: 'the user declined' };
     for (const dc of params.edit.documentChanges ?? []) {
