@@ -321,6 +321,8 @@ describe('e2e: SwarmCode in code-server', function () {
     // The key is never written to the output channel.
     const logs = outputChannelLogs(dirs, 'SwarmCode');
     assert.ok(!logs.includes(NEW_KEY) && !logs.includes(API_KEY), 'no API key in the SwarmCode log');
+    // The server's own log (window/logMessage) lands in the same channel.
+    assert.match(logs, /SwarmCode server ready/);
   });
 
   it('keeps conversations across a reload and reopens an earlier one from the history', async function () {
