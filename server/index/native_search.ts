@@ -65,6 +65,7 @@ export class NativeSearch {
       const d = rel.slice(0, k);
       if (this.dirs.has(d)) break;
       this.dirs.add(d);
+      this.onDir?.(d);
     }
   }
 
@@ -78,13 +79,16 @@ export class NativeSearch {
     for (const abs of absPaths) {
       const rel = this.rel(abs);
       if (rel.startsWith('..') || rel === '') continue;
-      let isFile = false;
+      let st;
       try {
-        isFile = statSync(abs).isFile();
+        st = statSync(abs);
       } catch {}
-      if (!isFile) {
+      if (st?.isDirectory()) {
+        if (rel !== '.git' && !rel.startsWith('.git/')) fresh.push(rel);
+      } else if (!st?.isFile()) {
         this.ix.remove(rel);
         this.live.delete(rel);
+        if (this.dirs.has(rel)) this.removeDir(rel);
       } else if (this.known(rel)) this.upsert(rel, abs);
       else fresh.push(rel);
     }
@@ -103,7 +107,28 @@ export class NativeSearch {
     for (const [dir, rels] of byDir) {
       const listed = new Set(await listFiles(this.root, signal, [dir]));
       for (const rel of rels) if (listed.has(rel)) this.upsert(rel, join(this.root, rel));
+      // New folders: every listed file under them.
+      const folders = rels.filter((r) => !listed.has(r)).map((r) => `${r}/`);
+      if (folders.length) for (const rel of listed) if (!this.live.has(rel) && folders.some((f) => rel.startsWith(f))) this.upsert(rel, join(this.root, rel));
     }
+  }
+
+  private removeDir(dir: string): void {
+    const prefix = `${dir}/`;
+    for (const rel of [...this.live.keys()]) {
+      if (!rel.startsWith(prefix)) continue;
+      this.ix.remove(rel);
+      this.live.delete(rel);
+    }
+    for (const d of [...this.dirs]) if (d === dir || d.startsWith(prefix)) this.dirs.delete(d);
+  }
+
+  /** Called with each directory ripgrep walks, as the index learns of it. */
+  onDir?: (dir: string) => void;
+
+  /** Directories ripgrep walks, known so far. */
+  walkedDirs(): string[] {
+    return [...this.dirs];
   }
 
   /** Directories ripgrep walks (ancestors of indexed files). */

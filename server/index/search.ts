@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { loadNative, type IndexOptions, type IndexStats } from '../../native/index';
 import { NativeSearch, type BuildReport } from './native_search';
 import { ripgrepSearch } from './ripgrep';
+import { DirWatcher } from './watch';
 import type { SearchQuery, SearchResult } from './types';
 
 export const DEFAULT_MAX_RESULTS = 200;
@@ -12,6 +13,8 @@ export const MAX_LINE_CHARS = 2000;
 export interface SearchOptions extends IndexOptions {
   /** Use ripgrep only (also forced by SWARMCODE_NO_NATIVE=1). */
   disableNative?: boolean;
+  /** Watch the folders ripgrep walks and update the index on changes (default true). */
+  watch?: boolean;
 }
 
 export interface Search {
@@ -40,6 +43,7 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
   let build: BuildReport | undefined;
   let updates = Promise.resolve();
   const pending = new Set<string>();
+  let watcher: DirWatcher | undefined;
 
   if (!loaded.addon) log.info(`search: native index unavailable (${loaded.reason}); using ripgrep`);
 
@@ -51,6 +55,13 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
       async (report) => {
         build = report;
         native = ns;
+        if (options.watch !== false && !life.signal.aborted) {
+          const w = new DirWatcher(root, (paths) => api.update(paths), log);
+          w.watch('.');
+          for (const d of ns.walkedDirs()) w.watch(d);
+          ns.onDir = (d) => w.watch(d);
+          watcher = w;
+        }
         const s = ns.stats();
         log.info(
           `search: indexed ${report.indexed} files (${report.binary} binary skipped, ${report.overflow} read from disk) ` +
@@ -71,12 +82,21 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
     return building;
   }
 
-  return {
+  /** Lets pending file events in, applies them, and waits for queued updates. */
+  async function settle(): Promise<void> {
+    if (watcher) {
+      await new Promise<void>((r) => setImmediate(r));
+      watcher.drain();
+    }
+    await updates;
+  }
+
+  const api: Search = {
     async search(query, signal) {
       const max = Math.max(1, Math.min(query.maxResults ?? DEFAULT_MAX_RESULTS, 100_000));
       if (!native) void startBuild();
       if (native) {
-        await updates;
+        await settle();
         const r = await native.search(query, max, MAX_LINE_CHARS, signal);
         if (r) return { ...r, engine: 'native' };
         log.debug(`search: regex ${JSON.stringify(query.query)} outside the native subset; asking ripgrep`);
@@ -108,7 +128,7 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
         void startBuild();
         return undefined;
       }
-      await updates;
+      await settle();
       return native;
     },
     flush() {
@@ -119,6 +139,8 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
     },
     dispose() {
       life.abort();
+      watcher?.close();
     },
   };
+  return api;
 }

@@ -106,4 +106,21 @@ describe('grep tool on the native index', function () {
     }
     await same({ pattern: 'fresh_\\w+', regex: true });
   });
+
+  it('picks up changes on disk by itself (folder watcher), as a CLI run without client file events needs', async () => {
+    writeFileSync(join(root, 'src/app.ts'), 'watched_token in app\n');
+    writeFileSync(join(root, 'gen/d2/watched.md'), 'watched_token twice watched_token\n');
+    mkdirSync(join(root, 'made/deeper'), { recursive: true });
+    writeFileSync(join(root, 'made/deeper/x.ts'), 'watched_token deep\n');
+    writeFileSync(join(root, 'ignored/w.ts'), 'watched_token ignored\n');
+    unlinkSync(join(root, 'crlf.txt'));
+    for (let i = 0; i < 50; i++) {
+      // inotify events are asynchronous: the first query after the writes may race them.
+      if ((await grep(indexed, { pattern: 'watched_token' })) === (await grep(plain, { pattern: 'watched_token' }))) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await same({ pattern: 'watched_token' });
+    await same({ pattern: 'needle' });
+    await same({ pattern: 'watched_\\w+', regex: true, output: 'lines', context: 1 });
+  });
 });
