@@ -397,7 +397,7 @@ export interface RefactorParams {
   testCommand?: string;
   /** At most this many shards (sub-agents), default 16. */
   maxShards?: number;
-  /** Rounds of sending test failures back to shards, default 2. */
+  /** Rounds of sending test failures back to the responsible shards inside the run, default 2. */
   fixRounds?: number;
   thinking?: ThinkingMode;
 }
@@ -405,20 +405,18 @@ export interface RefactorParams {
 export interface RefactorShard {
   id: string;
   files: string[];
-  /** Matching lines in those files. */
+  /** Matching lines in those files (1 per file for a glob-only scope). */
   sites: number;
-  /** Sub-agent ids that worked on it (first pass, then fix rounds). */
-  agents: string[];
-  status: RunStatus;
-  error?: string;
+  /** The final test run's output names this shard's files. */
+  failing?: boolean;
 }
 
+/** The server's own test run after the swarm finished (the agents' fix rounds happen inside the run). */
 export interface RefactorTests {
   command: string;
   passed: boolean;
-  /** Test runs made (1 + fix rounds used). */
-  runs: number;
-  /** Tail of the last run's output. */
+  exitCode: number | null;
+  /** Head and tail of the output. */
   output: string;
 }
 

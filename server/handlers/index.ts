@@ -8,5 +8,6 @@ import { checkpointsHandler } from './rollback-checkpoints';
 import { changesHandler } from './review-changes';
 import { acceptHandler } from './review-accept';
 import { rejectHandler } from './review-reject';
+import { refactorHandler } from './refactor';
 
-export const handlers: Handler[] = [runHandler, cancelHandler, searchHandler, checkpointsHandler, changesHandler, acceptHandler, rejectHandler];
+export const handlers: Handler[] = [runHandler, cancelHandler, searchHandler, checkpointsHandler, changesHandler, acceptHandler, rejectHandler, refactorHandler];
