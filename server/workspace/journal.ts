@@ -150,14 +150,19 @@ export class RunJournal {
     return entry;
   }
 
-  private async ensureCreated(): Promise<void> {
-    if (this.created) return;
-    this.created = true;
-    await fs.mkdir(path.join(this.dir, 'entries'), { recursive: true });
-    await fs.mkdir(path.join(this.dir, 'blobs'), { recursive: true });
-    await writeDurable(path.join(this.dir, 'manifest.json'), JSON.stringify(this.manifest));
-    await syncDir(path.dirname(this.dir));
+  /** Creates the journal on disk once; concurrent first writes (different files) all wait for it. */
+  private ensureCreated(): Promise<void> {
+    if (this.created) return Promise.resolve();
+    this.creating ??= (async () => {
+      await fs.mkdir(path.join(this.dir, 'entries'), { recursive: true });
+      await fs.mkdir(path.join(this.dir, 'blobs'), { recursive: true });
+      await writeDurable(path.join(this.dir, 'manifest.json'), JSON.stringify(this.manifest));
+      await syncDir(path.dirname(this.dir));
+      this.created = true;
+    })();
+    return this.creating;
   }
+  private creating?: Promise<void>;
 
   /** Marks the run over; the journal stays for review / undo until accepted or rejected. */
   async finish(status: RunStatus): Promise<void> {
