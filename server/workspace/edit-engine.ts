@@ -139,7 +139,8 @@ export class EditEngine {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
-        if (open !== undefined) return { text: open, format: DEFAULT_FORMAT, dirty: false, exists: false };
+        // Open in the editor but not (or no longer) on disk: the buffer is the file; a write creates it.
+        if (open !== undefined) return { text: open, format: DEFAULT_FORMAT, dirty: false, exists: true };
         return { text: '', format: DEFAULT_FORMAT, dirty: false, exists: false };
       }
       throw new ToolError(`Cannot read ${shown}: ${(err as Error).message}`);
