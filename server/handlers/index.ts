@@ -10,4 +10,14 @@ import { acceptHandler } from './review-accept';
 import { rejectHandler } from './review-reject';
 import { refactorHandler } from './refactor';
 
-export const handlers: Handler[] = [runHandler, cancelHandler, searchHandler, checkpointsHandler, changesHandler, acceptHandler, rejectHandler, refactorHandler];
+export const handlers: Handler[] = [
+  runHandler,
+  cancelHandler,
+  searchHandler,
+  visualHandler,
+  checkpointsHandler,
+  changesHandler,
+  acceptHandler,
+  rejectHandler,
+  refactorHandler,
+];

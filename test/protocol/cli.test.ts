@@ -15,7 +15,7 @@ interface CliRun {
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (child: ReturnType<typeof spawn>) => void): Promise<CliRun> {
   const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, SWARMCODE_JOURNAL_DIR: process.env.SWARMCODE_JOURNAL_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

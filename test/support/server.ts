@@ -9,6 +9,8 @@ import { startServer, type ServerHandle } from '../../cli/client';
 import { EventNotification, RunRequest, type RunParams, type RunResult, type ServerSettings, type SwarmEvent } from '../../server/protocol';
 
 export const ROOT = resolve(__dirname, '../..');
+// Checkpoint journals of test runs go to a temp folder, not the user's state directory.
+process.env.SWARMCODE_JOURNAL_DIR ??= mkdtempSync(join(tmpdir(), 'swarmcode-journals-'));
 let built = false;
 
 /** Builds dist/ once per test process (esbuild, ~1 s). */
