@@ -40,8 +40,19 @@ export interface CandidateLines {
   lines: Uint32Array;
   /** Byte length of each line, without '\n' (a trailing '\r' is kept). */
   lens: Uint32Array;
-  /** Each line decoded as UTF-8 ('' when longer than `textCap` bytes). */
+  /**
+   * Each line decoded as UTF-8 ('' when longer than `textCap` bytes or over the risk budget);
+   * for a windowed line, its head (up to 8 KiB).
+   */
   texts: string[];
+  /** Windowed lines (winCount > 0): their windows are winFirst .. winFirst+winCount-1. */
+  winFirst: Uint32Array;
+  winCount: Uint32Array;
+  winTexts: string[];
+  /** Byte offset of each window in its line. */
+  winStarts: Uint32Array;
+  /** Bit 0: the window's first code point is context only; bit 1: its last. */
+  winPads: Uint8Array;
 }
 
 export interface LineSpec {
@@ -52,6 +63,20 @@ export interface LineSpec {
   /** When given, a candidate line also holds `runLen` consecutive bytes b with runSet[b] != 0. */
   runLen?: number;
   runSet?: Uint8Array;
+  /**
+   * Backtracking budget for regexes with unbounded repetition: a line whose estimated cost
+   * (occurrences of riskPrefix, or riskSet bytes, times (longest riskSet run + 1)^riskPower)
+   * exceeds riskBudget comes back with text '' (verify it with a linear engine instead).
+   */
+  riskSet?: Uint8Array;
+  riskPrefix?: string;
+  riskPower?: number;
+  riskBudget?: number;
+  /**
+   * Longest match in bytes apart from what unbounded repeats eat (runs of riskSet bytes).
+   * When given, long lines come back as windows around the plan's literals.
+   */
+  fixedLen?: number;
 }
 
 export interface LiteralCounts {

@@ -34,6 +34,22 @@ bool ParsePlan(const Napi::Value& v, Plan& out, int depth = 0) {
   return true;
 }
 
+/** A JS string from UTF-8 bytes; plain ASCII takes the cheaper Latin-1 path. */
+Napi::Value Text(Napi::Env env, const char* p, size_t n) {
+  size_t i = 0;
+  uint64_t acc = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    acc |= w;
+  }
+  for (; i < n; i++) acc |= uint8_t(p[i]);
+  napi_value v;
+  if (!(acc & 0x8080808080808080ull)) napi_create_string_latin1(env, p, n, &v);
+  else napi_create_string_utf8(env, p, n, &v);
+  return Napi::Value(env, v);
+}
+
 Napi::Uint32Array ToU32(Napi::Env env, const std::vector<uint32_t>& v) {
   Napi::Uint32Array a = Napi::Uint32Array::New(env, v.size());
   if (!v.empty()) std::memcpy(a.Data(), v.data(), v.size() * 4);
@@ -209,25 +225,47 @@ Napi::Value IndexWrap::CandidateLines(const Napi::CallbackInfo& info) {
       for (size_t b = 0; b < 256; b++) filter.run_set[b] = set[b] != 0;
     }
   }
+  Napi::Value rk = spec.Get("riskSet");
+  if (rk.IsTypedArray() && rk.As<Napi::Uint8Array>().ElementLength() == 256) {
+    auto set = rk.As<Napi::Uint8Array>();
+    filter.risk = true;
+    for (size_t b = 0; b < 256; b++) filter.risk_set[b] = set[b] != 0;
+    if (spec.Get("riskPrefix").IsString()) filter.risk_prefix = spec.Get("riskPrefix").ToString().Utf8Value();
+    if (spec.Get("riskPower").IsNumber()) filter.risk_power = spec.Get("riskPower").As<Napi::Number>().Uint32Value();
+    if (spec.Get("riskBudget").IsNumber()) filter.risk_budget = spec.Get("riskBudget").As<Napi::Number>().DoubleValue();
+  }
+  if (spec.Get("fixedLen").IsNumber()) filter.fixed_len = int64_t(spec.Get("fixedLen").As<Napi::Number>().DoubleValue());
   uint32_t max_lines = info[3].As<Napi::Number>().Uint32Value();
   uint32_t text_cap = info[4].As<Napi::Number>().Uint32Value();
   std::vector<CandidateLine> out;
+  std::vector<Window> wins;
   std::string texts;
   size_t next;
   {
     std::lock_guard<std::mutex> lock(index_->mu);
-    next = ScanCandidateLines(*index_, ids, first, filter, max_lines, out, texts);
+    next = ScanCandidateLines(*index_, ids, first, filter, max_lines, out, wins, texts);
   }
   Napi::Uint32Array rid = Napi::Uint32Array::New(env, out.size()), rline = Napi::Uint32Array::New(env, out.size()),
-                    rlen = Napi::Uint32Array::New(env, out.size());
+                    rlen = Napi::Uint32Array::New(env, out.size()), rwf = Napi::Uint32Array::New(env, out.size()),
+                    rwc = Napi::Uint32Array::New(env, out.size());
   Napi::Array rtext = Napi::Array::New(env, out.size());
-  size_t off = 0;
   for (size_t i = 0; i < out.size(); i++) {
-    rid[i] = out[i].id;
-    rline[i] = out[i].line;
-    rlen[i] = out[i].len;
-    rtext.Set(uint32_t(i), out[i].len > text_cap ? Napi::String::New(env, "") : Napi::String::New(env, texts.data() + off, out[i].len));
-    off += out[i].len;
+    const CandidateLine& c = out[i];
+    rid[i] = c.id;
+    rline[i] = c.line;
+    rlen[i] = c.len;
+    rwf[i] = c.win_first;
+    rwc[i] = c.windowed ? c.win_count : 0;
+    bool drop = !c.safe || (!c.windowed && c.len > text_cap);
+    rtext.Set(uint32_t(i), drop ? Napi::String::New(env, "") : Text(env, texts.data() + c.text_off, c.text_len));
+  }
+  Napi::Array wtext = Napi::Array::New(env, wins.size());
+  Napi::Uint32Array wstart = Napi::Uint32Array::New(env, wins.size());
+  Napi::Uint8Array wpad = Napi::Uint8Array::New(env, wins.size());
+  for (size_t w = 0; w < wins.size(); w++) {
+    wtext.Set(uint32_t(w), Text(env, texts.data() + wins[w].text_off, wins[w].text_len));
+    wstart[w] = wins[w].start;
+    wpad[w] = uint8_t((wins[w].pad_l ? 1 : 0) | (wins[w].pad_r ? 2 : 0));
   }
   Napi::Object r = Napi::Object::New(env);
   r.Set("next", double(next));
@@ -235,6 +273,11 @@ Napi::Value IndexWrap::CandidateLines(const Napi::CallbackInfo& info) {
   r.Set("lines", rline);
   r.Set("lens", rlen);
   r.Set("texts", rtext);
+  r.Set("winFirst", rwf);
+  r.Set("winCount", rwc);
+  r.Set("winTexts", wtext);
+  r.Set("winStarts", wstart);
+  r.Set("winPads", wpad);
   return r;
 }
 

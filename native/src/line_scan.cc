@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace swarm {
 
@@ -100,6 +103,90 @@ bool HasRun(const LineFilter& f, const char* s, size_t n) {
   return false;
 }
 
+bool Safe(const LineFilter& f, const LiteralFinder* prefix, const char* s, size_t n) {
+  if (!f.risk) return true;
+  uint32_t run = 0, longest = 0;
+  size_t in_set = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (f.risk_set[uint8_t(s[i])]) {
+      in_set++;
+      if (++run > longest) longest = run;
+    } else {
+      run = 0;
+    }
+  }
+  double entries = double(in_set);
+  if (prefix) {
+    entries = 0;
+    for (const char *p = s, *e = s + n; (p = prefix->Find(p, e - p)); p += prefix->size()) entries++;
+  }
+  double cost = entries + 1;
+  for (uint32_t k = 0; k < f.risk_power && cost <= f.risk_budget; k++) cost *= double(longest) + 1;
+  return cost <= f.risk_budget;
+}
+
+constexpr size_t kWindowMin = 4096;  // lines longer than this may go as windows
+constexpr size_t kHead = 8192;       // bytes of a windowed line's head sent for display
+
+inline bool Cont(uint8_t c) { return (c & 0xC0) == 0x80; }
+
+/** Windows over [s, e) around every anchor occurrence, appended to `windows`/`texts`;
+ *  false (nothing appended) when the line is better sent whole. */
+bool MakeWindows(const LineFilter& f, const std::vector<LiteralFinder>& anchors, const char* s, const char* e,
+                 std::vector<Window>& windows, std::string& texts) {
+  if (f.fixed_len < 0 || anchors.empty()) return false;
+  const size_t n = e - s;
+  uint64_t reach = uint64_t(f.fixed_len);
+  if (f.risk) {
+    uint32_t run = 0, longest = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (f.risk_set[uint8_t(s[i])]) {
+        if (++run > longest) longest = run;
+      } else {
+        run = 0;
+      }
+    }
+    reach += uint64_t(f.risk_power) * longest;
+  }
+  if (reach > 2048) return false;
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (const LiteralFinder& a : anchors) {
+    for (const char* p = s; (p = a.Find(p, e - p)); p += 1) {
+      size_t at = p - s;
+      spans.push_back({at > reach ? at - reach : 0, std::min(n, at + a.size() + reach)});
+      if (spans.size() > 4096) return false;
+    }
+  }
+  if (spans.empty()) return false;
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<size_t, size_t>> merged;
+  for (auto& sp : spans) {
+    if (!merged.empty() && sp.first <= merged.back().second + 16) merged.back().second = std::max(merged.back().second, sp.second);
+    else merged.push_back(sp);
+  }
+  size_t total = 0;
+  for (auto& m : merged) total += m.second - m.first + 8;
+  if (total * 2 > n) return false;
+  for (auto& m : merged) {
+    size_t a = m.first, b = m.second;
+    while (a > 0 && Cont(uint8_t(s[a]))) a--;
+    bool pad_l = a > 0;
+    if (pad_l) {
+      a--;
+      while (a > 0 && Cont(uint8_t(s[a]))) a--;
+    }
+    while (b < n && Cont(uint8_t(s[b]))) b++;
+    bool pad_r = b < n;
+    if (pad_r) {
+      b++;
+      while (b < n && Cont(uint8_t(s[b]))) b++;
+    }
+    windows.push_back({uint32_t(a), uint32_t(texts.size()), uint32_t(b - a), pad_l, pad_r});
+    texts.append(s + a, b - a);
+  }
+  return true;
+}
+
 size_t CountNewlines(const char* p, const char* end) {
   size_t n = 0;
   while (p < end) {
@@ -115,11 +202,46 @@ size_t CountNewlines(const char* p, const char* end) {
 
 LiteralFinder::LiteralFinder(std::string needle, bool ci) : needle_(std::move(needle)), ci_(ci) {
   if (ci_) for (char& c : needle_) c = char(Lower(uint8_t(c)));
-  uint8_t best = 255;
+  uint16_t best = 256, second = 256;
   for (size_t i = 0; i < needle_.size(); i++) {
-    uint8_t f = Freq(uint8_t(needle_[i]));
-    if (f < best) best = f, rare_ = i;
+    uint16_t f = Freq(uint8_t(needle_[i]));
+    if (f < best) {
+      second = best, rare2_ = rare_;
+      best = f, rare_ = i;
+    } else if (f < second && needle_[i] != needle_[rare_]) {
+      second = f, rare2_ = i;
+    }
   }
+  if (needle_.size() > 1 && rare2_ == rare_) rare2_ = rare_ == 0 ? needle_.size() - 1 : 0;
+}
+
+bool LiteralFinder::Verify(const char* s) const {
+  const size_t m = needle_.size();
+  if (!ci_) return std::memcmp(s, needle_.data(), m) == 0;
+  for (size_t k = 0; k < m; k++)
+    if (Lower(uint8_t(s[k])) != uint8_t(needle_[k])) return false;
+  return true;
+}
+
+/** memchr on the rarest byte, then a full compare. */
+const char* LiteralFinder::FindScalar(const char* p, const char* end) const {
+  const size_t m = needle_.size();
+  if (size_t(end - p) < m) return nullptr;
+  const uint8_t rb = uint8_t(needle_[rare_]);
+  const char* scan = p + rare_;
+  const char* scan_end = end - (m - 1 - rare_);
+  const bool both = ci_ && IsAlpha(rb);
+  while (scan < scan_end) {
+    const char* q = static_cast<const char*>(std::memchr(scan, rb, scan_end - scan));
+    if (both) {
+      const char* u = static_cast<const char*>(std::memchr(scan, rb - 32, (q ? q : scan_end) - scan));
+      if (u) q = u;
+    }
+    if (!q) return nullptr;
+    if (Verify(q - rare_)) return q - rare_;
+    scan = q + 1;
+  }
+  return nullptr;
 }
 
 const char* LiteralFinder::Find(const char* p, size_t n) const {
@@ -127,44 +249,38 @@ const char* LiteralFinder::Find(const char* p, size_t n) const {
   if (m == 0) return p;
   if (n < m) return nullptr;
   const char* end = p + n;
-  const uint8_t rb = uint8_t(needle_[rare_]);
-  const char* scan = p + rare_;
-  const char* scan_end = end - (m - 1 - rare_);  // last useful position + 1 for the rare byte
-  if (!ci_ || !IsAlpha(rb)) {
-    while (scan < scan_end) {
-      const char* q = static_cast<const char*>(std::memchr(scan, rb, scan_end - scan));
-      if (!q) return nullptr;
-      const char* s = q - rare_;
-      if (!ci_) {
-        if (std::memcmp(s, needle_.data(), m) == 0) return s;
-      } else {
-        size_t k = 0;
-        while (k < m && Lower(uint8_t(s[k])) == uint8_t(needle_[k])) k++;
-        if (k == m) return s;
+#if defined(__SSE2__)
+  if (m >= 2) {
+    // Packed pair: compare 16 positions at once on the two rarest bytes of the needle.
+    const size_t i1 = rare_, i2 = rare2_, hi = std::max(i1, i2);
+    const uint8_t b1 = uint8_t(needle_[i1]), b2 = uint8_t(needle_[i2]);
+    const __m128i l1 = _mm_set1_epi8(char(b1)), l2 = _mm_set1_epi8(char(b2));
+    const __m128i u1 = _mm_set1_epi8(char(ci_ && IsAlpha(b1) ? b1 - 32 : b1));
+    const __m128i u2 = _mm_set1_epi8(char(ci_ && IsAlpha(b2) ? b2 - 32 : b2));
+    const char* s = p;
+    // Loads read s+hi .. s+hi+15 and candidates need s+j+m <= end.
+    const char* last = end - std::max(hi + 16, m);
+    for (; s <= last; s += 16) {
+      __m128i x1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i1));
+      __m128i x2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i2));
+      __m128i e1 = _mm_or_si128(_mm_cmpeq_epi8(x1, l1), _mm_cmpeq_epi8(x1, u1));
+      __m128i e2 = _mm_or_si128(_mm_cmpeq_epi8(x2, l2), _mm_cmpeq_epi8(x2, u2));
+      unsigned mask = unsigned(_mm_movemask_epi8(_mm_and_si128(e1, e2)));
+      while (mask) {
+        unsigned j = __builtin_ctz(mask);
+        if (Verify(s + j)) return s + j;
+        mask &= mask - 1;
       }
-      scan = q + 1;
     }
-    return nullptr;
+    return FindScalar(s, end);
   }
-  // Case-insensitive letter: follow both cases.
-  const uint8_t up = rb - 32;
-  while (scan < scan_end) {
-    const char* a = static_cast<const char*>(std::memchr(scan, rb, scan_end - scan));
-    const char* b = static_cast<const char*>(std::memchr(scan, up, (a ? a : scan_end) - scan));
-    const char* q = b ? b : a;
-    if (!q) return nullptr;
-    const char* s = q - rare_;
-    size_t k = 0;
-    while (k < m && Lower(uint8_t(s[k])) == uint8_t(needle_[k])) k++;
-    if (k == m) return s;
-    scan = q + 1;
-  }
-  return nullptr;
+#endif
+  return FindScalar(p, end);
 }
 
 size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids, size_t first,
                           const LineFilter& filter, uint32_t max_lines, std::vector<CandidateLine>& out,
-                          std::string& texts) {
+                          std::vector<Window>& windows, std::string& texts) {
   Compiled plan = Compile(filter.plan, filter.ci);
   std::vector<std::string> anchor_lits;
   std::vector<LiteralFinder> anchors;
@@ -173,6 +289,8 @@ size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& i
     anchor_lits.erase(std::unique(anchor_lits.begin(), anchor_lits.end()), anchor_lits.end());
     for (std::string& s : anchor_lits) anchors.emplace_back(std::move(s), filter.ci);
   }
+  std::unique_ptr<LiteralFinder> prefix;
+  if (filter.risk && !filter.risk_prefix.empty()) prefix = std::make_unique<LiteralFinder>(filter.risk_prefix, false);
   std::string disk;
   std::vector<const char*> next(anchors.size());
   size_t i = first;
@@ -189,8 +307,24 @@ size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& i
     auto emit = [&](const char* s, const char* e) {
       line += uint32_t(CountNewlines(counted, s));
       counted = s;
-      out.push_back({id, line, uint32_t(s - base), uint32_t(e - s)});
-      texts.append(s, e - s);
+      CandidateLine c{id, line, uint32_t(s - base), uint32_t(e - s), true, uint32_t(texts.size()), 0, false, 0, 0};
+      const size_t w0 = windows.size();
+      if (size_t(e - s) > kWindowMin && MakeWindows(filter, anchors, s, e, windows, texts)) {
+        c.windowed = true;
+        c.win_first = uint32_t(w0);
+        c.win_count = uint32_t(windows.size() - w0);
+        // The head of the line, for display.
+        const char* h = s + std::min<size_t>(e - s, kHead);
+        while (h > s && h < e && (uint8_t(*h) & 0xC0) == 0x80) h--;
+        c.text_off = uint32_t(texts.size());
+        texts.append(s, h - s);
+        c.text_len = uint32_t(h - s);
+      } else {
+        c.safe = Safe(filter, prefix.get(), s, e - s);
+        texts.append(s, e - s);
+        c.text_len = uint32_t(e - s);
+      }
+      out.push_back(c);
     };
     auto line_of = [&](const char* at, const char*& s, const char*& e) {
       const void* ls = at > base ? memrchr(base, '\n', at - base) : nullptr;

@@ -20,9 +20,13 @@ class LiteralFinder {
   size_t size() const { return needle_.size(); }
 
  private:
+  const char* FindScalar(const char* p, const char* end) const;
+  bool Verify(const char* s) const;
+
   std::string needle_;  // lower-cased when ci_
   bool ci_;
   size_t rare_ = 0;     // index of the rarest byte
+  size_t rare2_ = 0;    // index of the next rarest (another position), for the SIMD pair filter
 };
 
 /** Requirements a candidate line must meet. */
@@ -31,18 +35,40 @@ struct LineFilter {
   bool ci = false; // plan literals match ASCII case-insensitively
   uint32_t run_len = 0;     // when > 0: the line has run_len consecutive bytes in run_set
   bool run_set[256] = {};
+  // Backtracking budget (regexes with unbounded repetition): a line is safe for a backtracking
+  // engine when entries * R^risk_power <= risk_budget, R the longest run of risk_set bytes,
+  // entries the occurrences of risk_prefix (or, without one, the risk_set bytes in the line).
+  bool risk = false;
+  bool risk_set[256] = {};
+  std::string risk_prefix;
+  uint32_t risk_power = 1;
+  double risk_budget = 0;
+  // Longest match in bytes, not counting what unbounded repeats eat (those eat runs of
+  // risk_set bytes); -1 when unknown. Long lines are then sent as windows around the literals.
+  int64_t fixed_len = -1;
+};
+
+/** A slice of a long line that holds every match near some literal occurrence. */
+struct Window {
+  uint32_t start;           // byte offset in the line
+  uint32_t text_off, text_len;
+  bool pad_l, pad_r;        // one code point of context at the start / end that a match must not use
 };
 
 struct CandidateLine {
   uint32_t id, line;
   uint32_t start, len;  // byte range of the line in the file, without '\n' (a trailing '\r' stays)
+  bool safe;            // within the backtracking budget (always, without risk)
+  uint32_t text_off, text_len;  // the line, or its head when windowed
+  bool windowed;
+  uint32_t win_first, win_count;
 };
 
 /** Candidate lines of `ids` in order; stops after the file in which `max_lines` was reached.
- *  Returns how many ids were fully scanned. `texts` receives each line's bytes, back to back. */
+ *  Returns how many ids were fully scanned. `texts` receives the text of lines and windows. */
 size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids, size_t first,
                           const LineFilter& filter, uint32_t max_lines, std::vector<CandidateLine>& out,
-                          std::string& texts);
+                          std::vector<Window>& windows, std::string& texts);
 
 struct FileCount {
   uint32_t id, lines, matches;

@@ -32,7 +32,7 @@ struct LiteralMatch {
 };
 
 struct IndexOptions {
-  uint64_t max_file_bytes = 16u << 20;    // larger files are searched from disk on each query
+  uint64_t max_file_bytes = 64u << 20;    // larger files are searched from disk on each query
   uint64_t memory_cap_bytes = 4ull << 30; // past this, new files are searched from disk
   uint32_t max_line_bytes = 2000;         // match text is cut to this
 };

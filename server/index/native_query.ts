@@ -1,16 +1,16 @@
 // Answering one query from the native index. Literals are found and counted in C++. For a
 // regex, C++ returns only the candidate lines (lines holding the literals every match needs,
 // or a run of bytes the regex needs) and a JavaScript RegExp with ripgrep's line semantics
-// (regex_plan.ts) verifies them; a file whose candidate line is very long goes to ripgrep when
-// the regex could backtrack badly there.
+// (regex_plan.ts) verifies them; a file with a line where the regex could backtrack badly goes
+// to ripgrep (linear time). A regex that is a plain literal is searched as one.
 import type { LineSpec, NativeTrigramIndex } from '../../native/index';
 import { compileRegex, literalQueryPlan } from './regex_plan';
 import { ripgrepCount, ripgrepSearch } from './ripgrep';
 import type { SearchMatch, SearchQuery } from './types';
 
 const SLICE_MS = 15;
-/** Lines this long are left to ripgrep for regexes with unbounded repetition. */
-export const LONG_LINE = 4096;
+/** Most backtracking steps (estimated) a JavaScript RegExp may spend on one line; past it, ripgrep. */
+const RISK_BUDGET = 4e6;
 /** Candidate lines per call into C++. */
 const LINES_PER_CALL = 4096;
 
@@ -21,6 +21,9 @@ export function abortError(): Error {
   return e;
 }
 
+/** Counters of the work queries did (for bench/search; never reset here). */
+export const queryStats = { nativeMs: 0, calls: 0, lines: 0, lineBytes: 0, rgFiles: 0 };
+
 export interface QueryEnv {
   ix: NativeTrigramIndex;
   /** Workspace-relative path by file id. */
@@ -30,7 +33,7 @@ export interface QueryEnv {
 
 export type Prepared =
   | { kind: 'literal'; q: SearchQuery; needle: string; spec: LineSpec }
-  | { kind: 'regex'; q: SearchQuery; regex: RegExp; spec: LineSpec; risky: boolean };
+  | { kind: 'regex'; q: SearchQuery; regex: RegExp; spec: LineSpec };
 
 /** Undefined when the query is outside what the native path reproduces exactly (ripgrep then). */
 export function prepare(q: SearchQuery): Prepared | undefined {
@@ -40,9 +43,11 @@ export function prepare(q: SearchQuery): Prepared | undefined {
   }
   try {
     const c = compileRegex(q.query);
-    const spec: LineSpec = { plan: c.plan, ci: c.ci };
+    if (c.literal !== undefined) return { kind: 'literal', q, needle: c.literal, spec: { plan: literalQueryPlan(c.literal) } };
+    const spec: LineSpec = { plan: c.plan, ci: c.ci, fixedLen: c.fixedLen };
     if (c.run) Object.assign(spec, { runLen: c.run.len, runSet: c.run.set });
-    return { kind: 'regex', q, regex: c.regex, spec, risky: c.unbounded };
+    if (c.risk) Object.assign(spec, { riskSet: c.risk.set, riskPrefix: c.risk.prefix, riskPower: c.risk.power, riskBudget: RISK_BUDGET });
+    return { kind: 'regex', q, regex: c.regex, spec };
   } catch (err) {
     if ((err as Error).name === 'UnsupportedRegex' || err instanceof SyntaxError) return undefined;
     throw err;
@@ -61,31 +66,52 @@ class Slicer {
   }
 }
 
+interface Win {
+  /** Byte offset in the line. */
+  start: number;
+  text: string;
+  /** Bit 0 / bit 1: the first / last code point is context that a match must not use. */
+  pads: number;
+}
+
 interface FileLines {
   id: number;
   lines: number[];
+  /** The line, or its head when `wins` holds windows over it. */
   texts: string[];
+  wins: (Win[] | undefined)[];
+  /** Has a line too costly for a backtracking RegExp (regex_runs.ts Risk): ripgrep verifies the file. */
   long: boolean;
 }
 
 /** Candidate lines of a regex query, one file at a time in the order of `ids`. */
 async function scanRegex(env: QueryEnv, p: Extract<Prepared, { kind: 'regex' }>, ids: Uint32Array, signal: AbortSignal, onFile: (f: FileLines) => Promise<boolean> | boolean): Promise<void> {
   const slicer = new Slicer(signal);
-  const textCap = p.risky ? LONG_LINE : 0xffffffff;
   let chunk = 16;
   for (let i = 0; i < ids.length; ) {
     await slicer.maybeYield();
     const part = ids.subarray(i, i + chunk);
-    const r = env.ix.candidateLines(part, 0, p.spec, LINES_PER_CALL, textCap);
+    const t0 = performance.now();
+    const r = env.ix.candidateLines(part, 0, p.spec, LINES_PER_CALL, 0xffffffff);
+    queryStats.nativeMs += performance.now() - t0;
+    queryStats.calls++;
+    queryStats.lines += r.ids.length;
+    for (let k = 0; k < r.lens.length; k++) queryStats.lineBytes += r.lens[k];
     i += r.next;
     chunk = Math.min(chunk * 4, 4096);
     let k = 0;
     while (k < r.ids.length) {
-      const f: FileLines = { id: r.ids[k], lines: [], texts: [], long: false };
+      const f: FileLines = { id: r.ids[k], lines: [], texts: [], wins: [], long: false };
       for (; k < r.ids.length && r.ids[k] === f.id; k++) {
         f.lines.push(r.lines[k]);
         f.texts.push(r.texts[k]);
-        if (r.lens[k] > LONG_LINE) f.long = true;
+        let wins: Win[] | undefined;
+        if (r.winCount[k]) {
+          wins = [];
+          for (let w = r.winFirst[k]; w < r.winFirst[k] + r.winCount[k]; w++) wins.push({ start: r.winStarts[w], text: r.winTexts[w], pads: r.winPads[w] });
+        }
+        f.wins.push(wins);
+        if (r.lens[k] > 0 && r.texts[k] === '') f.long = true; // over the backtracking budget
       }
       if (!(await onFile(f))) return;
     }
@@ -110,6 +136,37 @@ function firstMatch(re: RegExp, text: string, from: number): RegExpExecArray | n
 
 const stripCr = (s: string) => (s.endsWith('\r') ? s.slice(0, -1) : s);
 
+/** UTF-16 length of the one code point at the start (end) of `s`. */
+const headCp = (s: string) => ((s.charCodeAt(0) & 0xfc00) === 0xd800 ? 2 : 1);
+const tailCp = (s: string) => ((s.charCodeAt(s.length - 1) & 0xfc00) === 0xdc00 ? 2 : 1);
+
+/**
+ * Calls `each(byteColumn0, matchText)` for the matches in a line, in order, until it returns
+ * false. A windowed line is searched window by window (every real match lies inside one, off
+ * its context code points). False when a window cannot decide: a match there ran into the cut,
+ * which could hide a real match at the same start (the caller asks ripgrep then).
+ */
+function forMatches(re: RegExp, text: string, wins: Win[] | undefined, each: (col0: number, m: string) => boolean): boolean {
+  if (!wins) {
+    for (let m = firstMatch(re, text, 0); m; m = firstMatch(re, text, m[0] === '' ? re.lastIndex + 1 : re.lastIndex)) {
+      if (!each(Buffer.byteLength(text.slice(0, m.index), 'utf8'), m[0])) return true;
+    }
+    return true;
+  }
+  for (const w of wins) {
+    const lo = w.pads & 1 ? headCp(w.text) : 0;
+    const hi = w.text.length - (w.pads & 2 ? tailCp(w.text) : 0);
+    for (let m = firstMatch(re, w.text, lo); m; ) {
+      const end = m.index + m[0].length;
+      if (m.index >= hi) break; // starts in the trailing context: not this window's
+      if (end > hi) return false;
+      if (!each(w.start + Buffer.byteLength(w.text.slice(0, m.index), 'utf8'), m[0])) return true;
+      m = firstMatch(re, w.text, m[0] === '' ? end + 1 : end);
+    }
+  }
+  return true;
+}
+
 /** The first `max` matching lines in path order (one match per line: the first). */
 export async function searchLines(env: QueryEnv, p: Prepared, ids: Uint32Array, max: number, maxLineChars: number, signal: AbortSignal): Promise<{ matches: SearchMatch[]; truncated: boolean }> {
   if (p.kind === 'literal') return findLiteral(env, p.needle, ids, max, signal);
@@ -117,24 +174,21 @@ export async function searchLines(env: QueryEnv, p: Prepared, ids: Uint32Array, 
   let truncated = false;
   await scanRegex(env, p, ids, signal, async (f) => {
     const path = env.paths[f.id];
-    if (f.long && p.risky) {
+    const mark = matches.length;
+    for (let k = 0; k < f.lines.length && !f.long; k++) {
+      let col0 = -1;
+      if (!forMatches(p.regex, f.texts[k], f.wins[k], (c) => ((col0 = c), false))) f.long = true;
+      if (col0 < 0) continue;
+      const line = stripCr(f.texts[k]);
+      matches.push({ path, line: f.lines[k], column: col0 + 1, text: line.length > maxLineChars ? line.slice(0, maxLineChars) : line });
+      if (matches.length > max) break;
+    }
+    if (f.long) {
+      matches.length = mark;
+      queryStats.rgFiles++;
       const r = await ripgrepSearch(env.root, p.q, max + 1 - matches.length, maxLineChars, signal, [path]);
       matches.push(...r.matches);
       truncated = r.truncated;
-    } else {
-      for (let k = 0; k < f.lines.length; k++) {
-        const text = f.texts[k];
-        const m = firstMatch(p.regex, text, 0);
-        if (!m) continue;
-        const line = stripCr(text);
-        matches.push({
-          path,
-          line: f.lines[k],
-          column: Buffer.byteLength(text.slice(0, m.index), 'utf8') + 1,
-          text: line.length > maxLineChars ? line.slice(0, maxLineChars) : line,
-        });
-        if (matches.length > max) break;
-      }
     }
     if (matches.length > max) truncated = true;
     return !truncated;
@@ -195,25 +249,24 @@ export async function countMatches(env: QueryEnv, p: Prepared, ids: Uint32Array,
   await scanRegex(env, p, ids, signal, async (f) => {
     const path = env.paths[f.id];
     const fc: FileCount = { path, lines: 0, matches: 0 };
-    if (f.long && p.risky) {
+    for (let k = 0; k < f.texts.length && !f.long; k++) {
+      let n = 0;
+      if (!forMatches(p.regex, f.texts[k], f.wins[k], (_c, m) => {
+        if (m === '') empty = true;
+        n++;
+        return !empty;
+      })) f.long = true;
+      if (empty) return false;
+      if (n) {
+        fc.lines++;
+        fc.matches += n;
+      }
+    }
+    if (f.long) {
+      queryStats.rgFiles++;
       const r = await ripgrepCount(env.root, p.q, path, signal);
       fc.lines = r.lines;
       fc.matches = r.matches;
-    } else {
-      for (const text of f.texts) {
-        let n = 0;
-        for (let m = firstMatch(p.regex, text, 0); m; m = firstMatch(p.regex, text, p.regex.lastIndex)) {
-          if (m[0] === '') {
-            empty = true;
-            return false;
-          }
-          n++;
-        }
-        if (n) {
-          fc.lines++;
-          fc.matches += n;
-        }
-      }
     }
     if (fc.lines) {
       total += fc.lines;

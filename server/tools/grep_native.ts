@@ -89,7 +89,10 @@ export async function grepNative(index: CodeIndex | undefined, q: GrepQuery, sig
 /** UTF-16 index of the first match in a line (the line as stored, '\r' included), or -1. */
 function lineMatcher(q: { query: string; regex: boolean }): (line: string) => number {
   const p = prepare(q);
-  if (!p || p.kind === 'literal') return (line) => line.indexOf(q.query);
+  if (!p || p.kind === 'literal') {
+    const needle = p?.needle ?? q.query;
+    return (line) => line.indexOf(needle);
+  }
   const re = p.regex;
   return (line) => {
     re.lastIndex = 0;

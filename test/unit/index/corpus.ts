@@ -29,6 +29,9 @@ export function makeCorpus(): string {
   put(root, 'crlf.txt', 'first line\r\nneedle here\r\nend\r\nlast needle\r\n');
   put(root, 'noeol.txt', 'needle at the end without newline');
   put(root, 'long.txt', `${'a'.repeat(50_000)}needle${'b'.repeat(50_000)}\nshort needle\n${'c'.repeat(3000)}\n`);
+  // Minified-style long lines: windows around literals, backtracking budget, matches at the cut.
+  const chunk = (i: number) => `var a${i}=require("fs");class E${i}Error extends Error{};fetch(u${i});/*TODO*/x=${i}.5.${i};`;
+  put(root, 'dist/min.js', Array.from({ length: 400 }, (_, i) => chunk(i) + ' '.repeat(i % 7) + 'w'.repeat(i % 50)).join('') + 'END_OF_LINE\n' + 'y'.repeat(9000) + 'fetch(' + '\n' + 'NEEDLE_' + 'Q'.repeat(6000) + '\n');
   put(root, 'bin/data.bin', Buffer.concat([Buffer.from('needle\0\0\x01\x02'), Buffer.from('needle again\n')]));
   put(root, 'ignored/skip.ts', 'needle in an ignored file\n');
   put(root, 'debug.log', 'needle in a log\n');

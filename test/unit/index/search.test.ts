@@ -77,6 +77,13 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
     for (const q of REGEXES) await same(q, true);
   });
 
+  it('long minified lines (windows around literals, backtracking budget) match ripgrep', async () => {
+    for (const q of ['class \\w+Error extends', 'TODO|FIXME', '\\bfetch\\(', 'require\\(.fs.\\)', '[A-Z_]{12,}', 'Error\\b', '\\w+Error$', 'LINE$', 'fetch\\($', 'E\\d+Error\\b', '\\d+\\.\\d+\\.\\d+', 'a\\d{2,3}=require', 'w+$', '\\bw{10,}E', 'NEEDLE_Q+$', 'x=\\d+']) {
+      await same(q, true);
+      await same(q, true, 'dist/**');
+    }
+  });
+
   it('globs match ripgrep', async () => {
     for (const g of ['*.ts', 'gen/d1/**', '!*.md', '*.{py,txt}', 'src/*.ts']) await same('needle', false, g);
     await same('fooBar|beta', true, '*.py');
