@@ -6,6 +6,7 @@
         "src/binding.cc",
         "src/posting_list.cc",
         "src/trigram_index.cc",
+        "src/blocks.cc",
         "src/line_scan.cc",
         "src/index_wrap.cc"
       ],

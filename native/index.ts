@@ -33,8 +33,10 @@ export interface LiteralMatches {
 }
 
 export interface CandidateLines {
-  /** How many of the ids given were scanned completely (scan again from here). */
+  /** Where to resume: ids[next] from byte nextOff (line nextLine); nextOff 0: from its start. */
   next: number;
+  nextOff: number;
+  nextLine: number;
   ids: Uint32Array;
   /** 1-based. */
   lines: Uint32Array;
@@ -97,6 +99,8 @@ export interface IndexStats {
   postingBytes: number;
   tableBytes: number;
   metaBytes: number;
+  /** Block filters of large files (positional trigram filters). */
+  blockBytes: number;
   /** Everything the index holds: text, posting lists, hash table, file table. */
   totalBytes: number;
   trigrams: number;
@@ -115,10 +119,10 @@ export interface NativeTrigramIndex {
   /** Lines containing `needle` (case-sensitive, bytes), files visited in the order given. */
   findLiteral(ids: Uint32Array, needle: string, max: number): LiteralMatches;
   /**
-   * Lines of `ids[first..]` (in that order) that meet `spec`; stops after the file in which
-   * `maxLines` lines were reached.
+   * Lines of `ids[first..]` (in that order) that meet `spec`; stops once `maxLines` lines were
+   * found (resume with `{file: next, off: nextOff, line: nextLine}`).
    */
-  candidateLines(ids: Uint32Array, first: number, spec: LineSpec, maxLines: number, textCap: number): CandidateLines;
+  candidateLines(ids: Uint32Array, first: number | { file: number; off: number; line: number }, spec: LineSpec, maxLines: number, textCap: number): CandidateLines;
   /** Per-file counts of `needle` (case-sensitive bytes); stops once `lineCap` lines were counted. */
   countLiteral(ids: Uint32Array, needle: string, lineCap: number): LiteralCounts;
   /** Current bytes of a live, non-binary file. */

@@ -209,7 +209,15 @@ Napi::Value IndexWrap::CandidateLines(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto arr = info[0].As<Napi::Uint32Array>();
   std::vector<uint32_t> ids(arr.Data(), arr.Data() + arr.ElementLength());
-  size_t first = info[1].As<Napi::Number>().Uint32Value();
+  ScanPos pos;
+  if (info[1].IsObject()) {
+    Napi::Object o = info[1].As<Napi::Object>();
+    pos.file = o.Get("file").As<Napi::Number>().Uint32Value();
+    pos.off = o.Get("off").As<Napi::Number>().Uint32Value();
+    pos.line = o.Get("line").As<Napi::Number>().Uint32Value();
+  } else {
+    pos.file = info[1].As<Napi::Number>().Uint32Value();
+  }
   LineFilter filter;
   Napi::Object spec = info[2].As<Napi::Object>();
   if (!ParsePlan(spec.Get("plan"), filter.plan)) {
@@ -240,10 +248,9 @@ Napi::Value IndexWrap::CandidateLines(const Napi::CallbackInfo& info) {
   std::vector<CandidateLine> out;
   std::vector<Window> wins;
   std::string texts;
-  size_t next;
   {
     std::lock_guard<std::mutex> lock(index_->mu);
-    next = ScanCandidateLines(*index_, ids, first, filter, max_lines, out, wins, texts);
+    ScanCandidateLines(*index_, ids, pos, filter, max_lines, out, wins, texts);
   }
   Napi::Uint32Array rid = Napi::Uint32Array::New(env, out.size()), rline = Napi::Uint32Array::New(env, out.size()),
                     rlen = Napi::Uint32Array::New(env, out.size()), rwf = Napi::Uint32Array::New(env, out.size()),
@@ -268,7 +275,9 @@ Napi::Value IndexWrap::CandidateLines(const Napi::CallbackInfo& info) {
     wpad[w] = uint8_t((wins[w].pad_l ? 1 : 0) | (wins[w].pad_r ? 2 : 0));
   }
   Napi::Object r = Napi::Object::New(env);
-  r.Set("next", double(next));
+  r.Set("next", double(pos.file));
+  r.Set("nextOff", double(pos.off));
+  r.Set("nextLine", double(pos.line));
   r.Set("ids", rid);
   r.Set("lines", rline);
   r.Set("lens", rlen);
@@ -335,7 +344,8 @@ Napi::Value IndexWrap::Stats(const Napi::CallbackInfo& info) {
   r.Set("postingBytes", double(s.posting_bytes));
   r.Set("tableBytes", double(s.table_bytes));
   r.Set("metaBytes", double(s.meta_bytes));
-  r.Set("totalBytes", double(s.content_bytes + s.posting_bytes + s.table_bytes + s.meta_bytes));
+  r.Set("blockBytes", double(s.block_bytes));
+  r.Set("totalBytes", double(s.content_bytes + s.posting_bytes + s.table_bytes + s.meta_bytes + s.block_bytes));
   r.Set("trigrams", double(s.trigrams));
   r.Set("postings", double(s.postings));
   r.Set("deadFiles", double(s.dead));

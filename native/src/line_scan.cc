@@ -278,7 +278,7 @@ const char* LiteralFinder::Find(const char* p, size_t n) const {
   return FindScalar(p, end);
 }
 
-size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids, size_t first,
+void ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids, ScanPos& pos,
                           const LineFilter& filter, uint32_t max_lines, std::vector<CandidateLine>& out,
                           std::vector<Window>& windows, std::string& texts) {
   Compiled plan = Compile(filter.plan, filter.ci);
@@ -291,19 +291,25 @@ size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& i
   }
   std::unique_ptr<LiteralFinder> prefix;
   if (filter.risk && !filter.risk_prefix.empty()) prefix = std::make_unique<LiteralFinder>(filter.risk_prefix, false);
+  BlockPlan bp = CompileBlockPlan(filter.plan);
+  const BlockPlan* bp_ptr = filter.plan.op == Plan::kAll ? nullptr : &bp;
+  std::vector<Range> ranges;
   std::string disk;
   std::vector<const char*> next(anchors.size());
-  size_t i = first;
-  for (; i < ids.size(); i++) {
-    if (out.size() >= max_lines) break;
+  bool stop = false;
+  uint32_t stop_off = 0, stop_line = 1;
+  size_t i = pos.file;
+  for (; i < ids.size() && !stop; i++) {
+    const uint32_t from_off = i == pos.file ? pos.off : 0, from_line = i == pos.file ? pos.line : 1;
     const std::string* text = ix.Text(ids[i], disk);
     if (!text) continue;
     const uint32_t id = ids[i];
     const char* base = text->data();
     const size_t n = text->size();
-    const char* end = base + n;
     uint32_t line = 1;
     const char* counted = base;
+    const char* rbase = base;
+    const char* end = base + n;
     auto emit = [&](const char* s, const char* e) {
       line += uint32_t(CountNewlines(counted, s));
       counted = s;
@@ -325,18 +331,31 @@ size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& i
         c.text_len = uint32_t(e - s);
       }
       out.push_back(c);
+      if (out.size() >= max_lines) {
+        stop = true;
+        stop_off = uint32_t(e - base) + 1;
+        stop_line = line + 1;
+      }
     };
     auto line_of = [&](const char* at, const char*& s, const char*& e) {
-      const void* ls = at > base ? memrchr(base, '\n', at - base) : nullptr;
-      s = ls ? static_cast<const char*>(ls) + 1 : base;
+      const void* ls = at > rbase ? memrchr(rbase, '\n', at - rbase) : nullptr;
+      s = ls ? static_cast<const char*>(ls) + 1 : rbase;
       const void* le = std::memchr(at, '\n', end - at);
       e = le ? static_cast<const char*>(le) : end;
     };
     auto accept = [&](const char* s, const char* e) {
       return Holds(plan, s, e - s) && (filter.run_len == 0 || HasRun(filter, s, e - s));
     };
+    ix.Ranges(id, n, bp_ptr, ranges);
+    for (const Range& r : ranges) {
+    if (stop) break;
+    if (r.end <= from_off) continue;
+    rbase = base + std::max(r.start, from_off);
+    end = base + r.end;
+    line = r.start >= from_off ? r.line : from_line;
+    counted = rbase;
     if (!anchors.empty()) {
-      for (size_t k = 0; k < anchors.size(); k++) next[k] = anchors[k].Find(base, n);
+      for (size_t k = 0; k < anchors.size(); k++) next[k] = anchors[k].Find(rbase, end - rbase);
       for (;;) {
         const char* at = nullptr;
         for (const char* q : next) if (q && (!at || q < at)) at = q;
@@ -344,15 +363,15 @@ size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& i
         const char *s, *e;
         line_of(at, s, e);
         if (accept(s, e)) emit(s, e);
-        if (e >= end) break;
+        if (stop || e >= end) break;
         const char* from = e + 1;
         for (size_t k = 0; k < anchors.size(); k++)
           if (next[k] && next[k] < from) next[k] = anchors[k].Find(from, end - from);
       }
     } else if (filter.run_len > 0) {
-      const char* s = base;
+      const char* s = rbase;
       uint32_t run = 0;
-      for (const char* p = base; p < end; p++) {
+      for (const char* p = rbase; p < end; p++) {
         uint8_t c = uint8_t(*p);
         if (c == '\n') { s = p + 1; run = 0; continue; }
         if (!filter.run_set[c]) { run = 0; continue; }
@@ -360,36 +379,50 @@ size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& i
         const void* le = std::memchr(p, '\n', end - p);
         const char* e = le ? static_cast<const char*>(le) : end;
         if (Holds(plan, s, e - s)) emit(s, e);
+        if (stop) break;
         p = e;  // the loop's p++ steps over '\n'
         s = e + 1;
         run = 0;
       }
     } else {
-      for (const char* s = base; s < end;) {
+      for (const char* s = rbase; s < end;) {
         const void* le = std::memchr(s, '\n', end - s);
         const char* e = le ? static_cast<const char*>(le) : end;
         if (accept(s, e)) emit(s, e);
+        if (stop) break;
         s = e + 1;
       }
     }
+    }  // ranges
+    if (stop && stop_off < n) {
+      pos = {i, stop_off, stop_line};
+      return;
+    }
   }
-  return i;
+  pos = {i, 0, 1};
 }
 
 bool CountLiteral(const TrigramIndex& ix, const std::vector<uint32_t>& ids, const std::string& needle,
                   uint32_t line_cap, std::vector<FileCount>& out) {
   LiteralFinder finder(needle, false);
   const size_t m = needle.size();
+  Plan lit;
+  lit.op = Plan::kLiteral;
+  lit.literal = needle;
+  BlockPlan bp = CompileBlockPlan(lit);
+  std::vector<Range> ranges;
   std::string disk;
   uint64_t total = 0;
   for (uint32_t id : ids) {
     const std::string* text = ix.Text(id, disk);
     if (!text || m == 0) continue;
     const char* base = text->data();
-    const char* end = base + text->size();
     FileCount fc{id, 0, 0};
     const char* line_end = nullptr;
-    for (const char* p = base; p < end;) {
+    ix.Ranges(id, text->size(), &bp, ranges);
+    for (const Range& r : ranges) {
+    const char* end = base + r.end;
+    for (const char* p = base + r.start; p < end;) {
       const char* hit = finder.Find(p, end - p);
       if (!hit) break;
       fc.matches++;
@@ -404,6 +437,7 @@ bool CountLiteral(const TrigramIndex& ix, const std::vector<uint32_t>& ids, cons
       }
       p = hit + m;
     }
+    }  // ranges
     if (fc.matches) {
       out.push_back(fc);
       total += fc.lines;

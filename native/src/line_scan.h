@@ -64,9 +64,15 @@ struct CandidateLine {
   uint32_t win_first, win_count;
 };
 
-/** Candidate lines of `ids` in order; stops after the file in which `max_lines` was reached.
- *  Returns how many ids were fully scanned. `texts` receives the text of lines and windows. */
-size_t ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids, size_t first,
+/** Where a scan resumes: ids[file], from byte `off` (a line start), which is line `line`. */
+struct ScanPos {
+  size_t file = 0;
+  uint32_t off = 0, line = 1;
+};
+
+/** Candidate lines of `ids` in order from `pos`; stops once `max_lines` lines were found and
+ *  leaves `pos` where to resume. `texts` receives the text of lines and windows. */
+void ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids, ScanPos& pos,
                           const LineFilter& filter, uint32_t max_lines, std::vector<CandidateLine>& out,
                           std::vector<Window>& windows, std::string& texts);
 

@@ -38,9 +38,12 @@ const char* StatusName(FileStatus s) {
 }
 
 void CollectTrigrams(const std::string& data, std::vector<uint64_t>& bitmap, std::vector<uint32_t>& out) {
+  CollectTrigrams(data.data(), data.size(), bitmap, out);
+}
+
+void CollectTrigrams(const char* data, size_t n, std::vector<uint64_t>& bitmap, std::vector<uint32_t>& out) {
   if (bitmap.size() != (1u << 18)) bitmap.assign(1u << 18, 0);
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(data.data());
-  size_t n = data.size();
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(data);
   for (size_t i = 0; i + 2 < n; i++) {
     if (p[i + 2] == '\n') { i += 2; continue; }
     if (p[i + 1] == '\n') { i += 1; continue; }
@@ -113,6 +116,10 @@ PreparedFile TrigramIndex::Prepare(std::string rel, std::string abs, const std::
   thread_local std::vector<uint64_t> bitmap;
   CollectTrigrams(pf.content, bitmap, pf.trigrams);
   std::sort(pf.trigrams.begin(), pf.trigrams.end());
+  if (pf.content.size() > 2 * kBlockBytes) {
+    pf.blocks = std::make_unique<BlockMap>();
+    BuildBlocks(pf.content.data(), pf.content.size(), *pf.blocks);
+  }
   pf.status = FileStatus::kIndexed;
   return pf;
 }
@@ -125,6 +132,8 @@ void TrigramIndex::Kill(uint32_t id) {
   dead_files_++;
   content_bytes_ -= f.content.size();
   std::string().swap(f.content);
+  if (f.blocks) block_bytes_ -= f.blocks->Bytes();
+  f.blocks.reset();
   std::string().swap(f.abs);
 }
 
@@ -136,7 +145,8 @@ uint32_t TrigramIndex::Commit(PreparedFile&& pf) {
   }
   if (pf.status != FileStatus::kIndexed && pf.status != FileStatus::kOverflow) return UINT32_MAX;
   if (pf.status == FileStatus::kIndexed &&
-      MemoryBytes() + pf.content.size() + pf.trigrams.size() * 2 > opts_.memory_cap_bytes) {
+      MemoryBytes() + pf.content.size() + pf.trigrams.size() * 2 + (pf.blocks ? pf.blocks->Bytes() : 0) >
+          opts_.memory_cap_bytes) {
     pf.status = FileStatus::kOverflow;  // over the cap: keep only the path
   }
   uint32_t id = uint32_t(files_.size());
@@ -157,6 +167,10 @@ uint32_t TrigramIndex::Commit(PreparedFile&& pf) {
   postings_ += f.ntrigrams;
   f.content = std::move(pf.content);
   content_bytes_ += f.content.size();
+  if (pf.blocks) {
+    block_bytes_ += pf.blocks->Bytes();
+    f.blocks = std::move(pf.blocks);
+  }
   if (dead_postings_ > 1024 * 1024 && dead_postings_ * 3 > postings_) Compact();
   return id;
 }
@@ -321,34 +335,47 @@ const std::string* TrigramIndex::Text(uint32_t id, std::string& disk) const {
   return &disk;
 }
 
+void TrigramIndex::Ranges(uint32_t id, size_t n, const BlockPlan* bp, std::vector<Range>& out) const {
+  const BlockMap* bm = id < files_.size() && files_[id].alive && !files_[id].overflow ? files_[id].blocks.get() : nullptr;
+  CandidateRanges(bm, n, bp, out);
+}
+
 bool TrigramIndex::FindLiteral(const std::vector<uint32_t>& ids, const std::string& needle, uint32_t max,
                                std::vector<LiteralMatch>& out) const {
   if (needle.empty() || needle.find('\n') != std::string::npos) return false;
   LiteralFinder finder(needle, false);
+  Plan lit;
+  lit.op = Plan::kLiteral;
+  lit.literal = needle;
+  BlockPlan bp = CompileBlockPlan(lit);
+  std::vector<Range> ranges;
   std::string disk;
   for (uint32_t id : ids) {
     const std::string* text = Text(id, disk);
     if (!text) continue;
     const char* base = text->data();
-    size_t n = text->size(), pos = 0, counted = 0;
-    uint32_t line = 1;
-    while (pos < n) {
-      const char* hit = finder.Find(base + pos, n - pos);
-      if (!hit) break;
-      size_t at = hit - base;
-      for (const char* p = base + counted; (p = static_cast<const char*>(std::memchr(p, '\n', base + at - p))); p++) line++;
-      const void* ls = at ? memrchr(base, '\n', at) : nullptr;
-      size_t start = ls ? static_cast<const char*>(ls) - base + 1 : 0;
-      const void* le = std::memchr(base + at, '\n', n - at);
-      size_t end = le ? static_cast<const char*>(le) - base : n;
-      counted = at;
-      if (out.size() >= max) return true;  // one more exists: truncated
-      size_t tend = end;
-      if (tend > start && base[tend - 1] == '\r') tend--;
-      size_t cut = std::min<size_t>(tend - start, opts_.max_line_bytes);
-      while (cut < tend - start && cut > 0 && (uint8_t(base[start + cut]) & 0xC0) == 0x80) cut--;
-      out.push_back({id, line, uint32_t(at - start + 1), std::string(base + start, cut)});
-      pos = end + 1;
+    Ranges(id, text->size(), &bp, ranges);
+    for (const Range& r : ranges) {
+      size_t n = r.end, pos = r.start, counted = r.start;
+      uint32_t line = r.line;
+      while (pos < n) {
+        const char* hit = finder.Find(base + pos, n - pos);
+        if (!hit) break;
+        size_t at = hit - base;
+        for (const char* p = base + counted; (p = static_cast<const char*>(std::memchr(p, '\n', base + at - p))); p++) line++;
+        const void* ls = at > r.start ? memrchr(base + r.start, '\n', at - r.start) : nullptr;
+        size_t start = ls ? static_cast<const char*>(ls) - base + 1 : r.start;
+        const void* le = std::memchr(base + at, '\n', n - at);
+        size_t end = le ? static_cast<const char*>(le) - base : n;
+        counted = at;
+        if (out.size() >= max) return true;  // one more exists: truncated
+        size_t tend = end;
+        if (tend > start && base[tend - 1] == '\r') tend--;
+        size_t cut = std::min<size_t>(tend - start, opts_.max_line_bytes);
+        while (cut < tend - start && cut > 0 && (uint8_t(base[start + cut]) & 0xC0) == 0x80) cut--;
+        out.push_back({id, line, uint32_t(at - start + 1), std::string(base + start, cut)});
+        pos = end + 1;
+      }
     }
   }
   return false;
@@ -386,6 +413,7 @@ TrigramIndex::Stats TrigramIndex::GetStats() const {
     if (f.overflow) s.overflow++; else s.indexed++;
   }
   s.content_bytes = content_bytes_;
+  s.block_bytes = block_bytes_;
   for (const PostingList& pl : lists_) s.posting_bytes += pl.HeapBytes();
   s.table_bytes = (slot_key_.capacity() + slot_val_.capacity()) * 4 + lists_.capacity() * sizeof(PostingList);
   s.meta_bytes = files_.capacity() * sizeof(File) + by_path_.size() * 64;
@@ -398,7 +426,7 @@ TrigramIndex::Stats TrigramIndex::GetStats() const {
 
 uint64_t TrigramIndex::MemoryBytes() const {
   // Cheap running estimate used for the cap (exact numbers come from GetStats).
-  return content_bytes_ + postings_ * 2 + lists_.size() * (sizeof(PostingList) + 11) + files_.size() * 160;
+  return content_bytes_ + block_bytes_ + postings_ * 2 + lists_.size() * (sizeof(PostingList) + 11) + files_.size() * 160;
 }
 
 }  // namespace swarm

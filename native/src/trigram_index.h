@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "blocks.h"
 #include "posting_list.h"
 
 namespace swarm {
@@ -44,6 +45,7 @@ struct PreparedFile {
   std::string content;
   std::vector<uint32_t> trigrams;
   uint32_t max_line = 0;  // longest line in bytes
+  std::unique_ptr<BlockMap> blocks;  // large files only
 };
 
 class TrigramIndex {
@@ -64,6 +66,8 @@ class TrigramIndex {
   bool Content(uint32_t id, std::string& out) const;
   /** Text of a live, non-binary file without copying (overflow files are read into `disk`). */
   const std::string* Text(uint32_t id, std::string& disk) const;
+  /** The parts of file `id` (of `n` bytes) that may hold `bp`'s literals (all of it when unsure). */
+  void Ranges(uint32_t id, size_t n, const BlockPlan* bp, std::vector<Range>& out) const;
   const std::string* PathOf(uint32_t id) const;
   /** Live ids whose longest line has at least `min_len` bytes (overflow files included). */
   std::vector<uint32_t> LongLineFiles(uint32_t min_len) const;
@@ -73,7 +77,7 @@ class TrigramIndex {
 
   struct Stats {
     uint64_t files = 0, indexed = 0, overflow = 0, content_bytes = 0, posting_bytes = 0,
-             table_bytes = 0, meta_bytes = 0, trigrams = 0, postings = 0, dead = 0;
+             table_bytes = 0, meta_bytes = 0, block_bytes = 0, trigrams = 0, postings = 0, dead = 0;
   };
   Stats GetStats() const;
   uint64_t MemoryBytes() const;
@@ -86,6 +90,7 @@ class TrigramIndex {
     std::string content;  // empty for overflow files
     uint32_t ntrigrams = 0, max_line = 0;
     bool alive = false, overflow = false;
+    std::unique_ptr<BlockMap> blocks;
   };
   PostingList* Find(uint32_t key) const;
   PostingList& Upsert(uint32_t key);
@@ -101,10 +106,11 @@ class TrigramIndex {
   // Open-addressing table: slot holds key+1 (0 = empty) and an index into lists_.
   std::vector<uint32_t> slot_key_, slot_val_;
   std::vector<PostingList> lists_;
-  uint64_t content_bytes_ = 0, postings_ = 0, dead_postings_ = 0, dead_files_ = 0;
+  uint64_t content_bytes_ = 0, block_bytes_ = 0, postings_ = 0, dead_postings_ = 0, dead_files_ = 0;
 };
 
 /** Unique folded trigrams of `data`, via a caller-owned 2^24-bit scratch bitmap. */
 void CollectTrigrams(const std::string& data, std::vector<uint64_t>& bitmap, std::vector<uint32_t>& out);
+void CollectTrigrams(const char* data, size_t n, std::vector<uint64_t>& bitmap, std::vector<uint32_t>& out);
 
 }  // namespace swarm

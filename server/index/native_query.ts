@@ -85,23 +85,40 @@ interface FileLines {
 }
 
 /** Candidate lines of a regex query, one file at a time in the order of `ids`. */
-async function scanRegex(env: QueryEnv, p: Extract<Prepared, { kind: 'regex' }>, ids: Uint32Array, signal: AbortSignal, onFile: (f: FileLines) => Promise<boolean> | boolean): Promise<void> {
+async function scanRegex(
+  env: QueryEnv,
+  p: Extract<Prepared, { kind: 'regex' }>,
+  ids: Uint32Array,
+  signal: AbortSignal,
+  /** How many more candidate lines are worth fetching now. */
+  want: () => number,
+  onFile: (f: FileLines) => Promise<boolean> | boolean,
+): Promise<void> {
   const slicer = new Slicer(signal);
   let chunk = 16;
-  for (let i = 0; i < ids.length; ) {
+  let held: FileLines | undefined; // a file the last call stopped inside of
+  for (let i = 0, off = 0, line = 1; i < ids.length; ) {
     await slicer.maybeYield();
     const part = ids.subarray(i, i + chunk);
     const t0 = performance.now();
-    const r = env.ix.candidateLines(part, 0, p.spec, LINES_PER_CALL, 0xffffffff);
+    const r = env.ix.candidateLines(part, { file: 0, off, line }, p.spec, Math.max(16, Math.min(LINES_PER_CALL, want())), 0xffffffff);
     queryStats.nativeMs += performance.now() - t0;
     queryStats.calls++;
     queryStats.lines += r.ids.length;
     for (let k = 0; k < r.lens.length; k++) queryStats.lineBytes += r.lens[k];
     i += r.next;
+    off = r.nextOff;
+    line = r.nextLine;
     chunk = Math.min(chunk * 4, 4096);
+    if (held && r.ids[0] !== held.id) {
+      const f = held;
+      held = undefined;
+      if (!(await onFile(f))) return;
+    }
     let k = 0;
     while (k < r.ids.length) {
-      const f: FileLines = { id: r.ids[k], lines: [], texts: [], wins: [], long: false };
+      const f: FileLines = held?.id === r.ids[k] ? held : { id: r.ids[k], lines: [], texts: [], wins: [], long: false };
+      held = undefined;
       for (; k < r.ids.length && r.ids[k] === f.id; k++) {
         f.lines.push(r.lines[k]);
         f.texts.push(r.texts[k]);
@@ -113,9 +130,14 @@ async function scanRegex(env: QueryEnv, p: Extract<Prepared, { kind: 'regex' }>,
         f.wins.push(wins);
         if (r.lens[k] > 0 && r.texts[k] === '') f.long = true; // over the backtracking budget
       }
+      if (k === r.ids.length && off > 0 && part[r.next] === f.id) {
+        held = f; // continues in the next call
+        break;
+      }
       if (!(await onFile(f))) return;
     }
   }
+  if (held) await onFile(held);
 }
 
 /** Index of the first match in `text` at or after `from`, or -1 (skips the middle of surrogate pairs). */
@@ -172,7 +194,7 @@ export async function searchLines(env: QueryEnv, p: Prepared, ids: Uint32Array, 
   if (p.kind === 'literal') return findLiteral(env, p.needle, ids, max, signal);
   const matches: SearchMatch[] = [];
   let truncated = false;
-  await scanRegex(env, p, ids, signal, async (f) => {
+  await scanRegex(env, p, ids, signal, () => 2 * (max + 1 - matches.length), async (f) => {
     const path = env.paths[f.id];
     const mark = matches.length;
     for (let k = 0; k < f.lines.length && !f.long; k++) {
@@ -246,7 +268,7 @@ export async function countMatches(env: QueryEnv, p: Prepared, ids: Uint32Array,
     return { files, capped };
   }
   let empty = false;
-  await scanRegex(env, p, ids, signal, async (f) => {
+  await scanRegex(env, p, ids, signal, () => LINES_PER_CALL, async (f) => {
     const path = env.paths[f.id];
     const fc: FileCount = { path, lines: 0, matches: 0 };
     for (let k = 0; k < f.texts.length && !f.long; k++) {

@@ -32,6 +32,14 @@ export function makeCorpus(): string {
   // Minified-style long lines: windows around literals, backtracking budget, matches at the cut.
   const chunk = (i: number) => `var a${i}=require("fs");class E${i}Error extends Error{};fetch(u${i});/*TODO*/x=${i}.5.${i};`;
   put(root, 'dist/min.js', Array.from({ length: 400 }, (_, i) => chunk(i) + ' '.repeat(i % 7) + 'w'.repeat(i % 50)).join('') + 'END_OF_LINE\n' + 'y'.repeat(9000) + 'fetch(' + '\n' + 'NEEDLE_' + 'Q'.repeat(6000) + '\n');
+  // Large files are filtered block by block (positional Bloom filters): hits near block edges.
+  const big: string[] = [];
+  for (let i = 0; i < 12_000; i++) big.push(i % 997 === 0 || i % 1499 === 1 ? `line ${i} blocktoken${i} Blocktoken here` : `line ${i} ${WORDS[i % WORDS.length]} filler text`);
+  put(root, 'big/many.txt', big.join('\n') + '\n');
+  put(root, 'big/crlf.txt', big.slice(0, 6000).join('\r\n') + '\r\n');
+  // Exactly 16 candidate lines, then others: a scan that stops after 16 lines resumes here.
+  put(root, 'stop/a.txt', Array.from({ length: 16 }, (_, i) => `resume_token ${i}`).join('\n') + '\nfiller\nmore filler\n');
+  put(root, 'stop/b.txt', 'resume_token in b\n');
   put(root, 'bin/data.bin', Buffer.concat([Buffer.from('needle\0\0\x01\x02'), Buffer.from('needle again\n')]));
   put(root, 'ignored/skip.ts', 'needle in an ignored file\n');
   put(root, 'debug.log', 'needle in a log\n');

@@ -84,6 +84,14 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
     }
   });
 
+  it('large files (searched block by block) match ripgrep', async () => {
+    for (const q of ['blocktoken', 'Blocktoken here', 'line 11999 ', 'line 0 ']) {
+      await same(q, false);
+      await same(q, false, 'big/**');
+    }
+    for (const q of ['blocktoken\\d+', '(?i)BLOCKTOKEN\\d', 'blocktoken\\d+ Blocktoken here$', '^line 5\\d\\d\\d ']) await same(q, true, 'big/**');
+  });
+
   it('globs match ripgrep', async () => {
     for (const g of ['*.ts', 'gen/d1/**', '!*.md', '*.{py,txt}', 'src/*.ts']) await same('needle', false, g);
     await same('fooBar|beta', true, '*.py');
@@ -94,6 +102,18 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
     const r = await search.search({ query: 'alpha', maxResults: 10 }, ctl.signal);
     assert.equal(r.truncated, true);
     assert.deepEqual(norm(r.matches), norm(all).slice(0, 10));
+  });
+
+  it('regex maxResults truncates in path order (scans resume inside files)', async () => {
+    for (const q of ['needle', 'resume_token \\d', 'resume_token\\b', 'blocktoken\\d+', 'line \\d+ alpha', '\\w+Error', 'E\\d+Error\\b']) {
+      const all = norm(rgOracle(root, q, { regex: true }));
+      for (const max of [1, 5, 16, 17, 33, 150, 400]) {
+        const r = await search.search({ query: q, regex: true, maxResults: max }, ctl.signal);
+        assert.equal(r.engine, 'native');
+        assert.deepEqual(norm(r.matches), all.slice(0, max), `${q} max ${max}`);
+        assert.equal(r.truncated, all.length > max, `${q} max ${max} truncated`);
+      }
+    }
   });
 
   it('stays equal to ripgrep after adding, modifying and deleting files', async () => {
