@@ -12,6 +12,14 @@ import type { SearchMatch, SearchQuery } from './types';
 
 const BATCH = 2048;
 
+/**
+ * Sort key giving ripgrep's `--sort path` order: entries sorted by name within each folder,
+ * depth first, i.e. paths compared component by component ('a/x' before 'a-b', 'a.txt').
+ */
+export function pathKey(rel: string): string {
+  return rel.replaceAll('/', '\u0000');
+}
+
 export interface BuildReport {
   files: number;
   indexed: number;
@@ -38,7 +46,7 @@ export class NativeSearch {
   /** Indexes every file ripgrep would search, in batches on the addon's worker thread. */
   async build(signal: AbortSignal): Promise<BuildReport> {
     const t0 = performance.now();
-    const files = (await listFiles(this.root, signal)).sort();
+    const files = (await listFiles(this.root, signal)).map((rel) => [pathKey(rel), rel]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((x) => x[1]);
     const report: BuildReport = { files: files.length, indexed: 0, binary: 0, overflow: 0, ms: 0 };
     for (let i = 0; i < files.length; i += BATCH) {
       if (signal.aborted) throw abortError();
@@ -58,7 +66,7 @@ export class NativeSearch {
 
   private record(id: number, rel: string): void {
     const last = this.paths.length ? this.paths[this.paths.length - 1] : undefined;
-    if (last !== undefined && last >= rel) this.ordered = false;
+    if (last !== undefined && pathKey(last) >= pathKey(rel)) this.ordered = false;
     this.paths[id] = rel;
     this.live.set(rel, id);
     for (let k = rel.lastIndexOf('/'); k > 0; k = rel.lastIndexOf('/', k - 1)) {
@@ -193,7 +201,10 @@ export class NativeSearch {
       let list = Array.from(ids);
       if (match) list = list.filter((id) => match(this.paths[id]));
       if (scope) list = list.filter((id) => scope(this.paths[id]));
-      if (!this.ordered) list.sort((a, b) => (this.paths[a] < this.paths[b] ? -1 : this.paths[a] > this.paths[b] ? 1 : 0));
+      if (!this.ordered) {
+        const key = new Map(list.map((id) => [id, pathKey(this.paths[id])]));
+        list.sort((a, b) => (key.get(a)! < key.get(b)! ? -1 : key.get(a)! > key.get(b)! ? 1 : 0));
+      }
       ids = Uint32Array.from(list);
     }
     return ids;

@@ -40,6 +40,9 @@ export function makeCorpus(): string {
   // Exactly 16 candidate lines, then others: a scan that stops after 16 lines resumes here.
   put(root, 'stop/a.txt', Array.from({ length: 16 }, (_, i) => `resume_token ${i}`).join('\n') + '\nfiller\nmore filler\n');
   put(root, 'stop/b.txt', 'resume_token in b\n');
+  // Names whose plain string order differs from ripgrep's --sort path order.
+  for (const rel of ['order/a-b.txt', 'order/a/x.txt', 'order/a.txt', 'order/a_b/y.txt', 'order/a/b-c/z.txt', 'order/a/b/z.txt', 'order/A.md', 'order/ä.txt'])
+    put(root, rel, `order_token in ${rel}\norder_token again\n`);
   put(root, 'bin/data.bin', Buffer.concat([Buffer.from('needle\0\0\x01\x02'), Buffer.from('needle again\n')]));
   put(root, 'ignored/skip.ts', 'needle in an ignored file\n');
   put(root, 'debug.log', 'needle in a log\n');
@@ -85,6 +88,19 @@ export function rgOracle(root: string, query: string, opts: { regex?: boolean; g
     });
   }
   return sortHits(hits);
+}
+
+/** ripgrep's own order (--sort path): what a capped search must return a prefix of. */
+export function rgOrdered(root: string, query: string, opts: { regex?: boolean } = {}): string[] {
+  const args = ['--line-number', '--column', '--no-heading', '--with-filename', '--color', 'never', '--sort', 'path', '--hidden', '--glob', '!.git/', '--no-require-git', '--no-config'];
+  if (!opts.regex) args.push('--fixed-strings');
+  args.push('--regexp', query, '--', '.');
+  const r = spawnSync(rgPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status === 2) throw new Error(r.stderr);
+  return r.stdout.split('\n').filter(Boolean).map((l) => {
+    const m = /^(.*?):(\d+):(\d+):/.exec(l)!;
+    return `${m[1].replace(/^\.\//, '')}:${m[2]}:${m[3]}`;
+  });
 }
 
 export function sortHits(h: Hit[]): Hit[] {

@@ -3,7 +3,7 @@ import { rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../../server/log';
 import { createSearch, type Search } from '../../../server/index/search';
-import { makeCorpus, norm, rgOracle } from './corpus';
+import { makeCorpus, norm, rgOracle, rgOrdered } from './corpus';
 
 const LITERALS = ['needle', 'héllo', 'Straße', '日本語', '😀', 'foo_bar', 'Error', 'x', 'ab', 'TypeError', 'needle here', 'NEEDLE', 'a needle', '4567', 'end'];
 const REGEXES = [
@@ -102,6 +102,16 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
     const r = await search.search({ query: 'alpha', maxResults: 10 }, ctl.signal);
     assert.equal(r.truncated, true);
     assert.deepEqual(norm(r.matches), norm(all).slice(0, 10));
+  });
+
+  it("returns matches in ripgrep's --sort path order (folders before 'a-b', 'a.txt')", async () => {
+    for (const [q, regex] of [['order_token', false], ['order_\\w+ in', true], ['needle', false]] as const) {
+      const want = rgOrdered(root, q, { regex });
+      for (const max of [3, 7, 100_000]) {
+        const r = await search.search({ query: q, regex, maxResults: max }, ctl.signal);
+        assert.deepEqual(r.matches.map((m) => `${m.path}:${m.line}:${m.column}`), want.slice(0, max), `${q} max ${max}`);
+      }
+    }
   });
 
   it('regex maxResults truncates in path order (scans resume inside files)', async () => {

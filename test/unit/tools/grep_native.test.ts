@@ -75,6 +75,8 @@ describe('grep tool on the native index', function () {
     }
     await same({ pattern: 'needle', output: 'lines', max_results: 1 }); // long.txt: a 100k-char line is cut
     await same({ pattern: 'alpha', output: 'lines', max_results: 7 });
+    await same({ pattern: 'order_token' });
+    await same({ pattern: 'order_token', output: 'lines', max_results: 5, context: 1 });
   });
 
   it('path and glob scoping match ripgrep; paths the index does not hold go to ripgrep', async () => {
