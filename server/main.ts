@@ -7,6 +7,8 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   DidChangeConfigurationNotification,
+  LogMessageNotification,
+  MessageType,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SETTINGS, type ServerSettings } from './protocol';
@@ -24,12 +26,11 @@ let workspace: Workspace | undefined;
 const editorDocuments = new EditorDocuments();
 const fileListeners: ((paths: string[]) => void)[] = [];
 
+const MESSAGE_TYPE = { error: MessageType.Error, warn: MessageType.Warning, info: MessageType.Info, debug: MessageType.Log } as const;
+/** window/logMessage once the client is listening; stderr before (never stdout: it may carry JSON-RPC). */
 const connectionSink: Sink = (level, line) => {
   if (!initialized) return stderrSink(level, line);
-  if (level === 'error') connection.console.error(line);
-  else if (level === 'warn') connection.console.warn(line);
-  else if (level === 'info') connection.console.info(line);
-  else connection.console.log(line);
+  void connection.sendNotification(LogMessageNotification.type, { type: MESSAGE_TYPE[level], message: line });
 };
 const log = createLogger(() => settings.logLevel as Level, connectionSink);
 

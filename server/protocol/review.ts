@@ -1,0 +1,133 @@
+import { RequestType } from 'vscode-jsonrpc';
+import type { ThinkingMode, RunResult, RunStatus } from '../protocol';
+
+// Edit review and checkpoints (issue 4). Every run journals the original bytes of each file
+// before its first write (outside the workspace); the journal backs review, undo and crash restore.
+
+/** `active`: the run is going; `finished`: over, waiting for accept/reject; `interrupted`: the server died mid-run. */
+export type CheckpointState = 'active' | 'finished' | 'interrupted';
+
+export interface CheckpointInfo {
+  runId: string;
+  task: string;
+  startedAt: number;
+  finishedAt?: number;
+  state: CheckpointState;
+  status?: RunStatus;
+  /** Files the run wrote that are not yet accepted or rejected. */
+  files: number;
+}
+
+export interface CheckpointsResult {
+  checkpoints: CheckpointInfo[];
+}
+
+export type ChangeKind = 'added' | 'modified' | 'deleted' | 'unchanged';
+
+export interface ChangedFile {
+  /** Workspace-relative, forward slashes. */
+  path: string;
+  change: ChangeKind;
+  /** Text at the checkpoint (absent when the file was added, or binary, or withContent is false). */
+  original?: string;
+  /** Text now (the editor buffer when the edit went there; absent when deleted, binary, or withContent is false). */
+  current?: string;
+  binary?: boolean;
+  /** The run's change went into an unsaved editor buffer (workspace/applyEdit). */
+  viaEditor?: boolean;
+}
+
+export interface ChangesParams {
+  runId: string;
+  /** Include `original` / `current` texts (default true). */
+  withContent?: boolean;
+}
+
+export interface ChangesResult {
+  runId: string;
+  state: CheckpointState;
+  files: ChangedFile[];
+}
+
+export interface ReviewParams {
+  runId: string;
+  /** Workspace-relative paths; all of the run's files when absent. */
+  paths?: string[];
+}
+
+export interface AcceptResult {
+  runId: string;
+  accepted: string[];
+  /** Files still waiting for a decision. */
+  remaining: number;
+}
+
+export interface RejectResult {
+  runId: string;
+  /** Restored to their checkpoint bytes. */
+  restored: string[];
+  /** Created by the run, now deleted. */
+  removed: string[];
+  skipped: { path: string; reason: string }[];
+  remaining: number;
+}
+
+/** Client → server. Journals of this workspace, newest first; `interrupted` ones are the restore offer after a crash. */
+export const CheckpointsRequest = new RequestType<Record<string, never>, CheckpointsResult, void>('swarm/checkpoints');
+/** Client → server. The files a run changed, with checkpoint and current text for a diff view. */
+export const ChangesRequest = new RequestType<ChangesParams, ChangesResult, void>('swarm/changes');
+/** Client → server. Keep the run's changes to these files (drops them from the journal). */
+export const AcceptRequest = new RequestType<ReviewParams, AcceptResult, void>('swarm/accept');
+/** Client → server. Put these files back exactly as they were before the run (rollback). */
+export const RejectRequest = new RequestType<ReviewParams, RejectResult, void>('swarm/reject');
+
+// ---------------------------------------------------------------------------
+// Swarm-driven refactor (issue 4): sites found, sharded, edited in parallel, tests run, failures sent back.
+
+export interface RefactorParams {
+  /** Chosen by the client; `swarm/event`s carry it, `swarm/cancel` stops it, `swarm/changes` reviews it. */
+  runId: string;
+  instruction: string;
+  scope?: {
+    /** ripgrep-style glob limiting the files ("src/**\/*.ts"). */
+    glob?: string;
+    /** Text (or regex with `regex: true`) that marks the sites. */
+    pattern?: string;
+    regex?: boolean;
+  };
+  /** Test command; detected from the project when absent (npm/pnpm/yarn test, pytest, go test, cargo test). `''` = no tests. */
+  testCommand?: string;
+  /** At most this many shards (sub-agents), default 16. */
+  maxShards?: number;
+  /** Rounds of sending test failures back to the responsible shards inside the run, default 2. */
+  fixRounds?: number;
+  thinking?: ThinkingMode;
+}
+
+export interface RefactorShard {
+  id: string;
+  files: string[];
+  /** Matching lines in those files (1 per file for a glob-only scope). */
+  sites: number;
+  /** The final test run's output names this shard's files. */
+  failing?: boolean;
+}
+
+/** The server's own test run after the swarm finished (the agents' fix rounds happen inside the run). */
+export interface RefactorTests {
+  command: string;
+  passed: boolean;
+  exitCode: number | null;
+  /** Head and tail of the output. */
+  output: string;
+}
+
+export interface RefactorResult extends RunResult {
+  shards: RefactorShard[];
+  tests?: RefactorTests;
+  /** Files the refactor wrote (review them with swarm/changes). */
+  changedFiles: string[];
+}
+
+/** Client → server. Resolves when the refactor (and its test rounds) ends. */
+export const RefactorRequest = new RequestType<RefactorParams, RefactorResult, void>('swarm/refactor');
