@@ -44,7 +44,7 @@ export interface CandidateLines {
   lens: Uint32Array;
   /**
    * Each line decoded as UTF-8 ('' when longer than `textCap` bytes or over the risk budget);
-   * for a windowed line, its head (up to 8 KiB).
+   * for a windowed line, its head (LineSpec.headChars).
    */
   texts: string[];
   /** Windowed lines (winCount > 0): their windows are winFirst .. winFirst+winCount-1. */
@@ -75,10 +75,14 @@ export interface LineSpec {
   riskPower?: number;
   riskBudget?: number;
   /**
-   * Longest match in bytes apart from what unbounded repeats eat (runs of riskSet bytes).
+   * Longest match in bytes apart from what unbounded repeats eat (runs of reachSets bytes).
    * When given, long lines come back as windows around the plan's literals.
    */
   fixedLen?: number;
+  /** 256 bytes per unbounded repeat: the bytes it can eat (a match is at most fixedLen + their longest runs). */
+  reachSets?: Uint8Array;
+  /** A windowed line's head (texts[k]) holds at most this many UTF-16 code units, at least 1 (default 8192). */
+  headChars?: number;
 }
 
 export interface LiteralCounts {

@@ -11,7 +11,7 @@ namespace swarm {
 
 struct Plan;
 
-constexpr size_t kBlockBytes = 32 * 1024;
+constexpr size_t kBlockBytes = 8 * 1024;
 
 struct BlockMap {
   std::vector<uint32_t> start;  // byte offset of each block

@@ -242,6 +242,15 @@ Napi::Value IndexWrap::CandidateLines(const Napi::CallbackInfo& info) {
     if (spec.Get("riskPower").IsNumber()) filter.risk_power = spec.Get("riskPower").As<Napi::Number>().Uint32Value();
     if (spec.Get("riskBudget").IsNumber()) filter.risk_budget = spec.Get("riskBudget").As<Napi::Number>().DoubleValue();
   }
+  Napi::Value rs2 = spec.Get("reachSets");
+  if (rs2.IsTypedArray()) {
+    auto sets = rs2.As<Napi::Uint8Array>();
+    for (size_t k = 0; k + 256 <= sets.ElementLength(); k += 256) {
+      filter.reach_sets.emplace_back(256);
+      for (size_t b = 0; b < 256; b++) filter.reach_sets.back()[b] = sets[k + b] != 0;
+    }
+  }
+  if (spec.Get("headChars").IsNumber()) filter.head_units = uint32_t(std::min(1048576.0, spec.Get("headChars").As<Napi::Number>().DoubleValue()));
   if (spec.Get("fixedLen").IsNumber()) filter.fixed_len = int64_t(spec.Get("fixedLen").As<Napi::Number>().DoubleValue());
   uint32_t max_lines = info[3].As<Napi::Number>().Uint32Value();
   uint32_t text_cap = info[4].As<Napi::Number>().Uint32Value();

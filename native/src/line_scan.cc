@@ -59,7 +59,9 @@ bool Holds(const Compiled& c, const char* s, size_t n) {
   return true;
 }
 
-/** Literals one of which every match contains (an OR set), chosen to be as long as possible. */
+/** Literals one of which every match contains (an OR set), chosen to be as long as possible
+ *  (measured: better than choosing by document frequency, which says little about how often
+ *  a literal occurs inside the files that have it). */
 bool Anchors(const Plan& p, std::vector<std::string>& out) {
   switch (p.op) {
     case Plan::kAll: return false;
@@ -126,38 +128,74 @@ bool Safe(const LineFilter& f, const LiteralFinder* prefix, const char* s, size_
 }
 
 constexpr size_t kWindowMin = 4096;  // lines longer than this may go as windows
-constexpr size_t kHead = 8192;       // bytes of a windowed line's head sent for display
 
 inline bool Cont(uint8_t c) { return (c & 0xC0) == 0x80; }
 
 /** Windows over [s, e) around every anchor occurrence, appended to `windows`/`texts`;
  *  false (nothing appended) when the line is better sent whole. */
-bool MakeWindows(const LineFilter& f, const std::vector<LiteralFinder>& anchors, const char* s, const char* e,
-                 std::vector<Window>& windows, std::string& texts) {
-  if (f.fixed_len < 0 || anchors.empty()) return false;
+/** Longest run of `set` bytes in [s, e). */
+uint32_t LongestRun(const std::vector<bool>& set, const char* s, const char* e) {
+  uint32_t run = 0, longest = 0;
+  for (const char* p = s; p < e; p++) {
+    if (set[uint8_t(*p)]) {
+      if (++run > longest) longest = run;
+    } else {
+      run = 0;
+    }
+  }
+  return longest;
+}
+
+/** Windows over [s, e) around every anchor occurrence, appended to `windows`/`texts`;
+ *  false (nothing appended) when the line is better sent whole.
+ *  A match holding an occurrence at x lies in [x - reach, x + len + reach], reach = fixed_len
+ *  plus the longest run each unbounded repeat could eat. Runs are measured in the region
+ *  [x - kRegion, x + len + kRegion] only: a match reaching past it would need more than
+ *  kRegion bytes of it, more than fixed_len plus the runs inside it allow when reach < kRegion. */
+bool MakeWindows(const LineFilter& f, const std::vector<std::vector<LiteralFinder>>& alts, const char* s,
+                 const char* e, std::vector<Window>& windows, std::string& texts) {
+  constexpr size_t kRegion = 2048;
+  if (f.fixed_len < 0 || uint64_t(f.fixed_len) >= kRegion || alts.empty()) return false;
   const size_t n = e - s;
-  uint64_t reach = uint64_t(f.fixed_len);
-  if (f.risk) {
-    uint32_t run = 0, longest = 0;
-    for (size_t i = 0; i < n; i++) {
-      if (f.risk_set[uint8_t(s[i])]) {
-        if (++run > longest) longest = run;
-      } else {
-        run = 0;
+  // Every match holds an occurrence of some literal of each alternative: use the one that
+  // occurs least in this line.
+  std::vector<std::pair<size_t, size_t>> occ, cur;  // (offset, literal length)
+  bool have = false;
+  for (const std::vector<LiteralFinder>& anchors : alts) {
+    cur.clear();
+    bool over = false;
+    for (const LiteralFinder& a : anchors) {
+      for (const char* p = s; !over && (p = a.Find(p, e - p)); p += 1) {
+        cur.push_back({size_t(p - s), a.size()});
+        over = cur.size() > 4096 || (have && cur.size() >= occ.size());
       }
     }
-    reach += uint64_t(f.risk_power) * longest;
+    if (over) continue;
+    occ.swap(cur);
+    have = true;
   }
-  if (reach > 2048) return false;
+  if (!have || occ.empty()) return false;
+  std::sort(occ.begin(), occ.end());
+  // Regions around the occurrences, merged; the reach in each.
   std::vector<std::pair<size_t, size_t>> spans;
-  for (const LiteralFinder& a : anchors) {
-    for (const char* p = s; (p = a.Find(p, e - p)); p += 1) {
-      size_t at = p - s;
-      spans.push_back({at > reach ? at - reach : 0, std::min(n, at + a.size() + reach)});
-      if (spans.size() > 4096) return false;
+  for (size_t i = 0; i < occ.size();) {
+    size_t lo = occ[i].first > kRegion ? occ[i].first - kRegion : 0;
+    size_t hi = std::min(n, occ[i].first + occ[i].second + kRegion);
+    size_t j = i + 1;
+    while (j < occ.size() && occ[j].first <= hi + kRegion) {
+      hi = std::max(hi, std::min(n, occ[j].first + occ[j].second + kRegion));
+      j++;
     }
+    if ((hi - lo) * 2 > n && n > 2 * kRegion + 64) return false;  // dense: not worth it
+    uint64_t reach = uint64_t(f.fixed_len);
+    for (const std::vector<bool>& set : f.reach_sets) {
+      reach += LongestRun(set, s + lo, s + hi);
+      if (reach >= kRegion) return false;
+    }
+    for (size_t k = i; k < j; k++)
+      spans.push_back({occ[k].first > reach ? occ[k].first - reach : 0, std::min(n, occ[k].first + occ[k].second + reach)});
+    i = j;
   }
-  if (spans.empty()) return false;
   std::sort(spans.begin(), spans.end());
   std::vector<std::pair<size_t, size_t>> merged;
   for (auto& sp : spans) {
@@ -289,6 +327,18 @@ void ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids
     anchor_lits.erase(std::unique(anchor_lits.begin(), anchor_lits.end()), anchor_lits.end());
     for (std::string& s : anchor_lits) anchors.emplace_back(std::move(s), filter.ci);
   }
+  // Alternatives for windows: each part of a top-level AND that has literals.
+  std::vector<std::vector<LiteralFinder>> alts;
+  if (filter.plan.op == Plan::kAnd) {
+    for (const Plan& a : filter.plan.args) {
+      std::vector<std::string> lits;
+      if (!Anchors(a, lits)) continue;
+      alts.emplace_back();
+      for (std::string& l : lits) alts.back().emplace_back(std::move(l), filter.ci);
+    }
+  } else if (!anchors.empty()) {
+    alts.push_back(anchors);
+  }
   std::unique_ptr<LiteralFinder> prefix;
   if (filter.risk && !filter.risk_prefix.empty()) prefix = std::make_unique<LiteralFinder>(filter.risk_prefix, false);
   BlockPlan bp = CompileBlockPlan(filter.plan);
@@ -315,13 +365,20 @@ void ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids
       counted = s;
       CandidateLine c{id, line, uint32_t(s - base), uint32_t(e - s), true, uint32_t(texts.size()), 0, false, 0, 0};
       const size_t w0 = windows.size();
-      if (size_t(e - s) > kWindowMin && MakeWindows(filter, anchors, s, e, windows, texts)) {
+      if (size_t(e - s) > kWindowMin && MakeWindows(filter, alts, s, e, windows, texts)) {
         c.windowed = true;
         c.win_first = uint32_t(w0);
         c.win_count = uint32_t(windows.size() - w0);
-        // The head of the line, for display.
-        const char* h = s + std::min<size_t>(e - s, kHead);
-        while (h > s && h < e && (uint8_t(*h) & 0xC0) == 0x80) h--;
+        // The head of the line, for display: at most head_units UTF-16 code units (at least one).
+        const char* h = s;
+        for (uint32_t units = 0; h < e;) {
+          uint8_t b = uint8_t(*h);
+          uint32_t u = b >= 0xF0 ? 2 : 1;
+          if (units + u > std::max<uint32_t>(1, filter.head_units) && h > s) break;
+          units += u;
+          h++;
+          while (h < e && (uint8_t(*h) & 0xC0) == 0x80) h++;
+        }
         c.text_off = uint32_t(texts.size());
         texts.append(s, h - s);
         c.text_len = uint32_t(h - s);
@@ -343,8 +400,10 @@ void ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids
       const void* le = std::memchr(at, '\n', end - at);
       e = le ? static_cast<const char*>(le) : end;
     };
+    // The byte-run prefilter is for plans without literals (anchored lines hold those already).
+    const bool use_run = filter.run_len > 0 && anchors.empty();
     auto accept = [&](const char* s, const char* e) {
-      return Holds(plan, s, e - s) && (filter.run_len == 0 || HasRun(filter, s, e - s));
+      return Holds(plan, s, e - s) && (!use_run || HasRun(filter, s, e - s));
     };
     ix.Ranges(id, n, bp_ptr, ranges);
     for (const Range& r : ranges) {

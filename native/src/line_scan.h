@@ -46,6 +46,8 @@ struct LineFilter {
   // Longest match in bytes, not counting what unbounded repeats eat (those eat runs of
   // risk_set bytes); -1 when unknown. Long lines are then sent as windows around the literals.
   int64_t fixed_len = -1;
+  std::vector<std::vector<bool>> reach_sets;  // one byte set per unbounded repeat (what it can eat)
+  uint32_t head_units = 8192;  // a windowed line's head: at most this many UTF-16 code units
 };
 
 /** A slice of a long line that holds every match near some literal occurrence. */

@@ -46,7 +46,7 @@ export function prepare(q: SearchQuery): Prepared | undefined {
     if (c.literal !== undefined) return { kind: 'literal', q, needle: c.literal, spec: { plan: literalQueryPlan(c.literal) } };
     const spec: LineSpec = { plan: c.plan, ci: c.ci, fixedLen: c.fixedLen };
     if (c.run) Object.assign(spec, { runLen: c.run.len, runSet: c.run.set });
-    if (c.risk) Object.assign(spec, { riskSet: c.risk.set, riskPrefix: c.risk.prefix, riskPower: c.risk.power, riskBudget: RISK_BUDGET });
+    if (c.risk) Object.assign(spec, { riskSet: c.risk.set, riskPrefix: c.risk.prefix, riskPower: c.risk.power, riskBudget: RISK_BUDGET, reachSets: c.risk.sets });
     return { kind: 'regex', q, regex: c.regex, spec };
   } catch (err) {
     if ((err as Error).name === 'UnsupportedRegex' || err instanceof SyntaxError) return undefined;
@@ -92,16 +92,19 @@ async function scanRegex(
   signal: AbortSignal,
   /** How many more candidate lines are worth fetching now. */
   want: () => number,
+  /** UTF-16 code units of a windowed line's head that the caller shows. */
+  headChars: number,
   onFile: (f: FileLines) => Promise<boolean> | boolean,
 ): Promise<void> {
   const slicer = new Slicer(signal);
+  const spec: LineSpec = { ...p.spec, headChars: Math.max(1, Math.min(headChars, 1 << 20)) };
   let chunk = 16;
   let held: FileLines | undefined; // a file the last call stopped inside of
   for (let i = 0, off = 0, line = 1; i < ids.length; ) {
     await slicer.maybeYield();
     const part = ids.subarray(i, i + chunk);
     const t0 = performance.now();
-    const r = env.ix.candidateLines(part, { file: 0, off, line }, p.spec, Math.max(16, Math.min(LINES_PER_CALL, want())), 0xffffffff);
+    const r = env.ix.candidateLines(part, { file: 0, off, line }, spec, Math.max(16, Math.min(LINES_PER_CALL, want())), 0xffffffff);
     queryStats.nativeMs += performance.now() - t0;
     queryStats.calls++;
     queryStats.lines += r.ids.length;
@@ -194,7 +197,7 @@ export async function searchLines(env: QueryEnv, p: Prepared, ids: Uint32Array, 
   if (p.kind === 'literal') return findLiteral(env, p.needle, ids, max, signal);
   const matches: SearchMatch[] = [];
   let truncated = false;
-  await scanRegex(env, p, ids, signal, () => 2 * (max + 1 - matches.length), async (f) => {
+  await scanRegex(env, p, ids, signal, () => 2 * (max + 1 - matches.length), maxLineChars, async (f) => {
     const path = env.paths[f.id];
     const mark = matches.length;
     for (let k = 0; k < f.lines.length && !f.long; k++) {
@@ -268,7 +271,7 @@ export async function countMatches(env: QueryEnv, p: Prepared, ids: Uint32Array,
     return { files, capped };
   }
   let empty = false;
-  await scanRegex(env, p, ids, signal, () => LINES_PER_CALL, async (f) => {
+  await scanRegex(env, p, ids, signal, () => LINES_PER_CALL, 1, async (f) => {
     const path = env.paths[f.id];
     const fc: FileCount = { path, lines: 0, matches: 0 };
     for (let k = 0; k < f.texts.length && !f.long; k++) {

@@ -46,7 +46,7 @@ function or(...args: Plan[]): Plan {
 function literalPlan(s: string, ci: boolean): Plan {
   if (ci && /[^\x00-\x7f]/.test(s)) return ALL;
   if (ci && /[ks]/i.test(s)) return and(...s.split(/[ks]/i).map((part) => literalPlan(part, true)));
-  if (s.length < 3) return ALL;
+  if (s.length < 2) return ALL; // 2-byte literals filter lines (the index ignores literals under 3 bytes)
   return { op: 'lit', s };
 }
 

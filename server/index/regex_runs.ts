@@ -115,6 +115,8 @@ export interface Risk {
   set: Uint8Array;
   prefix: string;
   power: number;
+  /** The bytes each unbounded repeat can eat, 256 per repeat. */
+  sets: Uint8Array;
 }
 
 const ALL_BYTES = () => new Uint8Array(256).fill(1);
@@ -131,26 +133,29 @@ function ambiguous(node: Node): boolean {
 
 export function riskOf(root: Node, ci: boolean): Risk | undefined {
   const set = new Uint8Array(256);
+  const each: Uint8Array[] = [];
   let power = 0;
-  const walk = (node: Node): void => {
+  // `times`: how often the node can occur in one match (bounded repeats multiply it).
+  const walk = (node: Node, times: number): void => {
     switch (node.type) {
       case 'repeat':
         if (node.max === Infinity) {
           if (ambiguous(node.node)) throw new UnsupportedRegex('nested repetition (exponential backtracking)');
-          power++;
           const r = runOf(node.node, ci);
-          const s = r.pure ? r.set : ALL_BYTES();
+          const s = r.pure && times <= 16 ? r.set : ALL_BYTES();
           for (let b = 0; b < 256; b++) set[b] |= s[b];
+          for (let k = 0; k < Math.min(times, 16); k++) each.push(s);
+          power += Math.min(times, 16);
           return;
         }
-        return walk(node.node);
-      case 'group': return walk(node.node);
-      case 'concat': return node.parts.forEach(walk);
-      case 'alt': return node.options.forEach(walk);
+        return walk(node.node, times * node.max);
+      case 'group': return walk(node.node, times);
+      case 'concat': return node.parts.forEach((p) => walk(p, times));
+      case 'alt': return node.options.forEach((o) => walk(o, times));
       default:
     }
   };
-  walk(root);
+  walk(root, 1);
   if (power === 0) return undefined;
   let prefix = '';
   if (!ci) {
@@ -162,7 +167,9 @@ export function riskOf(root: Node, ci: boolean): Risk | undefined {
       prefix += String.fromCodePoint(p.cp);
     }
   }
-  return { set, prefix, power };
+  const sets = new Uint8Array(256 * each.length);
+  each.forEach((s, k) => sets.set(s, 256 * k));
+  return { set, prefix, power, sets };
 }
 
 /** The one string a regex matches when it is a plain literal (no classes, anchors or (?i)). */
