@@ -43,6 +43,8 @@ export function makeCorpus(): string {
   // Names whose plain string order differs from ripgrep's --sort path order.
   for (const rel of ['order/a-b.txt', 'order/a/x.txt', 'order/a.txt', 'order/a_b/y.txt', 'order/a/b-c/z.txt', 'order/a/b/z.txt', 'order/A.md', 'order/ä.txt'])
     put(root, rel, `order_token in ${rel}\norder_token again\n`);
+  // Case folding beyond ASCII: K (KELVIN SIGN) folds to k, ſ (LONG S) to s.
+  put(root, 'fold.txt', 'temperature 5\u212A here\nthe \u017Ftraße a\u017Fk\nASK and ask\nplain\n');
   put(root, 'bin/data.bin', Buffer.concat([Buffer.from('needle\0\0\x01\x02'), Buffer.from('needle again\n')]));
   put(root, 'ignored/skip.ts', 'needle in an ignored file\n');
   put(root, 'debug.log', 'needle in a log\n');

@@ -146,9 +146,15 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
   });
 
   it('hands regexes outside the native subset to ripgrep', async () => {
-    const r = await search.search({ query: '(?m)^needle', regex: true, maxResults: 1000 }, ctl.signal);
-    assert.equal(r.engine, 'ripgrep');
-    assert.deepEqual(norm(r.matches), norm(rgOracle(root, '(?m)^needle', { regex: true })));
+    for (const q of ['(?m)^needle', '(\\w+)+x', '(?:a|ab)*needle']) {
+      const r = await search.search({ query: q, regex: true, maxResults: 100_000 }, ctl.signal);
+      assert.equal(r.engine, 'ripgrep', q);
+      assert.deepEqual(norm(r.matches), norm(rgOracle(root, q, { regex: true })), q);
+    }
+  });
+
+  it('case-insensitive regexes fold like ripgrep (KELVIN SIGN, LONG S); repeats inside bounded repeats', async () => {
+    for (const q of ['(?i)5k', '(?i)ask', '(?i)stra', '(?i)temperature 5k', '(?i)\\bask\\b', '(?:E\\d+Error extends Error\\{\\};fetch\\(u\\d+\\);){1,2}', 'a\\d+=(?:require\\("\\w+"\\);?){1,2}class']) await same(q, true);
   });
 
   it('reports bounded index memory', () => {
