@@ -3,7 +3,6 @@
 // the same output. Undefined means "ask ripgrep" (index not built, regex outside the native
 // subset, a path the index does not hold, ...).
 import type { CodeIndex } from '../index/index';
-import { prepare } from '../index/native_query';
 import type { NativeSearch } from '../index/native_search';
 import { formatLineMatches, type LineCollector } from './grep_lines';
 
@@ -58,53 +57,34 @@ export async function grepNative(index: CodeIndex | undefined, q: GrepQuery, sig
   if (total > 0) {
     const shown = await ns.search(query, q.max, Number.MAX_SAFE_INTEGER, signal, scope);
     if (!shown) return undefined;
-    const isMatch = lineMatcher(query);
     // Replay what ripgrep's --json stream would hold around the shown matches.
     let i = 0;
     while (i < shown.matches.length) {
       const path = shown.matches[i].path;
-      const hits: number[] = [];
-      for (; i < shown.matches.length && shown.matches[i].path === path; i++) hits.push(shown.matches[i].line);
+      const hits = new Map<number, number>(); // line → 1-based byte column of its first match
+      for (; i < shown.matches.length && shown.matches[i].path === path; i++) hits.set(shown.matches[i].line, shown.matches[i].column);
       const text = ns.text(path);
       if (text === undefined) return undefined;
       const lines = text.split('\n');
       if (lines.length && lines[lines.length - 1] === '') lines.pop();
       const want = new Set<number>();
-      for (const h of hits) for (let l = Math.max(1, h - q.context); l <= Math.min(lines.length, h + q.context); l++) want.add(l);
-      const hitSet = new Set(hits);
-      const last = hits[hits.length - 1];
-      const tail = i >= shown.matches.length && shown.truncated; // later lines may be unshown matches
+      for (const h of hits.keys()) for (let l = Math.max(1, h - q.context); l <= Math.min(lines.length, h + q.context); l++) want.add(l);
+      if (i >= shown.matches.length && shown.truncated && q.context > 0) {
+        // Trailing context of the last shown match may hold matches past the cap: ripgrep
+        // reports those as matches (not shown, but they break the context run).
+        const more = await ns.search(query, hits.size + q.context, Number.MAX_SAFE_INTEGER, signal, (rel) => rel === path);
+        if (!more) return undefined;
+        for (const m of more.matches) if (!hits.has(m.line)) hits.set(m.line, m.column);
+      }
       for (const l of [...want].sort((a, b) => a - b)) {
         const line = lines[l - 1];
         const raw = line.endsWith('\r') ? line.slice(0, -1) : line;
-        const at = hitSet.has(l) || (tail && l > last) ? isMatch(line) : -1;
-        const type = hitSet.has(l) || at >= 0 ? 'match' : 'context';
-        formatLineMatches(col, { type, path, lineNumber: l, text: raw, column: Math.max(0, at) });
+        const byteCol = hits.get(l);
+        // Long lines are cut around the match: its UTF-16 index.
+        const column = byteCol !== undefined && raw.length > 300 ? Buffer.from(line, 'utf8').subarray(0, byteCol - 1).toString('utf8').length : 0;
+        formatLineMatches(col, { type: byteCol !== undefined ? 'match' : 'context', path, lineNumber: l, text: raw, column });
       }
     }
   }
   return { kind: 'lines', col, total, files: counts.files.length, stopped: counts.capped };
-}
-
-/** UTF-16 index of the first match in a line (the line as stored, '\r' included), or -1. */
-function lineMatcher(q: { query: string; regex: boolean }): (line: string) => number {
-  const p = prepare(q);
-  if (!p || p.kind === 'literal') {
-    const needle = p?.needle ?? q.query;
-    return (line) => line.indexOf(needle);
-  }
-  const re = p.regex;
-  return (line) => {
-    re.lastIndex = 0;
-    for (;;) {
-      const m = re.exec(line);
-      if (!m) return -1;
-      const cu = line.charCodeAt(m.index);
-      if (cu >= 0xdc00 && cu <= 0xdfff && m.index > 0 && (line.charCodeAt(m.index - 1) & 0xfc00) === 0xd800) {
-        re.lastIndex = m.index + 1;
-        continue;
-      }
-      return m.index;
-    }
-  };
 }

@@ -75,6 +75,11 @@ describe('grep tool on the native index', function () {
     }
     await same({ pattern: 'needle', output: 'lines', max_results: 1 }); // long.txt: a 100k-char line is cut
     await same({ pattern: 'alpha', output: 'lines', max_results: 7 });
+    for (const regex of [false, true]) {
+      await same({ pattern: 'needle', regex, path: 'src/ctx.ts', context: 2, max_results: 2 }); // a match in the trailing context
+      await same({ pattern: regex ? 'TODO|FIXME' : 'TODO', regex, path: 'dist', context: 1, max_results: 1 }); // long line cut around the match
+      await same({ pattern: regex ? 'fetch\\(u\\d+' : 'fetch(', regex, output: 'lines', max_results: 3 });
+    }
     await same({ pattern: 'order_token' });
     await same({ pattern: 'order_token', output: 'lines', max_results: 5, context: 1 });
   });
