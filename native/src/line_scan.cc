@@ -428,20 +428,28 @@ void ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids
           if (next[k] && next[k] < from) next[k] = anchors[k].Find(from, end - from);
       }
     } else if (filter.run_len > 0) {
-      const char* s = rbase;
-      uint32_t run = 0;
-      for (const char* p = rbase; p < end; p++) {
-        uint8_t c = uint8_t(*p);
-        if (c == '\n') { s = p + 1; run = 0; continue; }
-        if (!filter.run_set[c]) { run = 0; continue; }
-        if (++run < filter.run_len) continue;
-        const void* le = std::memchr(p, '\n', end - p);
-        const char* e = le ? static_cast<const char*>(le) : end;
+      // Runs of run_len bytes from the set: test every run_len-th byte (a run covers one),
+      // then measure the run around a hit.
+      const size_t L = filter.run_len;
+      const char* p = rbase + L - 1;
+      while (p < end) {
+        if (!filter.run_set[uint8_t(*p)]) {
+          p += L;
+          continue;
+        }
+        const char* a = p;
+        while (a > rbase && filter.run_set[uint8_t(a[-1])]) a--;
+        const char* b = p + 1;
+        while (b < end && filter.run_set[uint8_t(*b)] && size_t(b - a) < L) b++;
+        if (size_t(b - a) < L) {
+          p = b + L;
+          continue;
+        }
+        const char *s, *e;
+        line_of(p, s, e);
         if (Holds(plan, s, e - s)) emit(s, e);
-        if (stop) break;
-        p = e;  // the loop's p++ steps over '\n'
-        s = e + 1;
-        run = 0;
+        if (stop || e >= end) break;
+        p = e + L;  // e is '\n': the next line starts at e + 1
       }
     } else {
       for (const char* s = rbase; s < end;) {
