@@ -7,11 +7,15 @@ import * as chatView from './chat/view';
 import * as client from './client';
 import * as commands from './commands';
 import * as visual from './visual';
+import * as agents from './agents';
+import * as codeActions from './codeActions';
+import * as refactor from './refactor';
+import * as review from './review';
 import * as config from './config';
 import type { Ctx, Feature } from './context';
 
 /** Each feature exports `register(ctx): Disposable`. Add new features (e.g. ./visual) here. */
-const FEATURES: Feature[] = [config, approval, chatView, commands, visual, client];
+const FEATURES: Feature[] = [config, approval, chatView, commands, visual, agents, review, refactor, codeActions, client];
 
 export function activate(extension: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('SwarmCode', { log: true });

@@ -30,6 +30,7 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   { setting: 'maxAgents', field: 'maxAgents', check: isPosInt },
   { setting: 'rpm', field: 'rpm', check: isNonNegInt },
   { setting: 'tpm', field: 'tpm', check: isNonNegInt },
+  { setting: 'editPreview', field: 'editPreview', check: isBool },
 ];
 
 /** Reads settings from a `swarmcode` configuration section; missing or invalid values get the server defaults. */

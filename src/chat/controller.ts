@@ -49,6 +49,9 @@ export class ChatController implements vscode.Disposable {
   private ready: Promise<boolean> = Promise.resolve(false);
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly events = new vscode.EventEmitter<EventParams>();
+  /** Every `swarm/event` of every run (chat runs, refactors): the one subscription point for views (agents, review). */
+  readonly onDidEvent = this.events.event;
 
   constructor(
     private readonly store: ConversationStore,
@@ -58,7 +61,7 @@ export class ChatController implements vscode.Disposable {
   ) {
     const current = store.currentId();
     this.conversation = (current && store.get(current)) || newConversation(randomUUID());
-    this.disposables.push(client.onNotification(EventNotification, (p) => this.onEvent(p)));
+    this.disposables.push(this.events, client.onNotification(EventNotification, (p) => this.onEvent(p)));
   }
 
   /** The client feature hands over its start promise (true when the server runs). */
@@ -96,6 +99,12 @@ export class ChatController implements vscode.Disposable {
       case 'openFile':
         return this.openFile(message.path, message.line);
     }
+  }
+
+  /** Starts a chat run with `text` as the user's message (code actions); with `newChat`, in a fresh conversation. */
+  startRun(text: string, opts: { newChat?: boolean } = {}): Promise<void> {
+    if (opts.newChat && !this.active && this.conversation.messages.length > 0) this.newChat();
+    return this.send(text, []);
   }
 
   newChat(): void {
@@ -189,7 +198,9 @@ export class ChatController implements vscode.Disposable {
     this.post({ type: 'conversations', conversations: this.store.list() });
   }
 
-  private onEvent({ runId, event }: EventParams): void {
+  private onEvent(params: EventParams): void {
+    this.events.fire(params);
+    const { runId, event } = params;
     const run = this.active;
     if (!run || run.runId !== runId) return;
     appendEvent(run.events, event);
