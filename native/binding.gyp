@@ -6,8 +6,11 @@
         "src/binding.cc",
         "src/posting_list.cc",
         "src/trigram_index.cc",
+        "src/trigram_query.cc",
         "src/blocks.cc",
+        "src/literal_finder.cc",
         "src/line_scan.cc",
+        "src/line_windows.cc",
         "src/index_wrap.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

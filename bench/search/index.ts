@@ -79,6 +79,7 @@ async function benchCorpus(label: string, root: string) {
     const rgp: number[] = [];
     const engines = new Set<string>();
     const differ: string[] = [];
+    let empty = 0;
     for (const q of qs) {
       const query: SearchQuery = { query: q, regex: kind === 'regex', maxResults: MAX };
       const first = await native.search(query, signal); // warm-up (not timed)
@@ -98,10 +99,11 @@ async function benchCorpus(label: string, root: string) {
       await rgParallel(root, query);
       rgp.push(performance.now() - t);
       const key = (m: { path: string; line: number; column: number }) => `${m.path}:${m.line}:${m.column}`;
+      if (want.matches.length === 0) empty++;
       if (first.truncated !== want.truncated || first.matches.map(key).join() !== want.matches.map(key).join()) differ.push(q);
     }
     const p50n = pct(nat, 50), p99n = pct(nat, 99), p50r = pct(rgt, 50), p99r = pct(rgt, 99);
-    rows.push(`| ${label} | ${kind} ×20 warm p50 / p99 | native ${p50n.toFixed(2)} / ${p99n.toFixed(2)} ms; ripgrep ${p50r.toFixed(1)} / ${p99r.toFixed(1)} ms; **p50 speed-up ${(p50r / p50n).toFixed(1)}×** (p99 ${(p99r / p99n).toFixed(1)}×); engines: ${[...engines].join('+')}; results ≠ ripgrep: ${differ.length}/20${differ.length ? ` (${differ.join(', ')})` : ''} |`);
+    rows.push(`| ${label} | ${kind} ×20 warm p50 / p99 | native ${p50n.toFixed(2)} / ${p99n.toFixed(2)} ms; ripgrep ${p50r.toFixed(1)} / ${p99r.toFixed(1)} ms; **p50 speed-up ${(p50r / p50n).toFixed(1)}×** (p99 ${(p99r / p99n).toFixed(1)}×); engines: ${[...engines].join('+')}; results ≠ ripgrep: ${differ.length}/20${differ.length ? ` (${differ.join(', ')})` : ''}; queries with 0 matches: ${empty}/20 |`);
     rows.push(`| ${label} | ${kind} ripgrep unsorted (all threads) p50 | ${pct(rgp, 50).toFixed(1)} ms = ${(pct(rgp, 50) / p50n).toFixed(1)}× native p50 |`);
   }
   native.dispose();

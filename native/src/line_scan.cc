@@ -3,29 +3,12 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+
+#include "line_windows.h"
 
 namespace swarm {
 
 namespace {
-
-inline uint8_t Lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
-inline bool IsAlpha(uint8_t c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
-
-/** Rough frequency of each byte in source text (higher = more common): memchr looks for the rarest. */
-uint8_t Freq(uint8_t c) {
-  static const char* kCommon = " etaoinsr\nlcdu.(p)m;,=hf\"'_/{}:gbywv*-";
-  if (c >= 0x80) return 40;
-  if (c < 0x20 && c != '\t' && c != '\n') return 5;
-  const char* at = std::strchr(kCommon, c);
-  if (c && at) return uint8_t(250 - (at - kCommon) * 3);
-  if (c >= '0' && c <= '9') return 150;
-  if (c >= 'A' && c <= 'Z') return 110;
-  if (c >= 'a' && c <= 'z') return 120;
-  return 100;
-}
 
 /** A plan with its literals compiled. */
 struct Compiled {
@@ -127,103 +110,6 @@ bool Safe(const LineFilter& f, const LiteralFinder* prefix, const char* s, size_
   return cost <= f.risk_budget;
 }
 
-constexpr size_t kWindowMin = 4096;  // lines longer than this may go as windows
-
-inline bool Cont(uint8_t c) { return (c & 0xC0) == 0x80; }
-
-/** Windows over [s, e) around every anchor occurrence, appended to `windows`/`texts`;
- *  false (nothing appended) when the line is better sent whole. */
-/** Longest run of `set` bytes in [s, e). */
-uint32_t LongestRun(const std::vector<bool>& set, const char* s, const char* e) {
-  uint32_t run = 0, longest = 0;
-  for (const char* p = s; p < e; p++) {
-    if (set[uint8_t(*p)]) {
-      if (++run > longest) longest = run;
-    } else {
-      run = 0;
-    }
-  }
-  return longest;
-}
-
-/** Windows over [s, e) around every anchor occurrence, appended to `windows`/`texts`;
- *  false (nothing appended) when the line is better sent whole.
- *  A match holding an occurrence at x lies in [x - reach, x + len + reach], reach = fixed_len
- *  plus the longest run each unbounded repeat could eat. Runs are measured in the region
- *  [x - kRegion, x + len + kRegion] only: a match reaching past it would need more than
- *  kRegion bytes of it, more than fixed_len plus the runs inside it allow when reach < kRegion. */
-bool MakeWindows(const LineFilter& f, const std::vector<std::vector<LiteralFinder>>& alts, const char* s,
-                 const char* e, std::vector<Window>& windows, std::string& texts) {
-  constexpr size_t kRegion = 2048;
-  if (f.fixed_len < 0 || uint64_t(f.fixed_len) >= kRegion || alts.empty()) return false;
-  const size_t n = e - s;
-  // Every match holds an occurrence of some literal of each alternative: use the one that
-  // occurs least in this line.
-  std::vector<std::pair<size_t, size_t>> occ, cur;  // (offset, literal length)
-  bool have = false;
-  for (const std::vector<LiteralFinder>& anchors : alts) {
-    cur.clear();
-    bool over = false;
-    for (const LiteralFinder& a : anchors) {
-      for (const char* p = s; !over && (p = a.Find(p, e - p)); p += 1) {
-        cur.push_back({size_t(p - s), a.size()});
-        over = cur.size() > 4096 || (have && cur.size() >= occ.size());
-      }
-    }
-    if (over) continue;
-    occ.swap(cur);
-    have = true;
-  }
-  if (!have || occ.empty()) return false;
-  std::sort(occ.begin(), occ.end());
-  // Regions around the occurrences, merged; the reach in each.
-  std::vector<std::pair<size_t, size_t>> spans;
-  for (size_t i = 0; i < occ.size();) {
-    size_t lo = occ[i].first > kRegion ? occ[i].first - kRegion : 0;
-    size_t hi = std::min(n, occ[i].first + occ[i].second + kRegion);
-    size_t j = i + 1;
-    while (j < occ.size() && occ[j].first <= hi + kRegion) {
-      hi = std::max(hi, std::min(n, occ[j].first + occ[j].second + kRegion));
-      j++;
-    }
-    if ((hi - lo) * 2 > n && n > 2 * kRegion + 64) return false;  // dense: not worth it
-    uint64_t reach = uint64_t(f.fixed_len);
-    for (const std::vector<bool>& set : f.reach_sets) {
-      reach += LongestRun(set, s + lo, s + hi);
-      if (reach >= kRegion) return false;
-    }
-    for (size_t k = i; k < j; k++)
-      spans.push_back({occ[k].first > reach ? occ[k].first - reach : 0, std::min(n, occ[k].first + occ[k].second + reach)});
-    i = j;
-  }
-  std::sort(spans.begin(), spans.end());
-  std::vector<std::pair<size_t, size_t>> merged;
-  for (auto& sp : spans) {
-    if (!merged.empty() && sp.first <= merged.back().second + 16) merged.back().second = std::max(merged.back().second, sp.second);
-    else merged.push_back(sp);
-  }
-  size_t total = 0;
-  for (auto& m : merged) total += m.second - m.first + 8;
-  if (total * 2 > n) return false;
-  for (auto& m : merged) {
-    size_t a = m.first, b = m.second;
-    while (a > 0 && Cont(uint8_t(s[a]))) a--;
-    bool pad_l = a > 0;
-    if (pad_l) {
-      a--;
-      while (a > 0 && Cont(uint8_t(s[a]))) a--;
-    }
-    while (b < n && Cont(uint8_t(s[b]))) b++;
-    bool pad_r = b < n;
-    if (pad_r) {
-      b++;
-      while (b < n && Cont(uint8_t(s[b]))) b++;
-    }
-    windows.push_back({uint32_t(a), uint32_t(texts.size()), uint32_t(b - a), pad_l, pad_r});
-    texts.append(s + a, b - a);
-  }
-  return true;
-}
 
 size_t CountNewlines(const char* p, const char* end) {
   size_t n = 0;
@@ -238,83 +124,6 @@ size_t CountNewlines(const char* p, const char* end) {
 
 }  // namespace
 
-LiteralFinder::LiteralFinder(std::string needle, bool ci) : needle_(std::move(needle)), ci_(ci) {
-  if (ci_) for (char& c : needle_) c = char(Lower(uint8_t(c)));
-  uint16_t best = 256, second = 256;
-  for (size_t i = 0; i < needle_.size(); i++) {
-    uint16_t f = Freq(uint8_t(needle_[i]));
-    if (f < best) {
-      second = best, rare2_ = rare_;
-      best = f, rare_ = i;
-    } else if (f < second && needle_[i] != needle_[rare_]) {
-      second = f, rare2_ = i;
-    }
-  }
-  if (needle_.size() > 1 && rare2_ == rare_) rare2_ = rare_ == 0 ? needle_.size() - 1 : 0;
-}
-
-bool LiteralFinder::Verify(const char* s) const {
-  const size_t m = needle_.size();
-  if (!ci_) return std::memcmp(s, needle_.data(), m) == 0;
-  for (size_t k = 0; k < m; k++)
-    if (Lower(uint8_t(s[k])) != uint8_t(needle_[k])) return false;
-  return true;
-}
-
-/** memchr on the rarest byte, then a full compare. */
-const char* LiteralFinder::FindScalar(const char* p, const char* end) const {
-  const size_t m = needle_.size();
-  if (size_t(end - p) < m) return nullptr;
-  const uint8_t rb = uint8_t(needle_[rare_]);
-  const char* scan = p + rare_;
-  const char* scan_end = end - (m - 1 - rare_);
-  const bool both = ci_ && IsAlpha(rb);
-  while (scan < scan_end) {
-    const char* q = static_cast<const char*>(std::memchr(scan, rb, scan_end - scan));
-    if (both) {
-      const char* u = static_cast<const char*>(std::memchr(scan, rb - 32, (q ? q : scan_end) - scan));
-      if (u) q = u;
-    }
-    if (!q) return nullptr;
-    if (Verify(q - rare_)) return q - rare_;
-    scan = q + 1;
-  }
-  return nullptr;
-}
-
-const char* LiteralFinder::Find(const char* p, size_t n) const {
-  const size_t m = needle_.size();
-  if (m == 0) return p;
-  if (n < m) return nullptr;
-  const char* end = p + n;
-#if defined(__SSE2__)
-  if (m >= 2) {
-    // Packed pair: compare 16 positions at once on the two rarest bytes of the needle.
-    const size_t i1 = rare_, i2 = rare2_, hi = std::max(i1, i2);
-    const uint8_t b1 = uint8_t(needle_[i1]), b2 = uint8_t(needle_[i2]);
-    const __m128i l1 = _mm_set1_epi8(char(b1)), l2 = _mm_set1_epi8(char(b2));
-    const __m128i u1 = _mm_set1_epi8(char(ci_ && IsAlpha(b1) ? b1 - 32 : b1));
-    const __m128i u2 = _mm_set1_epi8(char(ci_ && IsAlpha(b2) ? b2 - 32 : b2));
-    const char* s = p;
-    // Loads read s+hi .. s+hi+15 and candidates need s+j+m <= end.
-    const char* last = end - std::max(hi + 16, m);
-    for (; s <= last; s += 16) {
-      __m128i x1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i1));
-      __m128i x2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i2));
-      __m128i e1 = _mm_or_si128(_mm_cmpeq_epi8(x1, l1), _mm_cmpeq_epi8(x1, u1));
-      __m128i e2 = _mm_or_si128(_mm_cmpeq_epi8(x2, l2), _mm_cmpeq_epi8(x2, u2));
-      unsigned mask = unsigned(_mm_movemask_epi8(_mm_and_si128(e1, e2)));
-      while (mask) {
-        unsigned j = __builtin_ctz(mask);
-        if (Verify(s + j)) return s + j;
-        mask &= mask - 1;
-      }
-    }
-    return FindScalar(s, end);
-  }
-#endif
-  return FindScalar(p, end);
-}
 
 void ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids, ScanPos& pos,
                           const LineFilter& filter, uint32_t max_lines, std::vector<CandidateLine>& out,

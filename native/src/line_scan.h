@@ -1,33 +1,16 @@
 // Line-level work over a file's bytes, done in C++ so JavaScript sees only lines that matter:
-// a fast literal finder (memchr on the needle's rarest byte, then memcmp), per-file literal
-// counts, and the candidate lines of a regex query (lines holding the plan's literals and,
-// optionally, a run of bytes from a set), which JavaScript then verifies with its RegExp.
+// per-file literal counts, and the candidate lines of a regex query (lines holding the plan's
+// literals or, without literals, a run of bytes from a set; long lines as windows), which
+// JavaScript then verifies with its RegExp.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "literal_finder.h"
 #include "trigram_index.h"
 
 namespace swarm {
-
-/** Finds a literal in bytes; ASCII case-insensitive when `ci`. */
-class LiteralFinder {
- public:
-  LiteralFinder(std::string needle, bool ci);
-  /** First occurrence in [p, p+n), or nullptr. */
-  const char* Find(const char* p, size_t n) const;
-  size_t size() const { return needle_.size(); }
-
- private:
-  const char* FindScalar(const char* p, const char* end) const;
-  bool Verify(const char* s) const;
-
-  std::string needle_;  // lower-cased when ci_
-  bool ci_;
-  size_t rare_ = 0;     // index of the rarest byte
-  size_t rare2_ = 0;    // index of the next rarest (another position), for the SIMD pair filter
-};
 
 /** Requirements a candidate line must meet. */
 struct LineFilter {
