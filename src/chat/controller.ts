@@ -98,6 +98,13 @@ export class ChatController implements vscode.Disposable {
         return;
       case 'openFile':
         return this.openFile(message.path, message.line);
+      case 'openLink':
+        if (/^(https?|mailto):/i.test(message.url)) await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
+        return;
+      default: {
+        const unknown: never = message;
+        this.log(`unknown webview message ${JSON.stringify(unknown)}`);
+      }
     }
   }
 
@@ -217,9 +224,14 @@ export class ChatController implements vscode.Disposable {
     return this.store.save(conversation).then(undefined, (err: unknown) => this.log(`could not save conversation: ${String(err)}`));
   }
 
+  /** Opens a workspace file (links in the model's markdown); paths outside the workspace are refused. */
   private async openFile(file: string, line?: number): Promise<void> {
     const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const uri = path.isAbsolute(file) || !root ? vscode.Uri.file(file) : vscode.Uri.joinPath(root, file);
+    const uri = path.isAbsolute(file) || !root ? vscode.Uri.file(path.resolve(file)) : vscode.Uri.file(path.resolve(root.fsPath, file));
+    if (!vscode.workspace.getWorkspaceFolder(uri)) {
+      this.post({ type: 'error', message: `Not opening ${file}: it is outside the workspace.` });
+      return;
+    }
     try {
       const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
       await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: true });
