@@ -178,6 +178,9 @@ void ScanCandidateLines(const TrigramIndex& ix, const std::vector<uint32_t>& ids
         c.windowed = true;
         c.win_first = uint32_t(w0);
         c.win_count = uint32_t(windows.size() - w0);
+        // The RegExp runs on each window: each must be within the backtracking budget too.
+        for (size_t w = w0; w < windows.size() && c.safe; w++)
+          c.safe = Safe(filter, prefix.get(), texts.data() + windows[w].text_off, windows[w].text_len);
         // The head of the line, for display: at most head_units UTF-16 code units (at least one).
         const char* h = s;
         for (uint32_t units = 0; h < e;) {
