@@ -38,6 +38,37 @@ describe('native/ swarm_index addon', () => {
     assert.equal(ix.findLiteral(ix.candidates({ op: 'lit', s: 'needle' }), 'needle', 10).ids.length, 0);
   });
 
+  it('counts literal lines and non-overlapping matches, up to a line cap', async () => {
+    const ix = new addon.TrigramIndex();
+    const abss = [file('c1.txt', 'aaa aa\nzz\naaaa\n'), file('c2.txt', 'aa\naa\naa\n')];
+    const { ids } = await ix.addFiles(['c1.txt', 'c2.txt'], abss);
+    const all = ix.countLiteral(ids, 'aa', 1e9);
+    assert.deepEqual([Array.from(all.lines), Array.from(all.matches), all.capped], [[2, 3], [4, 3], false]);
+    const capped = ix.countLiteral(ids, 'aa', 3);
+    assert.equal(capped.capped, true);
+    assert.equal(Array.from(capped.lines).reduce((a, b) => a + b, 0), 3);
+  });
+
+  it('returns candidate lines and resumes inside a file', async () => {
+    const ix = new addon.TrigramIndex();
+    const lines = Array.from({ length: 6 }, (_, i) => (i % 2 ? `skip ${i}` : `take_me ${i}`));
+    const { ids } = await ix.addFiles(['r1.txt', 'r2.txt'], [file('r1.txt', lines.join('\n') + '\n'), file('r2.txt', 'take_me last\r\n')]);
+    const spec = { plan: { op: 'lit', s: 'take_me' } as const };
+    const seen: string[] = [];
+    let pos: number | { file: number; off: number; line: number } = 0;
+    for (let calls = 0; calls < 10; calls++) {
+      const r = ix.candidateLines(ids, pos, spec, 1, 0xffffffff);
+      r.texts.forEach((t, k) => seen.push(`${r.ids[k]}:${r.lines[k]}:${t}`));
+      if (r.next >= ids.length) break;
+      pos = { file: r.next, off: r.nextOff, line: r.nextLine };
+    }
+    assert.deepEqual(seen, [`${ids[0]}:1:take_me 0`, `${ids[0]}:3:take_me 2`, `${ids[0]}:5:take_me 4`, `${ids[1]}:1:take_me last\r`]);
+    // A byte-run prefilter without literals: lines holding 4 digits in a row.
+    const run = new Uint8Array(256).fill(1, 0x30, 0x3a);
+    const d = ix.candidateLines(ids, 0, { plan: { op: 'all' }, runLen: 4, runSet: run }, 100, 0xffffffff);
+    assert.equal(d.ids.length, 0);
+  });
+
   it('evaluates AND/OR plans and reports truncation', async () => {
     const ix = new addon.TrigramIndex();
     for (let i = 0; i < 5; i++) ix.upsert(`f${i}`, '/nonexistent', Buffer.from(`alpha ${i % 2 ? 'beta' : 'gamma'}\nalpha again\n`));
