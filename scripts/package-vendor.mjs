@@ -14,7 +14,7 @@ const root = process.cwd();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // External in scripts/build.mjs and needed by dist/server.js at run time.
 // node-llama-cpp is not vendored (hundreds of MB of binaries); the server must load it lazily.
-const VENDORED = /^(@vscode\/ripgrep|puppeteer-core|tree-sitter(-.*)?)$/;
+const VENDORED = /^(@vscode\/ripgrep|puppeteer-core|esbuild|react|react-dom|tree-sitter(-.*)?)$/;
 const out = join(root, 'dist', 'node_modules');
 const DROP_FILE = /\.(c|cc|cpp|cxx|h|hpp|hh|o|a|obj|gyp|gypi|mk|map|md|markdown|d\.ts|d\.mts|d\.cts|tsbuildinfo|wasm)$|(^|[\\/])grammar\.json$/i;
 const PLATFORM = `${process.platform}-${process.arch}`;
