@@ -1,0 +1,251 @@
+// End to end (issue 4): a code action in code-server opens a chat run with the selection, and a
+// run that edits a file ends in the Changes review, whose "Undo Last Run" restores the file.
+// The packaged .vsix in a real VS Code (code-server), driven through Chromium, against the HTTP
+// model simulator. Screenshots in test-artifacts/e2e-code-action*.png. Needs
+// `node scripts/e2e-setup.mjs` first.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Page } from 'puppeteer-core';
+import { launchChromium, type LaunchedChromium } from '../support/chromium';
+import { byConversation, contentText, startSimulator, type Simulator } from '../support/simulator';
+import { ROOT, installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs } from './code-server';
+
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const SELECTED = 'export function addNumbers(a: number, b: number): number { return a - b; } // e2e-selected-8127';
+const SOURCE = `${SELECTED}\n`;
+const EXPLAINED = 'It subtracts instead of adding: e2e-explained-5521';
+const FIXED = 'Fixed the operator: e2e-fixed-3391';
+
+async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$('#app textarea.input')) return frame;
+      } catch {
+        /* frame navigating or detached */
+      }
+    }
+    if (Date.now() > deadline) throw new Error('the SwarmCode chat webview did not appear');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Command palette (F1): type `query`, pick the row whose label contains `label`. */
+async function runCommand(page: Page, query: string, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { visible: true, timeout: 30_000 });
+  await page.keyboard.type(query);
+  await page.waitForFunction(
+    (l: string) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes(l)),
+    { timeout: 30_000 },
+    label,
+  );
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file with Quick Open and selects all of its text. */
+async function openAndSelectAll(page: Page, file: string): Promise<void> {
+  await page.keyboard.down('Control');
+  await page.keyboard.press('p');
+  await page.keyboard.up('Control');
+  await page.waitForSelector('.quick-input-widget input', { visible: true, timeout: 30_000 });
+  await page.keyboard.type(file);
+  await page.waitForFunction(
+    (f: string) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes(f)),
+    { timeout: 30_000 },
+    file,
+  );
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((f: string) => document.title.startsWith(f), { timeout: 30_000 }, file);
+  await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { visible: true, timeout: 30_000 });
+  await page.click('.editor-instance .monaco-editor .view-lines');
+  await page.keyboard.down('Control');
+  await page.keyboard.press('a');
+  await page.keyboard.up('Control');
+  await page.waitForSelector('.editor-instance .monaco-editor .selected-text', { timeout: 10_000 });
+}
+
+/** Clicks a button of VS Code's modal dialog. */
+async function answerDialog(page: Page, button: string): Promise<string> {
+  const dialog = await page.waitForSelector('.monaco-dialog-box', { timeout: 30_000 });
+  const text = await dialog!.evaluate((el) => (el as HTMLElement).innerText);
+  const clicked = await dialog!.evaluate((el, b) => {
+    const btn = [...el.querySelectorAll<HTMLElement>('.monaco-button')].find((x) => x.textContent?.trim() === b);
+    btn?.click();
+    return !!btn;
+  }, button);
+  assert.ok(clicked, `the dialog has a ${button} button: ${text}`);
+  return text;
+}
+
+describe('e2e: SwarmCode code actions and review in code-server', function () {
+  this.timeout(300_000);
+
+  let base = '';
+  let workspace = '';
+  let dirs: Dirs;
+  let sim: Simulator | undefined;
+  let server: CodeServer | undefined;
+  let chromium: LaunchedChromium | undefined;
+  let page: Page | undefined;
+
+  before(async function () {
+    const missing = missingSetup();
+    if (missing) throw new Error(missing);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    base = mkdtempSync(join(tmpdir(), 'swarmcode-e2e-ca-'));
+    dirs = makeDirs(base);
+    workspace = join(base, 'workspace');
+    mkdirSync(join(workspace, 'src'), { recursive: true });
+    writeFileSync(join(workspace, 'src', 'math.ts'), SOURCE);
+    sim = await startSimulator({
+      respond: byConversation({
+        'Explain what this code does': [{ text: EXPLAINED }],
+        'Find and fix the bugs': [
+          { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.ts', old_string: 'return a - b;', new_string: 'return a + b;' } }] },
+          { text: FIXED },
+        ],
+      }),
+      latency: { ttftMs: 100, tokensPerSec: 400 },
+    });
+    writeUserSettings(dirs, {
+      'swarmcode.baseUrl': sim.url,
+      'swarmcode.model': 'sim-model',
+      'swarmcode.thinking': 'off',
+      'swarmcode.logLevel': 'debug',
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'chat.disableAIFeatures': true,
+      'window.commandCenter': false,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    });
+    installExtension(dirs);
+    server = await startCodeServer({ dirs, workspace, env: { SWARMCODE_JOURNAL_DIR: join(base, 'journals') } });
+    chromium = await launchChromium({ extraArgs: ['--window-size=1400,900'] });
+    page = await chromium.browser.newPage();
+    await page.setViewport({ width: 1400, height: 900 });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // The extension is up once its activity bar entry is there.
+    await page.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 90_000 });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await chromium?.cleanup().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    await sim?.close().catch(() => undefined);
+    if (base) rmSync(base, { recursive: true, force: true, maxRetries: 3 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    const slug = (this.currentTest?.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+    await page?.screenshot({ path: join(ARTIFACTS, `e2e-failure-${slug}.png`) }).catch(() => undefined);
+    const logs = [`code-server:\n${server?.log() ?? ''}`, `SwarmCode output:\n${dirs ? outputChannelLogs(dirs, 'SwarmCode') : ''}`];
+    writeFileSync(join(ARTIFACTS, 'e2e-code-action-failure.log'), logs.join('\n\n'));
+  });
+
+  it('a code action on a selection opens a chat run with the selection', async function () {
+    const p = page!;
+    await openAndSelectAll(p, 'math.ts');
+    // The lightbulb's menu lists the SwarmCode actions for a selection (Ctrl+. when the bulb is late).
+    const menuHas = (t: string) =>
+      p
+        .waitForFunction(
+          (x: string) => [...document.querySelectorAll('.action-widget .monaco-list-row')].some((r) => r.textContent?.includes(x)),
+          { timeout: 10_000, polling: 250 },
+          t,
+        )
+        .then(
+          () => true,
+          () => false,
+        );
+    let opened = false;
+    for (let attempt = 0; attempt < 4 && !opened; attempt++) {
+      const bulb = await p.waitForSelector('.monaco-editor .lightBulbWidget .codicon', { visible: true, timeout: 10_000 }).catch(() => null);
+      if (bulb) await bulb.click();
+      else {
+        await p.keyboard.down('Control');
+        await p.keyboard.press('.');
+        await p.keyboard.up('Control');
+      }
+      opened = await menuHas('Explain with SwarmCode');
+      if (!opened) await p.keyboard.press('Escape');
+    }
+    const menu = await p.evaluate(() => document.querySelector('.action-widget')?.textContent ?? '(no action widget)');
+    assert.ok(opened, `the code action menu opened with the SwarmCode actions: ${menu}`);
+    const titles = await p.evaluate(() => [...document.querySelectorAll('.action-widget .monaco-list-row')].map((r) => r.textContent ?? ''));
+    for (const t of ['Explain with SwarmCode', 'Fix with SwarmCode', 'Refactor with SwarmCode', 'Write Tests with SwarmCode']) {
+      assert.ok(titles.some((x) => x.includes(t)), `the code action menu lists "${t}": ${titles.join(' | ')}`);
+    }
+    await p.evaluate(() => {
+      const row = [...document.querySelectorAll<HTMLElement>('.action-widget .monaco-list-row')].find((r) => r.textContent?.includes('Explain with SwarmCode'));
+      row?.click();
+    });
+
+    // The chat panel opens and shows the simulator's reply.
+    const frame = await findChatFrame(p, 90_000);
+    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 90_000, polling: 250 }, EXPLAINED);
+    const shown = await frame.evaluate(() => document.body.innerText);
+    assert.ok(shown.includes('e2e-selected-8127'), 'the user message with the selection is in the transcript');
+
+    // The model got one user message with the selected code, its path and line range.
+    const req = sim!.requests.find((r) => r.conversation.includes('Explain what this code does'));
+    assert.ok(req, 'the simulator received the explain request');
+    const user = req.body.messages.filter((m) => m.role === 'user').map((m) => contentText(m.content)).join('\n');
+    assert.ok(user.includes(SELECTED), `the selection is in the user message: ${user}`);
+    assert.match(user, /File: `src\/math\.ts` \(line 1, typescript\)/);
+    await new Promise((r) => setTimeout(r, 400));
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-code-action.png') });
+  });
+
+  it('a run that edits a file (Fix Selection from the command palette) is listed in the Changes review and undone', async function () {
+    const p = page!;
+    await openAndSelectAll(p, 'math.ts');
+    await runCommand(p, 'SwarmCode: Fix Selection', 'Fix Selection');
+    const frame = await findChatFrame(p, 60_000);
+    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 90_000, polling: 250 }, FIXED);
+    assert.equal(readFileSync(join(workspace, 'src', 'math.ts'), 'utf8'), SOURCE.replace('a - b', 'a + b'), 'the agent edited the file');
+
+    // The run ended with a change: the review lists it (the notification's Review does the same).
+    await runCommand(p, 'SwarmCode: Review Changes', 'Review Changes');
+    await p.waitForFunction(
+      () => {
+        const pane = [...document.querySelectorAll<HTMLElement>('.pane')].find((x) => x.querySelector('.pane-header')?.textContent?.toUpperCase().includes('CHANGES'));
+        return pane && [...pane.querySelectorAll('.monaco-list-row')].some((r) => r.textContent?.includes('math.ts'));
+      },
+      { timeout: 30_000, polling: 250 },
+    );
+    // …and opens the diff editor against the checkpoint.
+    await p.waitForFunction(() => [...document.querySelectorAll('.tab')].some((t) => t.textContent?.includes('math.ts (SwarmCode')), { timeout: 30_000 });
+    await p.waitForSelector('.monaco-diff-editor', { timeout: 30_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-code-action-review.png') });
+
+    // Undo Last Run puts the file back byte for byte.
+    await runCommand(p, 'SwarmCode: Undo Last Run', 'Undo Last Run');
+    const question = await answerDialog(p, 'Restore');
+    assert.match(question, /Put back the 1 file/);
+    const deadline = Date.now() + 30_000;
+    while (readFileSync(join(workspace, 'src', 'math.ts'), 'utf8') !== SOURCE) {
+      if (Date.now() > deadline) throw new Error('the file was not restored');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // The review is empty again.
+    await p.waitForFunction(
+      () => {
+        const pane = [...document.querySelectorAll<HTMLElement>('.pane')].find((x) => x.querySelector('.pane-header')?.textContent?.toUpperCase().includes('CHANGES'));
+        return pane && ![...pane.querySelectorAll('.monaco-list-row')].some((r) => r.textContent?.includes('math.ts'));
+      },
+      { timeout: 30_000, polling: 250 },
+    );
+  });
+});
