@@ -15,6 +15,8 @@ export interface SearchOptions extends IndexOptions {
   disableNative?: boolean;
   /** Watch the folders ripgrep walks and update the index on changes (default true). */
   watch?: boolean;
+  /** Most folders to watch (default 50 000); past it the index is not trusted and ripgrep answers. */
+  maxWatchedFolders?: number;
 }
 
 export interface Search {
@@ -56,7 +58,7 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
         build = report;
         native = ns;
         if (options.watch !== false && !life.signal.aborted) {
-          const w = new DirWatcher(root, (paths) => api.update(paths), log);
+          const w = new DirWatcher(root, (paths) => api.update(paths), log, options.maxWatchedFolders);
           w.watch('.');
           for (const d of ns.walkedDirs()) w.watch(d);
           ns.onDir = (d) => w.watch(d);
@@ -82,6 +84,9 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
     return building;
   }
 
+  /** The index sees every change: watched completely (or watching is left to the caller). */
+  const trusted = () => options.watch === false || (watcher?.complete ?? false);
+
   /** Lets pending file events in, applies them, and waits for queued updates. */
   async function settle(): Promise<void> {
     if (watcher) {
@@ -95,7 +100,7 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
     async search(query, signal) {
       const max = Math.max(1, Math.min(query.maxResults ?? DEFAULT_MAX_RESULTS, 100_000));
       if (!native) void startBuild();
-      if (native) {
+      if (native && trusted()) {
         await settle();
         const r = await native.search(query, max, MAX_LINE_CHARS, signal);
         if (r) return { ...r, engine: 'native' };
@@ -128,6 +133,7 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
         void startBuild();
         return undefined;
       }
+      if (!trusted()) return undefined;
       await settle();
       return native;
     },

@@ -11,6 +11,8 @@ export class DirWatcher {
   private scheduled = false;
   private full = false;
   private closed = false;
+  /** False once a folder could not be watched (too many folders, out of inotify watches). */
+  complete = true;
 
   constructor(
     private readonly root: string,
@@ -23,8 +25,7 @@ export class DirWatcher {
   watch(rel: string): void {
     if (this.closed || this.watchers.has(rel)) return;
     if (this.watchers.size >= this.max) {
-      if (!this.full) this.log.info(`search: watching ${this.max} folders; changes deeper need the client's file events`);
-      this.full = true;
+      this.incomplete(`more than ${this.max} folders`);
       return;
     }
     const abs = rel === '.' ? this.root : join(this.root, rel);
@@ -42,9 +43,17 @@ export class DirWatcher {
         this.watchers.delete(rel);
       });
       this.watchers.set(rel, w);
-    } catch {
-      // Gone already, or out of inotify watches: the client's events still apply.
+    } catch (err) {
+      // A folder that is gone already is fine; anything else (ENOSPC: out of inotify watches)
+      // means changes there would go unseen.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.incomplete((err as Error).message);
     }
+  }
+
+  private incomplete(why: string): void {
+    this.complete = false;
+    if (!this.full) this.log.info(`search: cannot watch every folder (${why}); the index is not trusted, ripgrep answers`);
+    this.full = true;
   }
 
   /** Hands queued changes to the index now. */

@@ -165,6 +165,27 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
   });
 });
 
+describe('server/index/search when folders cannot all be watched', function () {
+  this.timeout(60_000);
+  let root: string;
+  before(() => {
+    root = makeCorpus();
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('does not trust the index (changes could go unseen): ripgrep answers, and the log says why', async function () {
+    const { log, lines } = quietLog();
+    const s = createSearch({ root }, log, { maxWatchedFolders: 2 });
+    if (!(await s.ready())) this.skip();
+    const r = await s.search({ query: 'needle', maxResults: 100_000 }, new AbortController().signal);
+    assert.equal(r.engine, 'ripgrep');
+    assert.deepEqual(norm(r.matches), norm(rgOracle(root, 'needle')));
+    assert.equal(await s.warm(), undefined);
+    assert.ok(lines.some((l) => /cannot watch every folder.*ripgrep answers/.test(l)), lines.join('\n'));
+    s.dispose();
+  });
+});
+
 describe('server/index/search fallback (SWARMCODE_NO_NATIVE=1)', function () {
   this.timeout(60_000);
   let root: string;
