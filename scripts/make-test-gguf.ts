@@ -82,7 +82,8 @@ export const SHAPES: Record<'tiny' | 'bench', TestModelShape> = {
     nExpert: 16,
     nExpertUsed: 4,
     nExpertShared: 1,
-    contextLength: 4096,
+    // Room for a real agent prompt (tools + system ≈ 8k byte-level tokens) in end-to-end runs.
+    contextLength: 32768,
     f16: false,
   },
   // Large enough that decode is dominated by weight reads, small enough for a 2-core machine.

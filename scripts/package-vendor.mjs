@@ -13,11 +13,14 @@ import { dirname, join, relative, sep } from 'node:path';
 const root = process.cwd();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // External in scripts/build.mjs and needed by dist/server.js at run time.
-// node-llama-cpp is not vendored (hundreds of MB of binaries); the server must load it lazily.
-const VENDORED = /^(@vscode\/ripgrep|puppeteer-core|esbuild|react|react-dom|tree-sitter(-.*)?)$/;
+// node-llama-cpp (the embedded engine) comes with this platform's CPU build only: its CUDA and
+// Vulkan builds are hundreds of MB. The server loads it lazily, only for `baseUrl: local`.
+const VENDORED = /^(@vscode\/ripgrep|puppeteer-core|esbuild|react|react-dom|node-llama-cpp|tree-sitter(-.*)?)$/;
 const out = join(root, 'dist', 'node_modules');
-const DROP_FILE = /\.(c|cc|cpp|cxx|h|hpp|hh|o|a|obj|gyp|gypi|mk|map|md|markdown|d\.ts|d\.mts|d\.cts|tsbuildinfo|wasm)$|(^|[\\/])grammar\.json$/i;
+const DROP_FILE = /\.(c|cc|cpp|cxx|h|hpp|hh|o|a|obj|gyp|gypi|mk|map|md|markdown|d\.ts|d\.mts|d\.cts|tsbuildinfo|wasm|bundle)$|(^|[\\/])grammar\.json$/i;
 const PLATFORM = `${process.platform}-${process.arch}`;
+/** Optional packages of other platforms or GPU back-ends, skipped even when npm installed them. */
+const isForeignBuild = (name) => name.startsWith('@node-llama-cpp/') && name !== `@node-llama-cpp/${PLATFORM}`;
 const DROP_DIR = new Set(['test', 'tests', '__tests__', 'example', 'examples', 'docs', '.github', 'obj.target', 'deps', '.deps', 'node_modules']);
 
 rmSync(out, { recursive: true, force: true });
@@ -57,6 +60,7 @@ function vendor(name, fromDir, optional) {
   const rel = relative(join(root, 'node_modules'), dir);
   if (rel.startsWith('..')) throw new Error(`${name} resolved outside node_modules: ${dir}`);
   const dest = join(out, rel);
+  const native = existsSync(join(dir, 'binding.gyp'));
   cpSync(dir, dest, {
     recursive: true,
     dereference: true,
@@ -67,8 +71,8 @@ function vendor(name, fromDir, optional) {
       if (parts.some((p) => DROP_DIR.has(p))) return false;
       const st = statSync(src);
       if (st.isDirectory()) return true;
-      // build/ trees: keep only the compiled addons.
-      if (parts[0] === 'build' && !src.endsWith('.node')) return false;
+      // build/ trees of native packages: keep only the compiled addons.
+      if (parts[0] === 'build' && native && !src.endsWith('.node')) return false;
       // prebuildify layout: prebuilds/<platform>-<arch>/*.node; keep this platform's only.
       if (parts[0] === 'prebuilds' && parts.length > 1 && parts[1] !== PLATFORM) return false;
       if (DROP_FILE.test(src)) return false;
@@ -78,7 +82,7 @@ function vendor(name, fromDir, optional) {
   });
   const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   for (const dep of Object.keys(meta.dependencies ?? {})) vendor(dep, dir, false);
-  for (const dep of Object.keys(meta.optionalDependencies ?? {})) vendor(dep, dir, true);
+  for (const dep of Object.keys(meta.optionalDependencies ?? {})) if (!isForeignBuild(dep)) vendor(dep, dir, true);
   for (const [dep, info] of Object.entries(meta.peerDependenciesMeta ?? {})) if (!info?.optional) vendor(dep, dir, true);
 }
 
