@@ -67,7 +67,8 @@ class AgentsTree implements vscode.TreeDataProvider<Node> {
 }
 
 function runItem(run: RunInfo, model: AgentsModel): vscode.TreeItem {
-  const item = new vscode.TreeItem(shortTask(run.task), run.agents.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  // Always expandable: VS Code keeps a row collapsed that first appeared without children (sub-agents come later).
+  const item = new vscode.TreeItem(shortTask(run.task), vscode.TreeItemCollapsibleState.Expanded);
   item.id = `run:${run.runId}`;
   const counts = describeCounts(model.counts(run.runId));
   item.description = run.status === 'running' ? `${run.currentTool ? `${run.currentTool}… · ` : ''}${counts}` : `${run.status} · ${counts}`;

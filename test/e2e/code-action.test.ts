@@ -17,6 +17,9 @@ const SELECTED = 'export function addNumbers(a: number, b: number): number { ret
 const SOURCE = `${SELECTED}\n`;
 const EXPLAINED = 'It subtracts instead of adding: e2e-explained-5521';
 const FIXED = 'Fixed the operator: e2e-fixed-3391';
+const SWARM_TASK = 'Agents view check e2e';
+const SUB_TASK = 'slow-subtask-4471: write a very long essay';
+const SWARM_DONE = 'Main finished: e2e-agents-done';
 
 async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
@@ -104,6 +107,13 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     sim = await startSimulator({
       respond: byConversation({
         'Explain what this code does': [{ text: EXPLAINED }],
+        // The sub-agent's conversation (its task) streams slowly until it is cancelled.
+        [SUB_TASK]: [{ text: `${'An essay sentence. '.repeat(300)}never-reached`, chunkChars: 4, latency: { ttftMs: 200, tokensPerSec: 20 } }],
+        [SWARM_TASK]: [
+          { toolCalls: [{ name: 'create_subagent', arguments: { name: 'worker-e2e', system_prompt: 'You write essays.' } }] },
+          { toolCalls: [{ name: 'assign_task', arguments: { agent: 'worker-e2e', task: SUB_TASK } }] },
+          { text: SWARM_DONE },
+        ],
         'Find and fix the bugs': [
           { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.ts', old_string: 'return a - b;', new_string: 'return a + b;' } }] },
           { text: FIXED },
@@ -247,5 +257,60 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
       },
       { timeout: 30_000, polling: 250 },
     );
+  });
+
+  it('the Agents view lists a running sub-agent live and its cancel action stops only that sub-agent', async function () {
+    const p = page!;
+    const frame = await findChatFrame(p, 5_000).catch(async () => {
+      await (await p.waitForSelector('.activitybar [aria-label^="SwarmCode"]'))!.click();
+      return findChatFrame(p, 60_000);
+    });
+    await (await frame.waitForSelector('button.new-chat'))!.click();
+    const input = (await frame.waitForSelector('textarea.input'))!;
+    await input.click();
+    await input.type(SWARM_TASK);
+    await input.press('Enter');
+
+    // Expand the (collapsed) Agents section of the SwarmCode view.
+    const agentsRow = () =>
+      p.evaluate(() => {
+        const pane = [...document.querySelectorAll<HTMLElement>('.pane')].find((x) => x.querySelector('.pane-header')?.textContent?.trim().toUpperCase().startsWith('AGENTS'));
+        if (!pane) return 'no pane';
+        const header = pane.querySelector<HTMLElement>('.pane-header');
+        if (header?.getAttribute('aria-expanded') === 'false') header.click();
+        const row = [...pane.querySelectorAll<HTMLElement>('.monaco-list-row')].find((r) => r.textContent?.includes('worker-e2e'));
+        return row ? row.textContent ?? '' : '';
+      });
+    let text = '';
+    const deadline = Date.now() + 60_000;
+    while (!/worker-e2e.*step/.test(text) || !(await p.$('.codicon-loading'))) {
+      if (Date.now() > deadline) throw new Error(`the Agents view never listed the running sub-agent (${text})`);
+      await new Promise((r) => setTimeout(r, 250));
+      text = await agentsRow();
+    }
+    const sub = sim!.requests.find((r) => r.conversation.includes('slow-subtask-4471'));
+    assert.ok(sub, 'the sub-agent is streaming');
+    await new Promise((r) => setTimeout(r, 300));
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-agents.png') });
+
+    // The row's inline cancel action (swarm/cancel {runId, agentId}).
+    const clicked = await p.evaluate(() => {
+      const pane = [...document.querySelectorAll<HTMLElement>('.pane')].find((x) => x.querySelector('.pane-header')?.textContent?.trim().toUpperCase().startsWith('AGENTS'));
+      const row = [...(pane?.querySelectorAll<HTMLElement>('.monaco-list-row') ?? [])].find((r) => r.textContent?.includes('worker-e2e'));
+      const action = row?.querySelector<HTMLElement>('.action-label[aria-label^="Cancel Sub-agent"]');
+      action?.click();
+      return !!action;
+    });
+    assert.ok(clicked, 'the running sub-agent row has a cancel action');
+    const outcome = await Promise.race([sub.finished, new Promise((r) => setTimeout(() => r('still streaming'), 30_000))]);
+    assert.equal(outcome, 'disconnected', 'the sub-agent model request was aborted');
+    // The run goes on: the orchestrator gets the cancelled result and answers.
+    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 60_000, polling: 250 }, SWARM_DONE);
+    const deadline2 = Date.now() + 30_000;
+    while (!/worker-e2e.*cancelled/.test(text)) {
+      if (Date.now() > deadline2) throw new Error(`the sub-agent row never showed cancelled (${text})`);
+      await new Promise((r) => setTimeout(r, 250));
+      text = await agentsRow();
+    }
   });
 });
