@@ -1,64 +1,20 @@
 // ripgrep (the binary in @vscode/ripgrep): the file list the index is built from, and the
 // search fallback when the native addon is missing or a regex is outside the native subset.
-import { spawn } from 'node:child_process';
-import { rgPath } from '@vscode/ripgrep';
+import { RG_FILTERS, runRipgrep } from '../tools/ripgrep';
 import type { SearchMatch, SearchQuery } from './types';
 
-/** Same file set as the grep tool: dotfiles included, .git skipped, .gitignore honoured. */
-export const RG_FILTERS = ['--hidden', '--glob', '!.git/', '--no-require-git', '--no-config'];
-
-function abortError(): Error {
-  const e = new Error('aborted');
-  e.name = 'AbortError';
-  return e;
-}
+export { RG_FILTERS };
 
 /** Runs rg in `cwd`; `onRecord` gets each NUL- or newline-terminated record and may return false to stop. */
-export function runRg(
+export async function runRg(
   args: string[],
   cwd: string,
   signal: AbortSignal,
   onRecord: (rec: string) => boolean | void,
   sep = '\n',
 ): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError());
-    const child = spawn(rgPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let pending = '';
-    let stderr = '';
-    let stopped = false;
-    const onAbort = () => child.kill('SIGKILL');
-    signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      if (stopped) return;
-      pending += chunk;
-      let at: number;
-      while ((at = pending.indexOf(sep)) !== -1) {
-        const rec = pending.slice(0, at);
-        pending = pending.slice(at + 1);
-        if (onRecord(rec) === false) {
-          stopped = true;
-          child.kill('SIGKILL');
-          return;
-        }
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (c: string) => {
-      if (stderr.length < 4096) stderr += c;
-    });
-    child.on('error', (err) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) return reject(abortError());
-      if (!stopped && pending) onRecord(pending);
-      resolve({ code: stopped ? 0 : code, stderr: stderr.trim() });
-    });
-  });
+  const r = await runRipgrep(args, cwd, signal, onRecord, sep);
+  return { code: r.stopped ? 0 : r.code, stderr: r.stderr };
 }
 
 /** Workspace-relative paths of the files ripgrep would search under `dirs` (default: the root). */

@@ -3,8 +3,10 @@ import { spawn } from 'node:child_process';
 import { rgPath } from '@vscode/ripgrep';
 import { abortError } from '../workspace/files';
 
-/** Flags every search shares: dotfiles included, .git skipped, .gitignore honoured even outside a git repo. */
-export const RG_COMMON = ['--hidden', '--glob', '!.git/', '--no-require-git', '--no-config', '--sort', 'path'];
+/** The file set every search shares: dotfiles included, .git skipped, .gitignore honoured even outside a git repo. */
+export const RG_FILTERS = ['--hidden', '--glob', '!.git/', '--no-require-git', '--no-config'];
+/** RG_FILTERS in a stable (path) order, as the tools print results. */
+export const RG_COMMON = [...RG_FILTERS, '--sort', 'path'];
 
 export interface RgResult {
   code: number | null;
@@ -14,14 +16,16 @@ export interface RgResult {
 }
 
 /**
- * Runs ripgrep in `cwd`, calling `onLine` for each stdout line (without the newline).
- * `onLine` may return false to stop early. Rejects with an AbortError when `signal` fires.
+ * Runs ripgrep in `cwd`, calling `onLine` for each stdout record (`sep`-terminated: a line by
+ * default, NUL with `--null-data`/`-0`), without its terminator. `onLine` may return false to stop
+ * early. Rejects with an AbortError when `signal` fires.
  */
 export function runRipgrep(
   args: string[],
   cwd: string,
   signal: AbortSignal,
   onLine: (line: string) => boolean | void,
+  sep = '\n',
 ): Promise<RgResult> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(abortError());
@@ -36,7 +40,7 @@ export function runRipgrep(
       if (stopped) return;
       pending += chunk;
       let nl: number;
-      while ((nl = pending.indexOf('\n')) !== -1) {
+      while ((nl = pending.indexOf(sep)) !== -1) {
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
         if (onLine(line) === false) {
