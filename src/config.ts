@@ -7,7 +7,7 @@ import type { ServerSettings } from '../server/protocol';
 import type { Ctx } from './context';
 import { describe, readSettings } from './settings';
 
-export { describe, needsApiKey, readSettings } from './settings';
+export { describe, needsApiKey, needsModelSetup, readSettings } from './settings';
 
 export const SECTION = 'swarmcode';
 export const API_KEY_SECRET = 'swarmcode.apiKey';

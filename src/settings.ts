@@ -31,6 +31,9 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   { setting: 'rpm', field: 'rpm', check: isNonNegInt },
   { setting: 'tpm', field: 'tpm', check: isNonNegInt },
   { setting: 'editPreview', field: 'editPreview', check: isBool },
+  { setting: 'browserPath', field: 'browserPath', check: isString },
+  { setting: 'localModelPath', field: 'localModelPath', check: isString },
+  { setting: 'localContextSize', field: 'localContextSize', check: (v) => isPosInt(v) && (v as number) >= 512 },
 ];
 
 /** Reads settings from a `swarmcode` configuration section; missing or invalid values get the server defaults. */
@@ -51,6 +54,16 @@ export function needsApiKey(baseUrl: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * True when a run failed because no model is usable: the server's "No model is configured…"
+ * message (Moonshot's default endpoint without a key and no local GGUF), or an endpoint that
+ * refused or asked for a key. The chat then offers "Set API Key".
+ */
+export function needsModelSetup(error: string | undefined): boolean {
+  if (!error) return false;
+  return /^\s*No model is configured/i.test(error) || /\bAPI key\b/i.test(error);
 }
 
 /** Without the key: what the output channel may show about the settings. */

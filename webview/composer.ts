@@ -8,6 +8,8 @@ const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 export interface ComposerEvents {
   send(text: string, images: ImageInput[], thinking: ThinkingMode | undefined): void;
   stop(): void;
+  /** The "→ Component" action on an attached image. */
+  toComponent(image: ImageInput, name: string | undefined): void;
   draftChanged(draft: string, thinking: ThinkingMode | ''): void;
 }
 
@@ -21,6 +23,8 @@ export class Composer {
   private readonly thinkingSel: HTMLSelectElement;
   private readonly note = h('div', { cls: 'composer-note' });
   private images: ImageInput[] = [];
+  /** File names of `images` where known (pasted images have none). */
+  private names: (string | undefined)[] = [];
   private busy = false;
 
   constructor(private readonly events: ComposerEvents, draft: string, thinking: ThinkingMode | '') {
@@ -82,6 +86,7 @@ export class Composer {
     const images = this.images;
     this.events.send(text, images, (this.thinkingSel.value || undefined) as ThinkingMode | undefined);
     this.images = [];
+    this.names = [];
     this.renderThumbs();
     this.input.value = '';
     this.autosize();
@@ -117,6 +122,7 @@ export class Composer {
       if (f.size > MAX_IMAGE_BYTES) { this.flash(`${f.name || 'image'} is larger than 20 MB`); continue; }
       const data = await readBase64(f);
       this.images.push({ mimeType: f.type, data });
+      this.names.push(f.name || undefined);
     }
     this.renderThumbs();
   }
@@ -131,8 +137,13 @@ export class Composer {
       const pic = h('img', { cls: 'thumb', attrs: { alt: `image ${i + 1}` } });
       pic.src = `data:${img.mimeType};base64,${img.data}`;
       const rm = h('button', { cls: 'thumb-remove', title: 'Remove image', text: '×', attrs: { type: 'button', 'aria-label': 'Remove image' } });
-      rm.addEventListener('click', () => { this.images.splice(i, 1); this.renderThumbs(); });
-      return h('div', { cls: 'thumb-wrap' }, pic, rm);
+      rm.addEventListener('click', () => { this.images.splice(i, 1); this.names.splice(i, 1); this.renderThumbs(); });
+      const comp = h('button', {
+        cls: 'thumb-component', text: '→ Component', title: 'Make a component from this image (screenshot to component)',
+        attrs: { type: 'button', 'aria-label': 'Make a component from this image' },
+      });
+      comp.addEventListener('click', () => this.events.toComponent(img, this.names[i]));
+      return h('div', { cls: 'thumb-wrap' }, pic, rm, comp);
     }));
     this.thumbs.classList.toggle('hidden', this.images.length === 0);
   }

@@ -50,6 +50,12 @@ export class HistoryBar {
 
   setList(items: ConversationSummary[]): void {
     this.items = [...items].sort((a, b) => b.updatedAt - a.updatedAt);
+    // The current conversation gets its title with the first message: show it without a reload.
+    const current = this.items.find((c) => c.id === this.currentId);
+    if (current?.title && current.title !== this.title.textContent) {
+      this.title.textContent = current.title;
+      this.title.title = current.title;
+    }
     this.render();
   }
 

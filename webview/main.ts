@@ -30,6 +30,7 @@ function main(): void {
       post({ type: 'send', text, images, ...(thinking ? { thinking } : {}) });
     },
     stop: () => post({ type: 'stop' }),
+    toComponent: (image, name) => post({ type: 'imageToComponent', image, ...(name ? { name } : {}) }),
     draftChanged: (draft, thinking) => saveState({ draft, thinking }),
   }, state.draft, state.thinking);
 

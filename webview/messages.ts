@@ -29,7 +29,9 @@ export type ToExtension =
   | { type: 'listConversations' }
   | { type: 'openFile'; path: string; line?: number }
   /** A link clicked in rendered markdown (http/https/mailto); the extension opens it externally. */
-  | { type: 'openLink'; url: string };
+  | { type: 'openLink'; url: string }
+  /** "→ Component" on an attached/pasted image: run screenshot-to-component (swarm/visual) on it; `name` seeds the file name. */
+  | { type: 'imageToComponent'; image: ImageInput; name?: string };
 
 /** extension → webview */
 export type ToWebview =

@@ -16,7 +16,7 @@ import {
   type ThinkingMode,
 } from '../../server/protocol';
 import type { Conversation, ToExtension, ToWebview } from '../../webview/messages';
-import { needsApiKey, type Config } from '../config';
+import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
 
 /** How long a stopped run may take to answer before the panel is told it ended anyway. */
@@ -101,6 +101,10 @@ export class ChatController implements vscode.Disposable {
       case 'openLink':
         if (/^(https?|mailto):/i.test(message.url)) await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
         return;
+      case 'imageToComponent':
+        // src/visual owns the flow (target kind, output path, swarm/visual, preview panel).
+        await vscode.commands.executeCommand('swarmcode.screenshotToComponent', { ...message.image, ...(message.name ? { name: message.name } : {}) });
+        return;
       default: {
         const unknown: never = message;
         this.log(`unknown webview message ${JSON.stringify(unknown)}`);
@@ -148,39 +152,40 @@ export class ChatController implements vscode.Disposable {
     setTimeout(() => run.forceEnd(emptyResult(run.runId, 'cancelled')), STOP_GRACE_MS).unref();
   }
 
+  /**
+   * Shows a run started elsewhere with its own request (e.g. swarm/refactor) in the panel: a new
+   * conversation titled `title`, `task` as the user's message, the run's swarm/events rendered
+   * live. The caller reports the run's end with the returned function. Undefined (nothing shown)
+   * while a chat run is active: the panel follows one run at a time.
+   */
+  trackRun(runId: string, task: string, title = titleFor(task)): ((result: RunResult) => void) | undefined {
+    if (this.active) {
+      this.log(`run ${runId} is not shown in the chat: run ${this.active.runId} is active`);
+      return undefined;
+    }
+    if (this.conversation.messages.length > 0) this.newChat();
+    const { run, forced } = this.begin(task, [], runId, title);
+    this.sendInit(); // the panel did not type this message: show it, then the live run
+    void vscode.commands.executeCommand('swarmcode.chat.focus').then(undefined, () => undefined);
+    let end: (result: RunResult) => void = () => undefined;
+    const ended = new Promise<RunResult>((resolve) => (end = resolve));
+    void Promise.race([ended, forced]).then((result) => this.finish(run, result));
+    return end;
+  }
+
   private async send(text: string, images: ImageInput[], thinking?: ThinkingMode): Promise<void> {
     if (this.active) {
       this.post({ type: 'error', message: 'A run is already in progress: stop it first.' });
       return;
     }
     if (!text.trim() && images.length === 0) return;
-    const settings = this.config.current();
-    if (needsApiKey(settings.baseUrl) && !this.config.hasApiKey()) {
-      this.post({ type: 'error', message: `No API key for ${settings.baseUrl}: run "SwarmCode: Set API Key".` });
-      void vscode.window.showErrorMessage('SwarmCode needs an API key.', 'Set API Key').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('swarmcode.setApiKey');
-      });
-      return;
-    }
-
+    // No key check here: the server picks the embedded engine when Moonshot's default endpoint
+    // has no key and a GGUF is configured, and otherwise fails the run with set-up instructions
+    // (finish() then offers "Set API Key").
     const conversation = this.conversation;
     const history = conversation.messages.filter((m) => m.text.trim()).map(({ role, text: t }) => ({ role, text: t }));
-    conversation.messages.push({ role: 'user', text, ...(images.length ? { images } : {}) });
-    if (conversation.runs.length === 0) conversation.title = titleFor(text);
-    conversation.updatedAt = Date.now();
-    const runId = randomUUID();
-    const events: SwarmEvent[] = [];
-    conversation.runs.push({ runId, events });
-    void this.store.save(conversation);
-    void this.store.setCurrent(conversation.id);
-
-    const cts = new vscode.CancellationTokenSource();
-    let forceEnd: (result: RunResult) => void = () => undefined;
-    const forced = new Promise<RunResult>((resolve) => (forceEnd = resolve));
-    this.active = { runId, cts, conversation, events, forceEnd };
-    this.post({ type: 'runStarted', runId });
-    this.log(`run ${runId} started`);
-
+    const { run, forced } = this.begin(text, images);
+    const { runId, cts } = run;
     let result: RunResult;
     try {
       if (!(await this.ready)) throw new Error('The SwarmCode server is not running: see the "SwarmCode" output channel.');
@@ -193,16 +198,55 @@ export class ChatController implements vscode.Disposable {
     } catch (err) {
       const cancelled = cts.token.isCancellationRequested;
       result = emptyResult(runId, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : errorMessage(err));
-    } finally {
-      cts.dispose();
-      this.active = undefined;
     }
+    await this.finish(run, result);
+  }
+
+  /** Records the user's message and a new run in the current conversation and makes it the active run. */
+  private begin(text: string, images: ImageInput[], runId: string = randomUUID(), title?: string): { run: ActiveRun; forced: Promise<RunResult> } {
+    const conversation = this.conversation;
+    conversation.messages.push({ role: 'user', text, ...(images.length ? { images } : {}) });
+    if (conversation.runs.length === 0) conversation.title = title ?? titleFor(text);
+    conversation.updatedAt = Date.now();
+    const events: SwarmEvent[] = [];
+    conversation.runs.push({ runId, events });
+    const cts = new vscode.CancellationTokenSource();
+    let forceEnd: (result: RunResult) => void = () => undefined;
+    const forced = new Promise<RunResult>((resolve) => (forceEnd = resolve));
+    const run: ActiveRun = { runId, cts, conversation, events, forceEnd };
+    this.active = run;
+    void this.store.setCurrent(conversation.id);
+    // Saved before the list is sent, so the header and history show the new title right away.
+    void this.store.save(conversation).then(
+      () => this.post({ type: 'conversations', conversations: this.store.list() }),
+      (err: unknown) => this.log(`could not save conversation: ${String(err)}`),
+    );
+    this.post({ type: 'runStarted', runId });
+    this.log(`run ${runId} started`);
+    return { run, forced };
+  }
+
+  /** Ends the active run: stores the answer, tells the panel, offers set-up when no model is usable. */
+  private async finish(run: ActiveRun, result: RunResult): Promise<void> {
+    run.cts.dispose();
+    if (this.active === run) this.active = undefined;
+    const { runId, conversation } = run;
     this.log(`run ${runId} ended: ${result.status}${result.error ? ` (${result.error})` : ''}`);
     conversation.messages.push({ role: 'assistant', text: result.text ?? '' });
     conversation.updatedAt = Date.now();
     await this.flushSave(conversation);
     if (this.conversation === conversation) this.post({ type: 'runEnded', result });
     this.post({ type: 'conversations', conversations: this.store.list() });
+    if (result.status === 'failed' && needsModelSetup(result.error)) this.offerModelSetup();
+  }
+
+  private offerModelSetup(): void {
+    void vscode.window
+      .showErrorMessage('SwarmCode: no model is usable. Set an API key, or point SwarmCode at a local GGUF or a self-hosted endpoint.', 'Set API Key', 'Open Settings')
+      .then((choice) => {
+        if (choice === 'Set API Key') void vscode.commands.executeCommand('swarmcode.setApiKey');
+        else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'swarmcode.');
+      });
   }
 
   private onEvent(params: EventParams): void {

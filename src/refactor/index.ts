@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
 import { CancelRequest, RefactorRequest, type RefactorParams } from '../../server/protocol';
+import { emptyResult } from '../chat/controller';
 import type { Ctx } from '../context';
 import { reviewQuietly, SHOW as SHOW_REVIEW } from '../review';
 import { buildScope, describeScope, summarizeRefactor, type ScopeAnswers } from './scope';
@@ -77,6 +78,9 @@ export async function refactorAcrossWorkspace(ctx: Ctx): Promise<void> {
   const params: RefactorParams = { runId, instruction: instruction.trim(), ...(scope ? { scope } : {}) };
   reviewQuietly(runId);
   ctx.log(`refactor ${runId}: "${params.instruction}" over ${describeScope(scope)}`);
+  // The run's events (tool cards, sub-agent lanes, final text) also show in the chat panel.
+  const endChatRun = ctx.chat.trackRun(runId, `Refactor across workspace (${describeScope(scope)}): ${params.instruction}`, params.instruction);
+  let cancelled = false;
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `SwarmCode refactor (${describeScope(scope)})`, cancellable: true },
@@ -105,11 +109,13 @@ export async function refactorAcrossWorkspace(ctx: Ctx): Promise<void> {
           progress.report({ message: `${finished}/${agents} shards done` });
         });
         token.onCancellationRequested(() => {
+          cancelled = true;
           void ctx.client.sendRequest(CancelRequest, { runId }).catch(() => undefined);
         });
         return ctx.client.sendRequest(RefactorRequest, params, token).finally(() => sub.dispose());
       },
     );
+    endChatRun?.(result);
     const { line, details } = summarizeRefactor(result);
     for (const d of details) ctx.log(d);
     if (result.changedFiles.length === 0) {
@@ -125,7 +131,10 @@ export async function refactorAcrossWorkspace(ctx: Ctx): Promise<void> {
     else if (choice === 'Undo') await vscode.commands.executeCommand('swarmcode.review.reject', { kind: 'run', runId });
     else if (choice === 'Show Log') ctx.output.show(true);
   } catch (err) {
-    void vscode.window.showErrorMessage(`SwarmCode: refactor failed: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    endChatRun?.(emptyResult(runId, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : message));
+    if (cancelled) return;
+    void vscode.window.showErrorMessage(`SwarmCode: refactor failed: ${message}`);
   }
 }
 

@@ -258,6 +258,71 @@ describe('browser: webview chat panel', function () {
     await page.close();
   });
 
+  it('"→ Component" on an attached image posts imageToComponent with that image and its name', async () => {
+    const page = await panel.open();
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'login-card.png', { type: 'image/png' }));
+      document.querySelector('textarea.input')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, PNG_B64);
+    await page.waitForSelector('.thumbs .thumb-wrap .thumb-component');
+    await page.click('.thumbs .thumb-wrap .thumb-component');
+    const msgs = (await posted(page)).filter((m) => m.type === 'imageToComponent');
+    assert.deepEqual(msgs, [{ type: 'imageToComponent', image: { mimeType: 'image/png', data: PNG_B64 }, name: 'login-card.png' }]);
+    // The image stays attached (the user may still send it to the chat) and nothing was sent.
+    assert.equal(await page.$$eval('.thumbs .thumb', (e) => e.length), 1);
+    assert.equal((await posted(page)).filter((m) => m.type === 'send').length, 0);
+    assert.deepEqual(await page.evaluate(() => (window as any).__csp), []);
+    await page.close();
+  });
+
+  it('shows the conversation title in the header once the list names it (no reload needed)', async () => {
+    const page = await panel.open();
+    await send(page, { type: 'init', conversation: { id: 'c-new', title: 'New chat', updatedAt: Date.now(), messages: [], runs: [] }, conversations: [] });
+    assert.equal(await page.$eval('.conv-title', (e) => e.textContent), 'New chat');
+    await page.type('textarea.input', 'Rename the parser module');
+    await page.keyboard.press('Enter');
+    await send(page, { type: 'conversations', conversations: [{ id: 'other', title: 'Older', updatedAt: 1 }, { id: 'c-new', title: 'Rename the parser module', updatedAt: Date.now() }] });
+    assert.equal(await page.$eval('.conv-title', (e) => e.textContent), 'Rename the parser module');
+    await page.close();
+  });
+
+  it('keeps the composer inside a narrow panel (screenshot to test-artifacts/webview-narrow.png)', async () => {
+    const page = await panel.open();
+    for (const width of [200, 240, 300]) {
+      await page.setViewport({ width, height: 500 });
+      await frame(page);
+      const r = await page.evaluate(() => ({
+        send: document.querySelector('.button.send')!.getBoundingClientRect().right,
+        thinking: document.querySelector('.thinking-select')!.getBoundingClientRect().right,
+        body: document.documentElement.clientWidth,
+        scroll: document.documentElement.scrollWidth,
+      }));
+      assert.ok(r.send <= r.body, `Send fits at ${width}px: right ${r.send} > ${r.body}`);
+      assert.ok(r.thinking <= r.body, `the thinking select fits at ${width}px`);
+      assert.ok(r.scroll <= r.body, `no horizontal scroll at ${width}px`);
+    }
+    await page.setViewport({ width: 240, height: 500 });
+    await send(page, { type: 'init', conversation: { id: 'n', title: 'Make the login card responsive', updatedAt: Date.now(), messages: [], runs: [] }, conversations: [] });
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'card.png', { type: 'image/png' }));
+      document.querySelector('textarea.input')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, PNG_B64);
+    await page.waitForSelector('.thumbs .thumb-component');
+    await frame(page);
+    const header = await page.evaluate(() => ({
+      row: document.querySelector('.header-row')!.getBoundingClientRect().height,
+      title: document.querySelector('.conv-title')!.getBoundingClientRect().height,
+    }));
+    assert.ok(header.row < header.title * 2, `the header stays one line: ${JSON.stringify(header)}`);
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/webview-narrow.png' });
+    await page.close();
+  });
+
   it('looks right (screenshot to test-artifacts/webview.png)', async () => {
     const page = await panel.open();
     await send(page, { type: 'init', conversation: { id: 'c', title: 'Fix the flaky parser test', updatedAt: Date.now(), messages: [], runs: [] }, conversations: [] });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../server/protocol';
-import { describe as describeSettings, needsApiKey, readSettings, SETTING_MAP } from '../../../src/settings';
+import { HOW_TO_CONFIGURE } from '../../../server/model/presets';
+import { describe as describeSettings, needsApiKey, needsModelSetup, readSettings, SETTING_MAP } from '../../../src/settings';
 
 const source = (values: Record<string, unknown>) => ({ get: <T>(key: string) => values[key] as T | undefined });
 
@@ -66,6 +67,25 @@ describe('src/settings', () => {
     assert.equal(needsApiKey('https://api.moonshot.cn/v1'), true);
     assert.equal(needsApiKey('http://127.0.0.1:8000/v1'), false);
     assert.equal(needsApiKey('not a url'), false);
+  });
+
+  it('passes the embedded engine and browser settings through; empty or invalid ones are left out', () => {
+    const s = readSettings(source({ localModelPath: ' /models/kimi.gguf ', localContextSize: 16384, browserPath: '/usr/bin/chromium' }));
+    assert.equal(s.localModelPath, '/models/kimi.gguf');
+    assert.equal(s.localContextSize, 16384);
+    assert.equal(s.browserPath, '/usr/bin/chromium');
+    const t = readSettings(source({ localModelPath: '', localContextSize: 10, browserPath: '  ' }));
+    assert.equal('localModelPath' in t, false);
+    assert.equal('localContextSize' in t, false);
+    assert.equal('browserPath' in t, false);
+  });
+
+  it('recognises the server\'s "no model configured" and key errors (the chat then offers Set API Key)', () => {
+    assert.equal(needsModelSetup(HOW_TO_CONFIGURE('MOONSHOT_API_KEY')), true);
+    assert.equal(needsModelSetup('Moonshot API needs an API key: set MOONSHOT_API_KEY (or pass --api-key-env NAME).'), true);
+    assert.equal(needsModelSetup('The endpoint rejected the API key (401).'), true);
+    assert.equal(needsModelSetup('connect ECONNREFUSED 127.0.0.1:8000'), false);
+    assert.equal(needsModelSetup(undefined), false);
   });
 
   it('describes settings without the key', () => {
