@@ -9,8 +9,8 @@ const FORBID_TAGS = [
   'form', 'input', 'button', 'textarea', 'select', 'option', 'svg', 'math', 'template', 'audio', 'video', 'source',
 ];
 const FORBID_ATTR = ['style', 'srcset', 'action', 'formaction', 'xlink:href', 'ping', 'target'];
-/** Links: http(s), mailto, and plain relative paths (opened as workspace files). Images: data: only (CSP blocks the rest anyway). */
-const SAFE_LINK = /^(?:https?:|mailto:|#|[^:]*$)/i;
+/** Links: http(s), mailto, and plain relative paths (opened as workspace files), also as path:line (a dot or slash in the path, so never scheme:digits). Images: data: only (CSP blocks the rest anyway). */
+const SAFE_LINK = /^(?:https?:|mailto:|#|[^:]*$|[^:]*[./][^:]*:\d+$)/i;
 const SAFE_IMG = /^data:image\/(?:png|jpe?g|gif|webp);base64,/i;
 
 let hooked = false;

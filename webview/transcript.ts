@@ -150,6 +150,10 @@ export class Transcript {
     const a = target?.closest('a');
     if (!a) return;
     e.preventDefault();
+    // VS Code's webview host listens for clicks on the window and opens every <a href> itself
+    // (ignoring preventDefault): a relative link would resolve against the webview's own URL and
+    // be opened as a web page besides our openFile. This panel handles all of its links.
+    e.stopPropagation();
     const href = a.getAttribute('href');
     if (!href || href.startsWith('#')) return;
     if (/^(https?|mailto):/i.test(href)) {

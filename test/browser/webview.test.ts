@@ -258,6 +258,28 @@ describe('browser: webview chat panel', function () {
     await page.close();
   });
 
+  it('handles link clicks itself: relative links open files, and the VS Code host never sees the click', async () => {
+    const page = await panel.open();
+    // VS Code's webview host (pre/index.html) opens every clicked <a href> from a window 'click' listener.
+    await page.evaluate(() => { (window as any).__hostClicks = []; window.addEventListener('click', (e) => (window as any).__hostClicks.push((e.target as Element).tagName)); });
+    await startRun(page, 'l1');
+    await stream(page, 'l1', 'text_delta', 'See [the readme](README.md#L3), [parser](src/parse.ts:12) and [docs](https://example.com/x).\n', 40);
+    await send(page, { type: 'runEnded', result: { runId: 'l1', status: 'done', text: '', summary } });
+    await frame(page);
+    for (const a of await page.$$('.md a')) await a.click();
+    const msgs = (await posted(page)).filter((m) => m.type === 'openFile' || m.type === 'openLink');
+    assert.deepEqual(msgs, [
+      { type: 'openFile', path: 'README.md', line: 3 },
+      { type: 'openFile', path: 'src/parse.ts', line: 12 },
+      { type: 'openLink', url: 'https://example.com/x' },
+    ]);
+    assert.deepEqual(await page.evaluate(() => (window as any).__hostClicks), []);
+    // Other clicks still reach the window (the host needs them for focus handling).
+    await page.click('.turn-role');
+    assert.equal((await page.evaluate(() => (window as any).__hostClicks)).length, 1);
+    await page.close();
+  });
+
   it('"→ Component" on an attached image posts imageToComponent with that image and its name', async () => {
     const page = await panel.open();
     await page.evaluate((b64) => {

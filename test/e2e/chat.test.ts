@@ -3,10 +3,11 @@
 // model simulator's streamed markdown reply rendered in the panel. Screenshot kept in
 // test-artifacts/e2e-chat.png. Needs `node scripts/e2e-setup.mjs` first (npm test does it).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
+import { encodePng } from '../../server/visual';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, startSimulator, type Simulator } from '../support/simulator';
 import {
@@ -35,6 +36,8 @@ const REPLY = [
   '```ts',
   'const swarm = "ok";',
   '```',
+  '',
+  'See [the readme](README.md#L1).',
 ].join('\n');
 const TASK = 'Give me the swarm report';
 const APPROVAL_TASK = 'Run the approval check';
@@ -44,6 +47,8 @@ const LIVE_TASK = 'Which model answers now';
 const STOP_TASK = 'Write a very long essay';
 const STOP_TAIL = 'the-end-never-reached';
 const NEW_KEY = 'e2e-rotated-key-456';
+const COMPONENT_MARKER = 'e2e-component-5150';
+const COMPONENT_HTML = `<!doctype html><html><head><style>html,body{margin:0;background:#e01010}</style></head><body><!-- ${COMPONENT_MARKER} --></body></html>`;
 
 /** The webview's inner frame: the one whose document has the chat composer. */
 async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
@@ -113,6 +118,8 @@ describe('e2e: SwarmCode in code-server', function () {
         ],
         [STOP_TASK]: [{ text: `${'A long essay sentence. '.repeat(400)}${STOP_TAIL}`, chunkChars: 4, latency: { ttftMs: 100, tokensPerSec: 20 } }],
         [LIVE_TASK]: [{ text: 'Answered by the reconfigured model.' }],
+        // The screenshot-to-component loop (server/visual/loop.ts): every round answers the same page.
+        'Reproduce this design': Array.from({ length: 6 }, () => ({ text: `\`\`\`html\n${COMPONENT_HTML}\n\`\`\`` })),
         [GREP_TASK]: [
           { toolCalls: [{ name: 'grep', arguments: { pattern: 'e2e workspace' } }] },
           { text: 'Found it with ripgrep.' },
@@ -201,6 +208,21 @@ describe('e2e: SwarmCode in code-server', function () {
 
     await new Promise((r) => setTimeout(r, 500)); // let the last frame paint
     await p.screenshot({ path: join(ARTIFACTS, 'e2e-chat.png') });
+  });
+
+  it('opens a workspace file from a relative link in the reply, and the workbench stays responsive', async function () {
+    const p = page!;
+    const frame = await findChatFrame(p, 30_000);
+    const link = await frame.waitForSelector('.md a[href="README.md#L1"]', { timeout: 10_000 });
+    await link!.click();
+    // The editor opens README.md (our openFile), and nothing else: no extra page or tab from VS Code's own link handler.
+    await p.waitForSelector('.tabs-container .tab[aria-label*="README.md"]', { timeout: 30_000 });
+    const pages = await chromium!.browser.pages();
+    assert.equal(pages.length, 1, `no page was opened for the link: ${pages.map((x) => x.url()).join(', ')}`);
+    // Both the workbench and the chat frame still answer.
+    assert.equal(await p.evaluate(() => document.querySelectorAll('.monaco-workbench').length), 1);
+    const again = await findChatFrame(p, 30_000);
+    assert.ok((await again.evaluate(() => document.body.innerText)).includes(TASK));
   });
 
   it('asks before running a command (swarm/approval) and runs it once approved', async function () {
@@ -358,5 +380,33 @@ describe('e2e: SwarmCode in code-server', function () {
       MARKER,
     );
     await p.screenshot({ path: join(ARTIFACTS, 'e2e-history.png') });
+  });
+
+  it('"→ Component" on an image pasted into the chat runs screenshot to component with that image', async function () {
+    const p = page!;
+    const frame = await findChatFrame(p, 60_000);
+    const w = 64;
+    const h = 48;
+    const png = encodePng({ width: w, height: h, data: new Uint8Array(w * h * 4).map((_, i) => [224, 16, 16, 255][i % 4]) }).toString('base64');
+    await frame.evaluate((b64: string) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'red-card.png', { type: 'image/png' }));
+      document.querySelector('textarea.input')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, png);
+    await (await frame.waitForSelector('.thumbs .thumb-component', { timeout: 10_000 }))!.click();
+    // The target-kind quick pick, then the save dialog (code-server's simple dialog, prefilled with red-card.html).
+    await p.waitForFunction(() => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes('HTML + CSS')), { timeout: 30_000 });
+    await p.keyboard.press('Enter');
+    await p.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith('red-card.html'), { timeout: 30_000 });
+    await p.keyboard.press('Enter');
+    // The preview panel opens and the model gets the pasted image.
+    await p.waitForSelector('.tabs-container .tab[aria-label*="Screenshot → red-card.html"]', { timeout: 30_000 });
+    await waitFor(() => sim!.requests.some((r) => JSON.stringify(r.body.messages).includes(png)), 60_000, 'the visual loop sent the pasted image to the model');
+    // The loop ends with the best version written to the chosen path.
+    const out = join(base, 'workspace', 'red-card.html');
+    await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes(COMPONENT_MARKER), 120_000, 'red-card.html was written');
+    await new Promise((r) => setTimeout(r, 1000));
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-component.png') });
   });
 });
