@@ -214,11 +214,12 @@ describe('e2e: SwarmCode in code-server', function () {
     const p = page!;
     const frame = await findChatFrame(p, 30_000);
     const link = await frame.waitForSelector('.md a[href="README.md#L1"]', { timeout: 10_000 });
+    const before = (await chromium!.browser.pages()).length;
     await link!.click();
     // The editor opens README.md (our openFile), and nothing else: no extra page or tab from VS Code's own link handler.
     await p.waitForSelector('.tabs-container .tab[aria-label*="README.md"]', { timeout: 30_000 });
     const pages = await chromium!.browser.pages();
-    assert.equal(pages.length, 1, `no page was opened for the link: ${pages.map((x) => x.url()).join(', ')}`);
+    assert.equal(pages.length, before, `no page was opened for the link: ${pages.map((x) => x.url()).join(', ')}`);
     // Both the workbench and the chat frame still answer.
     assert.equal(await p.evaluate(() => document.querySelectorAll('.monaco-workbench').length), 1);
     const again = await findChatFrame(p, 30_000);
@@ -306,7 +307,9 @@ describe('e2e: SwarmCode in code-server', function () {
     const modelInput = await p.waitForFunction(
       () => {
         const items = [...document.querySelectorAll('.settings-editor .setting-item-contents')].filter((e) => e.textContent?.includes('Model id sent to the endpoint'));
-        return items.length === 1 && document.querySelectorAll('.settings-editor .setting-item-contents').length === 1 ? items[0]!.querySelector('input') : null;
+        // Filtered: only settings with "Model" in them are left (swarmcode.model, swarmcode.localModelPath).
+        const all = [...document.querySelectorAll('.settings-editor .setting-item-contents')];
+        return items.length === 1 && all.every((e) => /model/i.test(e.textContent ?? '')) ? items[0]!.querySelector('input') : null;
       },
       { timeout: 30_000, polling: 250 },
     );

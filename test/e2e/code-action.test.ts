@@ -20,6 +20,8 @@ const FIXED = 'Fixed the operator: e2e-fixed-3391';
 const SWARM_TASK = 'Agents view check e2e';
 const SUB_TASK = 'slow-subtask-4471: write a very long essay';
 const SWARM_DONE = 'Main finished: e2e-agents-done';
+const REFACTOR = 'Rename addNumbers to sumNumbers e2e-refactor-6612';
+const REFACTOR_DONE = 'Nothing to shard here: e2e-refactor-done-2207';
 
 async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
@@ -114,6 +116,7 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
           { toolCalls: [{ name: 'assign_task', arguments: { agent: 'worker-e2e', task: SUB_TASK } }] },
           { text: SWARM_DONE },
         ],
+        [REFACTOR]: [{ text: REFACTOR_DONE }],
         'Find and fix the bugs': [
           { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/math.ts', old_string: 'return a - b;', new_string: 'return a + b;' } }] },
           { text: FIXED },
@@ -312,5 +315,35 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
       await new Promise((r) => setTimeout(r, 250));
       text = await agentsRow();
     }
+  });
+
+  it('a workspace refactor (swarm/refactor) shows in the chat panel as a conversation titled with the instruction', async function () {
+    const p = page!;
+    await runCommand(p, 'SwarmCode: Refactor across Workspace', 'Refactor across Workspace');
+    await p.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.placeholder !== undefined, { timeout: 30_000 });
+    await p.keyboard.type(REFACTOR);
+    await p.keyboard.press('Enter');
+    await p.waitForFunction(() => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes('The whole workspace')), { timeout: 30_000 });
+    // Pick "The whole workspace", then leave the optional glob empty.
+    await p.evaluate(() => [...document.querySelectorAll<HTMLElement>('.quick-input-list .monaco-list-row')].find((r) => r.textContent?.includes('The whole workspace'))?.click());
+    await p.waitForFunction(() => document.querySelector('.quick-input-widget .quick-input-message, .quick-input-widget')?.textContent?.includes('optional'), { timeout: 30_000 });
+    await p.keyboard.press('Enter');
+    const frame = await findChatFrame(p, 60_000);
+    await frame.waitForFunction(
+      (title: string, done: string) => document.querySelector('.conv-title')?.textContent === title && document.body.innerText.includes(done),
+      { timeout: 90_000, polling: 250 },
+      REFACTOR,
+      REFACTOR_DONE,
+    );
+    const shown = await frame.evaluate(() => ({
+      user: document.querySelector('.turn.user .user-text')?.textContent ?? '',
+      footer: document.querySelector('.turn.assistant .run-footer')?.textContent ?? '',
+      stop: document.querySelector('button.stop')?.classList.contains('hidden'),
+    }));
+    assert.match(shown.user, /Refactor across workspace/);
+    assert.match(shown.user, /e2e-refactor-6612/);
+    assert.ok(shown.stop, 'the run ended in the panel (stop hidden)');
+    await new Promise((r) => setTimeout(r, 500));
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-refactor-chat.png') });
   });
 });
