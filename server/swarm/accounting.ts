@@ -7,6 +7,8 @@ export interface AgentRecord {
   name: string;
   /** The parent's step (1-based) during which this agent was launched. */
   parentStep: number;
+  /** 0 for the run's top-level agent, then 1, 2, … in launch order. */
+  launchIndex: number;
   steps: number;
   /** Model streaming + own tool time; queueing and waiting on sub-agents excluded. */
   busyMs: number;

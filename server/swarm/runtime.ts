@@ -132,7 +132,7 @@ export class SwarmRun {
   private toolCalls = 0;
 
   private register(agentId: string, parentId: string | undefined, name: string, parentStep: number): AgentRecord {
-    const record: AgentRecord = { agentId, parentId, name, parentStep, steps: 0, busyMs: 0, status: 'running', tokens: { input: 0, cachedInput: 0, output: 0 } };
+    const record: AgentRecord = { agentId, parentId, name, parentStep, launchIndex: this.records.size, steps: 0, busyMs: 0, status: 'running', tokens: { input: 0, cachedInput: 0, output: 0 } };
     this.records.set(agentId, record);
     return record;
   }
@@ -261,7 +261,10 @@ export class SwarmRun {
     const result = await runAgent(
       {
         agentId,
-        model: scheduled(this.opts.model, this.opts.scheduler, (ms) => (record.busyMs += ms)),
+        // Older agents first: a started sub-agent runs to completion before later ones take its
+        // slot (list scheduling), instead of every agent crawling at cap/N speed; the
+        // orchestrator (launched 0) always goes first.
+        model: scheduled(this.opts.model, this.opts.scheduler, (ms) => (record.busyMs += ms), record.launchIndex),
         tools,
         messages,
         thinking,

@@ -12,6 +12,8 @@ export interface SchedulerLimits {
 
 interface Waiter {
   tokens: number;
+  /** Lower is served first; equal priorities are first come, first served. */
+  priority: number;
   resolve(release: () => void): void;
   reject(err: unknown): void;
   signal: AbortSignal;
@@ -48,12 +50,16 @@ export class Scheduler {
     return this.queue.length;
   }
 
-  /** Waits for a slot; the returned function releases it (idempotent). */
-  acquire(estimatedTokens: number, signal: AbortSignal): Promise<() => void> {
+  /**
+   * Waits for a slot; the returned function releases it (idempotent). Waiters are served by
+   * `priority` (lower first), then in arrival order.
+   */
+  acquire(estimatedTokens: number, signal: AbortSignal, priority = 0): Promise<() => void> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         tokens: estimatedTokens,
+        priority,
         resolve,
         reject,
         signal,
@@ -64,7 +70,9 @@ export class Scheduler {
         },
       };
       signal.addEventListener('abort', waiter.onAbort, { once: true });
-      this.queue.push(waiter);
+      const at = this.queue.findIndex((w) => w.priority > priority);
+      if (at < 0) this.queue.push(waiter);
+      else this.queue.splice(at, 0, waiter);
       this.pump();
     });
   }
@@ -125,13 +133,14 @@ export function estimateTokens(request: ModelRequest): number {
 
 /**
  * Wraps a model so each request holds a scheduler slot while it streams. `onActive` gets the
- * milliseconds the request actually ran (queueing excluded): an agent's busy time.
+ * milliseconds the request actually ran (queueing excluded): an agent's busy time. `priority`
+ * orders waiting requests (lower first).
  */
-export function scheduled(model: ChatModel, scheduler: Scheduler, onActive?: (ms: number) => void): ChatModel {
+export function scheduled(model: ChatModel, scheduler: Scheduler, onActive?: (ms: number) => void, priority = 0): ChatModel {
   return {
     id: model.id,
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
-      const release = await scheduler.acquire(estimateTokens(request), signal);
+      const release = await scheduler.acquire(estimateTokens(request), signal, priority);
       const started = performance.now();
       try {
         yield* model.stream(request, signal);

@@ -6,6 +6,7 @@ const rec = (agentId: string, steps: number, parentId?: string, parentStep = 0):
   parentId,
   name: agentId,
   parentStep,
+  launchIndex: 0,
   steps,
   busyMs: 0,
   status: 'done',

@@ -28,6 +28,21 @@ describe('swarm/scheduler', () => {
     assert.equal(s.peak, 2);
   });
 
+  it('serves waiting requests by priority, then in arrival order', async () => {
+    const s = new Scheduler({ concurrency: 1, rpm: 0, tpm: 0 });
+    const hold = await s.acquire(1, new AbortController().signal);
+    const order: string[] = [];
+    const wait = (name: string, priority: number) =>
+      s.acquire(1, new AbortController().signal, priority).then((release) => {
+        order.push(name);
+        release();
+      });
+    const all = [wait('late-agent', 5), wait('early-agent', 1), wait('orchestrator', 0), wait('early-agent-2', 1)];
+    hold();
+    await Promise.all(all);
+    assert.deepEqual(order, ['orchestrator', 'early-agent', 'early-agent-2', 'late-agent']);
+  });
+
   it('removes an aborted waiter from the queue', async () => {
     const s = new Scheduler({ concurrency: 1, rpm: 0, tpm: 0 });
     const first = await s.acquire(1, new AbortController().signal);
