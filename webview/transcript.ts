@@ -11,6 +11,8 @@ export class Transcript {
     h('div', { cls: 'empty-title', text: 'SwarmCode' }),
     h('div', { cls: 'empty-hint', text: 'Ask for a change, paste a screenshot, or describe a task for the swarm.' }));
   private readonly runs = new Map<string, RunView>();
+  /** The image behind each "→ Component" button of a sent message. */
+  private readonly imageOf = new WeakMap<Element, ImageInput>();
   private current?: RunView;
   private stick = true;
   private scrollPending = false;
@@ -45,7 +47,12 @@ export class Transcript {
       ? h('div', { cls: 'user-images' }, ...images.map((img) => {
           const el = h('img', { cls: 'thumb', attrs: { alt: 'attached image' } });
           el.src = `data:${img.mimeType};base64,${img.data}`;
-          return el;
+          const comp = h('button', {
+            cls: 'thumb-component', text: '→ Component', title: 'Make a component from this image (screenshot to component)',
+            attrs: { type: 'button', 'aria-label': 'Make a component from this image' },
+          });
+          this.imageOf.set(comp, img);
+          return h('div', { cls: 'thumb-wrap' }, el, comp);
         }))
       : null;
     this.el.append(h('div', { cls: 'turn user' }, h('div', { cls: 'turn-role' }, icon('user'), h('span', { text: 'You' })), body, thumbs));
@@ -145,6 +152,12 @@ export class Transcript {
     if (copy) {
       const code = copy.parentElement?.querySelector('code')?.textContent ?? '';
       void navigator.clipboard?.writeText(code).then(() => { copy.textContent = 'Copied'; }, () => {});
+      return;
+    }
+    const comp = target?.closest('button.thumb-component');
+    const image = comp && this.imageOf.get(comp);
+    if (image) {
+      post({ type: 'imageToComponent', image });
       return;
     }
     const a = target?.closest('a');

@@ -295,6 +295,12 @@ describe('browser: webview chat panel', function () {
     // The image stays attached (the user may still send it to the chat) and nothing was sent.
     assert.equal(await page.$$eval('.thumbs .thumb', (e) => e.length), 1);
     assert.equal((await posted(page)).filter((m) => m.type === 'send').length, 0);
+    // Once sent, the image in the user's message offers the same action.
+    await page.type('textarea.input', 'like this');
+    await page.keyboard.press('Enter');
+    await page.click('.turn.user .user-images .thumb-component');
+    const again = (await posted(page)).filter((m) => m.type === 'imageToComponent');
+    assert.deepEqual(again[1], { type: 'imageToComponent', image: { mimeType: 'image/png', data: PNG_B64 } });
     assert.deepEqual(await page.evaluate(() => (window as any).__csp), []);
     await page.close();
   });
