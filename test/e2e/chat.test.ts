@@ -21,6 +21,7 @@ import {
   type CodeServer,
   type Dirs,
 } from './code-server';
+import { findChatFrame, runCommand, waitFor } from './workbench';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const API_KEY = 'e2e-dummy-key-123';
@@ -49,43 +50,6 @@ const STOP_TAIL = 'the-end-never-reached';
 const NEW_KEY = 'e2e-rotated-key-456';
 const COMPONENT_MARKER = 'e2e-component-5150';
 const COMPONENT_HTML = `<!doctype html><html><head><style>html,body{margin:0;background:#e01010}</style></head><body><!-- ${COMPONENT_MARKER} --></body></html>`;
-
-/** The webview's inner frame: the one whose document has the chat composer. */
-async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      try {
-        if (await frame.$('#app textarea.input')) return frame;
-      } catch {
-        /* frame navigating or detached */
-      }
-    }
-    if (Date.now() > deadline) throw new Error('the SwarmCode chat webview did not appear');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Runs a command from the command palette (F1), picking the row whose label contains `label`. */
-async function runCommand(page: Page, query: string, label: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { visible: true, timeout: 30_000 });
-  await page.keyboard.type(query);
-  await page.waitForFunction(
-    (l: string) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes(l)),
-    { timeout: 30_000 },
-    label,
-  );
-  await page.keyboard.press('Enter');
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('e2e: SwarmCode in code-server', function () {
   this.timeout(240_000);

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, contentText, startSimulator, type Simulator } from '../support/simulator';
 import { ROOT, installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs } from './code-server';
+import { findChatFrame, runCommand } from './workbench';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const SELECTED = 'export function addNumbers(a: number, b: number): number { return a - b; } // e2e-selected-8127';
@@ -22,34 +23,6 @@ const SUB_TASK = 'slow-subtask-4471: write a very long essay';
 const SWARM_DONE = 'Main finished: e2e-agents-done';
 const REFACTOR = 'Rename addNumbers to sumNumbers e2e-refactor-6612';
 const REFACTOR_DONE = 'Nothing to shard here: e2e-refactor-done-2207';
-
-async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      try {
-        if (await frame.$('#app textarea.input')) return frame;
-      } catch {
-        /* frame navigating or detached */
-      }
-    }
-    if (Date.now() > deadline) throw new Error('the SwarmCode chat webview did not appear');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Command palette (F1): type `query`, pick the row whose label contains `label`. */
-async function runCommand(page: Page, query: string, label: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { visible: true, timeout: 30_000 });
-  await page.keyboard.type(query);
-  await page.waitForFunction(
-    (l: string) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes(l)),
-    { timeout: 30_000 },
-    label,
-  );
-  await page.keyboard.press('Enter');
-}
 
 /** Opens a workspace file with Quick Open and selects all of its text. */
 async function openAndSelectAll(page: Page, file: string): Promise<void> {

@@ -6,27 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { ROOT, installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs } from './code-server';
+import { findChatFrame } from './workbench';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const TASK = 'Hello without a key e2e-nokey-3318';
-
-async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      try {
-        if (await frame.$('#app textarea.input')) return frame;
-      } catch {
-        /* frame navigating or detached */
-      }
-    }
-    if (Date.now() > deadline) throw new Error('the SwarmCode chat webview did not appear');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('e2e: no API key and no local model', function () {
   this.timeout(240_000);
