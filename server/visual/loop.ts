@@ -12,26 +12,15 @@ import { decodeImage, sniffMime } from './image-input';
 import type { RgbaImage } from './png';
 import { formatReport, regionCrops } from './report';
 import { sourceFromCode, type TargetKind } from './render';
+import type { VisualIteration } from '../protocol';
 import { extractCode } from './extract-code';
 
 export { extractCode } from './extract-code';
 
 export type StopReason = 'threshold' | 'patience' | 'max';
 
-export interface LoopProgress {
-  round: number;
-  /** 0-based candidate index within the round. */
-  candidate: number;
-  /** 0 when the candidate could not be extracted or rendered (see `error`). */
-  score: number;
-  ssim?: number;
-  pixelMismatch?: number;
-  /** Best score so far, this candidate included. */
-  best: number;
-  improved: boolean;
-  code?: string;
-  report?: string;
-  error?: string;
+/** One evaluated candidate: the protocol's VisualIteration, with the full comparison instead of the PNGs. */
+export interface LoopProgress extends Omit<VisualIteration, 'render' | 'heatmap'> {
   /** The full comparison (render PNG, diff images) when the candidate rendered. */
   compare?: CompareResult;
 }
