@@ -2,8 +2,6 @@
 import type { RunParams, RunResult, RunStatus, ServerSettings } from './protocol';
 import { createEventSink } from './events';
 import type { ServerContext } from './context';
-import type { ChatModel } from './model/types';
-import type { Tool } from './tools/types';
 import { createModel } from './model';
 import { builtinTools, orchestrationTools } from './tools';
 import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent';
@@ -23,10 +21,6 @@ export function cancelRun(runId: string, agentId?: string, reason = 'cancelled b
   return true;
 }
 
-export function activeRunIds(): string[] {
-  return [...active.keys()];
-}
-
 export function isAbort(err: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (err instanceof Error && err.name === 'AbortError');
 }
@@ -34,12 +28,6 @@ export function isAbort(err: unknown, signal: AbortSignal): boolean {
 export function resolveThinking(settings: ServerSettings, params: RunParams): boolean {
   const mode = params.thinking ?? settings.thinking;
   return mode !== 'off';
-}
-
-export interface RunDeps {
-  /** Injected in tests and by the swarm; defaults to the configured endpoint. */
-  model?: ChatModel;
-  tools?: Tool[];
 }
 
 let scheduler: Scheduler | undefined;
@@ -86,7 +74,7 @@ async function sharedContext(ctx: ServerContext, index: CodeIndex, task: string,
   }
 }
 
-export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal, deps: RunDeps = {}): Promise<RunResult> {
+export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal): Promise<RunResult> {
   const { runId } = params;
   if (active.has(runId)) throw new Error(`run ${runId} is already active`);
   const controller = new AbortController();
@@ -95,11 +83,12 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const entry: { controller: AbortController; swarm?: SwarmRun } = { controller };
   active.set(runId, entry);
 
+  const started = Date.now();
   const settings = ctx.settings();
   const agentId = 'main';
   const emit = createEventSink(ctx.connection, runId);
   const index = codeIndexFor(ctx);
-  const tools = deps.tools ?? builtinTools;
+  const tools = builtinTools;
 
   let status: RunStatus = 'failed';
   let text = '';
@@ -108,7 +97,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   // Checkpoint journal: every first write of a file in this run is journaled before it happens.
   const runWorkspace = ctx.workspace.forRun?.(runId, params.task);
   try {
-    const model = deps.model ?? createModel(settings, ctx.log);
+    const model = createModel(settings, ctx.log);
     const context = await sharedContext(ctx, index, params.task, settings.repoMapTokens, controller.signal);
     swarm = new SwarmRun({
       runId,
@@ -122,7 +111,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       workerTools: tools,
       orchestrationTools,
       sharedContext: context,
-      subagentThinking: settings.thinking === 'on',
+      // 'auto': thinking for the top-level agent, instant mode for sub-agents (narrow tasks).
+      subagentThinking: (params.thinking ?? settings.thinking) === 'on',
       pricing: pricingFor(settings),
       services: { index },
     });
@@ -148,7 +138,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     signal.removeEventListener('abort', onOuterAbort);
     await runWorkspace?.close(status).catch((err) => ctx.log.error(`run ${runId}: closing its checkpoint journal failed: ${err}`));
   }
-  const summary = swarm ? swarm.summary(agentId) : { wallMs: 0, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };
+  const summary = swarm ? swarm.summary(agentId) : { wallMs: Date.now() - started, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };
   emit({ type: 'run_finished', agentId, status, summary });
   return { runId, status, text, ...(error ? { error } : {}), summary };
 }
