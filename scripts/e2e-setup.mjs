@@ -51,6 +51,10 @@ function installCodeServer() {
     ),
   );
   const env = { ...process.env };
+  // Under `npm test` the outer npm exports npm_config_* for its own Node 20; an inner npm reads
+  // them as its config, so its user agent (which code-server's postinstall checks) would still
+  // say node/v20. Start the inner installs from a clean npm environment.
+  for (const key of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(key)) delete env[key];
   // Node 24 first on PATH: code-server's postinstall checks the Node major version and runs npm
   // for its bundled VS Code, and native modules must be built for Node 24's ABI and headers.
   const nodeEnv = (extra) => ({ ...env, ...extra });
