@@ -30,7 +30,9 @@ export async function startServer(
   settings: Partial<ServerSettings>,
   opts: { serverPath?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ServerHandle> {
-  const child = spawn(process.execPath, [opts.serverPath ?? serverPath(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: workspace, env: opts.env ?? process.env });
+  // SWARMCODE_SERVER_NODE_ARGS: extra Node flags for the server (e.g. --cpu-prof when profiling).
+  const nodeArgs = (process.env.SWARMCODE_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, opts.serverPath ?? serverPath(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: workspace, env: opts.env ?? process.env });
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

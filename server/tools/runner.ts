@@ -4,15 +4,21 @@ import type { ImagePart, ToolSpec } from '../model/types';
 import { ToolError, type Tool, type ToolContext } from './types';
 import { capOutput, MAX_TOOL_OUTPUT_CHARS } from './output';
 
-/** JSON Schema specs for the model request. */
+const specCache = new WeakMap<Tool, ToolSpec>();
+
+/** JSON Schema specs for the model request (computed once per tool object: every turn sends them). */
 export function toolSpecs(tools: Tool[]): ToolSpec[] {
-  return tools.filter((t) => !t.hidden).map((t) => {
-    const { $schema: _drop, ...parameters } = z.toJSONSchema(t.parameters, { io: 'input', unrepresentable: 'any' }) as Record<
-      string,
-      unknown
-    >;
-    return { name: t.name, description: t.description, parameters };
-  });
+  return tools
+    .filter((t) => !t.hidden)
+    .map((t) => {
+      let spec = specCache.get(t);
+      if (!spec) {
+        const { $schema: _drop, ...parameters } = z.toJSONSchema(t.parameters, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+        spec = { name: t.name, description: t.description, parameters };
+        specCache.set(t, spec);
+      }
+      return spec;
+    });
 }
 
 export interface ToolRunResult {
