@@ -44,6 +44,8 @@ export interface ServerSettings {
   rpm: number;
   /** Prompt + completion tokens per minute to the endpoint (0 = no limit). */
   tpm: number;
+  /** Conversation size (tokens) past which the oldest tool outputs are elided (0 = never). */
+  contextTokens: number;
   /** Token budget of the repository map in the shared prompt prefix (0 = no map). */
   repoMapTokens: number;
   /** Edits to documents open with unsaved changes go to the editor as workspace/applyEdit; with this on, each carries a change annotation that needs confirmation (VS Code's refactor preview). Default false. */
@@ -81,6 +83,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   rpm: 0,
   tpm: 0,
   repoMapTokens: 1024,
+  // Kimi K2.5 has a 256k window; leave room for the answer and the next tool results.
+  contextTokens: 200_000,
 };
 
 // ---------------------------------------------------------------------------

@@ -115,6 +115,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       subagentThinking: (params.thinking ?? settings.thinking) === 'on',
       pricing: pricingFor(settings),
       services: { index },
+      contextTokens: settings.contextTokens,
     });
     entry.swarm = swarm;
     emit({ type: 'run_started', agentId, task: params.task, model: model.id });

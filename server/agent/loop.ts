@@ -3,6 +3,7 @@ import type { RunStatus, SwarmEvent, TokenUsage } from '../protocol';
 import type { ChatMessage, ChatModel, ContentPart, ToolCall } from '../model/types';
 import type { Tool, ToolContext } from '../tools/types';
 import { runTool, toolSpecs } from '../tools/runner';
+import { compactToolOutputs } from './compaction';
 
 export interface AgentOptions {
   agentId: string;
@@ -12,6 +13,8 @@ export interface AgentOptions {
   messages: ChatMessage[];
   thinking: boolean;
   maxSteps: number;
+  /** Conversation budget in tokens; older tool outputs are elided past it (0 = never). */
+  contextTokens?: number;
   toolContext: ToolContext;
   emit(event: SwarmEvent): void;
   /** Called before each step; a returned string stops the agent with that message (a budget ran out). */
@@ -128,6 +131,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     if (stop) return { status: 'failed', text: lastText, error: stop, steps, toolCalls, tokens };
     steps++;
     opts.onStep?.(steps);
+    if (opts.contextTokens) compactToolOutputs(opts.messages, opts.contextTokens);
     const turn = await streamTurn(opts, tokens, signal);
     lastText = turn.text;
     opts.messages.push({

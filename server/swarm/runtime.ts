@@ -35,6 +35,8 @@ export interface SwarmRunOptions {
   sharedContext: string;
   subagentThinking: boolean;
   pricing?: Pricing;
+  /** Conversation budget per agent (tokens); see the agent loop. */
+  contextTokens?: number;
   /** Shared server services handed to every agent's tools (search index, symbols). */
   services?: ToolContext['services'];
 }
@@ -269,6 +271,7 @@ export class SwarmRun {
         messages,
         thinking,
         maxSteps,
+        contextTokens: this.opts.contextTokens,
         toolContext,
         emit: (event) => {
           if (event.type === 'usage') {
