@@ -120,6 +120,15 @@ describe('cli: swarmcode run', function () {
     assert.ok(last.type === 'run_finished' && last.status === 'failed');
   });
 
+  it('exits 1 with a clear message when the server dies mid-run', async () => {
+    const res = await cli(['run', '--workspace', ws.path, '--base-url', 'http://127.0.0.1:9/v1', 'x'], {
+      MOONSHOT_API_KEY: 'k',
+      SWARMCODE_SERVER: join(ROOT, 'test/protocol/fixtures/crashing-server.js'),
+    });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /server exited unexpectedly \(code 3\)/);
+  });
+
   it('exits 130 after SIGINT, cancelling the run first', async () => {
     sim = await startSimulator({ respond: script([{ text: 'slow '.repeat(400), latency: { tokensPerSec: 50 } }]) });
     let child!: ReturnType<typeof spawn>;
