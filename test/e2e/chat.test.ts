@@ -3,7 +3,7 @@
 // model simulator's streamed markdown reply rendered in the panel. Screenshot kept in
 // test-artifacts/e2e-chat.png. Needs `node scripts/e2e-setup.mjs` first (npm test does it).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
@@ -11,7 +11,6 @@ import { encodePng } from '../../server/visual';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, startSimulator, type Simulator } from '../support/simulator';
 import {
-  ROOT,
   installExtension,
   makeDirs,
   missingSetup,
@@ -20,10 +19,13 @@ import {
   writeUserSettings,
   type CodeServer,
   type Dirs,
+  ARTIFACTS,
+  QUIET_WORKBENCH,
+  saveFailure,
+  stopAll,
 } from './code-server';
 import { findChatFrame, runCommand, waitFor } from './workbench';
 
-const ARTIFACTS = join(ROOT, 'test-artifacts');
 const API_KEY = 'e2e-dummy-key-123';
 const MARKER = 'e2e-marker-7391';
 const REPLY = [
@@ -97,16 +99,8 @@ describe('e2e: SwarmCode in code-server', function () {
       'swarmcode.thinking': 'off',
       'swarmcode.commandApproval': 'ask',
       'swarmcode.logLevel': 'debug',
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
+      ...QUIET_WORKBENCH,
       'workbench.enableExperiments': false,
-      'security.workspace.trust.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'chat.disableAIFeatures': true,
-      'window.commandCenter': false,
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
     };
     writeUserSettings(dirs, settings);
     installExtension(dirs);
@@ -119,18 +113,11 @@ describe('e2e: SwarmCode in code-server', function () {
 
   after(async function () {
     this.timeout(60_000);
-    await chromium?.cleanup().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    await sim?.close().catch(() => undefined);
-    if (base) rmSync(base, { recursive: true, force: true, maxRetries: 3 });
+    await stopAll({ chromium, server, sim, base });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    const slug = (this.currentTest?.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
-    await page?.screenshot({ path: join(ARTIFACTS, `e2e-failure-${slug}.png`) }).catch(() => undefined);
-    const logs = [`code-server:\n${server?.log() ?? ''}`, `SwarmCode output:\n${dirs ? outputChannelLogs(dirs, 'SwarmCode') : ''}`];
-    writeFileSync(join(ARTIFACTS, 'e2e-chat-failure.log'), logs.join('\n\n'));
+    await saveFailure(this.currentTest, 'e2e-chat-failure.log', page, server, dirs);
   });
 
   it('opens the SwarmCode view, sends a message and renders the streamed reply', async function () {

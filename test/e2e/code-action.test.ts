@@ -4,16 +4,15 @@
 // model simulator. Screenshots in test-artifacts/e2e-code-action*.png. Needs
 // `node scripts/e2e-setup.mjs` first.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, contentText, startSimulator, type Simulator } from '../support/simulator';
-import { ROOT, installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs } from './code-server';
+import { installExtension, makeDirs, missingSetup, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
 import { findChatFrame, runCommand } from './workbench';
 
-const ARTIFACTS = join(ROOT, 'test-artifacts');
 const SELECTED = 'export function addNumbers(a: number, b: number): number { return a - b; } // e2e-selected-8127';
 const SOURCE = `${SELECTED}\n`;
 const EXPLAINED = 'It subtracts instead of adding: e2e-explained-5521';
@@ -102,15 +101,7 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
       'swarmcode.model': 'sim-model',
       'swarmcode.thinking': 'off',
       'swarmcode.logLevel': 'debug',
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'security.workspace.trust.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'chat.disableAIFeatures': true,
-      'window.commandCenter': false,
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      ...QUIET_WORKBENCH,
     });
     installExtension(dirs);
     server = await startCodeServer({ dirs, workspace, env: { SWARMCODE_JOURNAL_DIR: join(base, 'journals') } });
@@ -125,18 +116,11 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
 
   after(async function () {
     this.timeout(60_000);
-    await chromium?.cleanup().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    await sim?.close().catch(() => undefined);
-    if (base) rmSync(base, { recursive: true, force: true, maxRetries: 3 });
+    await stopAll({ chromium, server, sim, base });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    const slug = (this.currentTest?.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
-    await page?.screenshot({ path: join(ARTIFACTS, `e2e-failure-${slug}.png`) }).catch(() => undefined);
-    const logs = [`code-server:\n${server?.log() ?? ''}`, `SwarmCode output:\n${dirs ? outputChannelLogs(dirs, 'SwarmCode') : ''}`];
-    writeFileSync(join(ARTIFACTS, 'e2e-code-action-failure.log'), logs.join('\n\n'));
+    await saveFailure(this.currentTest, 'e2e-code-action-failure.log', page, server, dirs);
   });
 
   it('a code action on a selection opens a chat run with the selection', async function () {

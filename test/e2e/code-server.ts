@@ -2,7 +2,7 @@
 // own Node 24) for the e2e tier: fresh user-data and extensions dirs, the .vsix installed, bound to
 // 127.0.0.1 with --auth none.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -152,4 +152,48 @@ export function outputChannelLogs(dirs: Dirs, channel: string): string {
   };
   walk(join(dirs.userData, 'logs'), 0);
   return found.join('\n');
+}
+
+/** Workbench settings that keep code-server quiet and predictable in every e2e test. */
+export const QUIET_WORKBENCH: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'chat.disableAIFeatures': true,
+  'window.commandCenter': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+/** Where screenshots and failure logs of the e2e tier go. */
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+/** After a failed test: a screenshot plus code-server's and the SwarmCode channel's logs. */
+export async function saveFailure(
+  test: { state?: string; title?: string } | undefined,
+  logName: string,
+  page: { screenshot(opts: { path: string }): Promise<unknown> } | undefined,
+  server: CodeServer | undefined,
+  dirs: Dirs | undefined,
+): Promise<void> {
+  if (test?.state !== 'failed') return;
+  const slug = (test.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+  await page?.screenshot({ path: join(ARTIFACTS, `e2e-failure-${slug}.png`) }).catch(() => undefined);
+  const logs = [`code-server:\n${server?.log() ?? ''}`, `SwarmCode output:\n${dirs ? outputChannelLogs(dirs, 'SwarmCode') : ''}`];
+  writeFileSync(join(ARTIFACTS, logName), logs.join('\n\n'));
+}
+
+/** Stops whatever a suite started; each part may be missing when `before` failed early. */
+export async function stopAll(parts: {
+  chromium?: { cleanup(): Promise<void> };
+  server?: CodeServer;
+  sim?: { close(): Promise<void> };
+  base?: string;
+}): Promise<void> {
+  await parts.chromium?.cleanup().catch(() => undefined);
+  await parts.server?.stop().catch(() => undefined);
+  await parts.sim?.close().catch(() => undefined);
+  if (parts.base) rmSync(parts.base, { recursive: true, force: true, maxRetries: 3 });
 }

@@ -3,15 +3,14 @@
 // the run with set-up instructions); the panel shows the server's message and VS Code offers
 // "Set API Key", which opens the key input. Needs `node scripts/e2e-setup.mjs` first.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
-import { ROOT, installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs } from './code-server';
+import { installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
 import { findChatFrame } from './workbench';
 
-const ARTIFACTS = join(ROOT, 'test-artifacts');
 const TASK = 'Hello without a key e2e-nokey-3318';
 
 describe('e2e: no API key and no local model', function () {
@@ -35,15 +34,7 @@ describe('e2e: no API key and no local model', function () {
     writeUserSettings(dirs, {
       // swarmcode.baseUrl left at Moonshot's default.
       'swarmcode.logLevel': 'debug',
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'security.workspace.trust.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'chat.disableAIFeatures': true,
-      'window.commandCenter': false,
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      ...QUIET_WORKBENCH,
     });
     installExtension(dirs);
     // Empty values: no key, no GGUF (HOME is a fresh folder, so ~/.cache/swarmcode/models is empty too).
@@ -57,15 +48,11 @@ describe('e2e: no API key and no local model', function () {
 
   after(async function () {
     this.timeout(60_000);
-    await chromium?.cleanup().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    if (base) rmSync(base, { recursive: true, force: true, maxRetries: 3 });
+    await stopAll({ chromium, server, base });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    await page?.screenshot({ path: join(ARTIFACTS, 'e2e-failure-no-key.png') }).catch(() => undefined);
-    writeFileSync(join(ARTIFACTS, 'e2e-no-key-failure.log'), `code-server:\n${server?.log() ?? ''}\n\nSwarmCode output:\n${dirs ? outputChannelLogs(dirs, 'SwarmCode') : ''}`);
+    await saveFailure(this.currentTest, 'e2e-no-key-failure.log', page, server, dirs);
   });
 
   it('sends to the server, shows its set-up message and offers Set API Key', async function () {
