@@ -20,8 +20,8 @@ export interface PoolOptions {
   log?: Logger;
 }
 
-/** Chromium flags for deterministic, offline, quiet rendering. */
-export const BROWSER_ARGS: readonly string[] = [
+/** Headless Chromium that starts on a machine without network access and renders colours and text predictably. */
+export const HEADLESS_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -32,6 +32,11 @@ export const BROWSER_ARGS: readonly string[] = [
   '--disable-sync',
   '--font-render-hinting=none',
   '--force-color-profile=srgb',
+];
+
+/** Chromium flags for deterministic, offline, quiet rendering. */
+export const BROWSER_ARGS: readonly string[] = [
+  ...HEADLESS_ARGS,
   '--hide-scrollbars',
   '--mute-audio',
   '--disable-extensions',
