@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ElementHandle, Frame, Page } from 'puppeteer-core';
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { encodePng } from '../../server/visual';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, startSimulator, type Simulator } from '../support/simulator';
@@ -24,7 +24,7 @@ import {
   saveFailure,
   stopAll,
 } from './code-server';
-import { findChatFrame, runCommand, waitFor } from './workbench';
+import { findChatFrame, openChatView, runCommand, waitFor } from './workbench';
 
 const API_KEY = 'e2e-dummy-key-123';
 const MARKER = 'e2e-marker-7391';
@@ -126,10 +126,7 @@ describe('e2e: SwarmCode in code-server', function () {
     await p.waitForSelector('.monaco-workbench', { timeout: 90_000 });
 
     // The activity bar entry contributed by package.json (viewsContainers.activitybar).
-    const entry = await p.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 90_000 });
-    await entry!.click();
-
-    const frame = await findChatFrame(p, 90_000);
+    const frame = await openChatView(p, 120_000);
     const input = (await frame.waitForSelector('textarea.input', { timeout: 30_000 }))!;
     await input.click();
     await input.type(TASK);
@@ -305,14 +302,8 @@ describe('e2e: SwarmCode in code-server', function () {
     const p = page!;
     await p.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
     await p.waitForSelector('.monaco-workbench', { timeout: 90_000 });
-    let frame: Frame;
-    try {
-      frame = await findChatFrame(p, 20_000);
-    } catch {
-      // The view container was not restored as the open one: open it again.
-      await (await p.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 30_000 }))!.click();
-      frame = await findChatFrame(p, 60_000);
-    }
+    // Restored as the open container, or opened again from the activity bar.
+    const frame = await openChatView(p, 90_000);
     // The current conversation (the last one) comes back from workspaceState.
     await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 30_000 }, LIVE_TASK);
 

@@ -11,7 +11,7 @@ import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, contentText, startSimulator, type Simulator } from '../support/simulator';
 import { installExtension, makeDirs, missingSetup, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { findChatFrame, runCommand } from './workbench';
+import { findChatFrame, openChatView, runCommand } from './workbench';
 
 const SELECTED = 'export function addNumbers(a: number, b: number): number { return a - b; } // e2e-selected-8127';
 const SOURCE = `${SELECTED}\n`;
@@ -221,10 +221,7 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
 
   it('the Agents view lists a running sub-agent live and its cancel action stops only that sub-agent', async function () {
     const p = page!;
-    const frame = await findChatFrame(p, 5_000).catch(async () => {
-      await (await p.waitForSelector('.activitybar [aria-label^="SwarmCode"]'))!.click();
-      return findChatFrame(p, 60_000);
-    });
+    const frame = await openChatView(p, 60_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
     const input = (await frame.waitForSelector('textarea.input'))!;
     await input.click();

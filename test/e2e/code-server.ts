@@ -5,6 +5,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { describeWorkbench } from './workbench';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const CACHE = process.env.SWARMCODE_E2E_CACHE ? resolve(process.env.SWARMCODE_E2E_CACHE) : join(ROOT, '.cache', 'e2e');
@@ -174,14 +176,15 @@ export const ARTIFACTS = join(ROOT, 'test-artifacts');
 export async function saveFailure(
   test: { state?: string; title?: string } | undefined,
   logName: string,
-  page: { screenshot(opts: { path: string }): Promise<unknown> } | undefined,
+  page: Page | undefined,
   server: CodeServer | undefined,
   dirs: Dirs | undefined,
 ): Promise<void> {
   if (test?.state !== 'failed') return;
   const slug = (test.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
   await page?.screenshot({ path: join(ARTIFACTS, `e2e-failure-${slug}.png`) }).catch(() => undefined);
-  const logs = [`code-server:\n${server?.log() ?? ''}`, `SwarmCode output:\n${dirs ? outputChannelLogs(dirs, 'SwarmCode') : ''}`];
+  const shown = page ? await describeWorkbench(page) : 'no page';
+  const logs = [`workbench: ${shown}`, `code-server:\n${server?.log() ?? ''}`, `SwarmCode output:\n${dirs ? outputChannelLogs(dirs, 'SwarmCode') : ''}`];
   writeFileSync(join(ARTIFACTS, logName), logs.join('\n\n'));
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { findChatFrame } from './workbench';
+import { openChatView } from './workbench';
 
 const TASK = 'Hello without a key e2e-nokey-3318';
 
@@ -57,8 +57,7 @@ describe('e2e: no API key and no local model', function () {
 
   it('sends to the server, shows its set-up message and offers Set API Key', async function () {
     const p = page!;
-    await (await p.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 90_000 }))!.click();
-    const frame = await findChatFrame(p, 90_000);
+    const frame = await openChatView(p, 120_000);
     const input = (await frame.waitForSelector('textarea.input', { timeout: 30_000 }))!;
     await input.click();
     await input.type(TASK);

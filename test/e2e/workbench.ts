@@ -5,16 +5,69 @@ import type { Frame, Page } from 'puppeteer-core';
 export async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    for (const frame of page.frames()) {
-      try {
-        if (await frame.$('#app textarea.input')) return frame;
-      } catch {
-        /* frame navigating or detached */
-      }
-    }
-    if (Date.now() > deadline) throw new Error('the SwarmCode chat webview did not appear');
+    const frame = await chatFrameNow(page);
+    if (frame) return frame;
+    if (Date.now() > deadline) throw new Error(`the SwarmCode chat webview did not appear (${await describeWorkbench(page)})`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+async function chatFrameNow(page: Page): Promise<Frame | undefined> {
+  for (const frame of page.frames()) {
+    try {
+      if (await frame.$('#app textarea.input')) return frame;
+    } catch {
+      /* frame navigating or detached */
+    }
+  }
+  return undefined;
+}
+
+const ENTRY = '.activitybar [aria-label^="SwarmCode"]';
+
+/**
+ * Opens the SwarmCode view container from the activity bar, as a user would, and returns the chat
+ * frame. The entry is clicked only while its container is not the open one (a click on the open
+ * one closes the side bar), and again if the workbench, still restoring its layout, replaced the
+ * container with its default one (seen on a slow, cold first start). An open container whose
+ * webview has not come in 20 s is closed and opened again, as a user would.
+ */
+export async function openChatView(page: Page, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  await page.waitForSelector(ENTRY, { timeout: timeoutMs });
+  let clicks = 0;
+  let lastClick = Date.now() - 3_000;
+  for (;;) {
+    const frame = await chatFrameNow(page);
+    if (frame) return frame;
+    if (Date.now() > deadline) throw new Error(`the SwarmCode chat webview did not appear after ${clicks} clicks on its activity bar entry (${await describeWorkbench(page)})`);
+    const open = await page.$eval(ENTRY, (el) => {
+      const item = el.closest('li') ?? el;
+      return item.classList.contains('checked') || item.getAttribute('aria-expanded') === 'true';
+    });
+    // Give an opened container time to resolve its webview before clicking again.
+    if (Date.now() - lastClick > (open ? 20_000 : 3_000)) {
+      await (await page.$(ENTRY))?.click();
+      clicks++;
+      lastClick = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** What the workbench shows, for failure messages: the open side bar, the frames, notifications. */
+export async function describeWorkbench(page: Page): Promise<string> {
+  // A string, not a function: tsx's name helpers do not exist inside the page.
+  const shown = await page
+    .evaluate(`(() => {
+      const text = (sel) => [...document.querySelectorAll(sel)].map((e) => e.innerText.trim().replace(/\\s+/g, ' ')).filter(Boolean);
+      const active = [...document.querySelectorAll('.activitybar li.action-item.checked')].map((e) => e.getAttribute('aria-label') || '');
+      return 'side bar: ' + (text('.part.sidebar .composite.title').join(' | ') || 'none') + '; active entries: ' + (active.join(', ') || 'none') +
+        '; notifications: ' + (text('.notification-toast .notification-list-item-message').join(' | ') || 'none');
+    })()`)
+    .catch((err: Error) => `workbench not readable: ${err.message}`);
+  const frames = page.frames().map((f) => f.url().replace(/\?.*$/, '').slice(-60));
+  return `${shown}; ${frames.length} frames: ${frames.join(', ')}`;
 }
 
 /** Runs a command from the command palette (F1), picking the row whose label contains `label`. */
