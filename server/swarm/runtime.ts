@@ -263,10 +263,11 @@ export class SwarmRun {
     const result = await runAgent(
       {
         agentId,
-        // Older agents first: a started sub-agent runs to completion before later ones take its
-        // slot (list scheduling), instead of every agent crawling at cap/N speed; the
-        // orchestrator (launched 0) always goes first.
-        model: scheduled(this.opts.model, this.opts.scheduler, (ms) => (record.busyMs += ms), record.launchIndex),
+        // Fair sharing of the request slots: the agent with the fewest steps so far goes first,
+        // equal ones in arrival order (round robin). Task lengths are unknown in advance, and
+        // this keeps long sub-agents moving from the start instead of queueing them behind
+        // whole earlier ones; the orchestrator (launched 0) always goes first.
+        model: scheduled(this.opts.model, this.opts.scheduler, (ms) => (record.busyMs += ms), () => (record.launchIndex === 0 ? -1 : record.steps)),
         tools,
         messages,
         thinking,

@@ -134,13 +134,13 @@ export function estimateTokens(request: ModelRequest): number {
 /**
  * Wraps a model so each request holds a scheduler slot while it streams. `onActive` gets the
  * milliseconds the request actually ran (queueing excluded): an agent's busy time. `priority`
- * orders waiting requests (lower first).
+ * orders waiting requests (lower first); a function is asked afresh for every request.
  */
-export function scheduled(model: ChatModel, scheduler: Scheduler, onActive?: (ms: number) => void, priority = 0): ChatModel {
+export function scheduled(model: ChatModel, scheduler: Scheduler, onActive?: (ms: number) => void, priority: number | (() => number) = 0): ChatModel {
   return {
     id: model.id,
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
-      const release = await scheduler.acquire(estimateTokens(request), signal, priority);
+      const release = await scheduler.acquire(estimateTokens(request), signal, typeof priority === 'function' ? priority() : priority);
       const started = performance.now();
       try {
         yield* model.stream(request, signal);

@@ -227,4 +227,17 @@ describe('protocol: agent swarm', function () {
     assert.ok(Math.abs(s.speedup! - s.serialMs! / s.wallMs) < 0.02);
     assert.ok(s.speedup! > 1, `speedup ${s.speedup}`);
   });
+
+  it('shares the request slots fairly: with one slot, sub-agents take turns step by step', async () => {
+    const step = (k: number): Turn => ({ toolCalls: [{ name: 'list_files', arguments: { path: '.', depth: k } }], latency: { ttftMs: 30 } });
+    await setup(
+      swarmScript([worker(), assign(['A', 'B', 'C']), { text: 'done' }], (task) => [step(1), step(2), { text: `${task} done` }]),
+      { concurrency: 1 },
+    );
+    const result = await server.run({ task: 'take turns' });
+    assert.equal(result.status, 'done', result.error);
+    const order = sim.requests.filter((r) => r.conversation.includes('Your task:')).map((r) => /Your task:\n(\w)/.exec(r.conversation)![1]);
+    // Launch-order (list) scheduling would give AAABBBCCC: C would wait for all of A and B.
+    assert.deepEqual(order.join(''), 'ABCABCABC');
+  });
 });
