@@ -1,5 +1,6 @@
 // The visual loop's speed and localisation accuracy on the 40 Design2Code pages.
-//   npx tsx bench/visual/index.ts        (BENCH_PAGES=N to use fewer pages)
+//   npx tsx bench/visual/index.ts        (BENCH_PAGES=N to use fewer pages;
+//   BENCH_PARTS=iteration,throughput,localisation to run only some tables)
 // Prints: warm iteration time (render + screenshot + compare) at 1280×800, median and p95,
 // next to its parts measured in the same run; pages/s with 1, 4 and 8 parallel browser
 // contexts; localisation accuracy over pages × {move, recolour, remove}.
@@ -15,6 +16,7 @@ import { perturb, pickElement, PERTURBATIONS, type Perturbation } from './pertur
 const ROOT = resolve(__dirname, '../..');
 const DATA = [join(ROOT, '../shared/eval/design2code'), '/work/shared/eval/design2code'].find((d) => existsSync(d));
 const VIEWPORT = { width: 1280, height: 800 };
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'iteration,throughput,localisation').split(','));
 
 function pages(): string[] {
   if (!DATA) throw new Error('design2code data not found (../shared/eval/design2code)');
@@ -126,23 +128,27 @@ async function main() {
     const coldMs = ms(t0);
     process.stdout.write(`visual bench: ${files.length} pages from ${DATA}, viewport 1280×800, ${cpus().length} CPU(s)\n`);
 
-    const it = await iterationTimes(pool, files, targets);
-    printTable('Warm iteration at 1280×800 (ms; goal: full iteration ≤ 150 ms median)', [
-      ['step', 'n', 'median', 'p95'],
-      ['render + screenshot + compare (full iteration)', it.full.length, fmt(percentile(it.full, 50)), fmt(percentile(it.full, 95))],
-      ['  baseline: render + screenshot only', it.renderOnly.length, fmt(percentile(it.renderOnly, 50)), fmt(percentile(it.renderOnly, 95))],
-      ['  baseline: compare only (pixelmatch + SSIM + regions)', it.diffOnly.length, fmt(percentile(it.diffOnly, 50)), fmt(percentile(it.diffOnly, 95))],
-      ['cold first render (browser launch included)', 1, fmt(coldMs), '–'],
-    ]);
-
-    const rows: (string | number)[][] = [['parallel contexts', 'pages/s', 'speed-up vs 1']];
-    let one = 0;
-    for (const k of [1, 4, 8]) {
-      const pps = await throughput(pool, files, targets, k);
-      if (k === 1) one = pps;
-      rows.push([k, fmt(pps, 2), `${fmt(pps / one, 2)}×`]);
+    if (PARTS.has('iteration')) {
+      const it = await iterationTimes(pool, files, targets);
+      printTable('Warm iteration at 1280×800 (ms; goal: full iteration ≤ 150 ms median)', [
+        ['step', 'n', 'median', 'p95'],
+        ['render + screenshot + compare (full iteration)', it.full.length, fmt(percentile(it.full, 50)), fmt(percentile(it.full, 95))],
+        ['  baseline: render + screenshot only', it.renderOnly.length, fmt(percentile(it.renderOnly, 50)), fmt(percentile(it.renderOnly, 95))],
+        ['  baseline: compare only (pixelmatch + SSIM + regions)', it.diffOnly.length, fmt(percentile(it.diffOnly, 50)), fmt(percentile(it.diffOnly, 95))],
+        ['cold first render (browser launch included)', 1, fmt(coldMs), '–'],
+      ]);
     }
-    printTable(`Throughput (full iteration per page, ${files.length} pages)`, rows);
+    if (PARTS.has('throughput')) {
+      const rows: (string | number)[][] = [['parallel contexts', 'pages/s', 'speed-up vs 1']];
+      let one = 0;
+      for (const k of [1, 4, 8]) {
+        const pps = await throughput(pool, files, targets, k);
+        if (k === 1) one = pps;
+        rows.push([k, fmt(pps, 2), `${fmt(pps / one, 2)}×`]);
+      }
+      printTable(`Throughput (full iteration per page, ${files.length} pages)`, rows);
+    }
+    if (!PARTS.has('localisation')) return;
 
     t0 = process.hrtime.bigint();
     const trials = await localisation(pool, files);

@@ -10,7 +10,7 @@
 import pixelmatch from 'pixelmatch';
 import type { BrowserPool, RenderPage } from './browser-pool';
 import { throwIfAborted } from './browser-pool';
-import { describeBoxes, textBlocks, type ElementInfo, type TextBlock } from './dom';
+import { describeBoxes, startCollecting, textBlocks, type ElementInfo, type TextBlock } from './dom';
 import { blockScores, type BlockScores } from './blocks';
 import { decodeImage } from './image-input';
 import { capture } from './page-load';
@@ -139,15 +139,20 @@ export async function compareRendered(pool: BrowserPool, input: CompareInput, si
       async (rp) => {
         if (input.beforeCapture) await input.beforeCapture(rp);
         const png = await capture(rp, fullPage);
+        // The pages measure their elements and text while Node decodes and diffs the pixels.
+        const pages = [rp.page, ...(targetPage ? [targetPage.page] : [])];
+        const collecting = await Promise.all(pages.map((p) => startCollecting(p)));
+        const blocks = targetPage ? Promise.all(pages.map((p) => textBlocks(p))) : Promise.resolve<TextBlock[][]>([[], []]);
+        blocks.catch(() => undefined);
         const cand = decodePng(png);
         throwIfAborted(signal);
         const diff = diffImages(t, cand, input);
         const top = diff.regions.slice(0, input.describe ?? 8);
-        const [candEls, candBlocks, targetEls, targetBlocks] = await Promise.all([
+        await Promise.all(collecting.map((c) => c.done));
+        const [candEls, targetEls, [candBlocks, targetBlocks]] = await Promise.all([
           describeBoxes(rp.page, top),
-          targetPage ? textBlocks(rp.page) : Promise.resolve<TextBlock[]>([]),
           targetPage ? describeBoxes(targetPage.page, top) : Promise.resolve(undefined),
-          targetPage ? textBlocks(targetPage.page) : Promise.resolve<TextBlock[]>([]),
+          blocks,
         ]);
         const regions: CompareRegion[] = diff.regions.map((r, i) => ({
           ...r,

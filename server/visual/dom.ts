@@ -49,15 +49,25 @@ function selectorOf(el) {
 }
 `;
 
-const DESCRIBE_JS = String.raw`(boxes) => {
+// Collecting the visible elements' boxes is most of the cost; it runs while Node diffs the
+// pixels, and its result waits in the page for DESCRIBE_JS.
+const COLLECT_JS = String.raw`() => {
 ${SHARED_JS}
-  const KEYS = ['color', 'background-color', 'font-size', 'font-weight', 'font-family', 'line-height', 'text-align', 'padding', 'margin', 'border', 'border-radius', 'display', 'position'];
-  const DEFAULTS = { 'background-color': 'rgba(0, 0, 0, 0)', 'padding': '0px', 'margin': '0px', 'border-radius': '0px', 'position': 'static', 'text-align': 'start' };
   const els = [];
   for (const el of document.body ? document.body.querySelectorAll('*') : []) {
     const r = rectOf(el);
     if (visible(el, r)) els.push([el, r]);
   }
+  window.__swarmcodeEls = els;
+  return els.length;
+}`;
+
+const DESCRIBE_JS = String.raw`(boxes) => {
+${SHARED_JS}
+  const KEYS = ['color', 'background-color', 'font-size', 'font-weight', 'font-family', 'line-height', 'text-align', 'padding', 'margin', 'border', 'border-radius', 'display', 'position'];
+  const DEFAULTS = { 'background-color': 'rgba(0, 0, 0, 0)', 'padding': '0px', 'margin': '0px', 'border-radius': '0px', 'position': 'static', 'text-align': 'start' };
+  const els = window.__swarmcodeEls || ((${COLLECT_JS})(), window.__swarmcodeEls);
+  delete window.__swarmcodeEls;
   const inter = (a, b) => { const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x); const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y); return w > 0 && h > 0 ? w * h : 0; };
   return boxes.map((b) => {
     let best = null, bestScore = 0;
@@ -115,6 +125,18 @@ ${SHARED_JS}
   }
   return out;
 }`;
+
+/**
+ * Starts collecting the page's visible elements for a later describeBoxes, so the page does it
+ * while the caller diffs pixels. Resolves once the request is on its way to the page; the
+ * returned promise is the collection itself.
+ */
+export async function startCollecting(page: Page): Promise<{ done: Promise<unknown> }> {
+  const done = page.evaluate(`(${COLLECT_JS})()`).catch(() => undefined);
+  // Let puppeteer's microtasks run so the CDP message is written before synchronous work starts.
+  await new Promise((r) => setImmediate(r));
+  return { done };
+}
 
 /** For each box (page coordinates), the element that best overlaps it (IoU), or null. */
 export async function describeBoxes(page: Page, boxes: Box[]): Promise<(ElementInfo | null)[]> {

@@ -6,7 +6,7 @@ import { combineScore, diffImages } from '../../../server/visual/compare';
 import { extractCode } from '../../../server/visual/extract-code';
 import { decodePng, decodePngJs, encodePng, padTo, type RgbaImage } from '../../../server/visual/png';
 import { findRegions } from '../../../server/visual/regions';
-import { ssim } from '../../../server/visual/ssim';
+import { ssim, ssimDirect } from '../../../server/visual/ssim';
 
 function image(w: number, h: number, fill: [number, number, number] = [255, 255, 255]): RgbaImage {
   const data = new Uint8Array(w * h * 4);
@@ -27,6 +27,22 @@ describe('visual comparer (pure)', () => {
     const s = ssim(a, b);
     assert.ok(s < 0.95 && s > 0, String(s));
     assert.ok(Math.abs(s - ssim(b, a)) < 1e-12);
+  });
+
+  it('SSIM from per-cell sums equals the window-by-window definition (odd sizes, alpha, noise)', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 256;
+    const noisy = (w: number, h: number) => ({ width: w, height: h, data: Uint8Array.from({ length: w * h * 4 }, rnd) });
+    for (const [w, h] of [[203, 101], [64, 64], [9, 13]]) {
+      const a = noisy(w, h);
+      const b = rect(a, 3, 2, 5, 7, [10, 200, 30]);
+      const fast = ssim(a, b);
+      const slow = ssimDirect(a, b);
+      assert.ok(Math.abs(fast - slow) < 1e-9, `${w}×${h}: ${fast} vs ${slow}`);
+      assert.ok(fast < 1);
+    }
+    // Images smaller than a window fall back to a shrunk window.
+    assert.equal(ssim(image(5, 4), image(5, 4)), 1);
   });
 
   it('finds separate differences as separate regions, largest first, and merges nearby ones', () => {
