@@ -6,8 +6,9 @@
 // contexts; localisation accuracy over pages × {move, recolour, remove}.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { BrowserPool, compareRendered, decodePng, diffImages, renderToPng, type Box, type RgbaImage } from '../../server/visual';
+import { findBrowser } from '../../server/visual/browser-path';
 import { crop } from '../../server/visual/png';
 import { iou, overlaps } from '../../server/visual/regions';
 import { fmt, percentile, printTable } from '../table';
@@ -118,25 +119,49 @@ async function localisation(pool: BrowserPool, files: string[]): Promise<Trial[]
   return trials;
 }
 
+/** The browsers to time the iteration with: the one the pool picks, then full Chromium as the baseline. */
+function browsers(): string[] {
+  const picked = findBrowser();
+  return [picked, ...['/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((b) => b !== picked && existsSync(b)).slice(0, 1)];
+}
+
+async function coldRender(browserPath: string, file: string): Promise<number> {
+  const pool = new BrowserPool({ idleMs: 60_000, browserPath });
+  try {
+    const t0 = process.hrtime.bigint();
+    await renderToPng(pool, { kind: 'html', file }, { viewport: VIEWPORT });
+    return ms(t0);
+  } finally {
+    await pool.close();
+  }
+}
+
 async function main() {
   const files = pages();
   const targets = new Map(files.map((f) => [f, target(f)]));
   const pool = new BrowserPool({ idleMs: 60_000 });
   try {
-    let t0 = process.hrtime.bigint();
-    await renderToPng(pool, { kind: 'html', file: files[0] }, { viewport: VIEWPORT });
-    const coldMs = ms(t0);
     process.stdout.write(`visual bench: ${files.length} pages from ${DATA}, viewport 1280×800, ${cpus().length} CPU(s)\n`);
 
     if (PARTS.has('iteration')) {
-      const it = await iterationTimes(pool, files, targets);
-      printTable('Warm iteration at 1280×800 (ms; goal: full iteration ≤ 150 ms median)', [
-        ['step', 'n', 'median', 'p95'],
-        ['render + screenshot + compare (full iteration)', it.full.length, fmt(percentile(it.full, 50)), fmt(percentile(it.full, 95))],
-        ['  baseline: render + screenshot only', it.renderOnly.length, fmt(percentile(it.renderOnly, 50)), fmt(percentile(it.renderOnly, 95))],
-        ['  baseline: compare only (pixelmatch + SSIM + regions)', it.diffOnly.length, fmt(percentile(it.diffOnly, 50)), fmt(percentile(it.diffOnly, 95))],
-        ['cold first render (browser launch included)', 1, fmt(coldMs), '–'],
-      ]);
+      const rows: (string | number)[][] = [['browser', 'step', 'n', 'median', 'p95']];
+      for (const browserPath of browsers()) {
+        const coldMs = await coldRender(browserPath, files[0]);
+        const own = new BrowserPool({ idleMs: 60_000, browserPath });
+        try {
+          const it = await iterationTimes(own, files, targets);
+          const name = basename(browserPath);
+          rows.push(
+            [name, 'render + screenshot + compare (full iteration)', it.full.length, fmt(percentile(it.full, 50)), fmt(percentile(it.full, 95))],
+            [name, '  baseline: render + screenshot only', it.renderOnly.length, fmt(percentile(it.renderOnly, 50)), fmt(percentile(it.renderOnly, 95))],
+            [name, '  baseline: compare only (pixelmatch + SSIM + regions)', it.diffOnly.length, fmt(percentile(it.diffOnly, 50)), fmt(percentile(it.diffOnly, 95))],
+            [name, 'cold first render (browser launch included)', 1, fmt(coldMs), '–'],
+          );
+        } finally {
+          await own.close();
+        }
+      }
+      printTable('Warm iteration at 1280×800 (ms; goal: full iteration ≤ 150 ms median)', rows);
     }
     if (PARTS.has('throughput')) {
       const rows: (string | number)[][] = [['parallel contexts', 'pages/s', 'speed-up vs 1']];
@@ -150,7 +175,7 @@ async function main() {
     }
     if (!PARTS.has('localisation')) return;
 
-    t0 = process.hrtime.bigint();
+    const t0 = process.hrtime.bigint();
     const trials = await localisation(pool, files);
     const locMs = ms(t0);
     const arows: (string | number)[][] = [['perturbation', 'trials', 'top region overlaps element', 'element named (IoU ≥ 0.5)']];
