@@ -18,7 +18,7 @@ import { startServer } from './client';
 import { createPrinter } from './print';
 
 const USAGE = `swarmcode run [--workspace DIR] [--base-url URL] [--model ID] [--api-key-env NAME]
-              [--thinking on|off] [--yes] [--json] [--image FILE]... TASK`;
+              [--thinking on|off] [--worktrees] [--yes] [--json] [--image FILE]... TASK`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -42,6 +42,8 @@ export interface RunOptions {
   task: string;
   images: ImageInput[];
   json: boolean;
+  /** Each sub-agent in its own git worktree (RunParams.worktrees). */
+  worktrees?: boolean;
 }
 
 export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
@@ -57,6 +59,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'api-key-env': { type: 'string' },
         thinking: { type: 'string' },
         yes: { type: 'boolean', default: false },
+        worktrees: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         image: { type: 'string', multiple: true },
       },
@@ -90,7 +93,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(thinking ? { thinking } : {}),
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
-  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json };
+  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees };
 }
 
 export async function runTask(opts: RunOptions): Promise<number> {
@@ -118,7 +121,7 @@ export async function runTask(opts: RunOptions): Promise<number> {
       throw new Error(`the server exited unexpectedly (code ${code})\n${server.stderr.join('').slice(-2000)}`);
     });
     const result: RunResult = await Promise.race([
-      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images }, cts.token),
+      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images, ...(opts.worktrees ? { worktrees: true } : {}) }, cts.token),
       crashed,
     ]);
     printer.finish(result);

@@ -111,6 +111,12 @@ export interface RunParams {
   history?: HistoryTurn[];
   /** Overrides the `thinking` setting for this run. */
   thinking?: ThinkingMode;
+  /**
+   * Each sub-agent works in its own git worktree (a snapshot of the workspace at the start of the
+   * run), so its commands and tests run in isolation; its changes are merged back three-way when
+   * it finishes, conflicts marked and reported. Needs the workspace to be a git repository root.
+   */
+  worktrees?: boolean;
 }
 
 export type RunStatus = 'done' | 'failed' | 'cancelled';

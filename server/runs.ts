@@ -8,7 +8,7 @@ import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent'
 import { approverFor } from './approval';
 import { codeIndexFor } from './index/service';
 import type { CodeIndex } from './index';
-import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, KIMI_K25_PRICING, type Pricing } from './swarm';
+import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, Worktrees, KIMI_K25_PRICING, type Pricing } from './swarm';
 
 const active = new Map<string, { controller: AbortController; swarm?: SwarmRun }>();
 
@@ -96,7 +96,13 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   let swarm: SwarmRun | undefined;
   // Checkpoint journal: every first write of a file in this run is journaled before it happens.
   const runWorkspace = ctx.workspace.forRun?.(runId, params.task);
+  let worktrees: Worktrees | undefined;
   try {
+    if (params.worktrees) {
+      const why = await Worktrees.unavailable(ctx.workspace.root);
+      if (why) throw new Error(why);
+      worktrees = new Worktrees(ctx.workspace.root, ctx.log);
+    }
     const model = createModel(settings, ctx.log);
     const context = await sharedContext(ctx, index, params.task, settings.repoMapTokens, controller.signal);
     swarm = new SwarmRun({
@@ -116,6 +122,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       pricing: pricingFor(settings),
       services: { index },
       contextTokens: settings.contextTokens,
+      worktrees,
     });
     entry.swarm = swarm;
     emit({ type: 'run_started', agentId, task: params.task, model: model.id });
@@ -137,6 +144,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   } finally {
     active.delete(runId);
     signal.removeEventListener('abort', onOuterAbort);
+    await worktrees?.dispose().catch((err) => ctx.log.warn(`run ${runId}: removing its worktrees failed: ${err}`));
     await runWorkspace?.close(status).catch((err) => ctx.log.error(`run ${runId}: closing its checkpoint journal failed: ${err}`));
   }
   const summary = swarm ? swarm.summary(agentId) : { wallMs: Date.now() - started, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };

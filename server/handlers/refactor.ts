@@ -26,7 +26,7 @@ export const refactorHandler: Handler = {
         const shards = makeShards(sites, params.maxShards ?? 16);
         const testCommand = params.testCommand === '' ? undefined : (params.testCommand ?? (await detectTestCommand(root)));
         ctx.log.info(`refactor ${params.runId}: ${sites.size} file(s) in scope, ${shards.length} shard(s), tests: ${testCommand ?? 'none'}`);
-        const run = await executeRun(ctx, { runId: params.runId, task: refactorTask(params, shards, testCommand), thinking: params.thinking }, signal);
+        const run = await executeRun(ctx, { runId: params.runId, task: refactorTask(params, shards, testCommand), thinking: params.thinking, worktrees: params.worktrees }, signal);
         let tests: RefactorTests | undefined;
         if (testCommand && run.status === 'done' && (await approverFor(ctx, params.runId, 'main')(testCommand, root, signal))) {
           const r = await execShell(testCommand, { cwd: root, timeoutMs: TEST_TIMEOUT_MS, signal, keepChars: 4000 });

@@ -102,6 +102,8 @@ export interface RefactorParams {
   /** Rounds of sending test failures back to the responsible shards inside the run, default 2. */
   fixRounds?: number;
   thinking?: ThinkingMode;
+  /** Each shard in its own git worktree, its tests run there, merged back three-way (see RunParams.worktrees). */
+  worktrees?: boolean;
 }
 
 export interface RefactorShard {

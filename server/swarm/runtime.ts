@@ -9,6 +9,8 @@ import { runAgent, type AgentResult } from '../agent';
 import { scheduled, type Scheduler } from './scheduler';
 import { criticalSteps, costUsd, sumTokens, type AgentRecord, type Pricing } from './accounting';
 import { SUBAGENT_SYSTEM_PROMPT, subagentTask } from './prompt';
+import { isolated, type Isolation } from './isolation';
+import type { Worktrees } from './worktrees';
 
 export interface SwarmLimits {
   maxAgents: number;
@@ -39,6 +41,8 @@ export interface SwarmRunOptions {
   contextTokens?: number;
   /** Shared server services handed to every agent's tools (search index, symbols). */
   services?: ToolContext['services'];
+  /** Each sub-agent in its own git worktree, merged back when it finishes (see worktrees.ts). */
+  worktrees?: Worktrees;
 }
 
 interface Template {
@@ -190,9 +194,11 @@ export class SwarmRun {
       { role: 'user', content: subagentTask(template.name, template.systemPrompt, task) },
     ];
     let result: SubagentResult;
+    let isolation: Isolation | undefined;
     try {
+      if (this.opts.worktrees) isolation = await isolated(this.opts.worktrees, agentId);
       const tools = this.toolsFor(template);
-      const r = await this.drive(record, messages, tools, this.opts.limits.subagentMaxSteps, this.opts.subagentThinking, changed, childSignal, this.opts.limits.allowNestedSpawn);
+      const r = await this.drive(record, messages, tools, this.opts.limits.subagentMaxSteps, this.opts.subagentThinking, changed, childSignal, this.opts.limits.allowNestedSpawn, isolation);
       result = { agentId, status: r.status, text: r.text, steps: r.steps, changedFiles: [...changed].sort(), ...(r.error ? { error: r.error } : {}) };
     } catch (err) {
       if (signal.aborted) {
@@ -217,6 +223,8 @@ export class SwarmRun {
       clearTimeout(timer);
       this.controllers.delete(agentId);
     }
+    // A worktree's changes come back through this run's journaled view, as this agent's writes.
+    if (isolation) result = await isolation.mergeInto(result, this.opts.workspace.forAgent?.(agentId) ?? this.opts.workspace, signal);
     record.status = result.status;
     this.opts.emit({ type: 'agent_finished', agentId, status: result.status, steps: result.steps });
     return result;
@@ -248,15 +256,17 @@ export class SwarmRun {
     changed: Set<string>,
     signal: AbortSignal,
     canSpawn: boolean,
+    isolation?: Isolation,
   ): Promise<AgentResult> {
     const { agentId } = record;
     const toolContext: ToolContext = {
-      workspace: recording(this.opts.workspace, changed, agentId),
+      workspace: recording(isolation?.workspace ?? this.opts.workspace, changed, agentId),
       runId: this.opts.runId,
       agentId,
       log: this.opts.log,
       approveCommand: this.opts.approverFor(agentId),
-      services: this.opts.services,
+      // The shared index describes the main tree; an isolated agent searches its own checkout.
+      ...(isolation ? {} : { services: this.opts.services }),
       ...(canSpawn ? { swarm: this.handleFor(record) } : {}),
     };
     const limits = this.opts.limits;

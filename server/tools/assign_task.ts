@@ -3,9 +3,20 @@ import { defineTool, ToolError, type SubagentResult } from './types';
 
 /** The tool result an orchestrator reads for one finished sub-agent. */
 export function formatSubagentResult(r: SubagentResult): string {
-  const files = r.changedFiles.length ? `\nFiles changed: ${r.changedFiles.join(', ')}` : '\nFiles changed: none';
+  const files = (r.changedFiles.length ? `\nFiles changed: ${r.changedFiles.join(', ')}` : '\nFiles changed: none') + formatMerge(r.merge);
   if (r.status === 'done') return `[${r.agentId} done in ${r.steps} steps]${files}\n\n${r.text}`;
   return `[${r.agentId} ${r.status} after ${r.steps} steps: ${r.error ?? 'no answer'}]${files}${r.text ? `\n\nLast output:\n${r.text}` : ''}`;
+}
+
+/** What merging a sub-agent's worktree back left for the orchestrator to look at. */
+function formatMerge(m: SubagentResult['merge']): string {
+  if (!m) return '';
+  const lines: string[] = [];
+  if (m.error) lines.push(`Merging its worktree back failed: ${m.error}`);
+  if (m.conflicts.length) lines.push(`Merge conflicts (written with <<<<<<< markers, resolve them): ${m.conflicts.join(', ')}`);
+  for (const n of m.notApplied) lines.push(`Not merged: ${n.path}: ${n.why}`);
+  if (m.keptAt) lines.push(`Its worktree is kept at ${m.keptAt}`);
+  return lines.length ? `\n${lines.join('\n')}` : '';
 }
 
 export const assignTask = defineTool({

@@ -30,6 +30,8 @@ export interface SubagentResult {
   steps: number;
   /** Workspace-relative paths the sub-agent wrote. */
   changedFiles: string[];
+  /** Worktree runs: how its changes came back into the workspace. */
+  merge?: { conflicts: string[]; notApplied: { path: string; why: string }[]; keptAt?: string; error?: string };
 }
 
 /** What the orchestration tools may do, bound to the calling agent. */
