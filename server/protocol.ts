@@ -50,6 +50,8 @@ export interface ServerSettings {
   repoMapTokens: number;
   /** Edits to documents open with unsaved changes go to the editor as workspace/applyEdit; with this on, each carries a change annotation that needs confirmation (VS Code's refactor preview). Default false. */
   editPreview?: boolean;
+  /** Every sub-agent in its own git worktree, merged back three-way (RunParams.worktrees overrides per run). Default false. */
+  subagentWorktrees?: boolean;
   /** USD per 1M tokens; when absent, Kimi K2.5's hosted prices apply on Moonshot's API and no cost is reported elsewhere. */
   pricing?: { input: number; cachedInput: number; output: number };
   /** Chromium / Chrome / Edge executable for the visual loop (`swarmcode.browserPath`); found automatically when absent. */

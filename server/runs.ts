@@ -98,7 +98,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const runWorkspace = ctx.workspace.forRun?.(runId, params.task);
   let worktrees: Worktrees | undefined;
   try {
-    if (params.worktrees) {
+    if (params.worktrees ?? settings.subagentWorktrees) {
       const why = await Worktrees.unavailable(ctx.workspace.root);
       if (why) throw new Error(why);
       worktrees = new Worktrees(ctx.workspace.root, ctx.log);

@@ -31,6 +31,7 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   { setting: 'rpm', field: 'rpm', check: isNonNegInt },
   { setting: 'tpm', field: 'tpm', check: isNonNegInt },
   { setting: 'editPreview', field: 'editPreview', check: isBool },
+  { setting: 'subagentWorktrees', field: 'subagentWorktrees', check: isBool },
   { setting: 'browserPath', field: 'browserPath', check: isString },
   { setting: 'localModelPath', field: 'localModelPath', check: isString },
   { setting: 'localContextSize', field: 'localContextSize', check: (v) => isPosInt(v) && (v as number) >= 512 },

@@ -49,9 +49,9 @@ describe('protocol: sub-agents in git worktrees', function () {
     ws.cleanup();
   });
 
-  async function setup(main: Turn[], sub: Record<string, Turn[]>) {
+  async function setup(main: Turn[], sub: Record<string, Turn[]>, settings = {}) {
     sim = await startSimulator({ respond: swarmScript(main, sub) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', ...settings });
   }
 
   it('runs each sub-agent in its own checkout and merges both edits of one file back, journaled', async () => {
@@ -122,5 +122,15 @@ describe('protocol: sub-agents in git worktrees', function () {
     const result = await server.run({ task: 'no repo', worktrees: true });
     assert.equal(result.status, 'failed');
     assert.match(result.error ?? '', /worktrees need a git repository/);
+  });
+
+  it('the subagentWorktrees setting turns them on for every run; worktrees: false turns them off again', async () => {
+    execFileSync('rm', ['-rf', join(ws.path, '.git')]);
+    await setup([{ text: 'plain run' }, { text: 'plain run' }], {}, { subagentWorktrees: true });
+    const on = await server.run({ task: 'by setting' });
+    assert.equal(on.status, 'failed');
+    assert.match(on.error ?? '', /worktrees need a git repository/);
+    const off = await server.run({ task: 'by setting', worktrees: false });
+    assert.equal(off.status, 'done', off.error);
   });
 });
