@@ -113,7 +113,11 @@ documents.onDidSave(({ document }) => {
 });
 documents.onDidClose(({ document }) => {
   const p = uriToPath(document.uri);
-  if (p) editorDocuments.close(p);
+  if (!p) return;
+  const wasDirty = editorDocuments.isDirty(p);
+  editorDocuments.close(p);
+  // Closed without saving: the index goes back to the text on disk.
+  if (wasDirty) notifyChanged([p]);
 });
 documents.listen(connection);
 

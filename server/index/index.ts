@@ -1,7 +1,7 @@
 // Codebase intelligence facade: search (native index or ripgrep), symbols, the repo map.
 import type { Logger } from '../log';
 import { buildRepoMap, type RepoMapOptions } from './repo_map';
-import { createSearch, type Search, type SearchOptions } from './search';
+import { createSearch, type Search, type SearchOptions, type SearchWorkspace } from './search';
 import { SymbolIndex, type SymbolOptions } from './symbols';
 
 export type { SearchQuery, SearchMatch, SearchResult } from './types';
@@ -22,7 +22,7 @@ export interface CodeIndex {
 }
 
 export function createCodeIndex(
-  workspace: { root: string },
+  workspace: SearchWorkspace,
   log: Logger,
   opts: { search?: SearchOptions; symbols?: SymbolOptions } = {},
 ): CodeIndex {

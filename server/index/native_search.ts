@@ -35,6 +35,9 @@ export class NativeSearch {
   /** False once an id was handed out out of path order (results are then sorted by path). */
   private ordered = true;
 
+  /** The editor's unsaved buffers (the server's document store), preferred over disk. */
+  buffers?: { get(absPath: string): string | undefined; isDirty(absPath: string): boolean };
+
   constructor(
     readonly root: string,
     addon: NativeAddon,
@@ -148,7 +151,9 @@ export class NativeSearch {
   }
 
   private upsert(rel: string, abs: string): void {
-    const { id } = this.ix.upsert(rel, abs);
+    // An open document with unsaved changes is indexed with the editor's text, as tools read it.
+    const text = this.buffers?.isDirty(abs) ? this.buffers.get(abs) : undefined;
+    const { id } = this.ix.upsert(rel, abs, text === undefined ? undefined : Buffer.from(text, 'utf8'));
     if (id !== null) this.record(id, rel);
     else this.live.delete(rel);
   }

@@ -36,7 +36,13 @@ export interface Search {
   dispose(): void;
 }
 
-export function createSearch(workspace: { root: string }, log: Logger, options: SearchOptions = {}): Search {
+/** What the index needs of the workspace: its root and, when there is an editor, its unsaved buffers. */
+export interface SearchWorkspace {
+  root: string;
+  documents?: { get(absPath: string): string | undefined; isDirty(absPath: string): boolean; dirtyPaths?(): string[] };
+}
+
+export function createSearch(workspace: SearchWorkspace, log: Logger, options: SearchOptions = {}): Search {
   const root = workspace.root;
   const life = new AbortController();
   const loaded = options.disableNative ? { addon: undefined, reason: 'disabled by configuration' } : loadNative();
@@ -53,6 +59,7 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
     if (!loaded.addon) return Promise.resolve(false);
     if (building) return building;
     const ns = new NativeSearch(root, loaded.addon, options);
+    ns.buffers = workspace.documents;
     building = ns.build(life.signal).then(
       async (report) => {
         build = report;
@@ -69,6 +76,8 @@ export function createSearch(workspace: { root: string }, log: Logger, options: 
           `search: indexed ${report.indexed} files (${report.binary} binary skipped, ${report.overflow} read from disk) ` +
             `in ${Math.round(report.ms)} ms, ${(s.totalBytes / 1048576).toFixed(1)} MiB`,
         );
+        // Files already open with unsaved changes were read from disk by the build.
+        for (const p of workspace.documents?.dirtyPaths?.() ?? []) pending.add(p);
         if (pending.size) {
           const paths = [...pending];
           pending.clear();

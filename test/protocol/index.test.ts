@@ -1,10 +1,19 @@
 // Codebase intelligence through the server: repo map in the shared prefix, find_symbol, swarm/search.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { SearchRequest } from '../../server/protocol';
 import { script, startSimulator, type Simulator } from '../support/simulator';
 import { startTestServer, tempDir, type TestServer } from '../support/server';
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe('protocol: code index', function () {
   this.timeout(30_000);
@@ -49,5 +58,25 @@ describe('protocol: code index', function () {
     assert.equal(billing.column, 17);
     assert.equal(res.truncated, false);
     assert.ok(['native', 'ripgrep'].includes(res.engine));
+  });
+
+  it('searches the text of unsaved editor buffers, and the disk again once the buffer is closed', async () => {
+    sim = await startSimulator();
+    server = await startTestServer(ws.path, { baseUrl: sim.url });
+    const c = server.connection;
+    const uri = pathToFileURL(join(ws.path, 'src/cart.ts')).href;
+    const search = async (query: string) => {
+      const res = await c.sendRequest(SearchRequest, { query });
+      return { hits: res.matches.map((m) => `${m.path}:${m.line}`), engine: res.engine };
+    };
+    assert.deepEqual((await search('cartTotal')).hits, ['src/cart.ts:2']);
+    const text = readFileSync(join(ws.path, 'src/cart.ts'), 'utf8');
+    c.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    c.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${text}export const unsavedMarker4412 = 1;\n` }] });
+    await until(async () => (await search('unsavedMarker4412')).hits.join() === 'src/cart.ts:3', 10_000, 'the unsaved line is found');
+    assert.equal((await search('unsavedMarker4412')).engine, 'native');
+    c.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await until(async () => (await search('unsavedMarker4412')).hits.length === 0, 10_000, 'the closed buffer is gone from the index');
+    assert.deepEqual((await search('cartTotal')).hits, ['src/cart.ts:2']);
   });
 });
