@@ -13,7 +13,7 @@ export interface Isolation {
 export async function isolated(worktrees: Worktrees, agentId: string): Promise<Isolation> {
   const tree = await worktrees.add(agentId);
   // No editor buffers belong to a worktree: the editor shows the user's tree.
-  const workspace = await createWorkspace(tree.dir, new EditorDocuments());
+  const workspace = await createWorkspace(tree.dir, new EditorDocuments(), { ephemeral: true });
   return {
     workspace,
     async mergeInto(result, target, signal) {

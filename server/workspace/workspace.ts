@@ -12,6 +12,8 @@ import { journalStoreFor } from './journal-store';
 export interface WorkspaceOptions {
   /** Applies edits to open buffers with unsaved changes (workspace/applyEdit). */
   client?: ClientEdits;
+  /** Short-lived (a sub-agent's worktree): not registered for engineFor, so nothing keeps it alive. */
+  ephemeral?: boolean;
 }
 
 export async function createWorkspace(root: string, documents: DocumentStore, opts: WorkspaceOptions = {}): Promise<Workspace> {
@@ -31,7 +33,7 @@ export async function createWorkspace(root: string, documents: DocumentStore, op
   const resolve = (p: string): Promise<ResolvedPath> => resolveInRoot(real, p, aliases);
   const engine = new EditEngine({ documents: documents as EngineDocuments, resolve, relative, client: opts.client });
   const core: Core = { root: real, documents, engine, resolve, relative };
-  engines.set(real, engine);
+  if (!opts.ephemeral) engines.set(real, engine);
   return new WorkspaceView(core, {});
 }
 
