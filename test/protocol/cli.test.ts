@@ -120,6 +120,14 @@ describe('cli: swarmcode run', function () {
     assert.ok(last.type === 'run_finished' && last.status === 'failed');
   });
 
+  it('--worktrees reaches the server: outside a git repository the run fails saying why', async () => {
+    sim = await startSimulator({ respond: script([{ text: 'never asked' }]) });
+    const res = await cli(['run', '--worktrees', '--workspace', ws.path, '--base-url', sim.url, 'x'], { MOONSHOT_API_KEY: 'k' });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /worktrees need a git repository/);
+    assert.equal(sim.requests.length, 0);
+  });
+
   it('exits 1 with a clear message when the server dies mid-run', async () => {
     const res = await cli(['run', '--workspace', ws.path, '--base-url', 'http://127.0.0.1:9/v1', 'x'], {
       MOONSHOT_API_KEY: 'k',
