@@ -3,8 +3,8 @@
 // the run started (tracked and untracked files, .gitignore respected). When it finishes, its
 // changes are merged back into the workspace file by file with a three-way merge (git merge-file)
 // through the run's journaled workspace, so they show in review and roll back like any edit.
-// Conflicts are written with markers and reported; what cannot be merged (binary files, deletions,
-// a file deleted on one side and changed on the other) is reported and the worktree is kept.
+// Conflicts are written with markers and reported; what cannot be merged (binary files, a file
+// deleted on one side and changed on the other) is reported and the worktree is kept.
 // The snapshot never touches the user's refs, index or working tree: it uses a private index
 // file and a dangling commit.
 import { execFile } from 'node:child_process';
@@ -142,8 +142,10 @@ export class Worktrees {
     const ours = onDisk || open ? text(Buffer.from(await target.readText(path), 'utf8')) : undefined;
     if (ours === theirs) return;
     if (theirs === undefined) {
-      const why = ours === old ? 'the sub-agent deleted it; SwarmCode does not delete workspace files, delete it yourself if wanted' : 'deleted by the sub-agent but changed in the workspace';
-      out.notApplied.push({ path, why });
+      if (ours === old && target.deleteFile) {
+        await target.deleteFile(path);
+        out.merged.push(path);
+      } else out.notApplied.push({ path, why: 'deleted by the sub-agent but changed in the workspace' });
       return;
     }
     if (ours === old) {

@@ -105,6 +105,30 @@ export class EditEngine {
     );
   }
 
+  /**
+   * Deletes a file the agent has read (journaled first, so rollback puts it back). Refused for a
+   * file open with unsaved changes: the editor's buffer would outlive it.
+   */
+  async remove(scope: EditScope, p: string, signal?: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    const r = await this.deps.resolve(p);
+    const shown = this.deps.relative(r.real);
+    await this.locks.run(
+      r.real,
+      async () => {
+        const cur = await this.current(r, signal, true);
+        if (!cur.exists) throw notFound(shown);
+        if (cur.dirty) throw new ToolError(`${shown} has unsaved changes in the editor; SwarmCode will not delete it. Ask the user to save or close it first.`);
+        this.checkVersion(scope, r.real, shown, cur.text, true);
+        throwIfAborted(signal);
+        await scope.journal?.before(r.real, shown);
+        await fs.unlink(r.real);
+        this.versions.noteWrite(scope.agent, r.real, '');
+      },
+      signal,
+    );
+  }
+
   /** Rollback of a change that went into an editor buffer: put `text` back through the client. */
   async restoreBuffer(abs: string, text: string): Promise<boolean> {
     const docs = this.deps.documents;

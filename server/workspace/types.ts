@@ -31,6 +31,8 @@ export interface Workspace {
    * CRLF/BOM/encoding kept, unsaved buffers through the client). Present on engine workspaces.
    */
   editText?(path: string, edit: StringEdit, signal?: AbortSignal): Promise<EditResult>;
+  /** Deletes a file the agent has read; journaled like a write. Present on engine workspaces. */
+  deleteFile?(path: string, signal?: AbortSignal): Promise<void>;
   /** A view for one agent: its reads are remembered and its writes must be based on what it read. */
   forAgent?(agentId: string): Workspace;
   /** A view for one run: every first write of a file is journaled (checkpoint) before it happens. */

@@ -85,6 +85,10 @@ class WorkspaceView implements Workspace {
     return this.core.engine.edit(this.scope, p, edit, signal);
   }
 
+  deleteFile(p: string, signal?: AbortSignal): Promise<void> {
+    return this.core.engine.remove(this.scope, p, signal);
+  }
+
   forAgent(agentId: string): Workspace {
     const agent = `${this.scope.runId ?? '-'}/${agentId}`;
     this.core.engine.versions.start(agent);

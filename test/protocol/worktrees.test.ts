@@ -36,6 +36,7 @@ describe('protocol: sub-agents in git worktrees', function () {
     git(ws.path, 'init', '-q');
     writeFileSync(join(ws.path, 'a.txt'), `${LINES.join('\n')}\n`);
     writeFileSync(join(ws.path, '.gitignore'), 'ignored.log\n');
+    writeFileSync(join(ws.path, 'old.txt'), 'obsolete\n');
     git(ws.path, 'add', '.');
     git(ws.path, 'commit', '-qm', 'init');
     head = git(ws.path, 'rev-parse', 'HEAD').trim();
@@ -63,7 +64,12 @@ describe('protocol: sub-agents in git worktrees', function () {
         { toolCalls: [{ name: 'run_command', arguments: { command: 'pwd; touch built.out' } }] },
         { text: 'top done' },
       ],
-      bottom: [read('a.txt'), replace('a.txt', 'line12\n', 'line12-bottom\n'), { text: 'bottom done' }],
+      bottom: [
+        read('a.txt'),
+        replace('a.txt', 'line12\n', 'line12-bottom\n'),
+        { toolCalls: [{ name: 'run_command', arguments: { command: 'rm old.txt' } }] },
+        { text: 'bottom done' },
+      ],
     });
     const result = await server.run({ task: 'two shards', worktrees: true });
     assert.equal(result.status, 'done', result.error);
@@ -75,6 +81,7 @@ describe('protocol: sub-agents in git worktrees', function () {
     assert.equal(a[11], 'line12-bottom');
     assert.equal(readFileSync(join(ws.path, 'new-top.txt'), 'utf8'), 'from top\n');
     assert.ok(existsSync(join(ws.path, 'built.out')), 'a file its command made comes back too');
+    assert.ok(!existsSync(join(ws.path, 'old.txt')), 'a file its command deleted is deleted too');
 
     // The sub-agent saw the untracked file (the snapshot has it) and its command ran elsewhere.
     const toolResults = sim.requests.flatMap((r) => r.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content)));
@@ -94,10 +101,11 @@ describe('protocol: sub-agents in git worktrees', function () {
 
     // Review lists the merged files; rejecting puts the user's version back byte for byte.
     const changes = await server.connection.sendRequest(ChangesRequest, { runId: result.runId });
-    assert.deepEqual(changes.files.map((f) => f.path).sort(), ['a.txt', 'built.out', 'new-top.txt']);
+    assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['a.txt modified', 'built.out added', 'new-top.txt added', 'old.txt deleted']);
     await server.connection.sendRequest(RejectRequest, { runId: result.runId });
     assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), `${LINES.map((l) => (l === 'line6' ? 'line6-user' : l)).join('\n')}\n`);
     assert.ok(!existsSync(join(ws.path, 'new-top.txt')));
+    assert.equal(readFileSync(join(ws.path, 'old.txt'), 'utf8'), 'obsolete\n');
     assert.equal(readFileSync(join(ws.path, 'notes.txt'), 'utf8'), 'untracked notes\n');
   });
 

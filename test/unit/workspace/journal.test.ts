@@ -111,6 +111,23 @@ describe('checkpoint journal', () => {
     await assert.rejects(runChanges(dir, base.documents, 'r2'), /No checkpoint/);
   });
 
+  it('deletes a file only after reading it, journaled: review shows it deleted and reject brings back its bytes and mode', async () => {
+    const run = base.forRun!('r-del', 'delete');
+    const ws = run.forAgent!('a');
+    await assert.rejects(ws.deleteFile!('run.sh'), /read/i, 'an unread file is not deleted');
+    assert.ok(await fs.stat(path.join(dir, 'run.sh')));
+    await ws.readText('run.sh');
+    await ws.deleteFile!('run.sh');
+    await assert.rejects(fs.stat(path.join(dir, 'run.sh')));
+    await assert.rejects(ws.deleteFile!('missing.txt'), /not found|does not exist|No such/i);
+    await run.close('done');
+    const changes = await runChanges(dir, base.documents, 'r-del');
+    assert.deepEqual(changes.files.map((f) => [f.path, f.change]), [['run.sh', 'deleted']]);
+    await rejectChanges(dir, 'r-del');
+    assert.equal(await fs.readFile(path.join(dir, 'run.sh'), 'utf8'), '#!/bin/sh\necho hi\n');
+    assert.equal((await fs.stat(path.join(dir, 'run.sh'))).mode & 0o777, 0o755);
+  });
+
   it('refuses accept/reject while the run is active', async () => {
     const run = base.forRun!('r3', 'live');
     await run.forAgent!('a').editText!('crlf.txt', { oldString: 'one', newString: '1' });
