@@ -1,6 +1,7 @@
 // Per-sub-agent git worktrees: a sub-agent of a run with `worktrees: true` edits and runs its
-// commands (tests) in a checkout of its own, made from a snapshot of the workspace as it was when
-// the run started (tracked and untracked files, .gitignore respected). When it finishes, its
+// commands (tests) in a checkout of its own, made from a snapshot of the workspace as it is when
+// the sub-agent starts (tracked and untracked files, .gitignore respected; sub-agents launched
+// together share one snapshot), so a later sub-agent sees what earlier ones merged back. When it finishes, its
 // changes are merged back into the workspace file by file with a three-way merge (git merge-file)
 // through the run's journaled workspace, so they show in review and roll back like any edit.
 // Conflicts are written with markers and reported; what cannot be merged (binary files, a file
@@ -29,6 +30,8 @@ export interface WorktreeMerge {
 export interface Worktree {
   agentId: string;
   dir: string;
+  /** The snapshot commit it was checked out at: the merge base. */
+  base: string;
 }
 
 const IDENTITY = { GIT_AUTHOR_NAME: 'SwarmCode', GIT_AUTHOR_EMAIL: 'swarmcode@localhost', GIT_COMMITTER_NAME: 'SwarmCode', GIT_COMMITTER_EMAIL: 'swarmcode@localhost' };
@@ -45,7 +48,9 @@ const isBinary = (b: Buffer | undefined) => b !== undefined && b.subarray(0, 800
 const text = (b: Buffer | undefined) => (b === undefined ? undefined : b.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n/g, '\n'));
 
 export class Worktrees {
-  private snapshot: Promise<string> | undefined;
+  /** The snapshot being taken now; sub-agents starting meanwhile share it. */
+  private taking: Promise<string> | undefined;
+  private snapshots = 0;
   private folder: Promise<string> | undefined;
   /** Merges go one at a time: each one's "ours" is the workspace after the previous merge. */
   private merging: Promise<unknown> = Promise.resolve();
@@ -74,27 +79,38 @@ export class Worktrees {
     return simpleGit({ baseDir: dir, timeout: { block: 120_000 } }).env(gitEnv(env));
   }
 
-  private base(): Promise<string> {
+  private dir(): Promise<string> {
     this.folder ??= mkdtemp(join(tmpdir(), 'swarmcode-worktrees-'));
-    this.snapshot ??= this.folder.then(async (folder) => {
-      const git = this.git(this.root, { GIT_INDEX_FILE: join(folder, 'snapshot.index') });
-      const head = (await git.raw(['rev-parse', '--verify', '-q', 'HEAD']).catch(() => '')).trim();
-      if (head) await git.raw(['read-tree', head]);
-      await git.raw(['add', '-A', '--', '.']);
-      const tree = (await git.raw(['write-tree'])).trim();
-      const commit = (await git.raw(['commit-tree', tree, ...(head ? ['-p', head] : []), '-m', 'SwarmCode snapshot for sub-agent worktrees'])).trim();
-      this.log.info(`worktrees: snapshot ${commit.slice(0, 12)} of ${this.root}`);
-      return commit;
-    });
-    return this.snapshot;
+    return this.folder;
   }
 
-  /** A fresh worktree for `agentId` at the run's snapshot. */
+  /** A commit of the workspace as it is now, made with a private index: no ref, index or file of the user's changes. */
+  private snapshot(): Promise<string> {
+    this.taking ??= (async () => {
+      const index = join(await this.dir(), `snapshot-${++this.snapshots}.index`);
+      try {
+        const git = this.git(this.root, { GIT_INDEX_FILE: index });
+        const head = (await git.raw(['rev-parse', '--verify', '-q', 'HEAD']).catch(() => '')).trim();
+        if (head) await git.raw(['read-tree', head]);
+        await git.raw(['add', '-A', '--', '.']);
+        const tree = (await git.raw(['write-tree'])).trim();
+        const commit = (await git.raw(['commit-tree', tree, ...(head ? ['-p', head] : []), '-m', 'SwarmCode snapshot for sub-agent worktrees'])).trim();
+        this.log.info(`worktrees: snapshot ${commit.slice(0, 12)} of ${this.root}`);
+        return commit;
+      } finally {
+        this.taking = undefined;
+        await rm(index, { force: true });
+      }
+    })();
+    return this.taking;
+  }
+
+  /** A fresh worktree for `agentId` at a snapshot of the workspace as it is now. */
   async add(agentId: string): Promise<Worktree> {
-    const base = await this.base();
-    const dir = join(await this.folder!, agentId.replace(/[^A-Za-z0-9_.-]/g, '_'));
+    const base = await this.snapshot();
+    const dir = join(await this.dir(), agentId.replace(/[^A-Za-z0-9_.-]/g, '_'));
     await this.git().raw(['worktree', 'add', '--detach', dir, base]);
-    const tree = { agentId, dir };
+    const tree = { agentId, dir, base };
     this.live.set(agentId, tree);
     return tree;
   }
@@ -108,7 +124,7 @@ export class Worktrees {
   }
 
   private async mergeNow(tree: Worktree, target: Workspace, signal?: AbortSignal): Promise<WorktreeMerge> {
-    const base = await this.base();
+    const base = tree.base;
     const wt = this.git(tree.dir);
     await wt.raw(['add', '-A', '--', '.']);
     const listing = await wt.raw(['diff', '--cached', '--name-status', '--no-renames', '-z', base]);
@@ -164,7 +180,7 @@ export class Worktrees {
 
   /** git merge-file on three temporary copies: the merged text and how many conflicts it marks. */
   private async mergeText(agentId: string, ours: string, old: string, theirs: string): Promise<{ merged: string; conflicts: number }> {
-    const folder = await this.folder!;
+    const folder = await this.dir();
     const stem = join(folder, `${agentId.replace(/[^A-Za-z0-9_.-]/g, '_')}.merge`);
     const files = [`${stem}.ours`, `${stem}.base`, `${stem}.theirs`];
     await Promise.all([writeFile(files[0], ours), writeFile(files[1], old), writeFile(files[2], theirs)]);

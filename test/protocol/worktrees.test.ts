@@ -124,6 +124,18 @@ describe('protocol: sub-agents in git worktrees', function () {
     assert.ok(final.some((t) => /Merge conflicts \(written with <<<<<<< markers, resolve them\): a\.txt/.test(t)), final.join('\n---\n'));
   });
 
+  it('a sub-agent started later checks out what earlier ones merged back', async () => {
+    await setup([worker, assign('first'), assign('second'), { text: 'in sequence' }], {
+      first: [replace('a.txt', 'line2\n', 'line2-first\n'), { text: 'first done' }],
+      second: [read('a.txt'), replace('a.txt', 'line2-first\n', 'line2-second\n'), { text: 'second done' }],
+    });
+    const result = await server.run({ task: 'sequence', worktrees: true });
+    assert.equal(result.status, 'done', result.error);
+    const secondRead = sim.requests.find((r) => r.conversation.includes('Your task:\nsecond') && r.body.messages.some((m) => m.role === 'tool'));
+    assert.match(JSON.stringify(secondRead?.body.messages.find((m) => m.role === 'tool')), /line2-first/);
+    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8').split('\n')[1], 'line2-second');
+  });
+
   it('fails the run with a clear message outside a git repository', async () => {
     execFileSync('rm', ['-rf', join(ws.path, '.git')]);
     await setup([{ text: 'never' }], {});
