@@ -45,13 +45,15 @@ export interface AgentStats { steps: number; toolCalls: number; tokens: number; 
 export class AgentView {
   readonly el = h('div', { cls: 'agent-transcript' });
   private text?: TextBlock;
+  /** The text block the last endSegment() closed: a reopened live run continues it. */
+  private closedText?: TextBlock;
   private thinking?: ThinkingBlock;
   private readonly tools = new Map<string, ToolCard>();
   readonly stats: AgentStats = { steps: 0, toolCalls: 0, tokens: 0 };
   /** Accumulated final text (for lane previews). */
   fullText = '';
 
-  constructor(private readonly replay: boolean, private readonly changed: () => void) {}
+  constructor(private replay: boolean, private readonly changed: () => void) {}
 
   /** Handles one event addressed to this agent. Returns false for events it does not render. */
   handle(ev: SwarmEvent): boolean {
@@ -145,9 +147,17 @@ export class AgentView {
     this.stats.currentTool = undefined;
   }
 
-  /** Undoes finish() for a replayed run that is still live. */
+  /**
+   * Undoes finish() for a replayed run that is still live: later events render live, and text that
+   * was cut off mid-sentence by the reload goes on in the same block (not as a new paragraph).
+   */
   reopen(): void {
+    this.replay = false;
     for (const c of this.tools.values()) c.reopen();
+    if (this.closedText && this.el.lastElementChild === this.closedText.el) {
+      this.text = this.closedText;
+      this.text.reopen();
+    }
   }
 
   private endThinking(): void {
@@ -160,6 +170,7 @@ export class AgentView {
     if (this.text) {
       dirty.delete(this.text);
       this.text.finalize();
+      this.closedText = this.text;
     }
     this.text = undefined;
   }

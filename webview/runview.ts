@@ -13,7 +13,7 @@ export class RunView {
   private readonly footer = h('div', { cls: 'run-footer' });
   active = true;
 
-  constructor(readonly runId: string, private readonly replay: boolean, private readonly changed: () => void) {
+  constructor(readonly runId: string, private replay: boolean, private readonly changed: () => void) {
     this.root = new AgentView(replay, changed);
     this.el = h('div', { cls: 'turn assistant', attrs: { 'data-run-id': runId } },
       h('div', { cls: 'turn-role' }, icon('agent'), h('span', { text: 'SwarmCode' })),
@@ -78,6 +78,7 @@ export class RunView {
   reopen(): void {
     if (this.active) return;
     this.active = true;
+    this.replay = false; // sub-agents spawned from now on render live
     this.el.classList.add('active');
     this.root.reopen();
     for (const lane of this.swarm?.lanes.values() ?? []) lane.reopen();

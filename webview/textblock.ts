@@ -53,6 +53,11 @@ export class TextBlock {
     this.el.append(renderFragment(this.src.slice(this.frozenLen)));
   }
 
+  /** More text is coming after all (a live run picked up again): render incrementally again. */
+  reopen(): void {
+    this.final = false;
+  }
+
   /** One exact render of the whole text (fixes anything split rendering could differ on). */
   finalize(): void {
     if (this.final) return;

@@ -100,6 +100,29 @@ describe('browser: webview chat panel history and swarm lanes', function () {
     await page.close();
   });
 
+  it('a live run picked up mid-sentence goes on in the same paragraph, rendered live', async () => {
+    const page = await panel.open();
+    const conv: Conversation = {
+      id: 'mid', title: 'Explain', updatedAt: Date.now(),
+      messages: [{ role: 'user', text: 'Explain this code' }],
+      runs: [{ runId: 'M1', events: [
+        { type: 'run_started', agentId: 'root', task: 'Explain this code', model: 'kimi-k2.5' },
+        { type: 'text_delta', agentId: 'root', text: 'It subtracts instead of addi' },
+      ] }],
+    };
+    // The panel loaded while the run was streaming (a code action opens it and starts the run).
+    await send(page, { type: 'init', conversation: conv, conversations: [] }, { type: 'runStarted', runId: 'M1' });
+    await stream(page, 'M1', 'text_delta', 'ng: **e2e** here.');
+    await frame(page);
+    // Before the run ends: one paragraph, the bold part already rendered.
+    assert.deepEqual(await page.$$eval('.turn.assistant .md p', (ps) => ps.map((p) => p.textContent)), ['It subtracts instead of adding: e2e here.']);
+    assert.equal(await page.$eval('.turn.assistant .md strong', (e) => e.textContent), 'e2e');
+    await send(page, { type: 'runEnded', result: { runId: 'M1', status: 'done', text: 'It subtracts instead of adding: **e2e** here.', summary } });
+    await frame(page);
+    assert.deepEqual(await page.$$eval('.turn.assistant .md p', (ps) => ps.map((p) => p.textContent)), ['It subtracts instead of adding: e2e here.']);
+    await page.close();
+  });
+
   it('renders sub-agent events as swarm lanes without disturbing the root transcript', async () => {
     const page = await panel.open();
     await startRun(page, 'w1');
