@@ -24,7 +24,7 @@ import {
   saveFailure,
   stopAll,
 } from './code-server';
-import { findChatFrame, openChatView, runCommand, waitFor } from './workbench';
+import { chatText, findChatFrame, openChatView, runCommand, waitFor, waitForChat } from './workbench';
 
 const API_KEY = 'e2e-dummy-key-123';
 const MARKER = 'e2e-marker-7391';
@@ -126,14 +126,15 @@ describe('e2e: SwarmCode in code-server', function () {
     await p.waitForSelector('.monaco-workbench', { timeout: 90_000 });
 
     // The activity bar entry contributed by package.json (viewsContainers.activitybar).
-    const frame = await openChatView(p, 120_000);
+    let frame = await openChatView(p, 120_000);
     const input = (await frame.waitForSelector('textarea.input', { timeout: 30_000 }))!;
     await input.click();
     await input.type(TASK);
     await input.press('Enter');
 
     // The reply streams in as markdown: heading, bold marker, list, code block.
-    await frame.waitForFunction(
+    frame = await waitForChat(
+      p,
       (marker: string) => {
         const strong = [...document.querySelectorAll('strong')].some((s) => s.textContent === marker);
         const heading = [...document.querySelectorAll('h1,h2,h3')].some((h) => h.textContent?.includes('Swarm report'));
@@ -141,11 +142,11 @@ describe('e2e: SwarmCode in code-server', function () {
         const code = [...document.querySelectorAll('pre code')].some((c) => c.textContent?.includes('const swarm'));
         return strong && heading && items && code;
       },
-      { timeout: 90_000, polling: 250 },
+      90_000,
       MARKER,
     );
     // The user's message is shown too.
-    const text = await frame.evaluate(() => document.body.innerText);
+    const text = await chatText(p);
     assert.ok(text.includes(TASK), 'the user message is in the transcript');
 
     // The request reached the model with the key from the extension and the typed task.
@@ -160,7 +161,7 @@ describe('e2e: SwarmCode in code-server', function () {
 
   it('opens a workspace file from a relative link in the reply, and the workbench stays responsive', async function () {
     const p = page!;
-    const frame = await findChatFrame(p, 30_000);
+    let frame = await findChatFrame(p, 30_000);
     const link = await frame.waitForSelector('.md a[href="README.md#L1"]', { timeout: 10_000 });
     const before = (await chromium!.browser.pages()).length;
     await link!.click();
@@ -170,15 +171,15 @@ describe('e2e: SwarmCode in code-server', function () {
     assert.equal(pages.length, before, `no page was opened for the link: ${pages.map((x) => x.url()).join(', ')}`);
     // Both the workbench and the chat frame still answer.
     assert.equal(await p.evaluate(() => document.querySelectorAll('.monaco-workbench').length), 1);
-    const again = await findChatFrame(p, 30_000);
-    assert.ok((await again.evaluate(() => document.body.innerText)).includes(TASK));
+    await findChatFrame(p, 30_000);
+    assert.ok((await chatText(p)).includes(TASK));
   });
 
   it('asks before running a command (swarm/approval) and runs it once approved', async function () {
     const p = page!;
     let frame = await findChatFrame(p, 30_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
-    await frame.waitForFunction(() => !document.body.innerText.includes('Swarm report'), { timeout: 30_000 });
+    frame = await waitForChat(p, () => !document.body.innerText.includes('Swarm report'), 30_000);
     const input = (await frame.waitForSelector('textarea.input'))!;
     await input.click();
     await input.type(APPROVAL_TASK);
@@ -196,7 +197,7 @@ describe('e2e: SwarmCode in code-server', function () {
     assert.ok(clicked, 'the dialog has a Run button');
 
     frame = await findChatFrame(p, 30_000);
-    await frame.waitForFunction(() => document.body.innerText.includes('The approved command ran'), { timeout: 60_000, polling: 250 });
+    frame = await waitForChat(p, () => document.body.innerText.includes('The approved command ran'), 60_000);
     // The command really ran: its output went back to the model as the tool result.
     const second = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(APPROVAL_TASK) && r.body.messages.some((m) => m.role === 'tool'));
     assert.ok(second, 'the model got the tool result');
@@ -208,14 +209,14 @@ describe('e2e: SwarmCode in code-server', function () {
 
   it('greps the workspace with the ripgrep shipped inside the .vsix', async function () {
     const p = page!;
-    const frame = await findChatFrame(p, 30_000);
+    let frame = await findChatFrame(p, 30_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
-    await frame.waitForFunction(() => !document.body.innerText.includes('The approved command ran'), { timeout: 30_000 });
+    frame = await waitForChat(p, () => !document.body.innerText.includes('The approved command ran'), 30_000);
     const input = (await frame.waitForSelector('textarea.input'))!;
     await input.click();
     await input.type(GREP_TASK);
     await input.press('Enter');
-    await frame.waitForFunction(() => document.body.innerText.includes('Found it with ripgrep'), { timeout: 60_000, polling: 250 });
+    frame = await waitForChat(p, () => document.body.innerText.includes('Found it with ripgrep'), 60_000);
     const followUp = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(GREP_TASK) && r.body.messages.some((m) => m.role === 'tool'));
     assert.ok(followUp, 'the model got the grep result');
     const result = JSON.stringify(followUp.body.messages.find((m) => m.role === 'tool'));
@@ -225,21 +226,21 @@ describe('e2e: SwarmCode in code-server', function () {
 
   it('stops a streaming run with the stop button (cancellation reaches the model request)', async function () {
     const p = page!;
-    const frame = await findChatFrame(p, 30_000);
+    let frame = await findChatFrame(p, 30_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
     const input = (await frame.waitForSelector('textarea.input'))!;
     await input.click();
     await input.type(STOP_TASK);
     await input.press('Enter');
-    await frame.waitForFunction(() => document.body.innerText.includes('A long essay sentence.'), { timeout: 60_000, polling: 100 });
+    frame = await waitForChat(p, () => document.body.innerText.includes('A long essay sentence.'), 60_000);
     const req = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(STOP_TASK));
     assert.ok(req, 'the request is streaming');
     await (await frame.waitForSelector('button.stop:not(.hidden)', { timeout: 10_000 }))!.click();
     // The HTTP stream to the model is abandoned, the panel says the run stopped.
     const outcome = await Promise.race([req.finished, new Promise((r) => setTimeout(() => r('still streaming'), 30_000))]);
     assert.equal(outcome, 'disconnected');
-    await frame.waitForFunction(() => document.body.innerText.includes('Stopped'), { timeout: 30_000 });
-    const text = await frame.evaluate(() => document.body.innerText);
+    frame = await waitForChat(p, () => document.body.innerText.includes('Stopped'), 30_000);
+    const text = await chatText(p);
     assert.ok(!text.includes(STOP_TAIL), 'the reply was cut short');
     assert.ok(await frame.$('button.stop.hidden'), 'the stop button is hidden again');
   });
@@ -280,13 +281,13 @@ describe('e2e: SwarmCode in code-server', function () {
     await p.keyboard.press('Enter');
     await waitFor(() => outputChannelLogs(dirs, 'SwarmCode').includes('API key stored'), 30_000, 'the key was stored');
 
-    const frame = await findChatFrame(p, 30_000);
+    let frame = await findChatFrame(p, 30_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
     const input = (await frame.waitForSelector('textarea.input'))!;
     await input.click();
     await input.type(LIVE_TASK);
     await input.press('Enter');
-    await frame.waitForFunction(() => document.body.innerText.includes('Answered by the reconfigured model'), { timeout: 60_000, polling: 250 });
+    frame = await waitForChat(p, () => document.body.innerText.includes('Answered by the reconfigured model'), 60_000);
     const req = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(LIVE_TASK));
     assert.ok(req);
     assert.equal(req.body.model, 'sim-model-2');
@@ -303,25 +304,27 @@ describe('e2e: SwarmCode in code-server', function () {
     await p.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
     await p.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     // Restored as the open container, or opened again from the activity bar.
-    const frame = await openChatView(p, 90_000);
+    let frame = await openChatView(p, 90_000);
     // The current conversation (the last one) comes back from workspaceState.
-    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 30_000 }, LIVE_TASK);
+    frame = await waitForChat(p, (t: string) => document.body.innerText.includes(t), 30_000, LIVE_TASK);
 
     await (await frame.waitForSelector('button.history-toggle'))!.click();
     // Find and click the row in one step: the list re-renders when the refreshed list arrives.
-    await frame.waitForFunction(
+    frame = await waitForChat(
+      p,
       (t: string) => {
         const row = [...document.querySelectorAll<HTMLElement>('.history-item')].find((r) => r.innerText.includes(t));
         row?.click();
         return !!row;
       },
-      { timeout: 30_000, polling: 250 },
+      30_000,
       TASK,
     );
-    await frame.waitForFunction(
+    frame = await waitForChat(
+      p,
       (marker: string) =>
         [...document.querySelectorAll('strong')].some((s) => s.textContent === marker) && !document.body.innerText.includes('Answered by the reconfigured model'),
-      { timeout: 30_000 },
+      30_000,
       MARKER,
     );
     await p.screenshot({ path: join(ARTIFACTS, 'e2e-history.png') });
@@ -329,7 +332,7 @@ describe('e2e: SwarmCode in code-server', function () {
 
   it('"→ Component" on an image pasted into the chat runs screenshot to component with that image', async function () {
     const p = page!;
-    const frame = await findChatFrame(p, 60_000);
+    let frame = await findChatFrame(p, 60_000);
     const w = 64;
     const h = 48;
     const png = encodePng({ width: w, height: h, data: new Uint8Array(w * h * 4).map((_, i) => [224, 16, 16, 255][i % 4]) }).toString('base64');

@@ -11,7 +11,7 @@ import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, contentText, startSimulator, type Simulator } from '../support/simulator';
 import { installExtension, makeDirs, missingSetup, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { findChatFrame, openChatView, runCommand } from './workbench';
+import { chatText, findChatFrame, openChatView, runCommand, waitForChat } from './workbench';
 
 const SELECTED = 'export function addNumbers(a: number, b: number): number { return a - b; } // e2e-selected-8127';
 const SOURCE = `${SELECTED}\n`;
@@ -162,9 +162,9 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     });
 
     // The chat panel opens and shows the simulator's reply.
-    const frame = await findChatFrame(p, 90_000);
-    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 90_000, polling: 250 }, EXPLAINED);
-    const shown = await frame.evaluate(() => document.body.innerText);
+    let frame = await findChatFrame(p, 90_000);
+    frame = await waitForChat(p, (t: string) => document.body.innerText.includes(t), 90_000, EXPLAINED);
+    const shown = await chatText(p);
     assert.ok(shown.includes('e2e-selected-8127'), 'the user message with the selection is in the transcript');
 
     // The model got one user message with the selected code, its path and line range.
@@ -181,8 +181,8 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     const p = page!;
     await openAndSelectAll(p, 'math.ts');
     await runCommand(p, 'SwarmCode: Fix Selection', 'Fix Selection');
-    const frame = await findChatFrame(p, 60_000);
-    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 90_000, polling: 250 }, FIXED);
+    let frame = await findChatFrame(p, 60_000);
+    frame = await waitForChat(p, (t: string) => document.body.innerText.includes(t), 90_000, FIXED);
     assert.equal(readFileSync(join(workspace, 'src', 'math.ts'), 'utf8'), SOURCE.replace('a - b', 'a + b'), 'the agent edited the file');
 
     // The run ended with a change: the review lists it (the notification's Review does the same).
@@ -221,7 +221,7 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
 
   it('the Agents view lists a running sub-agent live and its cancel action stops only that sub-agent', async function () {
     const p = page!;
-    const frame = await openChatView(p, 60_000);
+    let frame = await openChatView(p, 60_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
     const input = (await frame.waitForSelector('textarea.input'))!;
     await input.click();
@@ -262,7 +262,7 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     const outcome = await Promise.race([sub.finished, new Promise((r) => setTimeout(() => r('still streaming'), 30_000))]);
     assert.equal(outcome, 'disconnected', 'the sub-agent model request was aborted');
     // The run goes on: the orchestrator gets the cancelled result and answers.
-    await frame.waitForFunction((t: string) => document.body.innerText.includes(t), { timeout: 60_000, polling: 250 }, SWARM_DONE);
+    frame = await waitForChat(p, (t: string) => document.body.innerText.includes(t), 60_000, SWARM_DONE);
     const deadline2 = Date.now() + 30_000;
     while (!/worker-e2e.*cancelled/.test(text)) {
       if (Date.now() > deadline2) throw new Error(`the sub-agent row never showed cancelled (${text})`);
@@ -282,13 +282,11 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     await p.waitForFunction(() => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes('The whole workspace')), { timeout: 30_000 });
     // "The whole workspace" needs no further answers: the refactor starts.
     await p.evaluate(() => [...document.querySelectorAll<HTMLElement>('.quick-input-list .monaco-list-row')].find((r) => r.textContent?.includes('The whole workspace'))?.click());
-    const frame = await findChatFrame(p, 60_000);
-    await frame.waitForFunction(
-      (title: string, done: string) => document.querySelector('.conv-title')?.textContent === title && document.body.innerText.includes(done),
-      { timeout: 90_000, polling: 250 },
-      REFACTOR,
-      REFACTOR_DONE,
-    );
+    let frame = await findChatFrame(p, 60_000);
+    frame = await waitForChat(p, (titleAndDone: string) => {
+      const [title, done] = JSON.parse(titleAndDone) as string[];
+      return document.querySelector('.conv-title')?.textContent === title && document.body.innerText.includes(done);
+    }, 90_000, JSON.stringify([REFACTOR, REFACTOR_DONE]));
     const shown = await frame.evaluate(() => ({
       user: document.querySelector('.turn.user .user-text')?.textContent ?? '',
       footer: document.querySelector('.turn.assistant .run-footer')?.textContent ?? '',

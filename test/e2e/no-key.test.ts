@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { openChatView } from './workbench';
+import { chatText, openChatView, waitForChat } from './workbench';
 
 const TASK = 'Hello without a key e2e-nokey-3318';
 
@@ -57,14 +57,14 @@ describe('e2e: no API key and no local model', function () {
 
   it('sends to the server, shows its set-up message and offers Set API Key', async function () {
     const p = page!;
-    const frame = await openChatView(p, 120_000);
+    let frame = await openChatView(p, 120_000);
     const input = (await frame.waitForSelector('textarea.input', { timeout: 30_000 }))!;
     await input.click();
     await input.type(TASK);
     await input.press('Enter');
     // The run reached the server (not refused by the extension): its message says how to configure a model.
-    await frame.waitForFunction(() => document.body.innerText.includes('No model is configured'), { timeout: 60_000, polling: 250 });
-    const text = await frame.evaluate(() => document.body.innerText);
+    frame = await waitForChat(p, () => document.body.innerText.includes('No model is configured'), 60_000);
+    const text = await chatText(p);
     assert.match(text, /swarmcode\.localModelPath/);
     assert.ok(text.includes(TASK), 'the message is in the transcript');
     assert.match(outputChannelLogs(dirs, 'SwarmCode'), /run \S+ ended: failed \(No model is configured/);

@@ -12,15 +12,71 @@ export async function findChatFrame(page: Page, timeoutMs: number): Promise<Fram
   }
 }
 
+/** Resolves to `fallback` when `p` has not settled in `ms` (a frame whose renderer went away never answers). */
+function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return Promise.race([p.catch(() => fallback), new Promise<T>((r) => setTimeout(() => r(fallback), ms))]);
+}
+
+/** The newest frame holding the chat composer (VS Code may replace a webview's frame when it moves the view). */
 async function chatFrameNow(page: Page): Promise<Frame | undefined> {
-  for (const frame of page.frames()) {
-    try {
-      if (await frame.$('#app textarea.input')) return frame;
-    } catch {
-      /* frame navigating or detached */
-    }
+  for (const frame of [...page.frames()].reverse()) {
+    if (frame.detached) continue;
+    if (await within(frame.$('#app textarea.input').then((h) => !!h), 2_000, false)) return frame;
   }
   return undefined;
+}
+
+/**
+ * Runs `fn(arg)` against the chat panel's current document, reached from the workbench page
+ * through the webview's iframes (same origin in code-server). Puppeteer's handle on the webview
+ * frame can keep pointing at a document VS Code has since replaced; the page's own view of its
+ * iframes cannot. Undefined when there is no chat document (yet).
+ */
+export async function chatEval<T>(page: Page, fn: (arg: string) => T, arg = ''): Promise<T | undefined> {
+  const script = `(() => {
+    const find = (doc) => {
+      if (doc.querySelector('#app textarea.input')) return doc;
+      for (const f of doc.querySelectorAll('iframe')) {
+        let d = null;
+        try { d = f.contentDocument; } catch {}
+        const hit = d && find(d);
+        if (hit) return hit;
+      }
+      return null;
+    };
+    const doc = find(document);
+    if (!doc) return { found: false };
+    // \`document\` inside fn is this parameter: the chat document.
+    return { found: true, value: ((document) => (${fn.toString()})(${JSON.stringify(arg)}))(doc) };
+  })()`;
+  const r = await within(page.evaluate(script) as Promise<{ found: boolean; value?: T }>, 10_000, { found: false });
+  return r.found ? r.value : undefined;
+}
+
+/** The chat panel's visible text ('' when it is not there). */
+export async function chatText(page: Page): Promise<string> {
+  return (await chatEval(page, () => document.body.innerText)) ?? '';
+}
+
+/**
+ * Waits until `fn(arg)` is true in the chat panel (see chatEval), then returns the chat frame
+ * for interaction.
+ */
+export async function waitForChat(page: Page, fn: (arg: string) => unknown, timeoutMs: number, arg = ''): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await chatEval(page, fn, arg)) {
+      const frame = await chatFrameNow(page);
+      if (frame) return frame;
+    }
+    if (Date.now() > deadline) {
+      const held = await chatEval(page, fn, arg);
+      const sample = await chatEval(page, () => `${document.body.innerText.length} chars, ending ${JSON.stringify(document.body.innerText.slice(-260))}`);
+      const frames = await Promise.all(page.frames().map(async (f) => `${f.url().replace(/\?.*$/, '').slice(-24)}: ${await within(f.$('#app textarea.input').then((h) => (h ? 'composer' : 'no composer')), 2_000, 'no answer')}`));
+      throw new Error(`timed out waiting for the chat panel: ${fn.toString().slice(0, 160)} (in the page: ${held === undefined ? 'no chat document' : `predicate ${String(held)}`}; text ${String(sample).slice(0, 1500)}; frames: ${frames.join(', ')}; ${await describeWorkbench(page)})`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 const ENTRY = '.activitybar [aria-label^="SwarmCode"]';
