@@ -87,9 +87,9 @@ const ENTRY = '.activitybar [aria-label^="SwarmCode"]';
  * one closes the side bar), and again if the workbench, still restoring its layout, replaced the
  * container with its default one (seen on a slow, cold first start).
  *
- * An open container whose webview stays on VS Code's placeholder (pre/fake.html: the webview
- * service worker of a fresh browser profile never took control, seen on a loaded CI machine) is
- * fixed the way a user fixes it: the window is reloaded, at most twice.
+ * An open container that shows no chat for 20 s (seen once in CI on a cold first start; the
+ * chat frame came back after a reload) is fixed the way a user fixes it: the window is reloaded,
+ * at most twice.
  */
 export async function openChatView(page: Page, timeoutMs: number): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
