@@ -72,37 +72,21 @@ export class EditEngine {
   }
 
   async edit(scope: EditScope, p: string, edit: StringEdit, signal?: AbortSignal): Promise<EditResult & WriteOutcome> {
-    throwIfAborted(signal);
-    const r = await this.deps.resolve(p);
-    const shown = this.deps.relative(r.real);
-    return this.locks.run(
-      r.real,
-      async () => {
-        const cur = await this.current(r, signal, true);
-        if (!cur.exists) throw notFound(shown);
-        this.checkVersion(scope, r.real, shown, cur.text, false);
-        const result = applyToFormat(cur, edit, shown);
-        const out = await this.commit(scope, r, shown, cur, result.text, signal);
-        return { ...result, ...out };
-      },
-      signal,
-    );
+    return this.locked(p, signal, async (r, shown, cur) => {
+      if (!cur.exists) throw notFound(shown);
+      this.checkVersion(scope, r.real, shown, cur.text, false);
+      const result = applyToFormat(cur, edit, shown);
+      const out = await this.commit(scope, r, shown, cur, result.text, signal);
+      return { ...result, ...out };
+    });
   }
 
   async write(scope: EditScope, p: string, content: string, signal?: AbortSignal): Promise<WriteOutcome> {
-    throwIfAborted(signal);
-    const r = await this.deps.resolve(p);
-    const shown = this.deps.relative(r.real);
-    return this.locks.run(
-      r.real,
-      async () => {
-        const cur = await this.current(r, signal, true);
-        if (cur.exists) this.checkVersion(scope, r.real, shown, cur.text, true);
-        const text = cur.exists ? applyEol(content, cur.format.eol) : content;
-        return this.commit(scope, r, shown, cur, text, signal);
-      },
-      signal,
-    );
+    return this.locked(p, signal, async (r, shown, cur) => {
+      if (cur.exists) this.checkVersion(scope, r.real, shown, cur.text, true);
+      const text = cur.exists ? applyEol(content, cur.format.eol) : content;
+      return this.commit(scope, r, shown, cur, text, signal);
+    });
   }
 
   /**
@@ -110,23 +94,23 @@ export class EditEngine {
    * file open with unsaved changes: the editor's buffer would outlive it.
    */
   async remove(scope: EditScope, p: string, signal?: AbortSignal): Promise<void> {
+    await this.locked(p, signal, async (r, shown, cur) => {
+      if (!cur.exists) throw notFound(shown);
+      if (cur.dirty) throw new ToolError(`${shown} has unsaved changes in the editor; SwarmCode will not delete it. Ask the user to save or close it first.`);
+      this.checkVersion(scope, r.real, shown, cur.text, true);
+      throwIfAborted(signal);
+      await scope.journal?.before(r.real, shown);
+      await fs.unlink(r.real);
+      this.versions.noteWrite(scope.agent, r.real, '');
+    });
+  }
+
+  /** Resolves `p`, takes its edit lock and runs `fn` with its current state (editor buffer or disk). */
+  private async locked<T>(p: string, signal: AbortSignal | undefined, fn: (r: ResolvedPath, shown: string, cur: Current) => Promise<T>): Promise<T> {
     throwIfAborted(signal);
     const r = await this.deps.resolve(p);
     const shown = this.deps.relative(r.real);
-    await this.locks.run(
-      r.real,
-      async () => {
-        const cur = await this.current(r, signal, true);
-        if (!cur.exists) throw notFound(shown);
-        if (cur.dirty) throw new ToolError(`${shown} has unsaved changes in the editor; SwarmCode will not delete it. Ask the user to save or close it first.`);
-        this.checkVersion(scope, r.real, shown, cur.text, true);
-        throwIfAborted(signal);
-        await scope.journal?.before(r.real, shown);
-        await fs.unlink(r.real);
-        this.versions.noteWrite(scope.agent, r.real, '');
-      },
-      signal,
-    );
+    return this.locks.run(r.real, async () => fn(r, shown, await this.current(r, signal, true)), signal);
   }
 
   /** Rollback of a change that went into an editor buffer: put `text` back through the client. */
