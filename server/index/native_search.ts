@@ -3,6 +3,7 @@
 // picked in C++ and verified with a JavaScript RegExp that has ripgrep's line semantics).
 import { statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import type { DocumentStore } from '../workspace/types';
 import type { IndexOptions, NativeAddon, NativeTrigramIndex, IndexStats } from '../../native/index';
 import { FILE_STATUS } from '../../native/index';
 import { globMatcher } from './glob';
@@ -36,7 +37,7 @@ export class NativeSearch {
   private ordered = true;
 
   /** The editor's unsaved buffers (the server's document store), preferred over disk. */
-  buffers?: { get(absPath: string): string | undefined; isDirty(absPath: string): boolean };
+  buffers?: DocumentStore;
 
   constructor(
     readonly root: string,

@@ -1,6 +1,7 @@
 // The search facade: the native trigram index when the addon loads (built in the background on
 // first use, kept warm, updated from file-change notifications), ripgrep otherwise.
 import type { Logger } from '../log';
+import type { DocumentStore } from '../workspace/types';
 import { loadNative, type IndexOptions, type IndexStats } from '../../native/index';
 import { NativeSearch, type BuildReport } from './native_search';
 import { ripgrepSearch } from './ripgrep';
@@ -39,7 +40,7 @@ export interface Search {
 /** What the index needs of the workspace: its root and, when there is an editor, its unsaved buffers. */
 export interface SearchWorkspace {
   root: string;
-  documents?: { get(absPath: string): string | undefined; isDirty(absPath: string): boolean; dirtyPaths?(): string[] };
+  documents?: DocumentStore & { dirtyPaths?(): string[] };
 }
 
 export function createSearch(workspace: SearchWorkspace, log: Logger, options: SearchOptions = {}): Search {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { Logger } from '../log';
 import type { Workspace } from '../workspace';
+import { looksBinary } from '../workspace/files';
 
 export interface WorktreeMerge {
   /** Files whose changes were merged cleanly. */
@@ -43,7 +44,7 @@ function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...env, ...IDENTITY, ...extra };
 }
 
-const isBinary = (b: Buffer | undefined) => b !== undefined && b.subarray(0, 8000).includes(0);
+const isBinary = (b: Buffer | undefined) => b !== undefined && looksBinary(b);
 /** Text for comparing and merging: UTF-8, no BOM, LF line ends (writes put the file's own back). */
 const text = (b: Buffer | undefined) => (b === undefined ? undefined : b.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n/g, '\n'));
 

@@ -1,6 +1,7 @@
 // Text formats the edit engine keeps intact: encoding (UTF-8, UTF-16 LE/BE by BOM), BOM and line
 // endings. The model sees and writes `\n`; a pure-CRLF file stays CRLF after every edit.
 import { ToolError } from '../tools/types';
+import { looksBinary } from './files';
 
 export type TextEncodingName = 'utf8' | 'utf16le' | 'utf16be';
 export type Eol = 'lf' | 'crlf' | 'mixed' | 'none';
@@ -18,7 +19,6 @@ export interface DecodedText {
 }
 
 export const DEFAULT_FORMAT: TextFormat = { encoding: 'utf8', bom: false, eol: 'lf' };
-const BINARY_SNIFF_BYTES = 8 * 1024;
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Line-ending style of `text`: `crlf` only when every `\n` follows a `\r`. */
@@ -53,7 +53,7 @@ export function decodeText(buf: Uint8Array, shown: string): DecodedText {
   }
   const bom = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
   const body = bom ? b.subarray(3) : b;
-  if (body.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+  if (looksBinary(body)) {
     throw new ToolError(`${shown} looks like a binary file (it contains NUL bytes); it cannot be read or edited as text. Use run_command (e.g. "file" or "xxd | head") to inspect it.`);
   }
   let text: string;
