@@ -24,7 +24,7 @@ import {
   saveFailure,
   stopAll,
 } from './code-server';
-import { chatText, findChatFrame, openChatView, runCommand, waitFor, waitForChat } from './workbench';
+import { chatText, findChatFrame, openChatView, runCommand, sendMessage, waitFor, waitForChat } from './workbench';
 
 const API_KEY = 'e2e-dummy-key-123';
 const MARKER = 'e2e-marker-7391';
@@ -127,10 +127,7 @@ describe('e2e: SwarmCode in code-server', function () {
 
     // The activity bar entry contributed by package.json (viewsContainers.activitybar).
     let frame = await openChatView(p, 120_000);
-    const input = (await frame.waitForSelector('textarea.input', { timeout: 30_000 }))!;
-    await input.click();
-    await input.type(TASK);
-    await input.press('Enter');
+    await sendMessage(p, frame, TASK);
 
     // The reply streams in as markdown: heading, bold marker, list, code block.
     frame = await waitForChat(
@@ -180,10 +177,7 @@ describe('e2e: SwarmCode in code-server', function () {
     let frame = await findChatFrame(p, 30_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
     frame = await waitForChat(p, () => !document.body.innerText.includes('Swarm report'), 30_000);
-    const input = (await frame.waitForSelector('textarea.input'))!;
-    await input.click();
-    await input.type(APPROVAL_TASK);
-    await input.press('Enter');
+    await sendMessage(p, frame, APPROVAL_TASK);
 
     // VS Code's modal dialog (showWarningMessage modal) in the workbench page.
     const dialog = await p.waitForSelector('.monaco-dialog-box', { timeout: 60_000 });
@@ -212,10 +206,7 @@ describe('e2e: SwarmCode in code-server', function () {
     let frame = await findChatFrame(p, 30_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
     frame = await waitForChat(p, () => !document.body.innerText.includes('The approved command ran'), 30_000);
-    const input = (await frame.waitForSelector('textarea.input'))!;
-    await input.click();
-    await input.type(GREP_TASK);
-    await input.press('Enter');
+    await sendMessage(p, frame, GREP_TASK);
     frame = await waitForChat(p, () => document.body.innerText.includes('Found it with ripgrep'), 60_000);
     const followUp = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(GREP_TASK) && r.body.messages.some((m) => m.role === 'tool'));
     assert.ok(followUp, 'the model got the grep result');
@@ -228,10 +219,7 @@ describe('e2e: SwarmCode in code-server', function () {
     const p = page!;
     let frame = await findChatFrame(p, 30_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
-    const input = (await frame.waitForSelector('textarea.input'))!;
-    await input.click();
-    await input.type(STOP_TASK);
-    await input.press('Enter');
+    await sendMessage(p, frame, STOP_TASK);
     frame = await waitForChat(p, () => document.body.innerText.includes('A long essay sentence.'), 60_000);
     const req = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(STOP_TASK));
     assert.ok(req, 'the request is streaming');
@@ -283,10 +271,7 @@ describe('e2e: SwarmCode in code-server', function () {
 
     let frame = await findChatFrame(p, 30_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
-    const input = (await frame.waitForSelector('textarea.input'))!;
-    await input.click();
-    await input.type(LIVE_TASK);
-    await input.press('Enter');
+    await sendMessage(p, frame, LIVE_TASK);
     frame = await waitForChat(p, () => document.body.innerText.includes('Answered by the reconfigured model'), 60_000);
     const req = sim!.requests.find((r) => JSON.stringify(r.body.messages).includes(LIVE_TASK));
     assert.ok(req);

@@ -11,7 +11,7 @@ import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, contentText, startSimulator, type Simulator } from '../support/simulator';
 import { installExtension, makeDirs, missingSetup, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { chatText, findChatFrame, openChatView, runCommand, waitForChat } from './workbench';
+import { chatText, findChatFrame, openChatView, runCommand, sendMessage, waitForChat } from './workbench';
 
 const SELECTED = 'export function addNumbers(a: number, b: number): number { return a - b; } // e2e-selected-8127';
 const SOURCE = `${SELECTED}\n`;
@@ -223,10 +223,7 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     const p = page!;
     let frame = await openChatView(p, 60_000);
     await (await frame.waitForSelector('button.new-chat'))!.click();
-    const input = (await frame.waitForSelector('textarea.input'))!;
-    await input.click();
-    await input.type(SWARM_TASK);
-    await input.press('Enter');
+    await sendMessage(p, frame, SWARM_TASK);
 
     // Expand the (collapsed) Agents section of the SwarmCode view.
     const agentsRow = () =>

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { chatText, openChatView, waitForChat } from './workbench';
+import { chatText, openChatView, sendMessage, waitForChat } from './workbench';
 
 const TASK = 'Hello without a key e2e-nokey-3318';
 
@@ -58,10 +58,7 @@ describe('e2e: no API key and no local model', function () {
   it('sends to the server, shows its set-up message and offers Set API Key', async function () {
     const p = page!;
     let frame = await openChatView(p, 120_000);
-    const input = (await frame.waitForSelector('textarea.input', { timeout: 30_000 }))!;
-    await input.click();
-    await input.type(TASK);
-    await input.press('Enter');
+    await sendMessage(p, frame, TASK);
     // The run reached the server (not refused by the extension): its message says how to configure a model.
     frame = await waitForChat(p, () => document.body.innerText.includes('No model is configured'), 60_000);
     const text = await chatText(p);

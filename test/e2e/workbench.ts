@@ -148,6 +148,29 @@ export async function describeWorkbench(page: Page): Promise<string> {
   return `${shown}; ${frames.length} frames: ${frames.join(', ')}`;
 }
 
+/**
+ * Types `text` into the chat composer and sends it with Enter, as a user does, then waits until
+ * the panel's current document shows it. Keystrokes sent to a webview frame that VS Code replaces
+ * right after a window (re)load go nowhere; that is said on stderr and the message typed again,
+ * once, into the panel's current frame.
+ */
+export async function sendMessage(page: Page, frame: Frame, text: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const input = (await frame.waitForSelector('textarea.input', { timeout: 30_000 }))!;
+    await input.click();
+    await input.type(text);
+    await input.press('Enter');
+    const shown = await waitForChat(page, (t: string) => [...document.querySelectorAll('.turn.user')].some((u) => (u.textContent ?? '').includes(t)), 10_000, text).then(
+      () => true,
+      () => false,
+    );
+    if (shown) return;
+    if (attempt > 0) throw new Error(`the chat panel did not show the sent message "${text}" (${await describeWorkbench(page)})`);
+    process.stderr.write(`      (e2e: the sent message did not show in the chat panel; typing it again. ${await describeWorkbench(page)})\n`);
+    frame = await findChatFrame(page, 30_000);
+  }
+}
+
 /** Runs a command from the command palette (F1), picking the row whose label contains `label`. */
 export async function runCommand(page: Page, query: string, label: string): Promise<void> {
   await page.keyboard.press('F1');
