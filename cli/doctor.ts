@@ -1,4 +1,5 @@
 // `swarmcode doctor`: checks the configured model endpoint (or local GGUF) and says what to fix.
+import { resolveDialect } from '../server/model/dialect';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '../server/protocol';
 import { findPreset, resolveEndpoint, type EndpointPreset } from '../server/model/presets';
@@ -46,9 +47,9 @@ function errorText(r: { body: Json | undefined; text: string }): string {
 }
 
 function thinkingOff(preset: EndpointPreset | undefined, baseUrl: string): Json {
-  const dialect = preset?.thinking ?? (/api\.moonshot\.|api\.kimi\.com/.test(baseUrl) ? 'moonshot' : 'chat_template_kwargs');
+  const dialect = resolveDialect({ baseUrl, preset: preset?.id });
   if (dialect === 'moonshot') return { thinking: { type: 'disabled' } };
-  if (dialect === 'chat_template_kwargs') return { chat_template_kwargs: { thinking: false } };
+  if (dialect === 'vllm') return { chat_template_kwargs: { thinking: false } };
   return {};
 }
 

@@ -44,8 +44,20 @@ export interface ServerSettings {
   rpm: number;
   /** Prompt + completion tokens per minute to the endpoint (0 = no limit). */
   tpm: number;
-  /** Conversation size (tokens) past which the oldest tool outputs are elided (0 = never). */
+  /**
+   * Conversation size (tokens) past which an agent's conversation is compacted: the older part is
+   * replaced by a summary, down to half this budget at once (0 = derived from the model's context
+   * window and output cap; negative = never compact).
+   */
   contextTokens: number;
+  /** Output cap sent as `max_tokens` on every request (0/absent: 32,768 on Moonshot, else a quarter of the window, at most 32,768). */
+  maxOutputTokens?: number;
+  /** Wire dialect for the thinking switch: derived from the preset / URL (`auto`), or forced. */
+  dialect?: 'auto' | 'moonshot' | 'vllm' | 'none';
+  /** Endpoint preset id the user picked (server/model/presets.ts); its dialect and window apply. */
+  preset?: string;
+  /** The model's context window in tokens (0/absent: from the preset, else the endpoint's /models metadata, else 131,072). */
+  contextWindow?: number;
   /** Token budget of the repository map in the shared prompt prefix (0 = no map). */
   repoMapTokens: number;
   /** Edits to documents open with unsaved changes go to the editor as workspace/applyEdit; with this on, each carries a change annotation that needs confirmation (VS Code's refactor preview). Default false. */
@@ -85,8 +97,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   rpm: 0,
   tpm: 0,
   repoMapTokens: 1024,
-  // Kimi K2.5 has a 256k window; leave room for the answer and the next tool results.
-  contextTokens: 200_000,
+  // Derived from the model's window: (window − output cap) × 0.9 — K2.5: 206,438.
+  contextTokens: 0,
 };
 
 // ---------------------------------------------------------------------------
@@ -160,6 +172,12 @@ export type SwarmEvent =
   | { type: 'tool_called'; agentId: string; callId: string; name: string; args: unknown }
   | { type: 'tool_output'; agentId: string; callId: string; ok: boolean; output: string }
   | { type: 'usage'; agentId: string; tokens: TokenUsage }
+  /**
+   * After each model turn: the agent's conversation size (the provider's prompt_tokens plus an
+   * estimate of what was added since), its compaction budget and the model's window. `compacted`
+   * is present on the step whose conversation was just compacted.
+   */
+  | { type: 'context'; agentId: string; tokens: number; budget: number; window: number; compacted?: { before: number; after: number; summarized: boolean } }
   | { type: 'retry'; agentId: string; attempt: number; delayMs: number; reason: string }
   | { type: 'agent_spawned'; agentId: string; parentId: string; name: string; task: string }
   | { type: 'agent_finished'; agentId: string; status: RunStatus; steps: number }
@@ -176,6 +194,12 @@ export interface EventParams {
 export interface CancelParams {
   runId: string;
   /** Cancel only this sub-agent (its assign_task returns a cancelled result); the run goes on. */
+  agentId?: string;
+}
+
+export interface CompactParams {
+  runId: string;
+  /** Default: the run's top-level agent. */
   agentId?: string;
 }
 
@@ -198,6 +222,8 @@ export interface ApprovalResult {
 export const RunRequest = new RequestType<RunParams, RunResult, void>('swarm/run');
 /** Client → server. */
 export const CancelRequest = new RequestType<CancelParams, { cancelled: boolean }, void>('swarm/cancel');
+/** Client → server: compact an agent's conversation before its next step (`/compact`); false when no such live agent. */
+export const CompactRequest = new RequestType<CompactParams, { scheduled: boolean }, void>('swarm/compact');
 /** Server → client: streaming. */
 export const EventNotification = new NotificationType<EventParams>('swarm/event');
 /** Server → client: a run needs the user's yes. */

@@ -2,7 +2,7 @@
 import type { RunParams, RunResult, RunStatus, ServerSettings } from './protocol';
 import { createEventSink } from './events';
 import type { ServerContext } from './context';
-import { createModel } from './model';
+import { createModelForRun } from './model';
 import { builtinTools, orchestrationTools } from './tools';
 import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent';
 import { approverFor } from './approval';
@@ -103,7 +103,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       if (why) throw new Error(why);
       worktrees = new Worktrees(ctx.workspace.root, ctx.log);
     }
-    const model = createModel(settings, ctx.log);
+    const model = await createModelForRun(settings, ctx.log, controller.signal);
     const context = await sharedContext(ctx, index, params.task, settings.repoMapTokens, controller.signal);
     swarm = new SwarmRun({
       runId,

@@ -1,23 +1,9 @@
 // Builds the OpenAI-compatible chat-completions request body from a ModelRequest, honouring the
 // Kimi K2.5 rules of DESIGN.md §4: thinking switch per dialect, reasoning_content sent back on
-// assistant tool-call messages, image parts as data URLs, no empty text parts, no sampling params.
+// every thinking-mode assistant tool-call message (an empty string when none was streamed), an
+// output cap on every request, image parts as data URLs, no empty text parts, no sampling params.
+import type { Dialect } from './dialect';
 import type { ChatMessage, ContentPart, ModelRequest } from './types';
-
-/** How the endpoint switches thinking on/off. */
-export type Dialect = 'moonshot' | 'vllm' | 'plain';
-
-/** Moonshot's hosted API → 'moonshot'; OpenAI itself → 'plain'; anything else is assumed vLLM/SGLang-style. */
-export function detectDialect(baseUrl: string): Dialect {
-  let host = '';
-  try {
-    host = new URL(baseUrl).hostname.toLowerCase();
-  } catch {
-    return 'vllm';
-  }
-  if (/(^|\.)moonshot\.(ai|cn)$/.test(host)) return 'moonshot';
-  if (host === 'api.openai.com') return 'plain';
-  return 'vllm';
-}
 
 /** Wire shapes (a superset of what the `openai` types allow: reasoning_content, thinking, ...). */
 export type WirePart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
@@ -38,7 +24,7 @@ export interface WireBody {
   tools?: { type: 'function'; function: { name: string; description: string; parameters: Record<string, unknown> } }[];
   stream: true;
   stream_options: { include_usage: true };
-  max_tokens?: number;
+  max_tokens: number;
   thinking?: { type: 'enabled' | 'disabled' };
   chat_template_kwargs?: { thinking: boolean };
 }
@@ -76,7 +62,11 @@ function textOf(content: string | ContentPart[]): string {
  * chat-completions requires); images a tool returned follow the run of tool messages as one user
  * message, so the tool results stay directly after their assistant message.
  */
-export function toWireMessages(messages: ChatMessage[]): WireMessage[] {
+/**
+ * `reasoningKey`: every assistant tool-call message carries `reasoning_content` (thinking mode on
+ * an endpoint that checks it); otherwise the key is sent only when there is reasoning to send.
+ */
+export function toWireMessages(messages: ChatMessage[], reasoningKey = false): WireMessage[] {
   const out: WireMessage[] = [];
   let pendingImages: WirePart[] = [];
   const flushImages = () => {
@@ -96,8 +86,11 @@ export function toWireMessages(messages: ChatMessage[]): WireMessage[] {
       case 'assistant': {
         const msg: Extract<WireMessage, { role: 'assistant' }> = { role: 'assistant', content: m.content ?? '' };
         const calls = m.toolCalls ?? [];
-        // Kimi thinking mode answers 400 when a tool-call turn comes back without its reasoning.
-        if (calls.length > 0 ? m.reasoning !== undefined : !!m.reasoning) msg.reasoning_content = m.reasoning;
+        // Kimi thinking mode answers 400 "thinking is enabled but reasoning_content is missing in
+        // assistant tool call message" when a tool-call turn comes back without the key — also
+        // when the model streamed no reasoning for it (then the key carries an empty string).
+        if (calls.length > 0 && reasoningKey) msg.reasoning_content = m.reasoning ?? '';
+        else if (m.reasoning) msg.reasoning_content = m.reasoning;
         if (calls.length > 0) {
           msg.tool_calls = calls.map((c) => ({
             id: c.id,
@@ -123,13 +116,19 @@ export function toWireMessages(messages: ChatMessage[]): WireMessage[] {
   return out;
 }
 
-/** The full streaming request body for `dialect`. Sampling parameters are never sent. */
-export function buildBody(model: string, request: ModelRequest, dialect: Dialect): WireBody {
+/**
+ * The full streaming request body for `dialect`. `maxTokens` is the output cap when the request
+ * carries none (omitted, Moonshot applies a small default and cuts thinking turns off). Sampling
+ * parameters are never sent.
+ */
+export function buildBody(model: string, request: ModelRequest, dialect: Dialect, maxTokens: number): WireBody {
   const body: WireBody = {
     model,
-    messages: toWireMessages(request.messages),
+    // An endpoint of the `none` dialect (OpenAI, OpenRouter, Ollama) never asked for the key.
+    messages: toWireMessages(request.messages, request.thinking && dialect !== 'none'),
     stream: true,
     stream_options: { include_usage: true },
+    max_tokens: request.maxTokens ?? maxTokens,
   };
   if (request.tools.length > 0) {
     body.tools = request.tools.map((t) => ({
@@ -137,7 +136,6 @@ export function buildBody(model: string, request: ModelRequest, dialect: Dialect
       function: { name: t.name, description: t.description, parameters: t.parameters },
     }));
   }
-  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (dialect === 'moonshot') body.thinking = { type: request.thinking ? 'enabled' : 'disabled' };
   else if (dialect === 'vllm') body.chat_template_kwargs = { thinking: request.thinking };
   return body;

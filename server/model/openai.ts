@@ -4,7 +4,8 @@
 import OpenAI from 'openai';
 import type { Logger } from '../log';
 import type { TokenUsage } from '../protocol';
-import { buildBody, detectDialect, type Dialect } from './openai-request';
+import { buildBody } from './openai-request';
+import { defaultMaxOutputTokens, detectDialect, FALLBACK_CONTEXT_WINDOW, type Dialect } from './dialect';
 import {
   DEFAULT_BACKOFF,
   StreamInterruptedError,
@@ -15,7 +16,7 @@ import {
   type BackoffOptions,
   type ErrorContext,
 } from './retry';
-import { ModelError, type ChatModel, type ModelEvent, type ModelRequest, type ToolCall } from './types';
+import { ModelError, type ChatModel, type ModelEvent, type ModelLimits, type ModelRequest, type ToolCall } from './types';
 
 export interface OpenAICompatibleOptions {
   /** e.g. https://api.moonshot.ai/v1 or http://127.0.0.1:8000/v1 */
@@ -28,6 +29,10 @@ export interface OpenAICompatibleOptions {
   log: Logger;
   /** Thinking switch wire format; detected from baseUrl when omitted. */
   dialect?: Dialect;
+  /** Prompt + output tokens the model accepts (default: FALLBACK_CONTEXT_WINDOW). */
+  contextWindow?: number;
+  /** `max_tokens` for requests that name none; default per dialect (dialect.ts). */
+  maxOutputTokens?: number;
   /** Backoff tuning (tests use small values). */
   backoff?: Partial<BackoffOptions>;
   /** An attempt that receives nothing (no headers, no chunk) for this long is abandoned and retried. Default 300 s. */
@@ -70,6 +75,7 @@ export function mapUsage(u: WireUsage): TokenUsage {
 export class OpenAICompatibleModel implements ChatModel {
   readonly id: string;
   readonly dialect: Dialect;
+  readonly limits: ModelLimits;
   private readonly client: OpenAI;
   private readonly backoff: BackoffOptions;
   private readonly ctx: ErrorContext;
@@ -78,6 +84,8 @@ export class OpenAICompatibleModel implements ChatModel {
   constructor(private readonly opts: OpenAICompatibleOptions) {
     this.id = opts.model;
     this.dialect = opts.dialect ?? detectDialect(opts.baseUrl);
+    const contextWindow = opts.contextWindow ?? FALLBACK_CONTEXT_WINDOW;
+    this.limits = { contextWindow, maxOutputTokens: defaultMaxOutputTokens(this.dialect, contextWindow, opts.maxOutputTokens) };
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 300_000;
     this.ctx = { baseUrl: opts.baseUrl, model: opts.model, moonshot: this.dialect === 'moonshot' };
@@ -98,11 +106,11 @@ export class OpenAICompatibleModel implements ChatModel {
         401,
       );
     }
-    const body = buildBody(this.opts.model, request, this.dialect);
+    const body = buildBody(this.opts.model, request, this.dialect, this.limits.maxOutputTokens);
     const log = this.opts.log;
     log.debug(
       `model request: ${this.opts.model} @ ${this.opts.baseUrl} (${this.dialect}), ${body.messages.length} messages, ` +
-        `${body.tools?.length ?? 0} tools, thinking=${request.thinking}` +
+        `${body.tools?.length ?? 0} tools, thinking=${request.thinking}, max_tokens=${body.max_tokens}` +
         (log.verbose ? `\n${JSON.stringify(body.messages).slice(0, 20_000)}` : ''),
     );
     for (let attempt = 0; ; attempt++) {
@@ -196,6 +204,12 @@ export class OpenAICompatibleModel implements ChatModel {
       ctl.abort(); // make sure the HTTP stream is closed whatever happened
     }
     const ordered = [...calls.entries()].sort((a, b) => a[0] - b[0]);
+    if (finishReason === 'length' && ordered.length > 0) {
+      // Cut off by the output cap while writing tool calls: none of them is complete enough to run.
+      if (usage) yield { type: 'usage', usage };
+      yield { type: 'done', finishReason, truncatedCalls: ordered.map(([, c]) => c.name || '(unnamed)') };
+      return;
+    }
     for (const [idx, c] of ordered) {
       const call: ToolCall = { id: c.id || `call_${idx}_${Math.random().toString(36).slice(2, 10)}`, name: c.name, arguments: c.arguments };
       yield { type: 'tool_call', call };

@@ -5,8 +5,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerSettings } from '../protocol';
 
-/** How thinking on/off is sent: Moonshot's `thinking` field, vLLM/SGLang `chat_template_kwargs`, none, or our raw template. */
-export type ThinkingDialect = 'moonshot' | 'chat_template_kwargs' | 'none' | 'raw_template';
+/** How thinking on/off is sent (see dialect.ts): Moonshot's `thinking` field, vLLM/SGLang `chat_template_kwargs`, none, or our raw template. */
+export type PresetDialect = 'moonshot' | 'vllm' | 'none' | 'raw_template';
 
 export interface EndpointPreset {
   id: string;
@@ -14,7 +14,10 @@ export interface EndpointPreset {
   /** OpenAI-compatible base URL (`local` = the embedded engine). */
   baseUrl: string;
   defaultModel: string;
-  thinking: ThinkingDialect;
+  /** The wire dialect this endpoint speaks; wins over what the URL suggests. */
+  dialect: PresetDialect;
+  /** Context window of the default model in tokens, where known. */
+  contextWindow?: number;
   /** Environment variable holding the key; absent when the server needs none by default. */
   apiKeyEnv?: string;
   keyRequired: boolean;
@@ -34,7 +37,8 @@ export const PRESETS: EndpointPreset[] = [
     label: 'Moonshot AI (global)',
     baseUrl: 'https://api.moonshot.ai/v1',
     defaultModel: 'kimi-k2.5',
-    thinking: 'moonshot',
+    dialect: 'moonshot',
+    contextWindow: 262_144,
     apiKeyEnv: 'MOONSHOT_API_KEY',
     keyRequired: true,
     notes: 'Key from platform.moonshot.ai. Sampling is fixed server-side.',
@@ -44,7 +48,8 @@ export const PRESETS: EndpointPreset[] = [
     label: 'Moonshot AI (China)',
     baseUrl: 'https://api.moonshot.cn/v1',
     defaultModel: 'kimi-k2.5',
-    thinking: 'moonshot',
+    dialect: 'moonshot',
+    contextWindow: 262_144,
     apiKeyEnv: 'MOONSHOT_API_KEY',
     keyRequired: true,
     notes: 'Key from platform.moonshot.cn (keys of the two regions are not interchangeable).',
@@ -54,7 +59,8 @@ export const PRESETS: EndpointPreset[] = [
     label: 'Kimi Code (Kimi For Coding plan)',
     baseUrl: 'https://api.kimi.com/coding/v1',
     defaultModel: 'kimi-for-coding',
-    thinking: 'moonshot',
+    dialect: 'moonshot',
+    contextWindow: 262_144,
     apiKeyEnv: 'KIMI_API_KEY',
     keyRequired: true,
     notes:
@@ -66,7 +72,7 @@ export const PRESETS: EndpointPreset[] = [
     label: 'OpenRouter',
     baseUrl: 'https://openrouter.ai/api/v1',
     defaultModel: 'moonshotai/kimi-k2.5',
-    thinking: 'none',
+    dialect: 'none',
     apiKeyEnv: 'OPENROUTER_API_KEY',
     keyRequired: true,
     notes: 'Model slug per openrouter.ai/models (unverified for K2.5); reasoning control varies by upstream provider.',
@@ -76,7 +82,7 @@ export const PRESETS: EndpointPreset[] = [
     label: 'vLLM',
     baseUrl: 'http://localhost:8000/v1',
     defaultModel: 'moonshotai/Kimi-K2.5',
-    thinking: 'chat_template_kwargs',
+    dialect: 'vllm',
     apiKeyEnv: 'VLLM_API_KEY',
     keyRequired: false,
     notes: '`vllm serve moonshotai/Kimi-K2.5 --tensor-parallel-size 8 --tool-call-parser kimi_k2 --enable-auto-tool-choice --reasoning-parser kimi_k2 --trust-remote-code`; see docs/serving.md.',
@@ -86,7 +92,7 @@ export const PRESETS: EndpointPreset[] = [
     label: 'SGLang',
     baseUrl: 'http://localhost:30000/v1',
     defaultModel: 'moonshotai/Kimi-K2.5',
-    thinking: 'chat_template_kwargs',
+    dialect: 'vllm',
     keyRequired: false,
     notes: '`python -m sglang.launch_server --model-path moonshotai/Kimi-K2.5 --tp 8 --tool-call-parser kimi_k2 --reasoning-parser kimi_k2 --trust-remote-code`; see docs/serving.md.',
   },
@@ -95,7 +101,7 @@ export const PRESETS: EndpointPreset[] = [
     label: 'Ollama',
     baseUrl: 'http://localhost:11434/v1',
     defaultModel: 'kimi-k2.5:cloud',
-    thinking: 'none',
+    dialect: 'none',
     keyRequired: false,
     notes: 'Model tag must be one `ollama list` shows (the default tag is unverified).',
   },
@@ -104,7 +110,7 @@ export const PRESETS: EndpointPreset[] = [
     label: 'LM Studio',
     baseUrl: 'http://localhost:1234/v1',
     defaultModel: 'local-model',
-    thinking: 'none',
+    dialect: 'none',
     keyRequired: false,
     notes: 'Use the model identifier LM Studio shows for the loaded model.',
   },
@@ -113,7 +119,7 @@ export const PRESETS: EndpointPreset[] = [
     label: 'llama.cpp server',
     baseUrl: 'http://localhost:8080/v1',
     defaultModel: 'local-model',
-    thinking: 'chat_template_kwargs',
+    dialect: 'vllm',
     keyRequired: false,
     notes: '`llama-server -m kimi.gguf --jinja -np 8 -c 65536 --n-cpu-moe 50`; the model id is ignored by llama-server.',
   },
@@ -122,7 +128,7 @@ export const PRESETS: EndpointPreset[] = [
     label: 'Embedded llama.cpp (local GGUF)',
     baseUrl: LOCAL_BASE_URL,
     defaultModel: 'local',
-    thinking: 'raw_template',
+    dialect: 'raw_template',
     keyRequired: false,
     notes: `In-process node-llama-cpp; GGUF from the localModelPath setting or ${MODEL_PATH_ENV}.`,
   },

@@ -38,7 +38,18 @@ export interface ModelRequest {
   messages: ChatMessage[];
   tools: ToolSpec[];
   thinking: boolean;
+  /** Output cap (`max_tokens`); the model's own default cap when absent. */
   maxTokens?: number;
+  /** The caller's estimate of the prompt's size in tokens (schedulers book it without re-serialising). */
+  promptTokens?: number;
+}
+
+/** What a model can take and give per request. */
+export interface ModelLimits {
+  /** Prompt + output tokens the model accepts in one request. */
+  contextWindow: number;
+  /** The output cap sent when a request names none (`max_tokens`). */
+  maxOutputTokens: number;
 }
 
 export type ModelEvent =
@@ -54,10 +65,16 @@ export type ModelEvent =
    * Tool calls are only ever emitted at the end of a complete turn, so none need discarding.
    */
   | { type: 'retry'; attempt: number; delayMs: number; reason: string }
-  | { type: 'done'; finishReason: string };
+  /**
+   * The turn is over. `finishReason: 'length'` means the output cap cut it off: any tool call that
+   * was still being written is dropped (never executed) and named in `truncatedCalls`.
+   */
+  | { type: 'done'; finishReason: string; truncatedCalls?: string[] };
 
 export interface ChatModel {
   readonly id: string;
+  /** Context window and default output cap, where the model knows them. */
+  readonly limits?: ModelLimits;
   /** Streams one assistant turn. Throws ModelError on a failure the user must see. */
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
 }

@@ -126,6 +126,7 @@ export class Scheduler {
 
 /** Rough prompt size for the TPM window: 4 characters a token. */
 export function estimateTokens(request: ModelRequest): number {
+  if (request.promptTokens !== undefined) return request.promptTokens + (request.maxTokens ?? 1024);
   let chars = JSON.stringify(request.tools).length;
   for (const m of request.messages) chars += typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content).length;
   return Math.ceil(chars / 4) + (request.maxTokens ?? 1024);
@@ -139,6 +140,7 @@ export function estimateTokens(request: ModelRequest): number {
 export function scheduled(model: ChatModel, scheduler: Scheduler, onActive?: (ms: number) => void, priority: number | (() => number) = 0): ChatModel {
   return {
     id: model.id,
+    limits: model.limits,
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
       const release = await scheduler.acquire(estimateTokens(request), signal, typeof priority === 'function' ? priority() : priority);
       const started = performance.now();

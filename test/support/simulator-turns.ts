@@ -101,6 +101,29 @@ export function outputChars(turn: Turn): number {
   return n;
 }
 
+/**
+ * `turn` as a server with output cap `maxTokens` sends it: past the cap (4 characters a token) the
+ * output stops — mid-reasoning, mid-text or inside a tool call's arguments — with
+ * finish_reason "length" (OpenAI's and Moonshot's meaning of it).
+ */
+export function capTurn(turn: Turn, maxTokens: number): Turn {
+  let left = maxTokens * 4;
+  if (outputChars(turn) <= left) return turn;
+  const take = (s: string | undefined): string | undefined => {
+    if (s === undefined) return undefined;
+    const part = s.slice(0, Math.max(0, left));
+    left -= part.length;
+    return part;
+  };
+  const out: Turn = { ...turn, finishReason: 'length', reasoning: take(turn.reasoning), text: take(turn.text), toolCalls: [] };
+  for (const call of turn.toolCalls ?? []) {
+    if (left <= call.name.length) break;
+    left -= call.name.length;
+    out.toolCalls!.push({ ...call, arguments: take(argsText(call))! });
+  }
+  return out;
+}
+
 function errorType(status: number): string {
   if (status === 429) return 'rate_limit_reached_error';
   if (status === 401) return 'invalid_authentication_error';

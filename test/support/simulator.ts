@@ -13,7 +13,7 @@ import {
   type Responder,
   type RespondInfo,
 } from './simulator-script';
-import { jsonTurn, sendError, sendFault, streamTurn, type Latency, type Turn, type TurnContext, type TurnOutcome, type WireUsage } from './simulator-turns';
+import { capTurn, jsonTurn, sendError, sendFault, streamTurn, type Latency, type Turn, type TurnContext, type TurnOutcome, type WireUsage } from './simulator-turns';
 
 export * from './simulator-script';
 export type { Fault, Latency, SimToolCall, Turn, TurnOutcome } from './simulator-turns';
@@ -21,8 +21,19 @@ export type { Fault, Latency, SimToolCall, Turn, TurnOutcome } from './simulator
 export interface SimulatorOptions {
   /** Scripted answers (default: echo "You said: <last user text>"). See script(), byConversation(), perConversation(). */
   respond?: Responder;
-  /** Answer 400 (like Moonshot) when thinking is on and an assistant tool-call message lacks reasoning_content. */
+  /**
+   * Answer 400 (like Moonshot) when thinking is on and an assistant tool-call message lacks
+   * reasoning_content. Default: on for requests in Moonshot's dialect (a `thinking` field).
+   */
   requireReasoningOnToolCalls?: boolean;
+  /**
+   * The model's window: a request whose prompt plus its output cap (`max_tokens`, else
+   * `defaultMaxTokens`) is larger gets Moonshot's 400 "exceeded model token limit" (Moonshot counts
+   * max_tokens against the window: MoonshotAI-Cookbook#18). Default 262,144 (Kimi K2.5); 0 = none.
+   */
+  contextWindow?: number;
+  /** Output cap when a request sends no `max_tokens` (Moonshot's documented default is small, "such as 1024"). Default 1024. */
+  defaultMaxTokens?: number;
   /** When set, requests without `Authorization: Bearer <apiKey>` get 401. */
   apiKey?: string;
   /** When set, other model names get 404. */
@@ -162,9 +173,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (options.models && !options.models.includes(body.model)) {
       return finish('rejected', (sendError(res, 404, `Not found the model ${body.model} or Permission denied`), 404));
     }
-    const bad = options.requireReasoningOnToolCalls && rec.thinking ? missingReasoning(body) : -1;
+    const strict = options.requireReasoningOnToolCalls ?? body.thinking !== undefined;
+    const bad = strict && rec.thinking ? missingReasoning(body) : -1;
     if (bad >= 0) {
       const msg = `thinking is enabled but reasoning_content is missing in assistant tool call message at index ${bad}`;
+      return finish('rejected', (sendError(res, 400, msg), 400));
+    }
+
+    const window = options.contextWindow ?? 262_144;
+    const cap = body.max_tokens ?? options.defaultMaxTokens ?? 1024;
+    if (window > 0 && rec.promptTokens + cap > window) {
+      const msg = `Invalid request: Your request exceeded model token limit: ${window} (prompt ${rec.promptTokens} + max_tokens ${cap})`;
       return finish('rejected', (sendError(res, 400, msg), 400));
     }
 
@@ -176,6 +195,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return finish('rejected', (sendError(res, 500, `simulator script failed: ${(err as Error).message}`), 500));
     }
     if (turn.fault && 'status' in turn.fault) return finish('rejected', (sendFault(res, turn.fault), turn.fault.status));
+    turn = capTurn(turn, cap);
 
     const cachedChars = cache.lookup(prompt, true);
     rec.cachedTokens = Math.min(rec.promptTokens, Math.floor(cachedChars / 4));

@@ -1,7 +1,7 @@
 // The OpenAI-compatible provider against the real HTTP model simulator: streaming, Kimi dialects,
 // message mapping and usage.
 import assert from 'node:assert/strict';
-import { detectDialect } from '../../../server/model/openai-request';
+import { detectDialect } from '../../../server/model/dialect';
 import { ModelError, type ChatMessage } from '../../../server/model/types';
 import { script, startSimulator, type Simulator } from '../../support/simulator';
 import { collect, joined, model, rejection, req } from './helpers';
@@ -105,7 +105,8 @@ describe('model/openai: Kimi request rules', () => {
     assert.equal(detectDialect('https://api.moonshot.ai/v1'), 'moonshot');
     assert.equal(detectDialect('https://api.moonshot.cn/v1'), 'moonshot');
     assert.equal(detectDialect('http://127.0.0.1:8000/v1'), 'vllm');
-    assert.equal(detectDialect('https://api.openai.com/v1'), 'plain');
+    assert.equal(detectDialect('https://api.openai.com/v1'), 'none');
+    assert.equal(detectDialect('https://api.kimi.com/coding/v1'), 'moonshot');
   });
 
   it('switches thinking per request in the Moonshot and vLLM dialects and never sends sampling params', async () => {
@@ -114,7 +115,7 @@ describe('model/openai: Kimi request rules', () => {
     for (const thinking of [true, false]) {
       await collect(model(sim.url, { dialect: 'moonshot' }).stream(req('a', { thinking }), signal));
       await collect(model(sim.url).stream(req('b', { thinking }), signal)); // 127.0.0.1 → vLLM style
-      await collect(model(sim.url, { dialect: 'plain' }).stream(req('c', { thinking }), signal));
+      await collect(model(sim.url, { dialect: 'none' }).stream(req('c', { thinking }), signal));
     }
     const bodies = sim.requests.map((r) => r.body);
     assert.deepEqual(bodies[0].thinking, { type: 'enabled' });
@@ -153,18 +154,38 @@ describe('model/openai: Kimi request rules', () => {
     assert.deepEqual(sim.requests[0].body.tools, [{ type: 'function', function: tools[0] }]);
   });
 
-  it('surfaces the 400 a thinking endpoint gives when reasoning_content is missing (no retry)', async () => {
-    sim = await startSimulator({ requireReasoningOnToolCalls: true, respond: script([{ text: 'done' }, { text: 'done' }]) });
+  // Moonshot answers 400 "thinking is enabled but reasoning_content is missing in assistant tool
+  // call message at index N" when the key is absent, also for a turn that streamed no reasoning
+  // (K2.5 produces these; vLLM's reasoning-parser tests have the no-reasoning case). Seen in the
+  // field: continuedev/continue #11527, #11711; MoonshotAI/kimi-agent-sdk #169.
+  it('sends reasoning_content as an empty string on a thinking-mode tool-call turn that streamed no reasoning', async () => {
+    sim = await startSimulator({ respond: script([{ text: 'done' }, { text: 'done' }, { text: 'done' }]) });
     const stripped = toolTurn.map((m) => (m.role === 'assistant' ? { ...m, reasoning: undefined } : m));
-    const err = await rejection(collect(model(sim.url, { dialect: 'moonshot' }).stream({ messages: stripped, tools: [], thinking: true }, new AbortController().signal)));
-    assert.ok(err instanceof ModelError);
-    assert.equal(err.status, 400);
-    assert.match(err.message, /reasoning_content is missing/);
-    assert.equal(sim.requests.length, 1);
-    assert.equal(sim.requests[0].body.messages[2].reasoning_content, undefined);
-    // with thinking off the same history is accepted
-    const ok = await collect(model(sim.url, { dialect: 'moonshot' }).stream({ messages: stripped, tools: [], thinking: false }, new AbortController().signal));
-    assert.equal(joined(ok, 'text'), 'done');
+    const events = await collect(model(sim.url, { dialect: 'moonshot' }).stream({ messages: stripped, tools: [], thinking: true }, new AbortController().signal));
+    assert.equal(joined(events, 'text'), 'done');
+    assert.equal(sim.requests[0].status, 200);
+    assert.equal(sim.requests[0].body.messages[2].reasoning_content, '');
+    // vLLM-style endpoints get the key too (the K2.5 template renders it); `none` endpoints never asked for it
+    await collect(model(sim.url, { dialect: 'vllm' }).stream({ messages: stripped, tools: [], thinking: true }, new AbortController().signal));
+    assert.equal(sim.requests[1].body.messages[2].reasoning_content, '');
+    await collect(model(sim.url, { dialect: 'none' }).stream({ messages: stripped, tools: [], thinking: true }, new AbortController().signal));
+    assert.equal('reasoning_content' in sim.requests[2].body.messages[2], false);
+  });
+
+  it('the simulator, like Moonshot, rejects a thinking-mode history whose tool-call turn lacks the key (400, no retry)', async () => {
+    sim = await startSimulator({ respond: script([{ text: 'done' }]) });
+    const body = {
+      model: 'kimi-k2.5',
+      thinking: { type: 'enabled' },
+      messages: [
+        { role: 'user', content: 'fix the bug' },
+        { role: 'assistant', content: '', tool_calls: [{ id: 'functions.read_file:0', type: 'function', function: { name: 'read_file', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'functions.read_file:0', content: 'x' },
+      ],
+    };
+    const res = await fetch(`${sim.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { error: { message: string } }).error.message, /thinking is enabled but reasoning_content is missing in assistant tool call message at index 1/);
   });
 
   it('sends images as image_url data URLs and never sends empty text parts', async () => {

@@ -9,7 +9,7 @@ describe('endpoint presets and resolveEndpoint', () => {
   it('has every preset the issue names, each with URL, model, thinking dialect', () => {
     for (const id of ['moonshot', 'moonshot-cn', 'kimi-code', 'openrouter', 'vllm', 'sglang', 'ollama', 'lmstudio', 'llamacpp', 'local']) {
       const p = PRESETS.find((x) => x.id === id);
-      assert.ok(p && p.baseUrl && p.defaultModel && p.thinking, id);
+      assert.ok(p && p.baseUrl && p.defaultModel && p.dialect, id);
     }
     assert.equal(findPreset('https://api.moonshot.cn/v1/')?.id, 'moonshot-cn');
   });

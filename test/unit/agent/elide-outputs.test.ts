@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChatMessage } from '../../../server/model/types';
-import { compactToolOutputs, estimateMessageTokens } from '../../../server/agent/compaction';
+import { compactToolOutputs, estimateMessageTokens } from '../../../server/agent/elide-outputs';
 
 function conversation(turns: number, outputChars: number): ChatMessage[] {
   const messages: ChatMessage[] = [
@@ -14,7 +14,7 @@ function conversation(turns: number, outputChars: number): ChatMessage[] {
   return messages;
 }
 
-describe('agent/compaction', () => {
+describe('agent/elide-outputs (the pre-summary strategy, kept as the bench baseline)', () => {
   it('leaves a conversation that fits alone', () => {
     const m = conversation(5, 400);
     const before = JSON.stringify(m);
