@@ -21,6 +21,11 @@ export function cancelRun(runId: string, agentId?: string, reason = 'cancelled b
   return true;
 }
 
+/** Asks a live agent of a run to compact its conversation before its next step; false when there is none. */
+export function requestCompaction(runId: string, agentId: string): boolean {
+  return active.get(runId)?.swarm?.requestCompaction(agentId) ?? false;
+}
+
 export function isAbort(err: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (err instanceof Error && err.name === 'AbortError');
 }

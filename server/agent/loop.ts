@@ -182,7 +182,8 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     const requested = opts.compactRequested?.() ?? false;
     if (budget > 0 && (promptTokens > budget || limits.contextWindow - promptTokens < 2 * WINDOW_SLACK || requested)) {
       const result = await compactConversation(
-        { messages: opts.messages, head, target: Math.floor(budget / 2), strategy: opts.compaction ?? 'summary', model: opts.model, tools: specs, size, log: opts.toolContext.log },
+        // Over the budget: down to half of it at once. Asked for: everything but the newest step.
+        { messages: opts.messages, head, target: requested && promptTokens <= budget ? 0 : Math.floor(budget / 2), strategy: opts.compaction ?? 'summary', model: opts.model, tools: specs, size, log: opts.toolContext.log },
         (usage) => {
           addUsage(tokens, usage);
           opts.emit({ type: 'usage', agentId: opts.agentId, tokens: usage });

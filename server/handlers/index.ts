@@ -2,6 +2,7 @@
 import type { Handler } from '../context';
 import { runHandler } from './run';
 import { cancelHandler } from './cancel';
+import { compactHandler } from './compact';
 import { searchHandler } from './search';
 import { visualHandler } from './visual';
 import { checkpointsHandler } from './rollback-checkpoints';
@@ -13,6 +14,7 @@ import { refactorHandler } from './refactor';
 export const handlers: Handler[] = [
   runHandler,
   cancelHandler,
+  compactHandler,
   searchHandler,
   visualHandler,
   checkpointsHandler,

@@ -90,6 +90,8 @@ export class SwarmRun {
   private readonly started = Date.now();
   /** Live sub-agents, for cancelling one from the UI. */
   private readonly controllers = new Map<string, AbortController>();
+  /** Agents asked to compact before their next step (`swarm/compact`). */
+  private readonly compactions = new Set<string>();
 
   constructor(private readonly opts: SwarmRunOptions) {}
 
@@ -104,6 +106,14 @@ export class SwarmRun {
       record.status = signal.aborted ? 'cancelled' : 'failed';
       throw err;
     }
+  }
+
+  /** Marks a live agent to compact its conversation before its next step; false when it is not running. */
+  requestCompaction(agentId: string): boolean {
+    const record = this.records.get(agentId);
+    if (!record || isTerminal(record.status)) return false;
+    this.compactions.add(agentId);
+    return true;
   }
 
   /** Stops one live sub-agent; false when it is not running. */
@@ -283,6 +293,7 @@ export class SwarmRun {
         thinking,
         maxSteps,
         contextTokens: this.opts.contextTokens,
+        compactRequested: () => this.compactions.delete(agentId),
         toolContext,
         emit: (event) => {
           if (event.type === 'usage') {

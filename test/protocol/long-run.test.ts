@@ -1,0 +1,120 @@
+// A long run against a simulator as strict as Moonshot's K2.5: a 262,144-token window (prompt +
+// max_tokens counted together, MoonshotAI-Cookbook#18), 400 for anything larger, a block prefix
+// cache. 90 steps of ~7k-token tool outputs are far more than the window holds: the run must
+// compact, never send an oversized request, keep what the summary says, and keep the prefix stable
+// between compactions so the provider's cache serves most of every prompt.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CompactRequest, type SwarmEvent } from '../../server/protocol';
+import { contentText, startSimulator, type ChatRequestBody, type Simulator, type Turn } from '../support/simulator';
+import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+
+const STEPS = 90;
+const WINDOW = 262_144;
+
+/** The agent's summary request: its own conversation plus one question at the end. */
+function isSummaryRequest(body: ChatRequestBody): boolean {
+  const last = body.messages.at(-1);
+  return last?.role === 'user' && contentText(last.content).startsWith('[Conversation compacted] The conversation above');
+}
+
+function longRunResponder() {
+  let step = 0;
+  return (body: ChatRequestBody): Turn => {
+    if (isSummaryRequest(body)) {
+      // The summary request: the agent's own prefix plus the question (the model's answer here is scripted).
+      const seen = body.messages.filter((m) => m.role === 'tool').length;
+      return { text: `Summary: read ${seen} files so far; file 0 says the release code is 4711.` };
+    }
+    step++;
+    if (step > STEPS) return { text: 'All files read. The release code is 4711.' };
+    return { toolCalls: [{ name: 'read_file', arguments: { path: `big${step % 10}.txt`, offset: 1 + (step % 7) } }] };
+  };
+}
+
+describe('protocol: a long run inside the context window', function () {
+  this.timeout(120_000);
+  let sim: Simulator;
+  let server: TestServer;
+  let ws: ReturnType<typeof tempDir>;
+
+  before(() => {
+    ws = tempDir();
+    for (let f = 0; f < 10; f++) {
+      const lines = Array.from({ length: 600 }, (_, i) => `${f === 0 && i === 3 ? 'RELEASE_CODE=4711 ' : ''}line ${i} of file ${f}: ${'lorem ipsum dolor sit amet '.repeat(2)}`);
+      writeFileSync(join(ws.path, `big${f}.txt`), lines.join('\n'));
+    }
+  });
+  after(async () => {
+    await server?.shutdown();
+    await sim?.close();
+    ws.cleanup();
+  });
+
+  it(`runs ${STEPS} steps of large tool outputs: compacts with summaries, never exceeds 262,144 tokens, keeps the cache`, async () => {
+    sim = await startSimulator({ respond: longRunResponder(), contextWindow: WINDOW, usageStyle: 'moonshot' });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false, maxSteps: STEPS + 5, thinking: 'off' });
+    const result = await server.run({ task: 'Read the big files and report the release code.' });
+    assert.equal(result.status, 'done', result.error);
+    assert.match(result.text, /4711/);
+
+    // Not one request over the window: the strict simulator would have answered 400.
+    assert.ok(sim.requests.every((r) => r.status === 200), `rejected: ${sim.requests.filter((r) => r.status !== 200).map((r) => r.index)}`);
+    for (const r of sim.requests) assert.ok(r.promptTokens + (r.body.max_tokens ?? 0) <= WINDOW);
+
+    const events = server.events.get(result.runId)!;
+    const context = events.filter((e): e is Extract<SwarmEvent, { type: 'context' }> => e.type === 'context');
+    assert.equal(context.length, STEPS + 1, `one context event per step; steps ${result.summary.steps}, requests ${sim.requests.length}, ${JSON.stringify(context.slice(0, 3))}`);
+    const compactions = context.filter((e) => e.compacted);
+    assert.ok(compactions.length >= 2, `compactions: ${compactions.length}`);
+    // Large steps with hysteresis: each compaction goes down to about half the budget at once.
+    for (const c of compactions) {
+      assert.equal(c.compacted!.summarized, true);
+      assert.ok(c.compacted!.after <= c.budget * 0.6, `compacted to ${c.compacted!.after} of budget ${c.budget}`);
+    }
+    assert.ok(compactions.length <= STEPS / 8, 'compaction in large steps, not one output at a time');
+
+    // The summary request re-uses the agent's prefix, and what it said reaches later requests.
+    const summaries = sim.requests.filter((r) => isSummaryRequest(r.body));
+    assert.equal(summaries.length, compactions.length);
+    const last = sim.requests.at(-1)!;
+    assert.match(JSON.stringify(last.body.messages), /release code is 4711/);
+    assert.equal(last.body.messages[1].role, 'user', 'the task stays at the head');
+    assert.match(String(last.body.messages[1].content), /Read the big files/);
+
+    // Between compactions the prompt only grows at its end: most prompt tokens come from the cache.
+    const prompt = sim.requests.reduce((s, r) => s + r.promptTokens, 0);
+    const cached = sim.requests.reduce((s, r) => s + r.cachedTokens, 0);
+    assert.ok(cached / prompt >= 0.7, `cached share ${(cached / prompt).toFixed(2)}`);
+  });
+
+  it('swarm/compact compacts a live agent before its next step', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let step = 0;
+    sim = await startSimulator({
+      respond: async (body) => {
+        if (isSummaryRequest(body)) return { text: 'Summary: read big1 and big2.' };
+        step++;
+        if (step === 3) await gate;
+        if (step <= 3) return { toolCalls: [{ name: 'read_file', arguments: { path: `big${step}.txt` } }] };
+        return { text: 'done' };
+      },
+    });
+    await server?.shutdown();
+    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false, thinking: 'off' });
+    const running = server.run({ runId: 'compact-me', task: 'read three files' });
+    await waitFor(() => step === 3, 10_000, 'third step');
+    const reply = await server.connection.sendRequest(CompactRequest, { runId: 'compact-me' });
+    assert.deepEqual(reply, { scheduled: true });
+    release();
+    const result = await running;
+    assert.equal(result.status, 'done', result.error);
+    const compacted = server.events.get('compact-me')!.filter((e) => e.type === 'context' && e.compacted);
+    assert.equal(compacted.length, 1);
+    const after = sim.requests.at(-1)!.body.messages;
+    assert.ok(after.some((m) => m.role === 'user' && String(m.content).includes('Summary: read big1 and big2.')));
+    assert.deepEqual(await server.connection.sendRequest(CompactRequest, { runId: 'no-such-run' }), { scheduled: false });
+  });
+});
