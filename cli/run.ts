@@ -4,7 +4,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { LOCAL_BASE_URL, resolveEndpoint } from '../server/model/presets';
+import { LOCAL_BASE_URL, PRESETS, resolveEndpoint } from '../server/model/presets';
+import { DIALECTS } from '../server/model/dialect';
 import {
   CancelRequest,
   EventNotification,
@@ -17,8 +18,16 @@ import type { CliCommand } from './commands';
 import { startServer } from './client';
 import { createPrinter } from './print';
 
-const USAGE = `swarmcode run [--workspace DIR] [--base-url URL] [--model ID] [--api-key-env NAME]
+const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
+              [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N]
               [--thinking on|off] [--worktrees] [--yes] [--json] [--image FILE]... TASK`;
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number (got "${value}")`);
+  return n;
+}
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -57,6 +66,10 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'base-url': { type: 'string' },
         model: { type: 'string' },
         'api-key-env': { type: 'string' },
+        preset: { type: 'string' },
+        dialect: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        'context-window': { type: 'string' },
         thinking: { type: 'string' },
         yes: { type: 'boolean', default: false },
         worktrees: { type: 'boolean', default: false },
@@ -78,9 +91,20 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   } catch (err) {
     throw new UsageError(`--workspace ${workspace}: ${(err as Error).message}`);
   }
-  const explicitUrl = values['base-url'] ?? env.SWARMCODE_BASE_URL;
+  const preset = values.preset === undefined ? undefined : PRESETS.find((p) => p.id === values.preset);
+  if (values.preset !== undefined && !preset) throw new UsageError(`--preset ${values.preset}: unknown; one of ${PRESETS.map((p) => p.id).join(', ')}`);
+  const dialect = values.dialect;
+  if (dialect !== undefined && dialect !== 'auto' && !(DIALECTS as readonly string[]).includes(dialect)) throw new UsageError('--dialect must be auto, moonshot, vllm or none');
+  const maxOutputTokens = positiveInt('--max-tokens', values['max-tokens']);
+  const contextWindow = positiveInt('--context-window', values['context-window']);
+  const explicitUrl = values['base-url'] ?? preset?.baseUrl ?? env.SWARMCODE_BASE_URL;
   const decision = resolveEndpoint(
-    { baseUrl: explicitUrl, model: values.model ?? env.SWARMCODE_MODEL, apiKeyEnv: values['api-key-env'], baseUrlExplicit: explicitUrl !== undefined },
+    {
+      baseUrl: explicitUrl,
+      model: values.model ?? env.SWARMCODE_MODEL ?? preset?.defaultModel,
+      apiKeyEnv: values['api-key-env'] ?? preset?.apiKeyEnv,
+      baseUrlExplicit: explicitUrl !== undefined,
+    },
     env,
   );
   if (!decision.ok) throw new UsageError(decision.message);
@@ -91,6 +115,10 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       : { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKey: endpoint.apiKey }),
     approval: values.yes ? 'always' : 'allowlist',
     ...(thinking ? { thinking } : {}),
+    ...(preset ? { preset: preset.id } : {}),
+    ...(dialect ? { dialect: dialect as ServerSettings['dialect'] } : {}),
+    ...(maxOutputTokens ? { maxOutputTokens } : {}),
+    ...(contextWindow ? { contextWindow } : {}),
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
   return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees };

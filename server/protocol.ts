@@ -1,7 +1,7 @@
 // The protocol shared between the extension / CLI and the backend (DESIGN.md §2): import it from
 // this file. The core (settings, runs, events) is here; feature methods sit in ./protocol/*.ts.
 // Everything is either a type or a method declaration; it imports nothing else of ours.
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
 // ---------------------------------------------------------------------------
 // Settings (sent in `initializationOptions`, and as `workspace/didChangeConfiguration`
@@ -82,6 +82,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   baseUrl: 'https://api.moonshot.ai/v1',
   model: 'kimi-k2.5',
   thinking: 'auto',
+  dialect: 'auto',
   concurrency: 16,
   approval: 'ask',
   allowlist: ['ls', 'cat', 'git status', 'git diff', 'git log', 'npm test', 'npm run test', 'pytest', 'go test', 'cargo test'],
@@ -203,6 +204,19 @@ export interface CompactParams {
   agentId?: string;
 }
 
+/** An endpoint preset as the provider picker shows it (server/model/presets.ts). */
+export interface PresetInfo {
+  id: string;
+  label: string;
+  baseUrl: string;
+  defaultModel: string;
+  dialect: 'moonshot' | 'vllm' | 'none' | 'raw_template';
+  contextWindow?: number;
+  apiKeyEnv?: string;
+  keyRequired: boolean;
+  notes: string;
+}
+
 export interface ApprovalParams {
   runId: string;
   agentId: string;
@@ -224,6 +238,8 @@ export const RunRequest = new RequestType<RunParams, RunResult, void>('swarm/run
 export const CancelRequest = new RequestType<CancelParams, { cancelled: boolean }, void>('swarm/cancel');
 /** Client → server: compact an agent's conversation before its next step (`/compact`); false when no such live agent. */
 export const CompactRequest = new RequestType<CompactParams, { scheduled: boolean }, void>('swarm/compact');
+/** Client → server: the endpoint presets (the VS Code provider picker). */
+export const PresetsRequest = new RequestType0<PresetInfo[], void>('swarm/presets');
 /** Server → client: streaming. */
 export const EventNotification = new NotificationType<EventParams>('swarm/event');
 /** Server → client: a run needs the user's yes. */

@@ -1,6 +1,6 @@
 // VS Code settings (the `swarmcode.*` section) → ServerSettings. No `vscode` import, so it is
 // unit-testable in plain Node; src/config.ts feeds it the real configuration.
-import { DEFAULT_SETTINGS, type ServerSettings } from '../server/protocol';
+import { DEFAULT_SETTINGS, type PresetInfo, type ServerSettings } from '../server/protocol';
 
 /** The one method of vscode.WorkspaceConfiguration used here. */
 export interface SettingsSource {
@@ -34,6 +34,10 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   { setting: 'subagentWorktrees', field: 'subagentWorktrees', check: isBool },
   { setting: 'browserPath', field: 'browserPath', check: isString },
   { setting: 'localModelPath', field: 'localModelPath', check: isString },
+  { setting: 'maxOutputTokens', field: 'maxOutputTokens', check: isPosInt },
+  { setting: 'dialect', field: 'dialect', check: oneOf('auto', 'moonshot', 'vllm', 'none') },
+  { setting: 'contextWindow', field: 'contextWindow', check: (v) => isPosInt(v) && (v as number) >= 1024 },
+  { setting: 'preset', field: 'preset', check: isString },
   { setting: 'localContextSize', field: 'localContextSize', check: (v) => isPosInt(v) && (v as number) >= 512 },
 ];
 
@@ -46,6 +50,11 @@ export function readSettings(cfg: SettingsSource): Omit<ServerSettings, 'apiKey'
     if (v !== undefined && v !== null && check(v)) out[field] = typeof v === 'string' ? v.trim() : v;
   }
   return out as Omit<ServerSettings, 'apiKey'>;
+}
+
+/** The `swarmcode.*` settings the provider picker writes for a preset (the dialect follows the preset: `auto`). */
+export function settingsForPreset(p: Pick<PresetInfo, 'id' | 'baseUrl' | 'defaultModel'>): Record<string, string> {
+  return { preset: p.id, baseUrl: p.baseUrl, model: p.defaultModel, dialect: 'auto' };
 }
 
 /** True for Moonshot's hosted API, where a key is mandatory. */

@@ -3,6 +3,7 @@ import type { Handler } from '../context';
 import { runHandler } from './run';
 import { cancelHandler } from './cancel';
 import { compactHandler } from './compact';
+import { presetsHandler } from './presets';
 import { searchHandler } from './search';
 import { visualHandler } from './visual';
 import { checkpointsHandler } from './rollback-checkpoints';
@@ -15,6 +16,7 @@ export const handlers: Handler[] = [
   runHandler,
   cancelHandler,
   compactHandler,
+  presetsHandler,
   searchHandler,
   visualHandler,
   checkpointsHandler,

@@ -49,6 +49,38 @@ describe('cli: swarmcode run', function () {
     ws.cleanup();
   });
 
+  it('--dialect, --max-tokens and --context-window reach every request; bad values are usage errors (exit 2)', async () => {
+    sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'list_files', arguments: {} }] }, { text: 'ok' }]) });
+    // A gateway URL in front of Moonshot: only --dialect can tell; thinking mode then needs reasoning_content on tool-call turns.
+    const res = await cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, '--dialect', 'moonshot', '--max-tokens', '5000', '--context-window', '65536', '--thinking', 'on', 'list'], { MOONSHOT_API_KEY: 'k' });
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(sim.requests.length, 2);
+    for (const r of sim.requests) {
+      assert.deepEqual(r.body.thinking, { type: 'enabled' });
+      assert.equal(r.body.chat_template_kwargs, undefined);
+      assert.equal(r.body.max_tokens, 5000);
+    }
+    assert.equal(sim.requests[1].body.messages.find((m) => m.role === 'assistant')?.reasoning_content, '');
+    const ctx = jsonLines(res.stdout).find((e) => e.type === 'context');
+    assert.ok(ctx && ctx.type === 'context' && ctx.window === 65_536);
+    for (const bad of [['--dialect', 'openai'], ['--max-tokens', '-3'], ['--preset', 'nope']]) {
+      const r = await cli(['run', '--workspace', ws.path, '--base-url', sim.url, ...bad, 'x'], { MOONSHOT_API_KEY: 'k' });
+      assert.equal(r.code, 2, bad.join(' '));
+      assert.match(r.stderr, new RegExp(bad[0]));
+    }
+  });
+
+  it('--preset fills base URL, model, key variable and dialect (Kimi Code speaks Moonshot\'s dialect)', async () => {
+    const { parseRunArgs } = await import('../../cli/run');
+    const opts = parseRunArgs(['--workspace', ws.path, '--preset', 'kimi-code', 'x'], { KIMI_API_KEY: 'sk-kimi' });
+    assert.equal(opts.settings.baseUrl, 'https://api.kimi.com/coding/v1');
+    assert.equal(opts.settings.model, 'kimi-for-coding');
+    assert.equal(opts.settings.apiKey, 'sk-kimi');
+    assert.equal(opts.settings.preset, 'kimi-code');
+    const { resolveDialect } = await import('../../server/model/dialect');
+    assert.equal(resolveDialect({ baseUrl: opts.settings.baseUrl!, preset: opts.settings.preset }), 'moonshot');
+  });
+
   it('--json prints the event stream, one object per line, ending in run_finished', async () => {
     sim = await startSimulator({
       respond: script([

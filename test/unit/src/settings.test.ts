@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../server/protocol';
 import { HOW_TO_CONFIGURE } from '../../../server/model/presets';
-import { describe as describeSettings, needsApiKey, needsModelSetup, readSettings, SETTING_MAP } from '../../../src/settings';
+import { describe as describeSettings, needsApiKey, needsModelSetup, readSettings, settingsForPreset, SETTING_MAP } from '../../../src/settings';
+import { resolveDialect } from '../../../server/model/dialect';
+import { PRESETS } from '../../../server/model/presets';
 
 const source = (values: Record<string, unknown>) => ({ get: <T>(key: string) => values[key] as T | undefined });
 
@@ -86,6 +88,25 @@ describe('src/settings', () => {
     assert.equal(needsModelSetup('The endpoint rejected the API key (401).'), true);
     assert.equal(needsModelSetup('connect ECONNREFUSED 127.0.0.1:8000'), false);
     assert.equal(needsModelSetup(undefined), false);
+  });
+
+  it('maps the output cap, dialect, window and preset; the provider picker writes a preset whose dialect then applies', () => {
+    const t = readSettings(source({ maxOutputTokens: 16000, dialect: 'moonshot', contextWindow: 200_000, preset: 'kimi-code' }));
+    assert.equal(t.maxOutputTokens, 16000);
+    assert.equal(t.dialect, 'moonshot');
+    assert.equal(t.contextWindow, 200_000);
+    assert.equal(t.preset, 'kimi-code');
+    const bad = readSettings(source({ maxOutputTokens: -1, dialect: 'openai', contextWindow: 12 }));
+    assert.equal('maxOutputTokens' in bad, false);
+    assert.equal(bad.dialect, 'auto');
+    assert.equal('contextWindow' in bad, false);
+    for (const id of ['kimi-code', 'ollama', 'vllm']) {
+      const p = PRESETS.find((x) => x.id === id)!;
+      const picked = readSettings(source(settingsForPreset(p)));
+      assert.equal(picked.baseUrl, p.baseUrl);
+      assert.equal(picked.model, p.defaultModel);
+      assert.equal(resolveDialect(picked), p.dialect, id);
+    }
   });
 
   it('describes settings without the key', () => {
