@@ -4,10 +4,10 @@
 // compact, never send an oversized request, keep what the summary says, and keep the prefix stable
 // between compactions so the provider's cache serves most of every prompt.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactRequest, type SwarmEvent } from '../../server/protocol';
-import { contentText, startSimulator, type ChatRequestBody, type Simulator, type Turn } from '../support/simulator';
+import { contentText, script, startSimulator, type ChatRequestBody, type Simulator, type Turn } from '../support/simulator';
 import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
 
 const STEPS = 90;
@@ -116,5 +116,38 @@ describe('protocol: a long run inside the context window', function () {
     const after = sim.requests.at(-1)!.body.messages;
     assert.ok(after.some((m) => m.role === 'user' && String(m.content).includes('Summary: read big1 and big2.')));
     assert.deepEqual(await server.connection.sendRequest(CompactRequest, { runId: 'no-such-run' }), { scheduled: false });
+  });
+
+  // finish_reason "length" (OpenAI / Moonshot): the output cap ended the turn. A tool call cut off
+  // mid-arguments is never executed; the agent is told and goes on, or the run fails saying why.
+  it('a tool call cut off by the output cap is never run: the agent is told and continues', async () => {
+    await server?.shutdown();
+    sim = await startSimulator({
+      respond: script([
+        { text: 'Writing it. ', toolCalls: [{ name: 'write_file', arguments: { path: 'out.txt', content: 'A'.repeat(6000) } }] },
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'out.txt', content: 'short\n' } }] },
+        { text: 'Wrote out.txt in a shorter form.' },
+      ]),
+    });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false, thinking: 'off', maxOutputTokens: 400 });
+    const result = await server.run({ task: 'write out.txt' });
+    assert.equal(result.status, 'done', result.error);
+    assert.equal(readFileSync(join(ws.path, 'out.txt'), 'utf8'), 'short\n');
+    assert.ok(sim.requests.every((r) => r.body.max_tokens === 400));
+    const notice = contentText(sim.requests[1].body.messages.at(-1)!.content);
+    assert.match(notice, /cut off at the output limit \(400 tokens\) while you were writing a call to write_file; that call was incomplete and was NOT executed/);
+    const called = server.events.get(result.runId)!.filter((e) => e.type === 'tool_called');
+    assert.equal(called.length, 1, 'only the complete call reached a tool');
+  });
+
+  it('fails with a clear message when every reply is cut off', async () => {
+    await server?.shutdown();
+    const huge = { toolCalls: [{ name: 'write_file', arguments: { path: 'never.txt', content: 'B'.repeat(6000) } }] };
+    sim = await startSimulator({ respond: script([huge, huge, huge, huge]) });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false, thinking: 'off', maxOutputTokens: 300 });
+    const result = await server.run({ task: 'write never.txt' });
+    assert.equal(result.status, 'failed');
+    assert.match(result.error ?? '', /cut off at the output limit \(300 tokens\) 3 times in a row; raise maxOutputTokens \(--max-tokens\)/);
+    assert.equal(existsSync(join(ws.path, 'never.txt')), false);
   });
 });
