@@ -36,8 +36,9 @@ export function compactToolOutputs(messages: ChatMessage[], budgetTokens: number
     if (typeof m.content === 'string' && ELIDED.test(m.content)) continue;
     const before = estimateMessageTokens([m]);
     const size = typeof m.content === 'string' ? m.content.length : m.content.length;
-    m.content = `[output of an earlier call elided to keep the conversation within the context window (${size} ${typeof m.content === 'string' ? 'characters' : 'parts'}); run the tool again if you need it]`;
-    total -= before - estimateMessageTokens([m]);
+    // A new message object, not an edit: the wire layer caches each message's wire form.
+    messages[i] = { ...m, content: `[output of an earlier call elided to keep the conversation within the context window (${size} ${typeof m.content === 'string' ? 'characters' : 'parts'}); run the tool again if you need it]` };
+    total -= before - estimateMessageTokens([messages[i]!]);
     elided++;
   }
   return elided;

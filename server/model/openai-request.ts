@@ -58,11 +58,23 @@ function textOf(content: string | ContentPart[]): string {
 }
 
 /**
+ * Wire form of each message, per `reasoningKey` setting: a conversation is re-sent every step,
+ * and mapping only the messages added since keeps a step's work proportional to what changed.
+ * Messages are never changed after they are appended (compaction replaces them), so this is safe.
+ */
+const wireCache = new WeakMap<ChatMessage, [WireMessage | undefined, WireMessage | undefined]>();
+
+function cachedWire(m: ChatMessage, reasoningKey: boolean, make: () => WireMessage): WireMessage {
+  let entry = wireCache.get(m);
+  if (!entry) wireCache.set(m, (entry = [undefined, undefined]));
+  const slot = reasoningKey ? 1 : 0;
+  return (entry[slot] ??= make());
+}
+
+/**
  * Maps our messages to wire messages. Tool results are `role: 'tool'` messages (text only, as
  * chat-completions requires); images a tool returned follow the run of tool messages as one user
  * message, so the tool results stay directly after their assistant message.
- */
-/**
  * `reasoningKey`: every assistant tool-call message carries `reasoning_content` (thinking mode on
  * an endpoint that checks it); otherwise the key is sent only when there is reasoning to send.
  */
@@ -83,30 +95,18 @@ export function toWireMessages(messages: ChatMessage[], reasoningKey = false): W
       case 'user':
         out.push({ role: 'user', content: userContent(m.content) });
         break;
-      case 'assistant': {
-        const msg: Extract<WireMessage, { role: 'assistant' }> = { role: 'assistant', content: m.content ?? '' };
-        const calls = m.toolCalls ?? [];
-        // Kimi thinking mode answers 400 "thinking is enabled but reasoning_content is missing in
-        // assistant tool call message" when a tool-call turn comes back without the key — also
-        // when the model streamed no reasoning for it (then the key carries an empty string).
-        if (calls.length > 0 && reasoningKey) msg.reasoning_content = m.reasoning ?? '';
-        else if (m.reasoning) msg.reasoning_content = m.reasoning;
-        if (calls.length > 0) {
-          msg.tool_calls = calls.map((c) => ({
-            id: c.id,
-            type: 'function',
-            function: { name: c.name, arguments: c.arguments === '' ? '{}' : c.arguments },
-          }));
-        }
-        out.push(msg);
+      case 'assistant':
+        out.push(cachedWire(m, reasoningKey, () => assistantWire(m, reasoningKey)));
         break;
-      }
       case 'tool': {
-        let text = textOf(m.content);
-        if (typeof m.content !== 'string') {
-          for (const p of m.content) if (p.type === 'image') pendingImages.push({ type: 'image_url', image_url: { url: imageUrl(p) } });
+        if (typeof m.content === 'string') {
+          const content = m.content === '' ? '(no output)' : m.content;
+          out.push(cachedWire(m, false, () => ({ role: 'tool', tool_call_id: m.toolCallId, name: m.name, content })));
+          break;
         }
-        if (text === '') text = typeof m.content !== 'string' && m.content.some((p) => p.type === 'image') ? '(image attached below)' : '(no output)';
+        let text = textOf(m.content);
+        for (const p of m.content) if (p.type === 'image') pendingImages.push({ type: 'image_url', image_url: { url: imageUrl(p) } });
+        if (text === '') text = m.content.some((p) => p.type === 'image') ? '(image attached below)' : '(no output)';
         out.push({ role: 'tool', tool_call_id: m.toolCallId, name: m.name, content: text });
         break;
       }
@@ -114,6 +114,24 @@ export function toWireMessages(messages: ChatMessage[], reasoningKey = false): W
   }
   flushImages();
   return out;
+}
+
+function assistantWire(m: Extract<ChatMessage, { role: 'assistant' }>, reasoningKey: boolean): WireMessage {
+  const msg: Extract<WireMessage, { role: 'assistant' }> = { role: 'assistant', content: m.content ?? '' };
+  const calls = m.toolCalls ?? [];
+  // Kimi thinking mode answers 400 "thinking is enabled but reasoning_content is missing in
+  // assistant tool call message" when a tool-call turn comes back without the key — also
+  // when the model streamed no reasoning for it (then the key carries an empty string).
+  if (calls.length > 0 && reasoningKey) msg.reasoning_content = m.reasoning ?? '';
+  else if (m.reasoning) msg.reasoning_content = m.reasoning;
+  if (calls.length > 0) {
+    msg.tool_calls = calls.map((c) => ({
+      id: c.id,
+      type: 'function',
+      function: { name: c.name, arguments: c.arguments === '' ? '{}' : c.arguments },
+    }));
+  }
+  return msg;
 }
 
 /**
