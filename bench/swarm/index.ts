@@ -59,6 +59,12 @@ function responder(mainTurns: Turn[]) {
   });
 }
 
+/** CPU time (user + system) the process has used, in ms: /proc/PID/stat fields 14 and 15, at 100 ticks a second. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
@@ -76,6 +82,8 @@ async function withServer<T>(sim: Simulator, ws: string, settings: Partial<Serve
 interface Measured {
   result: RunResult;
   wallMs: number;
+  /** Server process CPU time during the run. */
+  serverCpuMs: number;
   peakRssMb: number;
   sim: Simulator;
 }
@@ -85,13 +93,15 @@ async function measure(mainTurns: Turn[], ws: string, settings: Partial<ServerSe
   return withServer(sim, ws, settings, async (server) => {
     let peak = rssKb(server.child.pid!);
     const sampler = setInterval(() => (peak = Math.max(peak, rssKb(server.child.pid!))), 25);
+    const cpu0 = cpuMs(server.child.pid!);
     const t0 = performance.now();
     const result = await server.connection.sendRequest(RunRequest, { runId: 'bench', task: 'Check every item.' });
     const wallMs = performance.now() - t0;
+    const serverCpuMs = cpuMs(server.child.pid!) - cpu0;
     clearInterval(sampler);
     await sim.close();
     if (result.status !== 'done') throw new Error(`run ${result.status}: ${result.error}`);
-    return { result, wallMs, peakRssMb: peak / 1024, sim };
+    return { result, wallMs, serverCpuMs, peakRssMb: peak / 1024, sim };
   });
 }
 
@@ -174,12 +184,12 @@ async function main(): Promise<void> {
   for (let i = 0; i < 50; i++) writeFileSync(join(ws.path, 'src', `f${i}.txt`), `file ${i}\n`.repeat(20));
 
   const rows: (string | number)[][] = [
-    ['sub-agents', 'steps (total)', 'serial wall s', 'swarm wall s', 'speedup', 'ideal s*', 'achieved/ideal', 'achieved/fair-share bound†', 'serial: model share', 'critical steps', 'summary speedup', 'peak RSS MB', 'shared prefix', 'cached input'],
+    ['sub-agents', 'steps (total)', 'serial wall s', 'swarm wall s', 'speedup', 'ideal s*', 'achieved/ideal', 'achieved/fair-share bound†', 'serial: model share', 'serial: server CPU ms/step', 'critical steps', 'summary speedup', 'peak RSS MB', 'shared prefix', 'cached input'],
   ];
   try {
     for (const n of WIDTHS) {
       const totalSteps = Array.from({ length: n }, (_, i) => stepsOf(i)).reduce((a, b) => a + b, 0);
-      const serial = SERIAL ? await measure(serialMain(n), ws.path, { swarm: false, maxSteps: totalSteps + 5 }) : { wallMs: NaN };
+      const serial = SERIAL ? await measure(serialMain(n), ws.path, { swarm: false, maxSteps: totalSteps + 5 }) : { wallMs: NaN, serverCpuMs: NaN };
       const swarm = await measure(swarmMain(n), ws.path, { swarm: true });
       const ideal = idealMs(n);
       const serialModelMs = serialMain(n).reduce((sum, t) => sum + turnMs(t), 0);
@@ -194,6 +204,7 @@ async function main(): Promise<void> {
         `${fmt((ideal / swarm.wallMs) * 100, 0)} %`,
         `${fmt((fairShareMs(n) / swarm.wallMs) * 100, 0)} %`,
         `${fmt((serialModelMs / serial.wallMs) * 100, 0)} %`,
+        fmt(serial.serverCpuMs / (totalSteps + 1), 2),
         s.criticalSteps ?? '–',
         `${fmt(s.speedup ?? NaN, 2)}×`,
         fmt(swarm.peakRssMb, 0),

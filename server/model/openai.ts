@@ -72,6 +72,14 @@ export function mapUsage(u: WireUsage): TokenUsage {
   return { input: u.prompt_tokens ?? 0, cachedInput: cached ?? 0, output: u.completion_tokens ?? 0 };
 }
 
+/**
+ * fetch with the request body as UTF-8 bytes: the SDK hands fetch the JSON text, which undici would
+ * scan for lone surrogates (toUSVString) and then encode — two passes over the whole conversation
+ * per request; Buffer.from is one native pass (lone surrogates become U+FFFD either way).
+ */
+const bufferedFetch: typeof fetch = (input, init) =>
+  fetch(input, init && typeof init.body === 'string' ? { ...init, body: Buffer.from(init.body, 'utf8') } : init);
+
 export class OpenAICompatibleModel implements ChatModel {
   readonly id: string;
   readonly dialect: Dialect;
@@ -96,6 +104,7 @@ export class OpenAICompatibleModel implements ChatModel {
       project: null,
       maxRetries: 0,
       timeout: 30 * 60_000,
+      fetch: bufferedFetch,
     });
   }
 

@@ -91,24 +91,65 @@ export function serializePrompt(body: ChatRequestBody): string {
   return JSON.stringify(body.tools ?? []) + JSON.stringify(body.messages ?? []);
 }
 
-/** A block-hash prefix cache (like vLLM's automatic prefix caching). */
+/**
+ * A block-hash prefix cache (like vLLM's automatic prefix caching): a block is cached when the
+ * chain hash of it and every block before it was seen. The chain hashes of recent prompts are
+ * kept, so a prompt that extends an earlier one (every agent step) only hashes its new blocks —
+ * the simulator's own cost must not grow with the conversation, or benchmarks would charge it
+ * to the server.
+ */
 export class PrefixCache {
   private readonly blocks = new Set<string>();
-  constructor(readonly blockChars = 64) {}
+  private readonly recent: { prompt: string; hashes: string[] }[] = [];
+  constructor(
+    readonly blockChars = 64,
+    private readonly keepRecent = 256,
+  ) {}
 
   /** Characters of `prompt` already cached (whole blocks); when `store`, caches its blocks. */
   lookup(prompt: string, store: boolean): number {
-    let hash = '';
+    const n = Math.floor(prompt.length / this.blockChars);
+    const hashes = this.reuse(prompt, n);
     let cached = 0;
     let hit = true;
-    for (let i = 0; i + this.blockChars <= prompt.length; i += this.blockChars) {
-      hash = createHash('sha1').update(hash).update(prompt.slice(i, i + this.blockChars)).digest('hex');
-      if (hit && this.blocks.has(hash)) cached = i + this.blockChars;
+    for (let b = 0; b < n; b++) {
+      let hash = hashes[b];
+      if (hash === undefined) {
+        const i = b * this.blockChars;
+        hash = createHash('sha1').update(b ? hashes[b - 1]! : '').update(prompt.slice(i, i + this.blockChars)).digest('hex');
+        hashes.push(hash);
+      }
+      if (hit && this.blocks.has(hash)) cached = (b + 1) * this.blockChars;
       else hit = false;
       if (store) this.blocks.add(hash);
       else if (!hit) break;
     }
+    if (store) {
+      this.recent.push({ prompt, hashes });
+      if (this.recent.length > this.keepRecent) this.recent.shift();
+    }
     return cached;
+  }
+
+  /** The chain hashes of the longest whole-block prefix `prompt` shares with a recent prompt. */
+  private reuse(prompt: string, blocks: number): string[] {
+    let best: string[] = [];
+    for (let r = this.recent.length - 1; r >= 0 && best.length < blocks; r--) {
+      const prev = this.recent[r]!;
+      const max = Math.min(blocks, prev.hashes.length);
+      if (max <= best.length) continue;
+      // Binary search on whole blocks: string equality of prefixes is a native compare.
+      let lo = 0;
+      let hi = max;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        const end = mid * this.blockChars;
+        if (prompt.length >= end && prev.prompt.length >= end && prompt.slice(0, end) === prev.prompt.slice(0, end)) lo = mid;
+        else hi = mid - 1;
+      }
+      if (lo > best.length) best = prev.hashes.slice(0, lo);
+    }
+    return best;
   }
 }
 
