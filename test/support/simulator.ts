@@ -32,6 +32,8 @@ export interface SimulatorOptions {
    * max_tokens against the window: MoonshotAI-Cookbook#18). Default 262,144 (Kimi K2.5); 0 = none.
    */
   contextWindow?: number;
+  /** Extra fields for each `GET /v1/models` entry (e.g. vLLM's `max_model_len`, OpenRouter's `context_length`). */
+  modelMeta?: Record<string, unknown>;
   /** Output cap when a request sends no `max_tokens` (Moonshot's documented default is small, "such as 1024"). Default 1024. */
   defaultMaxTokens?: number;
   /** When set, requests without `Authorization: Bearer <apiKey>` get 401. */
@@ -269,7 +271,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!authorized(req)) return sendError(res, 401, 'Invalid Authentication');
       const created = Math.floor(Date.now() / 1000);
       const ids = options.models ?? ['kimi-k2.5', 'simulator'];
-      const body = JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model', created, owned_by: 'simulator' })) });
+      const body = JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model', created, owned_by: 'simulator', ...options.modelMeta })) });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
       return;
