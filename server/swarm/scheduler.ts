@@ -22,6 +22,19 @@ interface Waiter {
 
 const WINDOW_MS = 60_000;
 
+/** Time source and timers (tests inject a manual clock so a minute of windows takes no wall time). */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
 }
@@ -31,11 +44,14 @@ export class Scheduler {
   private readonly queue: Waiter[] = [];
   /** [time, tokens] of requests started inside the last minute. */
   private readonly window: [number, number][] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   /** Peak concurrent requests seen (for tests and benchmarks). */
   peak = 0;
 
-  constructor(private limits: SchedulerLimits) {}
+  constructor(
+    private limits: SchedulerLimits,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   setLimits(limits: SchedulerLimits): void {
     this.limits = limits;
@@ -97,11 +113,11 @@ export class Scheduler {
   private pump(): void {
     while (this.queue.length && this.active < Math.max(1, this.limits.concurrency)) {
       const next = this.queue[0];
-      const now = Date.now();
+      const now = this.clock.now();
       const delay = this.rateDelay(next.tokens, now);
       if (delay > 0) {
         if (!this.timer) {
-          this.timer = setTimeout(() => {
+          this.timer = this.clock.setTimeout(() => {
             this.timer = undefined;
             this.pump();
           }, delay);
