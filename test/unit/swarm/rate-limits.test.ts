@@ -16,7 +16,8 @@
 // interval [t, t + 60 s] must hold at most the budget, so a request exactly 60 s after another
 // still shares its window.
 import assert from 'node:assert/strict';
-import { Scheduler, scheduled } from '../../../server/swarm/scheduler';
+import { Scheduler } from '../../../server/swarm/scheduler';
+import { scheduled } from '../../../server/swarm/scheduled';
 import type { ModelRequest } from '../../../server/model/types';
 import { ManualClock } from '../../support/clock';
 import { perConversation, serializePrompt, startSimulator, type Responder, type Simulator, type Turn } from '../../support/simulator';

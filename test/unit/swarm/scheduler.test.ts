@@ -9,9 +9,9 @@ describe('swarm/scheduler', () => {
     const order: number[] = [];
     const releases: (() => void)[] = [];
     const all = [0, 1, 2, 3].map((i) =>
-      s.acquire(10, new AbortController().signal).then((release) => {
+      s.acquire(10, new AbortController().signal).then((lease) => {
         order.push(i);
-        releases.push(release);
+        releases.push(lease.release);
       }),
     );
     await tick();
@@ -33,12 +33,12 @@ describe('swarm/scheduler', () => {
     const hold = await s.acquire(1, new AbortController().signal);
     const order: string[] = [];
     const wait = (name: string, priority: number) =>
-      s.acquire(1, new AbortController().signal, priority).then((release) => {
+      s.acquire(1, new AbortController().signal, priority).then((lease) => {
         order.push(name);
-        release();
+        lease.release();
       });
     const all = [wait('late-agent', 5), wait('early-agent', 1), wait('orchestrator', 0), wait('early-agent-2', 1)];
-    hold();
+    hold.release();
     await Promise.all(all);
     assert.deepEqual(order, ['orchestrator', 'early-agent', 'early-agent-2', 'late-agent']);
   });
@@ -51,7 +51,7 @@ describe('swarm/scheduler', () => {
     ctl.abort(new Error('stop'));
     await assert.rejects(waiting, /stop/);
     assert.equal(s.queued, 0);
-    first();
+    first.release();
     assert.equal(s.running, 0);
   });
 
