@@ -39,6 +39,8 @@ export function parseResetMs(value: string | null | undefined, now = Date.now())
     for (const [, num, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) ms += Number(num) * UNIT_MS[unit];
     return Number.isFinite(ms) ? ms : undefined;
   }
+  // Only an HTTP date ("Thu, 01 Jan 2026 …") or an ISO time: Date.parse alone reads "-5" as a year.
+  if (!/^[A-Za-z]{3}, \d/.test(text) && !/^\d{4}-\d{2}-\d{2}T/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

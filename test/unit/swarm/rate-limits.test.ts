@@ -194,6 +194,31 @@ describe('swarm/scheduler rate limits, measured at the endpoint', function () {
     for (const s of rec.sends.slice(1)) assert.ok(s.at >= rec.sends[0].at + 30_000, `${s.conversation} went out ${s.at - rec.sends[0].at} ms after the 429`);
   });
 
+  it('a hostile Retry-After pauses one minute at most, and a request cancelled during the pause leaves nothing held', async () => {
+    const clock = new ManualClock();
+    let n = 0;
+    const rec = await recordingSimulator(clock, () => (n++ === 0 ? { fault: { status: 429, retryAfter: '999999999' } } : { text: 'ok' }));
+    sim = rec.sim;
+    const scheduler = new Scheduler({ concurrency: 4, rpm: 0, tpm: 0 }, clock);
+    const wrapped = scheduled(model(sim.url, { maxRetries: 3, backoff: { baseMs: 1, maxMs: 20 } }), scheduler);
+    const ctl = new AbortController();
+    const cancelled = collect(wrapped.stream(req('agent a'), ctl.signal));
+    const deadline = Date.now() + 5000;
+    while (scheduler.queued < 1 && Date.now() < deadline) await realSleep(5);
+    assert.equal(scheduler.queued, 1, 'the retry waits on the pause');
+    ctl.abort(new DOMException('cancelled by the test', 'AbortError'));
+    await assert.rejects(cancelled, /cancelled by the test/);
+    assert.equal(scheduler.queued, 0);
+    assert.equal(scheduler.running, 0);
+    const later = collect(wrapped.stream(req('agent b'), new AbortController().signal));
+    await realSleep(20);
+    assert.equal(rec.sends.length, 1);
+    clock.advance(60_000);
+    await later;
+    assert.equal(rec.sends.length, 2);
+    assert.equal(rec.sends[1].at - rec.sends[0].at, 60_000, 'Retry-After 999999999 s is capped at one minute');
+  });
+
   it('x-ratelimit-remaining-* and x-ratelimit-reset-* headers hold the next requests until the reset', async () => {
     const clock = new ManualClock();
     let n = 0;
