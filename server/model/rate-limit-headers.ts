@@ -6,6 +6,10 @@
 import { parseRetryAfter } from './retry';
 
 export interface RateLimitInfo {
+  /** The provider's request limit (taken as per minute). */
+  limitRequests?: number;
+  /** The provider's token limit (taken as per minute). */
+  limitTokens?: number;
   /** Requests left in the provider's current window. */
   remainingRequests?: number;
   /** Milliseconds until the request window resets. */
@@ -55,6 +59,8 @@ function count(value: string | null): number | undefined {
 export function parseRateLimitHeaders(headers: Headers | undefined | null, now = Date.now()): RateLimitInfo {
   if (!headers || typeof headers.get !== 'function') return {};
   const info: RateLimitInfo = {
+    limitRequests: count(headers.get('x-ratelimit-limit-requests') ?? headers.get('x-ratelimit-limit')),
+    limitTokens: count(headers.get('x-ratelimit-limit-tokens')),
     remainingRequests: count(headers.get('x-ratelimit-remaining-requests') ?? headers.get('x-ratelimit-remaining')),
     resetRequestsMs: parseResetMs(headers.get('x-ratelimit-reset-requests') ?? headers.get('x-ratelimit-reset'), now),
     remainingTokens: count(headers.get('x-ratelimit-remaining-tokens')),

@@ -6,7 +6,8 @@
 // - a booking counts until a margin past the window's end, so no two requests `rpm` apart are
 //   ever 60 s or less apart at the provider;
 // - the provider's 429 Retry-After pauses every request, and its x-ratelimit-* headers hold the
-//   next requests until the reset they name.
+//   next requests until the reset they name; its x-ratelimit-limit-* headers tighten rpm / tpm
+//   to the provider's own limits when those are lower (or none are set).
 // Waiting is abortable.
 import type { RateLimitInfo } from '../model/rate-limit-headers';
 
@@ -18,6 +19,8 @@ export interface SchedulerLimits {
   tpm: number;
   /** Output tokens booked for a request that names no cap of its own (default 32,768). */
   outputTokens?: number;
+  /** Which endpoint the limits are for: limits learned from another endpoint's headers are forgotten. */
+  endpoint?: string;
 }
 
 /** Time source and timers (tests inject a manual clock so a minute of windows takes no wall time). */
@@ -37,7 +40,7 @@ export const WINDOW_MS = 60_000;
 /** A booking counts this long past the window's end: the way from our send stamp to the provider's. */
 export const EDGE_MARGIN_MS = 1000;
 /** The longest pause a provider's Retry-After or reset header imposes (a hostile value waits no longer). */
-export const MAX_PAUSE_MS = 60_000;
+export const MAX_PAUSE_MS = 2 * WINDOW_MS;
 export const DEFAULT_OUTPUT_TOKENS = 32_768;
 
 interface Booking {
@@ -69,6 +72,12 @@ export interface Lease {
   release(): void;
 }
 
+/** The lower of two limits where 0 / undefined means none. */
+function tighter(configured: number, learned: number | undefined): number {
+  if (!learned || learned <= 0) return configured;
+  return configured > 0 ? Math.min(configured, learned) : learned;
+}
+
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
 }
@@ -81,6 +90,8 @@ export class Scheduler {
   private pausedUntil = 0;
   /** What the provider last reported: requests and tokens left until a reset. */
   private provider: { requests?: { left: number; until: number }; tokens?: { left: number; until: number } } = {};
+  /** The provider's own per-minute limits, from its x-ratelimit-limit-* headers. */
+  private learned: { rpm?: number; tpm?: number } = {};
   private timer: unknown;
   private timerAt = Infinity;
   /** Peak concurrent requests seen (for tests and benchmarks). */
@@ -92,6 +103,10 @@ export class Scheduler {
   ) {}
 
   setLimits(limits: SchedulerLimits): void {
+    if (limits.endpoint !== this.limits.endpoint) {
+      this.learned = {};
+      this.provider = {};
+    }
     this.limits = limits;
     this.pump();
   }
@@ -152,6 +167,8 @@ export class Scheduler {
   observe(info: RateLimitInfo): void {
     const now = this.clock.now();
     const until = (ms: number) => now + Math.min(Math.max(0, ms), MAX_PAUSE_MS);
+    if (info.limitRequests) this.learned.rpm = info.limitRequests;
+    if (info.limitTokens) this.learned.tpm = info.limitTokens;
     if (info.remainingRequests !== undefined && info.resetRequestsMs !== undefined) {
       this.provider.requests = { left: info.remainingRequests, until: until(info.resetRequestsMs) };
     }
@@ -191,7 +208,8 @@ export class Scheduler {
     const span = WINDOW_MS + EDGE_MARGIN_MS;
     this.bookings = this.bookings.filter((b) => now < b.at + span);
     const live = [...this.bookings].sort((a, b) => a.at - b.at);
-    const { rpm, tpm } = this.limits;
+    const rpm = tighter(this.limits.rpm, this.learned.rpm);
+    const tpm = tighter(this.limits.tpm, this.learned.tpm);
     let wait = Math.max(0, this.pausedUntil - now);
     if (rpm > 0 && live.length >= rpm) wait = Math.max(wait, live[live.length - rpm].at + span - now);
     if (tpm > 0) {

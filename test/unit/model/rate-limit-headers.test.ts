@@ -37,9 +37,9 @@ describe('model/rate-limit-headers', () => {
       'x-ratelimit-remaining-tokens': '159976',
       'x-ratelimit-reset-tokens': '9ms',
     });
-    assert.deepEqual(parseRateLimitHeaders(openai, now), { remainingRequests: 4999, resetRequestsMs: 12, remainingTokens: 159_976, resetTokensMs: 9 });
+    assert.deepEqual(parseRateLimitHeaders(openai, now), { limitRequests: 5000, remainingRequests: 4999, resetRequestsMs: 12, remainingTokens: 159_976, resetTokensMs: 9 });
     const kimi = new Headers({ 'X-RateLimit-Limit': '200', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(now / 1000 + 7) });
-    assert.deepEqual(parseRateLimitHeaders(kimi, now), { remainingRequests: 0, resetRequestsMs: 7000 });
+    assert.deepEqual(parseRateLimitHeaders(kimi, now), { limitRequests: 200, remainingRequests: 0, resetRequestsMs: 7000 });
     assert.deepEqual(parseRateLimitHeaders(new Headers({ 'retry-after': '3' }), now), { retryAfterMs: 3000 });
   });
 });

@@ -16,7 +16,7 @@
 // interval [t, t + 60 s] must hold at most the budget, so a request exactly 60 s after another
 // still shares its window.
 import assert from 'node:assert/strict';
-import { Scheduler } from '../../../server/swarm/scheduler';
+import { MAX_PAUSE_MS, Scheduler } from '../../../server/swarm/scheduler';
 import { scheduled } from '../../../server/swarm/scheduled';
 import type { ModelRequest } from '../../../server/model/types';
 import { ManualClock } from '../../support/clock';
@@ -194,7 +194,7 @@ describe('swarm/scheduler rate limits, measured at the endpoint', function () {
     for (const s of rec.sends.slice(1)) assert.ok(s.at >= rec.sends[0].at + 30_000, `${s.conversation} went out ${s.at - rec.sends[0].at} ms after the 429`);
   });
 
-  it('a hostile Retry-After pauses one minute at most, and a request cancelled during the pause leaves nothing held', async () => {
+  it('a hostile Retry-After pauses two minutes at most, and a request cancelled during the pause leaves nothing held', async () => {
     const clock = new ManualClock();
     let n = 0;
     const rec = await recordingSimulator(clock, () => (n++ === 0 ? { fault: { status: 429, retryAfter: '999999999' } } : { text: 'ok' }));
@@ -213,10 +213,42 @@ describe('swarm/scheduler rate limits, measured at the endpoint', function () {
     const later = collect(wrapped.stream(req('agent b'), new AbortController().signal));
     await realSleep(20);
     assert.equal(rec.sends.length, 1);
-    clock.advance(60_000);
+    clock.advance(MAX_PAUSE_MS);
     await later;
     assert.equal(rec.sends.length, 2);
-    assert.equal(rec.sends[1].at - rec.sends[0].at, 60_000, 'Retry-After 999999999 s is capped at one minute');
+    assert.equal(rec.sends[1].at - rec.sends[0].at, MAX_PAUSE_MS, 'Retry-After 999999999 s is capped at two minutes');
+  });
+
+  it('against a provider-side limiter with the same rpm and tpm, 16 agents never draw a 429', async () => {
+    const clock = new ManualClock();
+    sim = await startSimulator({
+      chunkChars: 4000,
+      rateLimit: { rpm: 10, tpm: 20_000, now: () => clock.now() },
+      respond: () => ({ text: 'z'.repeat(20_000) }), // 5,000 tokens
+    });
+    const scheduler = new Scheduler({ concurrency: 16, rpm: 10, tpm: 20_000 }, clock);
+    await runAgents(scheduler, clock, sim.url, 16, 2, { maxTokens: 8000 });
+    assert.equal(sim.requests.length, 32);
+    assert.deepEqual(sim.requests.filter((r) => r.status !== 200).map((r) => r.status), []);
+  });
+
+  it('with no limits set, the provider\'s x-ratelimit-limit-* headers and 429s teach the scheduler: only the first burst is refused', async () => {
+    const clock = new ManualClock();
+    const arrived: number[] = [];
+    sim = await startSimulator({
+      rateLimit: { rpm: 5, now: () => clock.now() },
+      respond: (_body, info) => {
+        arrived[info.index] = clock.now();
+        return { text: 'ok' };
+      },
+    });
+    const scheduler = new Scheduler({ concurrency: 16, rpm: 0, tpm: 0 }, clock);
+    await runAgents(scheduler, clock, sim.url, 16, 2);
+    const refused = sim.requests.filter((r) => r.status === 429);
+    assert.equal(sim.requests.length - refused.length, 32, 'every request was answered in the end');
+    assert.ok(refused.length <= 11, `${refused.length} requests refused`);
+    const start = arrived[0];
+    assert.deepEqual(refused.filter((r) => arrived[r.index] !== start).map((r) => arrived[r.index] - start), [], 'a 429 after the first burst');
   });
 
   it('x-ratelimit-remaining-* and x-ratelimit-reset-* headers hold the next requests until the reset', async () => {

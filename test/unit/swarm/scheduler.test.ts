@@ -85,7 +85,7 @@ describe('swarm/scheduler: pauses and provider reports (manual clock)', () => {
     return got;
   };
 
-  it('a pause holds every new request until it ends, and a hostile length is capped at one minute', async () => {
+  it('a pause holds every new request until it ends, and a hostile length is capped at two minutes', async () => {
     const clock = new ManualClock();
     const s = new Scheduler({ concurrency: 4, rpm: 0, tpm: 0 }, clock);
     s.pause(Number.NaN);
@@ -144,5 +144,19 @@ describe('swarm/scheduler: pauses and provider reports (manual clock)', () => {
     clock.advance(WINDOW_MS + EDGE_MARGIN_MS);
     await tick();
     assert.deepEqual(waiting, [0]);
+  });
+  it('x-ratelimit-limit-* lowers rpm to the provider\'s limit; limits learned from one endpoint are forgotten for another', async () => {
+    const clock = new ManualClock();
+    const s = new Scheduler({ concurrency: 8, rpm: 0, tpm: 0, endpoint: 'https://a/v1 kimi' }, clock);
+    s.observe({ limitRequests: 2 });
+    const got = granted(s, 3);
+    await tick();
+    assert.deepEqual(got, [0, 1], 'the provider said 2 requests a minute');
+    s.setLimits({ concurrency: 8, rpm: 0, tpm: 0, endpoint: 'https://a/v1 kimi' });
+    await tick();
+    assert.deepEqual(got, [0, 1], 'the same endpoint keeps what it said');
+    s.setLimits({ concurrency: 8, rpm: 0, tpm: 0, endpoint: 'http://127.0.0.1:8000/v1 local' });
+    await tick();
+    assert.deepEqual(got, [0, 1, 2], 'another endpoint starts without it');
   });
 });
