@@ -85,8 +85,8 @@ function abortReason(signal: AbortSignal): unknown {
 export class Scheduler {
   private active = 0;
   private readonly queue: Waiter[] = [];
-  /** Bookings of requests sent inside the last window (plus margin). */
-  private bookings: Booking[] = [];
+  /** Bookings of requests sent inside the last window (plus margin), oldest first. */
+  private readonly bookings: Booking[] = [];
   private pausedUntil = 0;
   /** What the provider last reported: requests and tokens left until a reset. */
   private provider: { requests?: { left: number; until: number }; tokens?: { left: number; until: number } } = {};
@@ -138,7 +138,7 @@ export class Scheduler {
     let released = false;
     return {
       sent: () => {
-        booking.at = Math.max(booking.at, this.clock.now());
+        this.restamp(booking, this.clock.now());
       },
       resend: async (tokens, s) => {
         booking = await this.wait(tokens, s, -Infinity, true);
@@ -206,8 +206,8 @@ export class Scheduler {
   /** Milliseconds until the windows admit a request of `tokens`, 0 when they do now. */
   private rateDelay(tokens: number, now: number): number {
     const span = WINDOW_MS + EDGE_MARGIN_MS;
-    this.bookings = this.bookings.filter((b) => now < b.at + span);
-    const live = [...this.bookings].sort((a, b) => a.at - b.at);
+    while (this.bookings.length && now >= this.bookings[0].at + span) this.bookings.shift();
+    const live = this.bookings;
     const rpm = tighter(this.limits.rpm, this.learned.rpm);
     const tpm = tighter(this.limits.tpm, this.learned.tpm);
     let wait = Math.max(0, this.pausedUntil - now);
@@ -245,6 +245,18 @@ export class Scheduler {
       }
       next.resolve(booking);
     }
+  }
+
+  /** Moves a booking to a later stamp, keeping the list in time order. */
+  private restamp(booking: Booking, at: number): void {
+    if (at <= booking.at) return;
+    booking.at = at;
+    const i = this.bookings.lastIndexOf(booking);
+    if (i < 0) return;
+    this.bookings.splice(i, 1);
+    let j = this.bookings.length;
+    while (j > 0 && this.bookings[j - 1].at > at) j--;
+    this.bookings.splice(j, 0, booking);
   }
 
   private wakeAt(at: number): void {
