@@ -39,7 +39,8 @@ let scheduler: Scheduler | undefined;
 
 /** The process-wide gate on model requests, kept in step with the settings. */
 function schedulerFor(settings: ServerSettings): Scheduler {
-  const limits = { concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm };
+  // outputTokens: what a request without its own cap is booked at, when its model names no default.
+  const limits = { concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm, outputTokens: settings.maxOutputTokens, endpoint: `${settings.baseUrl} ${settings.model}` };
   if (!scheduler) scheduler = new Scheduler(limits);
   else scheduler.setLimits(limits);
   return scheduler;

@@ -1,7 +1,7 @@
 // The OpenAI-compatible provider: Moonshot's hosted Kimi API, vLLM, SGLang, Ollama, LM Studio,
 // llama.cpp server... One streamed chat completion per turn, with our own retry loop (the SDK's
 // retries are off so that every retry is visible to the agent as a 'retry' event).
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import type { Logger } from '../log';
 import type { TokenUsage } from '../protocol';
 import { buildBody } from './openai-request';
@@ -124,11 +124,13 @@ export class OpenAICompatibleModel implements ChatModel {
     );
     for (let attempt = 0; ; attempt++) {
       if (signal.aborted) throw abortError(signal);
+      await request.hooks?.beforeSend?.(attempt, signal);
       try {
-        yield* this.attempt(body, signal);
+        yield* this.attempt(body, signal, request.hooks);
         return;
       } catch (err) {
         if (signal.aborted) throw abortError(signal);
+        if (err instanceof APIError && err.status !== undefined) request.hooks?.onResponse?.(err.status, err.headers);
         const failure = classifyFailure(err, this.ctx);
         if (failure.kind === 'fatal') {
           log.warn(`model request failed: ${failure.error.message}`);
@@ -148,7 +150,7 @@ export class OpenAICompatibleModel implements ChatModel {
   }
 
   /** One HTTP request and its stream. Throws on any failure; the caller decides about retrying. */
-  private async *attempt(body: ReturnType<typeof buildBody>, signal: AbortSignal): AsyncGenerator<ModelEvent> {
+  private async *attempt(body: ReturnType<typeof buildBody>, signal: AbortSignal, hooks: ModelRequest['hooks']): AsyncGenerator<ModelEvent> {
     // One controller per attempt: aborted by the caller's signal, or by the idle watchdog.
     const ctl = new AbortController();
     const onAbort = () => ctl.abort(signal.reason);
@@ -167,10 +169,10 @@ export class OpenAICompatibleModel implements ChatModel {
     let usage: TokenUsage | undefined;
     try {
       arm();
-      const stream = await this.client.chat.completions.create(
-        body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming,
-        { signal: ctl.signal, maxRetries: 0 },
-      );
+      const { data: stream, response } = await this.client.chat.completions
+        .create(body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming, { signal: ctl.signal, maxRetries: 0 })
+        .withResponse();
+      hooks?.onResponse?.(response.status, response.headers);
       for await (const raw of stream) {
         arm();
         const chunk = raw as unknown as WireChunk;

@@ -42,6 +42,16 @@ export interface ModelRequest {
   maxTokens?: number;
   /** The caller's estimate of the prompt's size in tokens (schedulers book it without re-serialising). */
   promptTokens?: number;
+  /** Observers for this request (the rate limiter); never sent to the model. */
+  hooks?: RequestHooks;
+}
+
+/** What a provider that makes HTTP calls tells its caller about each attempt. */
+export interface RequestHooks {
+  /** Awaited right before each HTTP attempt goes out (0 = the first, then each retry): a rate limiter holds it here. */
+  beforeSend?(attempt: number, signal: AbortSignal): Promise<void>;
+  /** The status and headers of each attempt's response, a success's or an HTTP error's. */
+  onResponse?(status: number, headers: Headers): void;
 }
 
 /** What a model can take and give per request. */

@@ -19,7 +19,7 @@ export interface SimToolCall {
 
 export type Fault =
   /** Answer this HTTP status instead (e.g. 429 with Retry-After, 500, 503). */
-  | { status: number; retryAfter?: number | string; body?: unknown }
+  | { status: number; retryAfter?: number | string; body?: unknown; headers?: Record<string, string> }
   /** Start streaming, then cut the connection after this many characters of output. */
   | { dropAfterChars: number }
   /** Send the response headers, then go silent for this long before streaming normally. */
@@ -38,6 +38,8 @@ export interface Turn {
   finishReason?: string;
   /** Stream reasoning as `reasoning` (vLLM) instead of `reasoning_content`. */
   reasoningField?: 'reasoning_content' | 'reasoning';
+  /** Extra response headers, e.g. OpenAI-style `x-ratelimit-remaining-requests`. */
+  headers?: Record<string, string>;
 }
 
 export interface WireUsage {
@@ -141,7 +143,7 @@ export function sendError(res: ServerResponse, status: number, message: string, 
 
 /** Answers a status fault. */
 export function sendFault(res: ServerResponse, fault: Extract<Fault, { status: number }>): void {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...fault.headers };
   if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
   if (fault.body !== undefined && typeof fault.body === 'object') {
     const body = JSON.stringify(fault.body);
@@ -188,7 +190,7 @@ export async function streamTurn(res: ServerResponse, turn: Turn, ctx: TurnConte
   const fault = turn.fault;
   const dropAt = fault && 'dropAfterChars' in fault ? fault.dropAfterChars : undefined;
 
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...turn.headers });
   res.flushHeaders();
   if (fault && 'hangMs' in fault) await sleep(fault.hangMs, ctx.signal);
   await sleep(latency.ttftMs ?? 0, ctx.signal);
@@ -252,7 +254,7 @@ export async function jsonTurn(res: ServerResponse, turn: Turn, ctx: TurnContext
     choices: [{ index: 0, message, finish_reason: finishReason(turn) }],
     usage: ctx.usage(total),
   });
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...turn.headers });
   res.end(body);
   return 'completed';
 }

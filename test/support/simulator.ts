@@ -13,9 +13,11 @@ import {
   type Responder,
   type RespondInfo,
 } from './simulator-script';
-import { capTurn, jsonTurn, sendError, sendFault, streamTurn, type Latency, type Turn, type TurnContext, type TurnOutcome, type WireUsage } from './simulator-turns';
+import { SimRateLimiter, type RateLimitOptions } from './simulator-limits';
+import { capTurn, jsonTurn, outputChars, sendError, sendFault, streamTurn, type Latency, type Turn, type TurnContext, type TurnOutcome, type WireUsage } from './simulator-turns';
 
 export * from './simulator-script';
+export type { RateLimitOptions } from './simulator-limits';
 export type { Fault, Latency, SimToolCall, Turn, TurnOutcome } from './simulator-turns';
 
 export interface SimulatorOptions {
@@ -36,6 +38,8 @@ export interface SimulatorOptions {
   modelMeta?: Record<string, unknown>;
   /** Output cap when a request sends no `max_tokens` (Moonshot's documented default is small, "such as 1024"). Default 1024. */
   defaultMaxTokens?: number;
+  /** Account rate limits (requests / tokens per minute): past them a 429 with Retry-After; x-ratelimit-* headers on every answer. */
+  rateLimit?: RateLimitOptions;
   /** When set, requests without `Authorization: Bearer <apiKey>` get 401. */
   apiKey?: string;
   /** When set, other model names get 404. */
@@ -171,6 +175,7 @@ function missingReasoning(body: ChatRequestBody): number {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const respond = options.respond ?? echoTurn;
   const cache = new PrefixCache(options.cacheBlockChars ?? 64);
+  const limiter = options.rateLimit ? new SimRateLimiter(options.rateLimit) : undefined;
   const requests: RecordedRequest[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   let toolCounter = 0;
@@ -239,6 +244,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (turn.fault && 'status' in turn.fault) return finish('rejected', (sendFault(res, turn.fault), turn.fault.status));
     turn = capTurn(turn, cap);
+    if (limiter) {
+      const decision = limiter.check(rec.promptTokens + Math.ceil(outputChars(turn) / 4));
+      if (!decision.ok) {
+        const body = { error: { message: 'Your account reached its rate limit; please try again later', type: 'rate_limit_reached_error' } };
+        return finish('rejected', (sendFault(res, { status: 429, retryAfter: decision.retryAfterSec, headers: decision.headers, body }), 429));
+      }
+      turn = { ...turn, headers: { ...decision.headers, ...turn.headers } };
+    }
 
     const cachedChars = cache.lookup(prompt, true);
     rec.cachedTokens = Math.min(rec.promptTokens, Math.floor(cachedChars / 4));
