@@ -8,8 +8,11 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 // `{settings: Partial<ServerSettings>}` when they change)
 
 export type ThinkingMode = 'auto' | 'on' | 'off';
-/** How `run_command` is approved: ask the client, allow only the allowlist, or run anything. */
-export type ApprovalPolicy = 'ask' | 'allowlist' | 'always';
+/**
+ * How a tool call is approved: ask the client, allow only the allowlist (commands; other tools
+ * have none, so it refuses them), run anything, or refuse everything.
+ */
+export type ApprovalPolicy = 'ask' | 'allowlist' | 'always' | 'never';
 
 export interface ServerSettings {
   /** OpenAI-compatible base URL, e.g. https://api.moonshot.ai/v1 */
@@ -20,7 +23,10 @@ export interface ServerSettings {
   thinking: ThinkingMode;
   /** Global cap on concurrent model requests. */
   concurrency: number;
+  /** The `run_command` policy. */
   approval: ApprovalPolicy;
+  /** Per-tool policies by tool name, e.g. `{"edit_file": "ask", "write_file": "ask"}`; `run_command` here overrides `approval`. Unlisted tools run without asking. */
+  toolApproval?: Record<string, ApprovalPolicy>;
   /** Command prefixes that run without asking (e.g. "npm test", "git status"). */
   allowlist: string[];
   /** Max model→tool steps for the top-level agent. */
@@ -217,16 +223,15 @@ export interface PresetInfo {
   notes: string;
 }
 
-export interface ApprovalParams {
-  runId: string;
-  agentId: string;
-  kind: 'command';
-  command: string;
-  cwd: string;
-}
+/** What an agent wants to do: run a shell command, or call a tool whose policy is `ask`. */
+export type ApprovalParams =
+  | { runId: string; agentId: string; kind: 'command'; tool: 'run_command'; /** The full command line, as it will run. */ command: string; cwd: string }
+  | { runId: string; agentId: string; kind: 'tool'; tool: string; /** The call's arguments as pretty JSON (cut past 100,000 characters). */ args: string; cwd: string };
 
 export interface ApprovalResult {
   approved: boolean;
+  /** `run`: also allow this command (kind `command`) or this tool (kind `tool`) for the rest of the run, without asking. */
+  scope?: 'once' | 'run';
 }
 
 // ---------------------------------------------------------------------------
@@ -242,7 +247,7 @@ export const CompactRequest = new RequestType<CompactParams, { scheduled: boolea
 export const PresetsRequest = new RequestType0<PresetInfo[], void>('swarm/presets');
 /** Server → client: streaming. */
 export const EventNotification = new NotificationType<EventParams>('swarm/event');
-/** Server → client: a run needs the user's yes. */
+/** Server → client: a run needs the user's yes. A stop withdraws it with `$/cancelRequest`. */
 export const ApprovalRequest = new RequestType<ApprovalParams, ApprovalResult, void>('swarm/approval');
 
 // ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import type { ServerContext } from './context';
 import { createModelForRun } from './model';
 import { builtinTools, orchestrationTools } from './tools';
 import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent';
-import { approverFor } from './approval';
+import { RunApprovals } from './approval';
 import { codeIndexFor } from './index/service';
 import type { CodeIndex } from './index';
 import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, Worktrees, KIMI_K25_PRICING, type Pricing } from './swarm';
@@ -92,7 +92,13 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const started = Date.now();
   const settings = ctx.settings();
   const agentId = 'main';
-  const emit = createEventSink(ctx.connection, runId);
+  const sink = createEventSink(ctx.connection, runId);
+  // run_finished is the run's last event: anything later is a bug, logged instead of sent.
+  let finished = false;
+  const emit: typeof sink = (event) => {
+    if (finished) return ctx.log.warn(`run ${runId}: ${event.type} of ${event.agentId} after run_finished was dropped`);
+    sink(event);
+  };
   const index = codeIndexFor(ctx);
   const tools = builtinTools;
 
@@ -110,6 +116,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       worktrees = new Worktrees(ctx.workspace.root, ctx.log);
     }
     const model = await createModelForRun(settings, ctx.log, controller.signal);
+    const approvals = new RunApprovals(ctx, runId);
     const context = await sharedContext(ctx, index, params.task, settings.repoMapTokens, controller.signal);
     swarm = new SwarmRun({
       runId,
@@ -118,7 +125,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       workspace: runWorkspace ?? ctx.workspace,
       log: ctx.log,
       emit,
-      approverFor: (id) => approverFor(ctx, runId, id),
+      approverFor: (id) => approvals.command(id),
+      toolApproverFor: (id) => approvals.tool(id),
       limits: settings,
       workerTools: tools,
       orchestrationTools,
@@ -148,6 +156,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       emit({ type: 'error', agentId, message: error });
     }
   } finally {
+    // Every sub-agent has ended (and said so) before the run reports its end.
+    await swarm?.settled();
     active.delete(runId);
     signal.removeEventListener('abort', onOuterAbort);
     await worktrees?.dispose().catch((err) => ctx.log.warn(`run ${runId}: removing its worktrees failed: ${err}`));
@@ -155,5 +165,6 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   }
   const summary = swarm ? swarm.summary(agentId) : { wallMs: Date.now() - started, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };
   emit({ type: 'run_finished', agentId, status, summary });
+  finished = true;
   return { runId, status, text, ...(error ? { error } : {}), summary };
 }

@@ -29,6 +29,8 @@ export interface SwarmRunOptions {
   log: Logger;
   emit(event: SwarmEvent): void;
   approverFor(agentId: string): ToolContext['approveCommand'];
+  /** Approval of other tool calls under their per-tool policy. */
+  toolApproverFor?(agentId: string): ToolContext['approveTool'];
   limits: SwarmLimits;
   /** Tools a sub-agent may be given (declared identically to every sub-agent). */
   workerTools: Tool[];
@@ -175,7 +177,22 @@ export class SwarmRun {
     return `${replaced ? 'Updated' : 'Created'} sub-agent "${trimmed}" with tools: ${chosen.join(', ')}. Give it work with assign_task.`;
   }
 
-  private async assign(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal): Promise<SubagentResult> {
+  /** Sub-agents still running (or unwinding); `settled()` waits for them. */
+  private readonly live = new Set<Promise<unknown>>();
+
+  /** Resolves once every sub-agent has ended and reported `agent_finished`. */
+  async settled(): Promise<void> {
+    while (this.live.size) await Promise.allSettled([...this.live]);
+  }
+
+  private assign(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal): Promise<SubagentResult> {
+    const job = this.runAssigned(parent, agentName, task, signal);
+    this.live.add(job);
+    void job.then(() => this.live.delete(job), () => this.live.delete(job));
+    return job;
+  }
+
+  private async runAssigned(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal): Promise<SubagentResult> {
     const template = this.templates.get(agentName);
     if (!template) {
       const names = [...this.templates.keys()];
@@ -276,6 +293,7 @@ export class SwarmRun {
       agentId,
       log: this.opts.log,
       approveCommand: this.opts.approverFor(agentId),
+      approveTool: this.opts.toolApproverFor?.(agentId),
       // The shared index describes the main tree; an isolated agent searches its own checkout.
       ...(isolation ? {} : { services: this.opts.services }),
       ...(canSpawn ? { swarm: this.handleFor(record) } : {}),

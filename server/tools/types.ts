@@ -16,6 +16,8 @@ export interface ToolContext {
   log: Logger;
   /** Asks whoever may approve a shell command (policy, client or CLI flag). */
   approveCommand(command: string, cwd: string, signal: AbortSignal): Promise<boolean>;
+  /** Asks about any other tool call under its policy (`toolApproval`); absent = allowed. */
+  approveTool?(tool: string, args: unknown, signal: AbortSignal): Promise<boolean>;
   /** Present for agents that may orchestrate sub-agents. */
   swarm?: SwarmHandle;
   /** Shared services the server created once (search index, symbols, repo map). */
