@@ -25,7 +25,7 @@ describe('security: approvals', function () {
   let ws: ReturnType<typeof tempDir>;
   let asked: Asked[];
 
-  async function setup(respond: Parameters<typeof startSimulator>[0]['respond'], settings: Partial<ServerSettings>, handle = true) {
+  async function setup(respond: NonNullable<Parameters<typeof startSimulator>[0]>['respond'], settings: Partial<ServerSettings>, handle = true) {
     sim = await startSimulator({ respond });
     server = await startTestServer(ws.path, { baseUrl: sim.url, ...settings });
     asked = [];
