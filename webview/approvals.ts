@@ -19,8 +19,8 @@ export function grantKey(p: ApprovalParams): string {
 }
 
 /** Escaped text as nodes: hidden characters in a marked span, apart from literal backslashes. */
-function visibleNodes(text: string): Node[] {
-  return segments(text).map((s) => (s.hidden ? h('span', { cls: 'ctl', text: s.text, title: 'hidden character' }) : document.createTextNode(s.text)));
+function visibleNodes(text: string, newlines: 'mark' | 'plain'): Node[] {
+  return segments(text, newlines).map((s) => (s.hidden ? h('span', { cls: 'ctl', text: s.text, title: 'hidden character' }) : document.createTextNode(s.text)));
 }
 
 export class ApprovalQueue {
@@ -85,12 +85,14 @@ export class ApprovalQueue {
     allow.addEventListener('click', () => this.decide(id, true));
     allowRun.addEventListener('click', () => this.decide(id, true, 'run'));
     deny.addEventListener('click', () => this.decide(id, false));
-    const warn = hasHidden(what) ? h('div', { cls: 'approval-warning', text: 'Contains hidden or control characters (shown escaped).' }) : null;
+    // A command's newlines matter (each line runs); the arguments' newlines are JSON layout.
+    const newlines = p.kind === 'command' ? 'mark' : 'plain';
+    const warn = hasHidden(what, newlines === 'plain') ? h('div', { cls: 'approval-warning', text: 'Contains hidden or control characters (shown escaped).' }) : null;
     return h('div', { cls: 'approval', attrs: { 'data-approval-id': id, 'data-agent': p.agentId, 'data-run': p.runId } },
       h('div', { cls: 'approval-head' },
         h('span', { cls: 'approval-agent', text: p.agentId }),
         h('span', { cls: 'approval-kind', text: p.kind === 'command' ? 'wants to run' : `wants to call ${p.tool}` })),
-      h('pre', { cls: `approval-${p.kind === 'command' ? 'command' : 'args'}` }, ...visibleNodes(what)),
+      h('pre', { cls: `approval-${p.kind === 'command' ? 'command' : 'args'}` }, ...visibleNodes(what, newlines)),
       h('div', { cls: 'approval-cwd', text: `in ${p.cwd}` }),
       warn,
       h('div', { cls: 'approval-actions' }, allow, allowRun, deny));

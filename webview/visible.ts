@@ -23,23 +23,39 @@ export function visible(text: string, opts: { keepNewlines?: boolean } = {}): st
   return text.replace(HIDDEN, (ch) => (ch === '\n' && opts.keepNewlines ? '\\n\n' : escapeOne(ch)));
 }
 
-/** Whether `text` holds anything `visible` would escape (the queue marks such commands). */
-export function hasHidden(text: string): boolean {
-  HIDDEN.lastIndex = 0;
-  const found = HIDDEN.test(text);
-  HIDDEN.lastIndex = 0;
-  return found;
+/** Whether `text` holds anything `visible` would escape (the queue marks such commands); newlines count unless `ignoreNewlines`. */
+export function hasHidden(text: string, ignoreNewlines = false): boolean {
+  for (const m of text.matchAll(HIDDEN)) if (!(ignoreNewlines && m[0] === '\n')) return true;
+  return false;
 }
 
-/** `text` split into plain runs and escaped hidden characters, so a view can mark the escapes apart from a literal backslash. */
-export function segments(text: string): { text: string; hidden: boolean }[] {
+/**
+ * `text` split into plain runs and escaped hidden characters, so a view can mark the escapes apart
+ * from a literal backslash. Newlines: `mark` shows `\n` and breaks the line (a command), `plain`
+ * keeps them as line breaks (pretty JSON, where newlines are layout).
+ */
+export function segments(text: string, newlines: 'mark' | 'plain' = 'mark'): { text: string; hidden: boolean }[] {
   const out: { text: string; hidden: boolean }[] = [];
   let last = 0;
+  const plain = (t: string) => {
+    if (t) out.push({ text: t, hidden: false });
+  };
   for (const m of text.matchAll(HIDDEN)) {
-    if (m.index > last) out.push({ text: text.slice(last, m.index), hidden: false });
-    out.push({ text: escapeOne(m[0]), hidden: true });
+    plain(text.slice(last, m.index));
     last = m.index + m[0].length;
+    if (m[0] === '\n' && newlines === 'plain') {
+      plain('\n');
+      continue;
+    }
+    out.push({ text: escapeOne(m[0]), hidden: true });
+    if (m[0] === '\n') plain('\n');
   }
-  if (last < text.length) out.push({ text: text.slice(last), hidden: false });
-  return out;
+  plain(text.slice(last));
+  // Adjacent plain runs merged.
+  return out.reduce<{ text: string; hidden: boolean }[]>((acc, s) => {
+    const prev = acc.at(-1);
+    if (prev && !prev.hidden && !s.hidden) prev.text += s.text;
+    else acc.push({ ...s });
+    return acc;
+  }, []);
 }
