@@ -63,6 +63,10 @@ describe('security: hostile client', function () {
     ['a Content-Length that is not a number', 'Content-Length: lots\r\n\r\n{}'],
     ['a header without Content-Length', 'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}'],
     ['a body that is not JSON', 'Content-Length: 5\r\n\r\n{oops'],
+    ['a negative Content-Length', 'Content-Length: -5\r\n\r\n'],
+    // Would swallow every later request while "waiting" for 100 GB of body.
+    ['a Content-Length past the size limit', 'Content-Length: 99999999999\r\n\r\n{}'],
+    ['a header with no end', `X-Junk: ${'j'.repeat(20_000)}`],
   ] as const) {
     it(`exits with a logged error on ${name} instead of going deaf`, async () => {
       const raw = spawnRaw(ws.path);
@@ -120,6 +124,24 @@ describe('security: hostile client', function () {
       assert.match(answer.error.message, /allowlist/);
     } finally {
       raw.child.kill('SIGKILL');
+    }
+  });
+
+  it('drops settings of the wrong type from didChangeConfiguration and keeps working', async () => {
+    const { startSimulator, script } = await import('../support/simulator');
+    const sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'ls' } }] }, { text: 'listed' }]) });
+    const server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'allowlist' });
+    try {
+      // allowlist as a string would crash the allowlist check of every later command.
+      server.connection.sendNotification('workspace/didChangeConfiguration', { settings: { allowlist: 'ls', maxSteps: 'lots', model: 'kimi-k2.5' } });
+      const result = await server.run({ task: 'x' });
+      assert.equal(result.status, 'done', result.error);
+      assert.equal(result.text, 'listed');
+      const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');
+      assert.ok(out?.type === 'tool_output' && out.ok, 'ls is still allowlisted by the default list');
+    } finally {
+      await server.shutdown();
+      await sim.close();
     }
   });
 
