@@ -56,6 +56,14 @@ export class ApprovalBroker {
     w.resolve({ approved, ...(approved && scope === 'run' ? { scope } : {}) });
   }
 
+  /** The server is gone: its questions can no longer be answered; each is refused and leaves the queue. */
+  dropAll(): void {
+    for (const [id, w] of [...this.waiting]) {
+      w.resolve({ approved: false });
+      this.post({ type: 'approvalClosed', id });
+    }
+  }
+
   /** A reloaded panel gets the questions still open. */
   replay(): void {
     for (const [id, w] of this.waiting) this.post({ type: 'approval', approval: { id, params: w.params } });
