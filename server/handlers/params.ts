@@ -8,6 +8,7 @@ import type {
   ApprovalPolicy,
   CancelParams,
   ChangesParams,
+  CompactParams,
   RefactorParams,
   ReviewParams,
   RunParams,
@@ -31,6 +32,7 @@ export const runParams: z.ZodType<RunParams> = z.object({
 });
 
 export const cancelParams: z.ZodType<CancelParams> = z.object({ runId: id, agentId: z.string().optional() });
+export const compactParams: z.ZodType<CompactParams> = z.object({ runId: id, agentId: z.string().optional() });
 
 export const searchParams: z.ZodType<SearchParams> = z.object({
   query: z.string(),
@@ -103,6 +105,10 @@ export const settingsSchema: z.ZodType<Partial<ServerSettings>> = z.looseObject(
   localParallel: z.number().int().min(1),
   localContextSize: z.number().int().min(1),
   localGpuLayers: z.union([z.number().int().min(0), z.literal('auto')]),
+  maxOutputTokens: positive,
+  dialect: z.enum(['auto', 'moonshot', 'vllm', 'none']),
+  preset: z.string(),
+  contextWindow: positive,
 }).partial();
 
 /** `issue.path: message; …` for an error message. */

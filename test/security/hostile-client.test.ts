@@ -162,6 +162,7 @@ describe('security: hostile client', function () {
       ['swarm/run', { runId: 'r', task: 'x', images: 'not-a-list' }, /images/],
       ['swarm/run', null, /params|object/i],
       ['swarm/cancel', { runId: ['r'] }, /runId/],
+      ['swarm/compact', { runId: 'r', agentId: 7 }, /agentId/],
       ['swarm/search', { query: 42 }, /query/],
       ['swarm/changes', { runId: 'r', withContent: 'yes' }, /withContent/],
       ['swarm/accept', { runId: 'r', paths: 'a.txt' }, /paths/],
