@@ -80,6 +80,19 @@ async function sharedContext(ctx: ServerContext, index: CodeIndex, task: string,
   }
 }
 
+const SETTLE_MS = 30_000;
+
+/** True when every sub-agent of `swarm` has ended within `ms`. */
+async function settledWithin(swarm: SwarmRun, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([swarm.settled().then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal): Promise<RunResult> {
   const { runId } = params;
   if (active.has(runId)) throw new Error(`run ${runId} is already active`);
@@ -156,8 +169,9 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       emit({ type: 'error', agentId, message: error });
     }
   } finally {
-    // Every sub-agent has ended (and said so) before the run reports its end.
-    await swarm?.settled();
+    // Every sub-agent has ended (and said so) before the run reports its end; one that does not
+    // unwind in time is logged, and whatever it emits later is dropped (see `finished`).
+    if (swarm && !(await settledWithin(swarm, SETTLE_MS))) ctx.log.warn(`run ${runId}: sub-agents still unwinding ${SETTLE_MS} ms after the run ended`);
     active.delete(runId);
     signal.removeEventListener('abort', onOuterAbort);
     await worktrees?.dispose().catch((err) => ctx.log.warn(`run ${runId}: removing its worktrees failed: ${err}`));
