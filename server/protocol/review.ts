@@ -64,10 +64,13 @@ export interface AcceptResult {
 
 export interface RejectResult {
   runId: string;
-  /** Restored to their checkpoint bytes. */
+  /** Restored to their checkpoint bytes (nobody changed them since the run). */
   restored: string[];
+  /** Changed since the run wrote them: only the run's change was reverted (three-way), the later changes kept. */
+  merged: string[];
   /** Created by the run, now deleted. */
   removed: string[];
+  /** Left as they are, with why (changed since and not cleanly revertible, a symlink on the path, ...); they stay in the journal. */
   skipped: { path: string; reason: string }[];
   remaining: number;
 }

@@ -5,16 +5,31 @@ import { randomBytes } from 'node:crypto';
 
 /** Writes `data` to `file` through a temp file + rename, fsyncing the data and the folder. */
 export async function writeDurable(file: string, data: Uint8Array | string, mode = 0o600): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await fs.open(tmp, 'w', mode);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await fs.rename(tmp, file);
+  await writeVia(file, data, mode, true);
   await syncDir(path.dirname(file));
+}
+
+/** writeDurable without the fsyncs: survives the process dying, not the machine. */
+export function writeQuick(file: string, data: Uint8Array | string, mode = 0o600): Promise<void> {
+  return writeVia(file, data, mode, false);
+}
+
+/** Temp file + rename; the temp file is removed when anything fails (a full disk leaves nothing). */
+async function writeVia(file: string, data: Uint8Array | string, mode: number, sync: boolean): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const fh = await fs.open(tmp, 'wx', mode);
+    try {
+      await fh.writeFile(data);
+      if (sync) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** fsync a folder so a rename or create in it survives a crash (no-op where unsupported). */

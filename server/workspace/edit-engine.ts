@@ -10,11 +10,13 @@ import { ToolError } from '../tools/types';
 import type { DocumentStore } from './types';
 import type { ResolvedPath } from './sandbox';
 import type { RunJournal } from './journal';
+import type { RevertPlan } from './journal-restore';
 import type { ClientEdits } from './client-edits';
 import { KeyedMutex } from './mutex';
 import { VersionTracker, type StaleReason } from './versions';
 import { applyEol, decodeText, detectEol, encodeText, toCrlf, toLf, DEFAULT_FORMAT, type TextFormat } from './encoding';
-import { MAX_TEXT_BYTES, writeBytesAtomic, throwIfAborted, mib } from './files';
+import { MAX_TEXT_BYTES, throwIfAborted, mib } from './files';
+import { removeInside, writeInside } from './safe-fs';
 import { applyStringEdit, type EditResult, type StringEdit } from './edits';
 
 /** Who is writing: an agent of a run (versions checked, journal kept) or plain server code. */
@@ -31,6 +33,8 @@ export interface EngineDocuments extends DocumentStore {
 }
 
 export interface CoreDeps {
+  /** Real path of the workspace root: writes never leave it, even through a racing symlink swap. */
+  root: string;
   documents: EngineDocuments;
   resolve(p: string): Promise<ResolvedPath>;
   relative(abs: string): string;
@@ -100,7 +104,8 @@ export class EditEngine {
       this.checkVersion(scope, r.real, shown, cur.text, true);
       throwIfAborted(signal);
       await scope.journal?.before(r.real, shown);
-      await fs.unlink(r.real);
+      await removeInside(this.deps.root, r.real, shown);
+      await scope.journal?.after(r.real, null);
       this.versions.noteWrite(scope.agent, r.real, '');
     });
   }
@@ -113,16 +118,25 @@ export class EditEngine {
     return this.locks.run(r.real, async () => fn(r, shown, await this.current(r, signal, true)), signal);
   }
 
-  /** Rollback of a change that went into an editor buffer: put `text` back through the client. */
-  async restoreBuffer(abs: string, text: string): Promise<boolean> {
+  /**
+   * Rollback of a change that went into an editor buffer: `plan` decides from the buffer's text
+   * (the run's change undone, three-way when the buffer changed since), the client applies it.
+   * Undefined when the document is not open or the client cannot apply edits.
+   */
+  async restoreBuffer(abs: string, plan: (current: Buffer) => Promise<RevertPlan>): Promise<RevertPlan | undefined> {
     const docs = this.deps.documents;
     const cur = docs.get(abs);
     const client = this.deps.client;
-    if (cur === undefined || !client?.supported) return false;
-    if (cur === text) return true;
+    if (cur === undefined || !client?.supported) return undefined;
+    const p = await plan(Buffer.from(cur, 'utf8'));
+    if (p.kind !== 'restore' && p.kind !== 'merge') return p;
+    if (p.bytes === null) return { kind: 'skip', reason: 'the run\'s change is in an editor buffer; close the document first' };
+    const text = p.bytes.toString('utf8');
+    if (cur === text) return p;
     const res = await client.apply(abs, cur, text, `SwarmCode: restore ${this.deps.relative(abs)}`);
-    if (res.applied) docs.appliedEdit?.(abs, text);
-    return res.applied;
+    if (!res.applied) return { kind: 'skip', reason: `the editor did not apply the restore${res.failureReason ? ` (${res.failureReason})` : ''}` };
+    docs.appliedEdit?.(abs, text);
+    return p;
   }
 
   /** Runs `fn` holding the edit lock of `abs` (used by rollback). */
@@ -195,6 +209,7 @@ export class EditEngine {
         );
       }
       docs.appliedEdit?.(r.real, text);
+      await scope.journal?.after(r.real, Buffer.from(text, 'utf8'));
       this.versions.noteWrite(scope.agent, r.real, text);
       return { shown, created: false, bytes: Buffer.byteLength(text, 'utf8'), viaEditor: true };
     }
@@ -203,7 +218,8 @@ export class EditEngine {
       throw new ToolError(`The new content of ${shown} would be ${mib(bytes.length)}, over the ${mib(MAX_TEXT_BYTES)} limit; write it in smaller files.`);
     }
     await scope.journal?.before(r.real, shown);
-    await writeBytesAtomic(r.real, shown, bytes, signal);
+    await writeInside(this.deps.root, r.real, shown, bytes, { signal });
+    await scope.journal?.after(r.real, bytes);
     docs.wroteToDisk?.(r.real, text);
     if (r.lexical !== r.real) docs.wroteToDisk?.(r.lexical, text);
     this.versions.noteWrite(scope.agent, r.real, text);

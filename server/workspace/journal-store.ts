@@ -14,6 +14,8 @@ import { createHash } from 'node:crypto';
 import { RunJournal } from './journal';
 import { pidAlive, readJson } from './durable';
 import type { JournalManifest } from './journal';
+import { isInside } from './sandbox';
+import { sweepTemps } from './safe-fs';
 
 export type CheckpointState = 'active' | 'finished' | 'interrupted';
 
@@ -111,6 +113,53 @@ export class JournalStore {
       return out.filter((c) => !old.includes(c));
     }
     return out;
+  }
+
+  /** Another journal of this process (live or loaded) has an entry for `abs`. */
+  othersTouch(j: RunJournal, abs: string): boolean {
+    for (const o of this.open.values()) if (o !== j && o.has(abs)) return true;
+    return false;
+  }
+
+  /** For rollback of `j`: which later runs (on disk or live) also wrote a file. */
+  async newerWriters(j: RunJournal): Promise<(abs: string) => string[]> {
+    const later: RunJournal[] = [];
+    for (const name of await fs.readdir(this.dir).catch(() => [] as string[])) {
+      const m = await readJson<JournalManifest>(path.join(this.dir, name, 'manifest.json'));
+      if (!m || m.root !== this.root || m.runId === j.runId || m.startedAt < j.manifest.startedAt) continue;
+      const o = await this.get(m.runId);
+      if (o) later.push(o);
+    }
+    return (abs) => later.filter((o) => o.has(abs)).map((o) => o.runId);
+  }
+
+  /**
+   * Removes temp files left in the workspace by writers that died (SIGKILL between the temp write
+   * and the rename): next to every file a journal on disk names, and in the folders runs created;
+   * and the journals' own torn temp files. Run at start-up; cheap (files touched, not the tree).
+   */
+  async sweep(): Promise<number> {
+    let n = 0;
+    for (const name of await fs.readdir(this.dir).catch(() => [] as string[])) {
+      const m = await readJson<JournalManifest>(path.join(this.dir, name, 'manifest.json'));
+      if (!m || m.root !== this.root) continue;
+      const j = await this.get(m.runId);
+      if (!j || (j.manifest.pid !== process.pid && pidAlive(j.manifest.pid) && j.manifest.state === 'active')) continue;
+      const dirs = new Set<string>();
+      for (const e of j.list()) {
+        if (!isInside(this.root, e.abs)) continue;
+        dirs.add(path.dirname(e.abs));
+        for (const d of e.createdDirs ?? []) dirs.add(d);
+      }
+      for (const d of dirs) n += (await sweepTemps(this.root, d, pidAlive).catch(() => [])).length;
+      for (const sub of ['', 'entries', 'blobs']) {
+        const folder = path.join(this.dir, name, sub);
+        for (const f of await fs.readdir(folder).catch(() => [] as string[])) {
+          if (/\.[0-9a-f]{8}\.tmp$/.test(f) && (await fs.rm(path.join(folder, f), { force: true }).then(() => true, () => false))) n++;
+        }
+      }
+    }
+    return n;
   }
 
   /** Forget an in-memory journal once it is gone from disk. */

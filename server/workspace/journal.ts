@@ -1,17 +1,28 @@
 // Checkpoint journal: before a run first writes a file, the file's original bytes (or its absence)
-// are written and fsynced outside the workspace. Rolling back restores exactly those files, byte for
-// byte, and deletes what the run created. Cost grows with the files touched, never the tree size;
-// git refs, the index and files the run did not write are never touched.
+// are written and fsynced outside the workspace; after each write the run's own version is kept
+// too. Rolling back undoes only the run's change (journal-restore.ts): byte for byte when nobody
+// changed the file since, three-way when someone did, never over a later change. Cost grows with
+// the files touched, never the tree size; git refs, the index and other files are never touched.
 //
 // Layout (see journal-store.ts for where <dir> lives):
 //   <dir>/manifest.json          {runId, root, pid, task, startedAt, state, status?, finishedAt?}
 //   <dir>/entries/<n>.json       one per touched file, written (fsync) before the file's first write
 //   <dir>/blobs/<n>              the file's original bytes (absent when the file did not exist)
+//   <dir>/blobs/<n>.after        the run's last version of the file (<n>.gone: the run deleted it;
+//                                neither: unknown, e.g. the server died between a write and this)
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { RunStatus } from '../protocol';
-import { readJson, syncDir, writeDurable } from './durable';
+import { readJson, syncDir, writeDurable, writeQuick } from './durable';
+import { describeFsError, readInside } from './safe-fs';
+import { restoreEntry, type BufferRestorer, type PathLock, type RestoreOutcome } from './journal-restore';
+
+export type { BufferRestorer, PathLock, RestoreOutcome };
+
+/** The checkpoint journal could not be written (disk full, permissions): the file was not changed. */
+export class JournalError extends Error {
+  override name = 'JournalError';
+}
 
 export interface JournalManifest {
   version: 1;
@@ -40,17 +51,6 @@ export interface JournalEntry {
   /** The first change went into an open editor buffer (workspace/applyEdit); the blob holds that buffer's UTF-8 text. */
   buffer?: boolean;
 }
-
-export interface RestoreOutcome {
-  restored: string[];
-  removed: string[];
-  skipped: { path: string; reason: string }[];
-}
-
-/** Restores an editor buffer to `text` (workspace/applyEdit); false when it cannot. */
-export type BufferRestorer = (abs: string, text: string) => Promise<boolean>;
-/** Runs `fn` holding the edit lock of `abs`. */
-export type PathLock = <T>(abs: string, fn: () => Promise<T>) => Promise<T>;
 
 export class RunJournal {
   private readonly entries = new Map<string, JournalEntry>();
@@ -127,27 +127,67 @@ export class RunJournal {
   }
 
   private async capture(abs: string, rel: string, bufferText?: string): Promise<JournalEntry> {
-    await this.ensureCreated();
     const id = this.nextId++;
     const entry: JournalEntry = { id, path: rel, abs, existed: false };
-    if (bufferText !== undefined) {
-      entry.existed = true;
-      entry.buffer = true;
-      await writeDurable(this.blobPath(entry), Buffer.from(bufferText, 'utf8'));
-    } else {
-      const st = await fs.lstat(abs).catch(() => undefined);
-      if (st?.isFile()) {
-        const bytes = await fs.readFile(abs);
+    // Read first (never through a symlink): a refusal here is the workspace's, not the journal's.
+    const orig = bufferText !== undefined ? undefined : await readInside(this.manifest.root, abs, rel);
+    try {
+      await this.ensureCreated();
+      if (bufferText !== undefined) {
         entry.existed = true;
-        entry.mode = st.mode & 0o7777;
-        entry.size = bytes.length;
-        await writeDurable(this.blobPath(entry), bytes);
-      } else if (!st) {
+        entry.buffer = true;
+        await writeDurable(this.blobPath(entry), Buffer.from(bufferText, 'utf8'));
+      } else if (orig) {
+        entry.existed = true;
+        entry.mode = orig.mode;
+        entry.size = orig.bytes.length;
+        await writeDurable(this.blobPath(entry), orig.bytes);
+      } else {
         entry.createdDirs = await missingDirs(path.dirname(abs), this.manifest.root);
       }
+      await writeDurable(path.join(this.dir, 'entries', `${id}.json`), JSON.stringify(entry));
+    } catch (err) {
+      await fs.rm(this.blobPath(entry), { force: true }).catch(() => undefined);
+      throw this.failure(err, `save the checkpoint of ${rel} before changing it`, `${rel} was not changed`);
     }
-    await writeDurable(path.join(this.dir, 'entries', `${id}.json`), JSON.stringify(entry));
     return entry;
+  }
+
+  /** A clear error for a journal write that failed (ENOSPC says which disk is full). */
+  failure(err: unknown, doing: string, outcome: string): JournalError {
+    const why = describeFsError(err, `the checkpoint journal (${this.dir})`);
+    const hint = /ENOSPC|EDQUOT/.test(why) ? ' Free space there, or set SWARMCODE_JOURNAL_DIR to a folder on another disk.' : '';
+    return new JournalError(`Cannot ${doing}: ${why}; ${outcome}.${hint}`);
+  }
+
+  /**
+   * Records the run's own version of `abs` after it wrote it (null: it deleted it). Not fsynced;
+   * when it cannot be written the version becomes unknown and rollback leaves the file alone.
+   */
+  async after(abs: string, bytes: Uint8Array | null): Promise<void> {
+    const e = this.entries.get(abs);
+    if (!e) return;
+    const blob = this.blobPath(e);
+    try {
+      if (bytes === null) {
+        await fs.rm(`${blob}.after`, { force: true });
+        await writeQuick(`${blob}.gone`, '');
+      } else {
+        await fs.rm(`${blob}.gone`, { force: true });
+        await writeQuick(`${blob}.after`, bytes);
+      }
+    } catch {
+      await fs.rm(`${blob}.after`, { force: true }).catch(() => undefined);
+      await fs.rm(`${blob}.gone`, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** The run's last version of the file: bytes, null (it deleted it) or undefined (unknown). */
+  async runVersion(e: JournalEntry): Promise<Buffer | null | undefined> {
+    const blob = this.blobPath(e);
+    const bytes = await fs.readFile(`${blob}.after`).catch(() => undefined);
+    if (bytes) return bytes;
+    return (await fs.stat(`${blob}.gone`).then(() => true, () => false)) ? null : undefined;
   }
 
   /** Creates the journal on disk once; concurrent first writes (different files) all wait for it. */
@@ -159,17 +199,36 @@ export class RunJournal {
       await writeDurable(path.join(this.dir, 'manifest.json'), JSON.stringify(this.manifest));
       await syncDir(path.dirname(this.dir));
       this.created = true;
-    })();
+    })().catch((err) => {
+      this.creating = undefined; // the next write tries again (e.g. once space was freed)
+      throw err;
+    });
     return this.creating;
   }
   private creating?: Promise<void>;
 
   /** Marks the run over; the journal stays for review / undo until accepted or rejected. */
-  async finish(status: RunStatus): Promise<void> {
+  /**
+   * Marks the run over; the journal stays for review / undo until accepted or rejected. A file the
+   * run's commands changed after its last edit (and no other run of this process touched) gets
+   * its end-of-run state as the run's version. `othersTouch(abs)`: another run wrote it too.
+   */
+  async finish(status: RunStatus, othersTouch: (abs: string) => boolean = () => false): Promise<void> {
     this.manifest = { ...this.manifest, state: 'finished', status, finishedAt: Date.now() };
     if (!this.created) return;
     if (this.entries.size === 0) return this.destroy();
-    await writeDurable(path.join(this.dir, 'manifest.json'), JSON.stringify(this.manifest));
+    for (const e of this.list()) {
+      if (e.buffer || othersTouch(e.abs)) continue;
+      const now = await readInside(this.manifest.root, e.abs, e.path).then((f) => f?.bytes ?? null, () => undefined);
+      if (now === undefined) continue;
+      const mine = await this.runVersion(e);
+      if (mine === undefined || (now === null ? mine !== null : !mine?.equals(now))) await this.after(e.abs, now);
+    }
+    try {
+      await writeDurable(path.join(this.dir, 'manifest.json'), JSON.stringify(this.manifest));
+    } catch (err) {
+      throw this.failure(err, 'mark the run finished in its checkpoint', 'its changes stay reviewable as an interrupted run');
+    }
   }
 
   /** Keeps the current contents of `rels` (all when absent): their entries are dropped. */
@@ -180,47 +239,21 @@ export class RunJournal {
     return chosen.map((e) => e.path);
   }
 
-  /** Restores `rels` (all when absent) to their journaled state, newest first. */
-  async rollback(rels: string[] | undefined, lock: PathLock, restoreBuffer?: BufferRestorer): Promise<RestoreOutcome> {
-    const out: RestoreOutcome = { restored: [], removed: [], skipped: [] };
+  /**
+   * Undoes the run's change to `rels` (all when absent), newest first. A file nobody changed since
+   * gets its checkpoint bytes back; a file changed since (the user, a later run) gets only the
+   * run's change reverted three-way, or is skipped with a reason. `newer(abs)`: later runs that
+   * also wrote the file (named in the reason).
+   */
+  async rollback(rels: string[] | undefined, lock: PathLock, restoreBuffer?: BufferRestorer, newer: (abs: string) => string[] = () => []): Promise<RestoreOutcome> {
+    const out: RestoreOutcome = { restored: [], merged: [], removed: [], skipped: [] };
     const chosen = this.select(rels).reverse();
     for (const e of chosen) {
-      const done = await lock(e.abs, () => this.restoreOne(e, out, restoreBuffer));
+      const done = await lock(e.abs, () => restoreEntry(this, e, out, { restoreBuffer, newer: newer(e.abs) }));
       if (done) await this.drop(e);
     }
     if (this.entries.size === 0) await this.destroy();
     return out;
-  }
-
-  private async restoreOne(e: JournalEntry, out: RestoreOutcome, restoreBuffer?: BufferRestorer): Promise<boolean> {
-    if (e.buffer) {
-      const text = (await fs.readFile(this.blobPath(e))).toString('utf8');
-      if (restoreBuffer && (await restoreBuffer(e.abs, text))) {
-        out.restored.push(e.path);
-        return true;
-      }
-      out.skipped.push({ path: e.path, reason: 'the change is in an editor buffer and the client could not restore it; use Undo in the editor' });
-      return false;
-    }
-    if (e.existed) {
-      const bytes = await fs.readFile(this.blobPath(e));
-      const cur = await fs.readFile(e.abs).catch(() => undefined);
-      const st = await fs.lstat(e.abs).catch(() => undefined);
-      if (!cur || !cur.equals(bytes) || (st && (st.mode & 0o7777) !== e.mode)) {
-        await fs.mkdir(path.dirname(e.abs), { recursive: true });
-        const tmp = path.join(path.dirname(e.abs), `.${path.basename(e.abs)}.swarmcode-restore-${randomBytes(4).toString('hex')}.tmp`);
-        await fs.writeFile(tmp, bytes, { mode: e.mode ?? 0o644 });
-        if (e.mode !== undefined) await fs.chmod(tmp, e.mode);
-        await fs.rename(tmp, e.abs);
-      }
-      out.restored.push(e.path);
-      return true;
-    }
-    const st = await fs.lstat(e.abs).catch(() => undefined);
-    if (st && !st.isDirectory()) await fs.rm(e.abs, { force: true });
-    for (const d of [...(e.createdDirs ?? [])].reverse()) await fs.rmdir(d).catch(() => undefined);
-    out.removed.push(e.path);
-    return true;
   }
 
   private select(rels?: string[]): JournalEntry[] {
@@ -234,6 +267,8 @@ export class RunJournal {
     this.entries.delete(e.abs);
     await fs.rm(path.join(this.dir, 'entries', `${e.id}.json`), { force: true });
     await fs.rm(this.blobPath(e), { force: true });
+    await fs.rm(`${this.blobPath(e)}.after`, { force: true });
+    await fs.rm(`${this.blobPath(e)}.gone`, { force: true });
   }
 
   /** Removes the journal from disk. */

@@ -4,6 +4,7 @@ import type { AcceptResult, ChangedFile, ChangesResult, CheckpointsResult, Rejec
 import { ToolError } from '../tools/types';
 import type { DocumentStore } from './types';
 import { decodeText } from './encoding';
+import { isInside } from './sandbox';
 import { journalStoreFor } from './journal-store';
 import type { RunJournal } from './journal';
 import { engineFor } from './workspace';
@@ -43,7 +44,8 @@ export async function runChanges(root: string, documents: DocumentStore, runId: 
   for (const e of j.list()) {
     const original = await j.original(e);
     const open = e.buffer ? documents.get(e.abs) : undefined;
-    const disk = open === undefined ? await fs.readFile(e.abs).catch(() => undefined) : undefined;
+    // A tampered entry pointing outside the workspace is never read (reject skips it with a reason).
+    const disk = open === undefined && isInside(root, e.abs) ? await fs.readFile(e.abs).catch(() => undefined) : undefined;
     const orig = e.buffer ? { text: original?.toString('utf8') } : textOf(original);
     const cur = open !== undefined ? { text: open } : textOf(disk);
     const exists = open !== undefined || disk !== undefined;
@@ -79,7 +81,8 @@ export async function rejectChanges(root: string, runId: string, paths?: string[
   assertDecidable(root, j);
   const engine = engineFor(root);
   const lock = <T>(abs: string, fn: () => Promise<T>) => (engine ? engine.withLock(abs, fn) : fn());
-  const out = await j.rollback(paths, lock, engine ? (abs, text) => engine.restoreBuffer(abs, text) : undefined);
+  const newer = await journalStoreFor(root).newerWriters(j);
+  const out = await j.rollback(paths, lock, engine ? (abs, plan) => engine.restoreBuffer(abs, plan) : undefined, newer);
   const remaining = j.list().length;
   if (remaining === 0) journalStoreFor(root).forget(runId);
   return { runId, ...out, remaining };

@@ -31,9 +31,13 @@ export async function createWorkspace(root: string, documents: DocumentStore, op
     return rel === '' ? '.' : rel.split(path.sep).join('/');
   };
   const resolve = (p: string): Promise<ResolvedPath> => resolveInRoot(real, p, aliases);
-  const engine = new EditEngine({ documents: documents as EngineDocuments, resolve, relative, client: opts.client });
+  const engine = new EditEngine({ root: real, documents: documents as EngineDocuments, resolve, relative, client: opts.client });
   const core: Core = { root: real, documents, engine, resolve, relative };
-  if (!opts.ephemeral) engines.set(real, engine);
+  if (!opts.ephemeral) {
+    engines.set(real, engine);
+    // Temp files of a server killed mid-write (they would block removing folders on restore).
+    await journalStoreFor(real).sweep().catch(() => 0);
+  }
   return new WorkspaceView(core, {});
 }
 
@@ -110,7 +114,8 @@ class RunView extends WorkspaceView implements RunWorkspace {
     this.core.engine.versions.forget(`${this.runId}/`);
     const journal = this.scope.journal;
     if (!journal) return;
-    await journal.finish(status);
+    const store = journalStoreFor(this.core.root);
+    await journal.finish(status, (abs) => store.othersTouch(journal, abs));
     if (journal.list().length === 0) journalStoreFor(this.core.root).forget(this.runId);
   }
 }

@@ -1,0 +1,272 @@
+// File operations inside the workspace that a concurrent symlink swap cannot redirect.
+//
+// The path check (sandbox.ts) runs before a write; a process can swap a folder on that path for a
+// symlink before the write happens. So every write, delete and rollback here:
+// - walks from the root one folder at a time, opening each with O_NOFOLLOW (a folder that became
+//   a symlink is refused), and on Linux keeps the last folder open and names files through
+//   /proc/self/fd/N/<name>, which resolves to that open folder, not to its path (man 5 proc);
+// - writes a temp file created with O_EXCL | O_NOFOLLOW, then, just before the rename, re-checks
+//   that the folder's real path is unchanged and that the last component is not a symlink.
+// Elsewhere (no /proc) the same checks run on paths; the window left is the final rename alone.
+import * as fs from 'node:fs/promises';
+import { constants as C } from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ToolError } from '../tools/types';
+import { isInside } from './sandbox';
+import { throwIfAborted } from './files';
+
+const PROC_FD = '/proc/self/fd';
+let procFd: Promise<boolean> | undefined;
+const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;
+const O_DIRECTORY = C.O_DIRECTORY ?? 0;
+
+/** Test hook: runs after the temp file is written, before the final re-check and rename. */
+export type WriteHook = (stage: 'before-rename', abs: string) => Promise<void>;
+let hook: WriteHook | undefined;
+export function setWriteHookForTests(h: WriteHook | undefined): void {
+  hook = h;
+}
+
+/** Temp files this server writes next to their target: `.NAME.swarmcode-PID-HEX.tmp`. */
+export const TEMP_RE = /^\..+\.swarmcode-(?:(\d+)|restore)-[0-9a-f]{8}\.tmp$/;
+
+function tempName(base: string): string {
+  return `.${base}.swarmcode-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/** An open folder; files in it are named through it, not through its path. */
+interface Dir {
+  /** The real path it was opened as. */
+  readonly path: string;
+  at(name: string): string;
+  /** Its real path now (changes when it is moved). */
+  realNow(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export class PathChangedError extends ToolError {
+  override name = 'PathChangedError';
+}
+
+function changed(shown: string, what: string): PathChangedError {
+  return new PathChangedError(`Refused to write ${shown}: ${what} since its path was checked (a symlink swap?). Nothing was written; check the folder and try again.`);
+}
+
+async function useProc(): Promise<boolean> {
+  procFd ??= process.platform === 'linux' ? fs.access(PROC_FD).then(() => true, () => false) : Promise.resolve(false);
+  return procFd;
+}
+
+/**
+ * Opens folder `dir` (an absolute real path under `root`) one component at a time, refusing any
+ * component that is a symlink or not a folder. `created`: make missing folders, recording them.
+ * Returns undefined when a folder is missing and `created` is absent.
+ */
+async function openDir(root: string, dir: string, shown: string, created?: string[]): Promise<Dir | undefined> {
+  if (!isInside(root, dir)) throw new PathChangedError(`Refused ${shown}: ${dir} is outside the workspace (${root}).`);
+  const parts = path.relative(root, dir).split(path.sep).filter(Boolean);
+  const proc = await useProc();
+  let fh = proc ? await fs.open(root, C.O_RDONLY | O_DIRECTORY) : undefined;
+  let cur = root;
+  try {
+    for (const part of parts) {
+      const name = proc ? `${PROC_FD}/${fh!.fd}/${part}` : path.join(cur, part);
+      const next = path.join(cur, part);
+      if (created) {
+        try {
+          await fs.mkdir(name);
+          created.push(next);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+      }
+      try {
+        if (proc) {
+          const child = await fs.open(name, C.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+          await fh!.close();
+          fh = child;
+        } else {
+          const st = await fs.lstat(name);
+          if (!st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: st.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR' });
+        }
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' && !created) return undefined;
+        if (code === 'ELOOP' || code === 'ENOTDIR') throw changed(shown, `the folder ${path.relative(root, next)} is now a symlink or a file`);
+        throw err;
+      }
+      cur = next;
+    }
+    const handle = fh;
+    fh = undefined;
+    return {
+      path: cur,
+      at: (n) => (handle ? `${PROC_FD}/${handle.fd}/${n}` : path.join(cur, n)),
+      realNow: () => (handle ? fs.readlink(`${PROC_FD}/${handle.fd}`) : fs.realpath(cur)),
+      close: async () => void (await handle?.close()),
+    };
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** The error message part for a failed file operation, without the /proc path. */
+export function describeFsError(err: unknown, disk: string): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOSPC') return `the disk holding ${disk} is full (ENOSPC)`;
+  if (e.code === 'EDQUOT') return `the disk quota for ${disk} is exhausted (EDQUOT)`;
+  if (e.code === 'EACCES' || e.code === 'EPERM') return `permission denied (${e.code})`;
+  if (e.code === 'EROFS') return `${disk} is on a read-only file system (EROFS)`;
+  return e.code ? `${e.code} (${e.syscall ?? 'fs'})` : (e.message ?? String(err));
+}
+
+export interface SafeWriteOptions {
+  /** Permission bits; default: the existing file's, else 0o666 less umask. */
+  mode?: number;
+  signal?: AbortSignal;
+  /** Filled with the folders this write created, shallowest first. */
+  createdDirs?: string[];
+}
+
+/**
+ * Atomic write of `bytes` to `abs` (a real path under `root`): temp file + rename, the folder
+ * pinned and re-checked just before the rename. ToolError on refusal or failure (temp removed).
+ */
+export async function writeInside(root: string, abs: string, shown: string, bytes: Uint8Array, opts: SafeWriteOptions = {}): Promise<void> {
+  throwIfAborted(opts.signal);
+  const parent = path.dirname(abs);
+  const base = path.basename(abs);
+  let dir: Dir | undefined;
+  try {
+    dir = await openDir(root, parent, shown, opts.createdDirs ?? []);
+  } catch (err) {
+    if (err instanceof ToolError) throw err;
+    throw new ToolError(`Cannot create the folder for ${shown}: ${describeFsError(err, `the workspace (${parent})`)}. Nothing was written.`);
+  }
+  const tmp = tempName(base);
+  let made = false;
+  try {
+    const st = await lstatOrUndefined(dir!.at(base));
+    if (st?.isSymbolicLink()) throw changed(shown, 'the file is now a symlink');
+    if (st?.isDirectory()) throw new ToolError(`${shown} is a directory; cannot write a file there.`);
+    const mode = opts.mode ?? (st ? st.mode & 0o7777 : undefined);
+    const fh = await fs.open(dir!.at(tmp), C.O_WRONLY | C.O_CREAT | C.O_EXCL | O_NOFOLLOW, mode ?? 0o666);
+    made = true;
+    try {
+      await fh.writeFile(bytes, { signal: opts.signal });
+      if (mode !== undefined) await fh.chmod(mode); // open's mode is masked by umask
+    } finally {
+      await fh.close();
+    }
+    throwIfAborted(opts.signal);
+    await hook?.('before-rename', abs);
+    if ((await dir!.realNow()) !== dir!.path) throw changed(shown, 'its folder was moved or replaced');
+    const now = await lstatOrUndefined(dir!.at(base));
+    if (now?.isSymbolicLink()) throw changed(shown, 'the file is now a symlink');
+    if (now?.isDirectory()) throw changed(shown, 'the file is now a folder');
+    await fs.rename(dir!.at(tmp), dir!.at(base));
+    made = false;
+  } catch (err) {
+    if (made) await fs.unlink(dir!.at(tmp)).catch(() => undefined);
+    if ((err as Error).name === 'AbortError' || err instanceof ToolError) throw err;
+    throw new ToolError(`Cannot write ${shown}: ${describeFsError(err, `the workspace (${parent})`)}. Nothing was written.`);
+  } finally {
+    await dir!.close();
+  }
+}
+
+/** Deletes the file `abs` (never through a symlinked folder). False when it was already gone. */
+export async function removeInside(root: string, abs: string, shown: string): Promise<boolean> {
+  const dir = await openDir(root, path.dirname(abs), shown);
+  if (!dir) return false;
+  try {
+    const st = await lstatOrUndefined(dir.at(path.basename(abs)));
+    if (!st) return false;
+    if (st.isDirectory()) throw new ToolError(`${shown} is a directory, not a file.`);
+    if (st.isSymbolicLink()) throw changed(shown, 'the file is now a symlink');
+    await fs.unlink(dir.at(path.basename(abs)));
+    return true;
+  } catch (err) {
+    if (err instanceof ToolError) throw err;
+    throw new ToolError(`Cannot delete ${shown}: ${describeFsError(err, `the workspace (${path.dirname(abs)})`)}`);
+  } finally {
+    await dir.close();
+  }
+}
+
+/** Removes the empty folder `abs` under `root`; false when it is missing, not empty or not a folder. */
+export async function rmdirInside(root: string, abs: string): Promise<boolean> {
+  if (abs === root) return false;
+  const dir = await openDir(root, path.dirname(abs), abs).catch(() => undefined);
+  if (!dir) return false;
+  try {
+    await fs.rmdir(dir.at(path.basename(abs)));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await dir.close();
+  }
+}
+
+export interface FileBytes {
+  bytes: Buffer;
+  mode: number;
+}
+
+/** Reads the regular file `abs` without following a symlink anywhere under `root`; undefined when missing. */
+export async function readInside(root: string, abs: string, shown: string): Promise<FileBytes | undefined> {
+  const dir = await openDir(root, path.dirname(abs), shown);
+  if (!dir) return undefined;
+  try {
+    const fh = await fs.open(dir.at(path.basename(abs)), C.O_RDONLY | O_NOFOLLOW);
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) throw new ToolError(`${shown} is not a regular file.`);
+      return { bytes: await fh.readFile(), mode: st.mode & 0o7777 };
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw changed(shown, 'the file is now a symlink');
+    throw err;
+  } finally {
+    await dir.close();
+  }
+}
+
+/**
+ * Removes this server's temp files in folder `dir` left by processes that are gone (a SIGKILL
+ * between the temp write and the rename). `alive(pid)` says which writers still run.
+ */
+export async function sweepTemps(root: string, dir: string, alive: (pid: number) => boolean): Promise<string[]> {
+  const d = await openDir(root, dir, dir).catch(() => undefined);
+  if (!d) return [];
+  const removed: string[] = [];
+  try {
+    for (const name of await fs.readdir(d.at('.')).catch(() => [] as string[])) {
+      const m = TEMP_RE.exec(name);
+      if (!m) continue;
+      const pid = m[1] ? Number(m[1]) : undefined;
+      if (pid !== undefined && (pid === process.pid || alive(pid))) continue; // a write in flight
+      const st = await lstatOrUndefined(d.at(name));
+      if (!st?.isFile()) continue;
+      if (await fs.unlink(d.at(name)).then(() => true, () => false)) removed.push(path.join(dir, name));
+    }
+  } finally {
+    await d.close();
+  }
+  return removed;
+}
+
+async function lstatOrUndefined(p: string) {
+  try {
+    return await fs.lstat(p);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
