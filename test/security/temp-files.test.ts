@@ -1,0 +1,89 @@
+// Issue 11, finding 9: a server SIGKILLed between writing a temp file and renaming it leaves
+// `.NAME.swarmcode-PID-HEX.tmp` in the workspace; the next server start removes it, and restoring
+// the interrupted run removes the folders the run created (the temp file no longer blocks rmdir).
+// Real spawned dist/server.js, real simulator (OpenAI wire protocol), real signals: a second
+// process watches for the temp file, stops the server with SIGSTOP while it exists, then SIGKILLs.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointsRequest, RejectRequest, RunRequest } from '../../server/protocol';
+import { script, startSimulator, type Simulator } from '../support/simulator';
+import { startTestServer, tempDir, type TestServer } from '../support/server';
+
+// Polls `dir` for a temp file; SIGSTOPs `pid` when one shows, SIGKILLs it if the file is still
+// there while stopped (else SIGCONT and go on). Prints the caught name.
+const CATCHER = `
+const fs = require('node:fs');
+const [dir, pid] = [process.argv[1], Number(process.argv[2])];
+const end = Date.now() + 30000;
+while (Date.now() < end) {
+  let names = [];
+  try { names = fs.readdirSync(dir); } catch {}
+  const tmp = names.find((n) => /\\.swarmcode-\\d+-[0-9a-f]{8}\\.tmp$/.test(n));
+  if (!tmp) continue;
+  process.kill(pid, 'SIGSTOP');
+  if (fs.existsSync(dir + '/' + tmp)) { process.kill(pid, 'SIGKILL'); console.log(tmp); process.exit(0); }
+  process.kill(pid, 'SIGCONT');
+}
+process.exit(2);`;
+
+function walk(dir: string, rel = ''): string[] {
+  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(dir, join(rel, e.name)) : [join(rel, e.name)]));
+}
+
+describe('security: temp files after a SIGKILL', function () {
+  this.timeout(90_000);
+  let sim: Simulator | undefined;
+  const servers: TestServer[] = [];
+  let ws: ReturnType<typeof tempDir>;
+  let journals: string;
+  const saved = process.env.SWARMCODE_JOURNAL_DIR;
+
+  before(() => {
+    journals = mkdtempSync(join(tmpdir(), 'swarm-tmpfiles-journals-'));
+    process.env.SWARMCODE_JOURNAL_DIR = journals;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.SWARMCODE_JOURNAL_DIR;
+    else process.env.SWARMCODE_JOURNAL_DIR = saved;
+    rmSync(journals, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.shutdown().catch(() => undefined);
+    await sim?.close();
+    ws.cleanup();
+  });
+
+  it('a restarted server removes the temp file, and restore removes the folders the run created', async () => {
+    ws = tempDir();
+    writeFileSync(join(ws.path, 'keep.txt'), 'keep\n');
+    const big = (i: number) => `${i}`.repeat(3 << 20) + '\n';
+    const writes = [1, 2, 3, 4, 5, 6].map((i) => ({ toolCalls: [{ name: 'write_file', arguments: { path: `made/deep/big${i}.txt`, content: big(i) } }] }));
+    sim = await startSimulator({ chunkChars: 1 << 20, respond: script([...writes, { text: 'never finishes', latency: { ttftMs: 120_000 } }]) });
+    const s1 = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
+    servers.push(s1);
+    const catcher = spawn(process.execPath, ['-e', CATCHER, join(ws.path, 'made/deep'), String(s1.child.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let caught = '';
+    catcher.stdout!.setEncoding('utf8').on('data', (d: string) => (caught += d));
+    void s1.connection.sendRequest(RunRequest, { runId: 'killed-mid-write', task: 'write big files' }).catch(() => undefined);
+    const code = await new Promise<number | null>((r) => catcher.once('exit', r));
+    assert.equal(code, 0, `the catcher saw a temp file and killed the server while it existed (files: ${walk(ws.path).join(', ')}; model requests: ${sim.requests?.length})`);
+    await s1.exited;
+    servers.splice(0);
+    const tmp = caught.trim();
+    assert.ok(existsSync(join(ws.path, 'made/deep', tmp)), `the SIGKILL left ${tmp} behind`);
+
+    const s2 = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
+    servers.push(s2);
+    assert.deepEqual(walk(ws.path).filter((f) => f.endsWith('.tmp')), [], 'the restarted server removed the temp file');
+    const offer = (await s2.connection.sendRequest(CheckpointsRequest, {})).checkpoints.find((c) => c.runId === 'killed-mid-write');
+    assert.equal(offer?.state, 'interrupted');
+    const rej = await s2.connection.sendRequest(RejectRequest, { runId: 'killed-mid-write' });
+    assert.deepEqual(rej.skipped, []);
+    assert.ok(!existsSync(join(ws.path, 'made')), 'the folders the run created are gone');
+    assert.deepEqual(walk(ws.path), ['keep.txt']);
+    assert.equal(readFileSync(join(ws.path, 'keep.txt'), 'utf8'), 'keep\n');
+  });
+});
