@@ -1,0 +1,99 @@
+// Issue 11, finding 12 (part): a full disk must fail with a message that says which disk is full
+// and lose nothing. Real ENOSPC from a 64 KiB tmpfs (mount(8), tmpfs(5): "size" limit), under the
+// checkpoint journal and under the workspace, against the real spawned server. Needs root (mount);
+// skipped with a note elsewhere.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { script, startSimulator, type Simulator } from '../support/simulator';
+import { startTestServer, tempDir, type TestServer } from '../support/server';
+
+function mountTiny(dir: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function walk(dir: string, rel = ''): string[] {
+  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(dir, join(rel, e.name)) : [join(rel, e.name)]));
+}
+
+describe('security: a full disk says what is full and loses nothing', function () {
+  this.timeout(60_000);
+  let sim: Simulator | undefined;
+  let server: TestServer | undefined;
+  let ws: ReturnType<typeof tempDir>;
+  let mnt: string;
+  let mounted = false;
+  const saved = process.env.SWARMCODE_JOURNAL_DIR;
+  // 200 KiB: more than the 64 KiB disk can take.
+  const BIG = 'line of the original file\n'.repeat(8000);
+
+  beforeEach(function () {
+    ws = tempDir();
+    mnt = mkdtempSync(join(tmpdir(), 'swarm-enospc-'));
+    mounted = mountTiny(mnt);
+    if (!mounted) this.skip(); // not root / no mount permission: nothing to test here
+  });
+  afterEach(async () => {
+    await server?.shutdown().catch(() => undefined);
+    server = undefined;
+    await sim?.close();
+    if (saved === undefined) delete process.env.SWARMCODE_JOURNAL_DIR;
+    else process.env.SWARMCODE_JOURNAL_DIR = saved;
+    if (mounted) execFileSync('umount', [mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+    ws.cleanup();
+  });
+
+  it('the journal\'s disk is full: the run stops naming the journal folder, and the file is not changed', async () => {
+    writeFileSync(join(ws.path, 'big.txt'), BIG);
+    process.env.SWARMCODE_JOURNAL_DIR = join(mnt, 'journals');
+    sim = await startSimulator({
+      respond: script([
+        { toolCalls: [{ name: 'read_file', arguments: { path: 'big.txt', limit: 2 } }] },
+        { toolCalls: [{ name: 'edit_file', arguments: { path: 'big.txt', old_string: 'line of the original file\n', new_string: 'changed\n', replace_all: true } }] },
+        { text: 'done' },
+      ]),
+    });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
+    const result = await server.run({ runId: 'full-journal', task: 'edit big' });
+    assert.equal(result.status, 'failed');
+    assert.match(result.error ?? '', /checkpoint of big\.txt/);
+    assert.ok((result.error ?? '').includes(`the disk holding the checkpoint journal (${join(mnt, 'journals')}`), result.error);
+    assert.match(result.error ?? '', /is full \(ENOSPC\); big\.txt was not changed\. Free space there, or set SWARMCODE_JOURNAL_DIR/);
+    assert.equal(readFileSync(join(ws.path, 'big.txt'), 'utf8'), BIG, 'nothing lost');
+    assert.deepEqual(walk(ws.path), ['big.txt'], 'no temp file in the workspace');
+    assert.deepEqual(walk(mnt).filter((f) => /\.tmp$|blobs\//.test(f)), [], 'no torn temp file or partial blob in the journal');
+  });
+
+  it('the workspace\'s disk is full: the tool error names the workspace folder, and the old file stays whole', async () => {
+    const small = join(mnt, 'ws');
+    mkdirSync(small);
+    writeFileSync(join(small, 'a.txt'), 'small original\n');
+    sim = await startSimulator({
+      chunkChars: 1 << 20,
+      respond: script([
+        { toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'a.txt', content: BIG } }] },
+        { text: 'done' },
+      ]),
+    });
+    server = await startTestServer(small, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
+    const result = await server.run({ runId: 'full-workspace', task: 'write big' });
+    assert.equal(result.status, 'done', result.error);
+    const toolMsgs = sim.requests[2].body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
+    const last = toolMsgs[toolMsgs.length - 1];
+    assert.ok(last.includes(`Cannot write a.txt: the disk holding the workspace (${small}) is full (ENOSPC). Nothing was written.`), last);
+    assert.equal(readFileSync(join(small, 'a.txt'), 'utf8'), 'small original\n', 'nothing lost');
+    assert.deepEqual(walk(small), ['a.txt'], 'no temp file left');
+    await server.shutdown();
+    server = undefined;
+  });
+});
