@@ -1,7 +1,5 @@
-// Reading and writing files on disk with the checks tools rely on.
+// Reading files on disk with the checks tools rely on (writes: safe-fs.ts).
 import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { ToolError } from '../tools/types';
 
 export const MAX_TEXT_BYTES = 10 * 1024 * 1024;
@@ -51,43 +49,4 @@ export async function readTextFile(abs: string, shown: string, signal?: AbortSig
     throw new ToolError(`${shown} looks like a binary file (it contains NUL bytes), so it cannot be read as text. Use run_command (e.g. "file" or "xxd | head") to inspect it.`);
   }
   return buf.toString('utf8');
-}
-
-/**
- * Atomic write: a temporary file in the same folder, then rename over the target.
- * Creates missing parent folders and keeps the existing file's mode.
- */
-export async function writeFileAtomic(abs: string, shown: string, content: string, signal?: AbortSignal): Promise<void> {
-  return writeBytesAtomic(abs, shown, Buffer.from(content, 'utf8'), signal);
-}
-
-/** writeFileAtomic for bytes already encoded (the edit engine keeps encoding and BOM). */
-export async function writeBytesAtomic(abs: string, shown: string, content: Uint8Array, signal?: AbortSignal): Promise<void> {
-  throwIfAborted(signal);
-  let mode: number | undefined;
-  try {
-    const st = await fs.stat(abs);
-    if (st.isDirectory()) throw new ToolError(`${shown} is a directory; cannot write a file there.`);
-    mode = st.mode & 0o7777;
-  } catch (err) {
-    if (err instanceof ToolError) throw err;
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ToolError(`Cannot write ${shown}: ${(err as Error).message}`);
-  }
-  const dir = path.dirname(abs);
-  try {
-    await fs.mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new ToolError(`Cannot create the folder for ${shown}: ${(err as Error).message}`);
-  }
-  const tmp = path.join(dir, `.${path.basename(abs)}.swarmcode-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await fs.writeFile(tmp, content, { mode: mode ?? 0o666, signal });
-    if (mode !== undefined) await fs.chmod(tmp, mode); // writeFile's mode is masked by umask
-    throwIfAborted(signal);
-    await fs.rename(tmp, abs);
-  } catch (err) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new ToolError(`Cannot write ${shown}: ${(err as Error).message}`);
-  }
 }

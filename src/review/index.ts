@@ -127,7 +127,7 @@ class Review implements vscode.Disposable {
     if (confirm) {
       const n = paths?.length ?? this.model.get(runId)?.files.length ?? 0;
       const ok = await vscode.window.showWarningMessage(
-        `Put back ${n ? `the ${n} file${n === 1 ? '' : 's'}` : 'every file'} changed by this SwarmCode run, exactly as before the run? Files it created are deleted.`,
+        `Put back ${n ? `the ${n} file${n === 1 ? '' : 's'}` : 'every file'} changed by this SwarmCode run? Files nobody changed since go back exactly as before the run; later edits (yours or a newer run's) are kept. Files it created are deleted.`,
         { modal: true },
         'Restore',
       );
@@ -135,12 +135,13 @@ class Review implements vscode.Disposable {
     }
     try {
       const res = await this.ctx.client.sendRequest(RejectRequest, { runId, ...(paths ? { paths } : {}) });
-      this.ctx.log(`rejected run ${runId}: restored ${res.restored.length}, removed ${res.removed.length}, skipped ${res.skipped.length}; ${res.remaining} remaining`);
+      const merged = res.merged ?? []; // older servers do not send it
+      this.ctx.log(`rejected run ${runId}: restored ${res.restored.length}, reverted keeping later edits ${merged.length}, removed ${res.removed.length}, skipped ${res.skipped.length}; ${res.remaining} remaining`);
       if (res.skipped.length) {
         void vscode.window.showWarningMessage(`SwarmCode: not restored: ${res.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`);
       }
       if (res.remaining === 0) this.model.remove(runId);
-      else this.model.remove(runId, [...res.restored, ...res.removed]);
+      else this.model.remove(runId, [...res.restored, ...merged, ...res.removed]);
       this.changed();
     } catch (err) {
       void vscode.window.showErrorMessage(`SwarmCode: reject failed: ${message(err)}`);
