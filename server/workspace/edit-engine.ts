@@ -5,7 +5,6 @@
 // - binary, non-UTF-8 and oversized files are refused with a message the model can act on;
 // - documents open with unsaved changes are edited through the client (workspace/applyEdit);
 // - a run's journal records each file's original bytes before its first write.
-import * as fs from 'node:fs/promises';
 import { ToolError } from '../tools/types';
 import type { DocumentStore } from './types';
 import type { ResolvedPath } from './sandbox';
@@ -16,7 +15,7 @@ import { KeyedMutex } from './mutex';
 import { VersionTracker, type StaleReason } from './versions';
 import { applyEol, decodeText, detectEol, encodeText, toCrlf, toLf, DEFAULT_FORMAT, type TextFormat } from './encoding';
 import { MAX_TEXT_BYTES, throwIfAborted, mib } from './files';
-import { removeInside, writeInside } from './safe-fs';
+import { readAt, removeInside, writeInside } from './safe-fs';
 import { applyStringEdit, type EditResult, type StringEdit } from './edits';
 
 /** Who is writing: an agent of a run (versions checked, journal kept) or plain server code. */
@@ -155,30 +154,25 @@ export class EditEngine {
     const dirty = open !== undefined && (docs.isDirty(r.real) || docs.isDirty(r.lexical));
     const shown = this.deps.relative(r.real);
     if (dirty) return { text: open, format: { ...DEFAULT_FORMAT, eol: detectEol(open) }, dirty, exists: true };
-    let st;
-    try {
-      st = await fs.stat(r.real);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
-        // Open in the editor but not (or no longer) on disk: the buffer is the file; a write creates it.
-        if (open !== undefined) return { text: open, format: DEFAULT_FORMAT, dirty: false, exists: true };
-        return { text: '', format: DEFAULT_FORMAT, dirty: false, exists: false };
-      }
-      throw new ToolError(`Cannot read ${shown}: ${(err as Error).message}`);
+    // One descriptor, no symlink followed on the way: a folder swapped for a symlink is refused.
+    const got = await readAt(this.deps.root, r.real, shown, MAX_TEXT_BYTES, signal);
+    if (got.kind === 'missing') {
+      // Open in the editor but not (or no longer) on disk: the buffer is the file; a write creates it.
+      if (open !== undefined) return { text: open, format: DEFAULT_FORMAT, dirty: false, exists: true };
+      return { text: '', format: DEFAULT_FORMAT, dirty: false, exists: false };
     }
-    if (st.isDirectory()) {
+    if (got.kind === 'dir') {
       throw new ToolError(forWrite ? `${shown} is a directory; cannot write a file there.` : `${shown} is a directory, not a file. Use list_files to see its contents.`);
     }
-    if (!st.isFile()) throw new ToolError(`${shown} is not a regular file.`);
-    if (st.size > MAX_TEXT_BYTES) {
+    if (got.kind === 'other') throw new ToolError(`${shown} is not a regular file.`);
+    if (got.kind === 'big') {
       throw new ToolError(
         forWrite
-          ? `${shown} is ${mib(st.size)}, over the ${mib(MAX_TEXT_BYTES)} limit for editing; SwarmCode will not rewrite it. Use run_command (e.g. sed) for targeted changes.`
-          : `${shown} is ${mib(st.size)}, over the ${mib(MAX_TEXT_BYTES)} limit for reading whole files. Use grep to find the part you need, or run_command with head/tail/sed to read a slice.`,
+          ? `${shown} is ${mib(got.size)}, over the ${mib(MAX_TEXT_BYTES)} limit for editing; SwarmCode will not rewrite it. Use run_command (e.g. sed) for targeted changes.`
+          : `${shown} is ${mib(got.size)}, over the ${mib(MAX_TEXT_BYTES)} limit for reading whole files. Use grep to find the part you need, or run_command with head/tail/sed to read a slice.`,
       );
     }
-    const buf = await fs.readFile(r.real, { signal });
+    const buf = got.bytes;
     let decoded;
     try {
       decoded = decodeText(buf, shown);

@@ -1,10 +1,10 @@
 // Review over a run's checkpoint journal: what changed (checkpoint vs now), accept, reject (rollback).
-import * as fs from 'node:fs/promises';
 import type { AcceptResult, ChangedFile, ChangesResult, CheckpointsResult, RejectResult } from '../protocol';
 import { ToolError } from '../tools/types';
 import type { DocumentStore } from './types';
 import { decodeText } from './encoding';
 import { isInside } from './sandbox';
+import { readInside } from './safe-fs';
 import { journalStoreFor } from './journal-store';
 import type { RunJournal } from './journal';
 import { engineFor } from './workspace';
@@ -45,7 +45,7 @@ export async function runChanges(root: string, documents: DocumentStore, runId: 
     const original = await j.original(e);
     const open = e.buffer ? documents.get(e.abs) : undefined;
     // A tampered entry pointing outside the workspace is never read (reject skips it with a reason).
-    const disk = open === undefined && isInside(root, e.abs) ? await fs.readFile(e.abs).catch(() => undefined) : undefined;
+    const disk = open === undefined && isInside(root, e.abs) ? await readInside(root, e.abs, e.path).then((f) => f?.bytes, () => undefined) : undefined;
     const orig = e.buffer ? { text: original?.toString('utf8') } : textOf(original);
     const cur = open !== undefined ? { text: open } : textOf(disk);
     const exists = open !== undefined || disk !== undefined;

@@ -49,8 +49,9 @@ export class PathChangedError extends ToolError {
   override name = 'PathChangedError';
 }
 
-function changed(shown: string, what: string): PathChangedError {
-  return new PathChangedError(`Refused to write ${shown}: ${what} since its path was checked (a symlink swap?). Nothing was written; check the folder and try again.`);
+function changed(shown: string, what: string, verb: 'write' | 'read' = 'write'): PathChangedError {
+  const tail = verb === 'write' ? 'Nothing was written; check the folder and try again.' : 'Check the folder and try again.';
+  return new PathChangedError(`Refused to ${verb} ${shown}: ${what} since its path was checked (a symlink swap?). ${tail}`);
 }
 
 async function useProc(): Promise<boolean> {
@@ -63,7 +64,7 @@ async function useProc(): Promise<boolean> {
  * component that is a symlink or not a folder. `created`: make missing folders, recording them.
  * Returns undefined when a folder is missing and `created` is absent.
  */
-async function openDir(root: string, dir: string, shown: string, created?: string[]): Promise<Dir | undefined> {
+async function openDir(root: string, dir: string, shown: string, created?: string[], verb: 'write' | 'read' = 'write'): Promise<Dir | undefined> {
   if (!isInside(root, dir)) throw new PathChangedError(`Refused ${shown}: ${dir} is outside the workspace (${root}).`);
   const parts = path.relative(root, dir).split(path.sep).filter(Boolean);
   const proc = await useProc();
@@ -93,7 +94,12 @@ async function openDir(root: string, dir: string, shown: string, created?: strin
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' && !created) return undefined;
-        if (code === 'ELOOP' || code === 'ENOTDIR') throw changed(shown, `the folder ${path.relative(root, next)} is now a symlink or a file`);
+        if (code === 'ELOOP' || code === 'ENOTDIR') {
+          const st = await fs.lstat(name).catch(() => undefined);
+          if (st?.isSymbolicLink() || !st) throw changed(shown, `the folder ${path.relative(root, next)} is now a symlink`, verb);
+          if (!created) return undefined; // a file where a folder would be: nothing there to read
+          throw new ToolError(`Cannot write ${shown}: ${path.relative(root, next)} is a file, not a folder.`);
+        }
         throw err;
       }
       cur = next;
@@ -215,27 +221,50 @@ export interface FileBytes {
   mode: number;
 }
 
-/** Reads the regular file `abs` without following a symlink anywhere under `root`; undefined when missing. */
-export async function readInside(root: string, abs: string, shown: string): Promise<FileBytes | undefined> {
-  const dir = await openDir(root, path.dirname(abs), shown);
-  if (!dir) return undefined;
+export type ReadOutcome =
+  | { kind: 'missing' }
+  | { kind: 'dir' }
+  | { kind: 'other' }
+  | { kind: 'big'; size: number }
+  | ({ kind: 'file' } & FileBytes);
+
+/**
+ * Reads `abs` under `root` without following a symlink on the way (a swapped folder or file is
+ * refused), through one open descriptor: the size checked is the size read. FIFOs never block.
+ */
+export async function readAt(root: string, abs: string, shown: string, maxBytes = Infinity, signal?: AbortSignal): Promise<ReadOutcome> {
+  const dir = await openDir(root, path.dirname(abs), shown, undefined, 'read');
+  if (!dir) return { kind: 'missing' };
   try {
-    const fh = await fs.open(dir.at(path.basename(abs)), C.O_RDONLY | O_NOFOLLOW);
+    let fh: fs.FileHandle;
+    try {
+      fh = await fs.open(dir.at(path.basename(abs)), C.O_RDONLY | O_NOFOLLOW | (C.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+      if (code === 'ELOOP') throw changed(shown, 'the file is now a symlink', 'read');
+      throw new ToolError(`Cannot read ${shown}: ${describeFsError(err, shown)}`);
+    }
     try {
       const st = await fh.stat();
-      if (!st.isFile()) throw new ToolError(`${shown} is not a regular file.`);
-      return { bytes: await fh.readFile(), mode: st.mode & 0o7777 };
+      if (st.isDirectory()) return { kind: 'dir' };
+      if (!st.isFile()) return { kind: 'other' };
+      if (st.size > maxBytes) return { kind: 'big', size: st.size };
+      return { kind: 'file', bytes: await fh.readFile({ signal }), mode: st.mode & 0o7777 };
     } finally {
       await fh.close();
     }
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw changed(shown, 'the file is now a symlink');
-    throw err;
   } finally {
     await dir.close();
   }
+}
+
+/** A regular file's bytes and mode (readAt), undefined when missing; ToolError for anything else. */
+export async function readInside(root: string, abs: string, shown: string): Promise<FileBytes | undefined> {
+  const r = await readAt(root, abs, shown);
+  if (r.kind === 'missing') return undefined;
+  if (r.kind !== 'file') throw new ToolError(`${shown} is not a regular file.`);
+  return { bytes: r.bytes, mode: r.mode };
 }
 
 /**

@@ -91,6 +91,28 @@ describe('security: symlink races on the write and rollback paths', function () 
     assert.deepEqual(leftovers, [], 'no temp files left behind');
   });
 
+  it('the same swap loop never makes read_file return an outside file, and every refusal is a tool error', async () => {
+    await fs.mkdir(path.join(root, 'd_real'));
+    await fs.writeFile(path.join(root, 'd_real', 'precious.txt'), 'the workspace copy\n');
+    await fs.symlink(outside, path.join(root, 'd_link'));
+    swapper = spawn(process.execPath, ['-e', SWAPPER, path.join(root, 'sub'), path.join(root, 'd_real'), path.join(root, 'd_link'), path.join(root, 'junk')], { stdio: 'ignore' });
+    const seen = { inside: 0, refused: 0 };
+    // Bounded by count and time; on the old code about 1 read in 200 returned the outside file.
+    const end = Date.now() + 10_000;
+    for (let i = 0; i < 3000 && Date.now() < end; i++) {
+      try {
+        const text = await ws.readText('sub/precious.txt');
+        assert.equal(text, 'the workspace copy\n', `read ${i} returned a file outside the workspace`);
+        seen.inside++;
+      } catch (err) {
+        if (err instanceof assert.AssertionError) throw err;
+        assert.ok(err instanceof ToolError, (err as Error).stack);
+        seen.refused++;
+      }
+    }
+    assert.ok(seen.inside > 0, JSON.stringify(seen));
+  });
+
   it('refuses the rename when the folder became a symlink after the temp file was written (hook)', async () => {
     await fs.mkdir(path.join(root, 'sub'));
     await fs.writeFile(path.join(root, 'sub', 'precious.txt'), 'inside\n');
