@@ -4,9 +4,10 @@
 // skipped with a note elsewhere.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createWorkspace, EditorDocuments, rejectChanges } from '../../server/workspace';
 import { script, startSimulator, type Simulator } from '../support/simulator';
 import { startTestServer, tempDir, type TestServer } from '../support/server';
 
@@ -18,6 +19,11 @@ function mountTiny(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+async function realpath(p: string, opts: { create?: boolean } = {}): Promise<string> {
+  if (opts.create) mkdirSync(p, { recursive: true });
+  return realpathSync(p);
 }
 
 function walk(dir: string, rel = ''): string[] {
@@ -95,5 +101,31 @@ describe('security: a full disk says what is full and loses nothing', function (
     assert.deepEqual(walk(small), ['a.txt'], 'no temp file left');
     await server.shutdown();
     server = undefined;
+  });
+
+  it('rollback on a full disk skips the file naming the full disk, keeps the journal, and works once space is freed', async () => {
+    const small = await realpath(join(mnt, 'ws'), { create: true });
+    writeFileSync(join(small, 'a.txt'), 'original\n');
+    const ws2 = await createWorkspace(small, new EditorDocuments());
+    const run = ws2.forRun!('full-rollback', 'edit');
+    const a = run.forAgent!('a');
+    await a.readText('a.txt');
+    await a.writeText('a.txt', 'run\n');
+    await run.close('done');
+    const filler = join(small, 'filler.bin');
+    try {
+      writeFileSync(filler, Buffer.alloc(1 << 20));
+    } catch {
+      // ENOSPC: the filler took what was left, which is the point
+    }
+    const full = await rejectChanges(small, 'full-rollback');
+    assert.deepEqual([full.restored, full.remaining], [[], 1]);
+    assert.ok(full.skipped[0]?.reason.includes(`the disk holding the workspace (${small}) is full (ENOSPC)`), JSON.stringify(full));
+    assert.equal(readFileSync(join(small, 'a.txt'), 'utf8'), 'run\n', 'the file is whole (not truncated)');
+    assert.deepEqual(walk(small).sort(), ['a.txt', 'filler.bin'], 'no temp file left');
+    rmSync(filler);
+    const again = await rejectChanges(small, 'full-rollback');
+    assert.deepEqual([again.restored, again.skipped, again.remaining], [['a.txt'], [], 0]);
+    assert.equal(readFileSync(join(small, 'a.txt'), 'utf8'), 'original\n');
   });
 });

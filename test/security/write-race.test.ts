@@ -188,4 +188,22 @@ describe('security: symlink races on the write and rollback paths', function () 
     assert.match(res.skipped[0].reason, /outside the workspace/);
     assert.equal(await fs.readFile(path.join(outside, 'precious.txt'), 'utf8'), 'must survive\n');
   });
+
+  it('rollback never removes folders outside the workspace named in a tampered entry\'s createdDirs', async () => {
+    const run = ws.forRun!('race-dirs', 'create');
+    await run.forAgent!('a').writeText('made/new.txt', 'x\n');
+    await run.close('done');
+    await fs.mkdir(path.join(outside, 'empty'));
+    const dir = process.env.SWARMCODE_JOURNAL_DIR!;
+    const file = path.join(dir, (await fs.readdir(dir, { recursive: true })).map(String).find((f) => /entries\/0\.json$/.test(f))!);
+    const e = JSON.parse(await fs.readFile(file, 'utf8'));
+    assert.deepEqual(e.createdDirs, [path.join(root, 'made')]);
+    await fs.writeFile(file, JSON.stringify({ ...e, createdDirs: [path.join(outside, 'empty'), outside, ...e.createdDirs] }));
+    const { journalStoreFor } = await import('../../server/workspace/journal-store');
+    journalStoreFor(root).forget('race-dirs');
+    const res = await rejectChanges(root, 'race-dirs');
+    assert.deepEqual(res.removed, ['made/new.txt']);
+    assert.ok((await fs.stat(path.join(outside, 'empty'))).isDirectory(), 'the outside folder is still there');
+    await assert.rejects(fs.stat(path.join(root, 'made')), 'the folder the run created is gone');
+  });
 });
