@@ -59,9 +59,13 @@ describe('security: temp files after a SIGKILL', function () {
   it('a restarted server removes the temp file, and restore removes the folders the run created', async () => {
     ws = tempDir();
     writeFileSync(join(ws.path, 'keep.txt'), 'keep\n');
-    const big = (i: number) => `${i}`.repeat(3 << 20) + '\n';
-    const writes = [1, 2, 3, 4, 5, 6].map((i) => ({ toolCalls: [{ name: 'write_file', arguments: { path: `made/deep/big${i}.txt`, content: big(i) } }] }));
-    sim = await startSimulator({ chunkChars: 1 << 20, respond: script([...writes, { text: 'never finishes', latency: { ttftMs: 120_000 } }]) });
+    // Tool calls stay small (the model's output cap and window are enforced by the simulator):
+    // the file grows to ~4 MB through replace_all edits, then each edit rewrites all of it, so
+    // each write's temp file exists long enough to be seen.
+    const edit = (from: string, to: string) => ({ toolCalls: [{ name: 'edit_file', arguments: { path: 'made/deep/big.txt', old_string: from, new_string: to, replace_all: true } }] });
+    const flips = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => (i % 2 ? edit('a', 'b') : edit('b', 'a')));
+    const turns = [{ toolCalls: [{ name: 'write_file', arguments: { path: 'made/deep/big.txt', content: 'a'.repeat(1000) } }] }, edit('a', 'a'.repeat(64)), edit('a', 'a'.repeat(64)), ...flips];
+    sim = await startSimulator({ respond: script([...turns, { text: 'never finishes', latency: { ttftMs: 120_000 } }]) });
     const s1 = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
     servers.push(s1);
     const catcher = spawn(process.execPath, ['-e', CATCHER, join(ws.path, 'made/deep'), String(s1.child.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -69,7 +73,7 @@ describe('security: temp files after a SIGKILL', function () {
     catcher.stdout!.setEncoding('utf8').on('data', (d: string) => (caught += d));
     void s1.connection.sendRequest(RunRequest, { runId: 'killed-mid-write', task: 'write big files' }).catch(() => undefined);
     const code = await new Promise<number | null>((r) => catcher.once('exit', r));
-    assert.equal(code, 0, `the catcher saw a temp file and killed the server while it existed (files: ${walk(ws.path).join(', ')}; model requests: ${sim.requests?.length})`);
+    assert.equal(code, 0, `the catcher saw a temp file and killed the server while it existed (files: ${walk(ws.path).join(', ')}; model requests: ${sim.requests?.length}; tool results: ${sim.requests.at(-1)?.body.messages.filter((m) => m.role === 'tool').map((m) => JSON.stringify(m.content).slice(0, 200)).join(' | ')}; stderr: ${s1.stderr?.join('').slice(-1000)})`);
     await s1.exited;
     servers.splice(0);
     const tmp = caught.trim();
