@@ -74,23 +74,9 @@ async function openDir(root: string, dir: string, shown: string, created?: strin
     for (const part of parts) {
       const name = proc ? `${PROC_FD}/${fh!.fd}/${part}` : path.join(cur, part);
       const next = path.join(cur, part);
-      if (created) {
-        try {
-          await fs.mkdir(name);
-          created.push(next);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        }
-      }
       try {
-        if (proc) {
-          const child = await fs.open(name, C.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-          await fh!.close();
-          fh = child;
-        } else {
-          const st = await fs.lstat(name);
-          if (!st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: st.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR' });
-        }
+        fh = proc ? await openChild(fh!, name, created ? () => fs.mkdir(name).then(() => void created.push(next)) : undefined) : fh;
+        if (!proc) await checkFolder(name, created ? () => fs.mkdir(name).then(() => void created.push(next)) : undefined);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' && !created) return undefined;
@@ -115,6 +101,38 @@ async function openDir(root: string, dir: string, shown: string, created?: strin
   } finally {
     await fh?.close();
   }
+}
+
+/** Opens folder `name` (no symlink followed) and closes `parent`; `make` first when it is missing. */
+async function openChild(parent: fs.FileHandle, name: string, make?: () => Promise<void>): Promise<fs.FileHandle> {
+  const open = () => fs.open(name, C.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  let child: fs.FileHandle;
+  try {
+    child = await open();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !make) throw err;
+    await make().catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+    child = await open();
+  }
+  await parent.close();
+  return child;
+}
+
+/** Path-based fallback of openChild: a folder, not a symlink; `make` first when missing. */
+async function checkFolder(name: string, make?: () => Promise<void>): Promise<void> {
+  let st = await fs.lstat(name).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT' || !make) throw err;
+    return undefined;
+  });
+  if (!st) {
+    await make!().catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+    st = await fs.lstat(name);
+  }
+  if (!st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: st.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR' });
 }
 
 /** The error message part for a failed file operation, without the /proc path. */
