@@ -5,6 +5,8 @@
 // - walks from the root one folder at a time, opening each with O_NOFOLLOW (a folder that became
 //   a symlink is refused), and on Linux keeps the last folder open and names files through
 //   /proc/self/fd/N/<name>, which resolves to that open folder, not to its path (man 5 proc);
+//   fast path on Linux: the folder opened by path is used when readlink(/proc/self/fd/N), the
+//   kernel's answer to where it really is, equals the checked path (else the walk above);
 // - writes a temp file created with O_EXCL | O_NOFOLLOW, then, just before the rename, re-checks
 //   that the folder's real path is unchanged and that the last component is not a symlink.
 // Elsewhere (no /proc) the same checks run on paths; the window left is the final rename alone.
@@ -68,6 +70,15 @@ async function openDir(root: string, dir: string, shown: string, created?: strin
   if (!isInside(root, dir)) throw new PathChangedError(`Refused ${shown}: ${dir} is outside the workspace (${root}).`);
   const parts = path.relative(root, dir).split(path.sep).filter(Boolean);
   const proc = await useProc();
+  if (proc) {
+    // Fast path: open the folder by its path, then ask the kernel where the open folder really is.
+    // Whatever a swap made us open, it is used only when it is the folder the path check named.
+    const direct = await fs.open(dir, C.O_RDONLY | O_DIRECTORY).catch(() => undefined);
+    if (direct) {
+      if ((await fs.readlink(`${PROC_FD}/${direct.fd}`).catch(() => '')) === dir) return procDir(direct, dir);
+      await direct.close();
+    }
+  }
   let fh = proc ? await fs.open(root, C.O_RDONLY | O_DIRECTORY) : undefined;
   let cur = root;
   try {
@@ -92,15 +103,20 @@ async function openDir(root: string, dir: string, shown: string, created?: strin
     }
     const handle = fh;
     fh = undefined;
-    return {
-      path: cur,
-      at: (n) => (handle ? `${PROC_FD}/${handle.fd}/${n}` : path.join(cur, n)),
-      realNow: () => (handle ? fs.readlink(`${PROC_FD}/${handle.fd}`) : fs.realpath(cur)),
-      close: async () => void (await handle?.close()),
-    };
+    if (handle) return procDir(handle, cur);
+    return { path: cur, at: (n) => path.join(cur, n), realNow: () => fs.realpath(cur), close: async () => undefined };
   } finally {
     await fh?.close();
   }
+}
+
+function procDir(handle: fs.FileHandle, real: string): Dir {
+  return {
+    path: real,
+    at: (n) => `${PROC_FD}/${handle.fd}/${n}`,
+    realNow: () => fs.readlink(`${PROC_FD}/${handle.fd}`),
+    close: () => handle.close(),
+  };
 }
 
 /** Opens folder `name` (no symlink followed) and closes `parent`; `make` first when it is missing. */
