@@ -13,7 +13,12 @@ export interface ServerHandle {
   exited: Promise<number | null>;
   /** Lines the server wrote to stderr (kept for error reports). */
   stderr: string[];
-  shutdown(): Promise<void>;
+  /**
+   * Ends the session. Default: the shutdown request, `exit`, and waiting for the process (at most
+   * ~3 s, then SIGKILL). `wait: false` (a one-shot CLI run whose result is already printed): sends
+   * both and lets go of the process; the server exits on `exit` or when its stdin closes.
+   */
+  shutdown(opts?: { wait?: boolean }): Promise<void>;
 }
 
 /** dist/server.js next to this bundle (dist/cli.js); SWARMCODE_SERVER overrides it. */
@@ -55,7 +60,19 @@ export async function startServer(
     child,
     exited,
     stderr,
-    async shutdown() {
+    async shutdown({ wait = true } = {}) {
+      if (!wait) {
+        connection.sendRequest('shutdown').catch(() => undefined);
+        connection.sendNotification('exit').catch(() => undefined);
+        // Let the writes reach the pipe, then release it so this process can end now.
+        await new Promise<void>((r) => (child.stdin!.writableLength ? child.stdin!.once('drain', () => r()) : r()));
+        child.stdin!.end();
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        child.unref();
+        connection.dispose();
+        return;
+      }
       try {
         await Promise.race([connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 1000))]);
         connection.sendNotification('exit');

@@ -9,6 +9,16 @@ import { intOption, parseVisualArgs, reportError, VisualUsageError } from './vis
 
 const USAGE = 'swarmcode compare --target PNG --candidate FILE [--width W] [--height H] [--json] [--heatmap PNG] [--browser PATH]';
 
+/** The parser's options (plus --browser); cli/help.ts describes each. */
+export const COMPARE_OPTIONS = {
+  target: { type: 'string' },
+  candidate: { type: 'string' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  json: { type: 'boolean' },
+  heatmap: { type: 'string' },
+} as const;
+
 export const compareCommand: CliCommand = {
   name: 'compare',
   summary: 'Compare a rendered HTML/TSX file with a target image: score, SSIM, differing regions',
@@ -16,14 +26,7 @@ export const compareCommand: CliCommand = {
   async run(argv) {
     let pool: BrowserPool | undefined;
     try {
-      const { values, positionals } = parseVisualArgs(argv, {
-        target: { type: 'string' },
-        candidate: { type: 'string' },
-        width: { type: 'string' },
-        height: { type: 'string' },
-        json: { type: 'boolean' },
-        heatmap: { type: 'string' },
-      });
+      const { values, positionals } = parseVisualArgs(argv, COMPARE_OPTIONS);
       if (positionals.length) throw new VisualUsageError(`unexpected argument ${positionals[0]}`);
       if (!values.target || !values.candidate) throw new VisualUsageError('--target and --candidate are required');
       const width = intOption('width', values.width);

@@ -183,6 +183,9 @@ export function formatChecks(checks: DoctorCheck[]): string {
     .join('\n');
 }
 
+/** The parser's options; cli/help.ts describes each. */
+export const DOCTOR_OPTIONS = { 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key-env': { type: 'string' }, 'model-path': { type: 'string' }, json: { type: 'boolean' } } as const;
+
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: 'Check the model endpoint (reachable, model listed, tool calls, images) and say what to fix',
@@ -193,7 +196,7 @@ export const doctorCommand: CliCommand = {
       values = parseArgs({
         args: argv,
         strict: true,
-        options: { 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key-env': { type: 'string' }, 'model-path': { type: 'string' }, json: { type: 'boolean' } },
+        options: DOCTOR_OPTIONS,
       }).values;
     } catch (err) {
       process.stderr.write(`${(err as Error).message}\nusage: ${USAGE}\n`);

@@ -7,6 +7,14 @@ import { intOption, parseVisualArgs, reportError, VisualUsageError } from './vis
 
 const USAGE = 'swarmcode render FILE --out PNG [--width W] [--height H] [--full-page] [--browser PATH]';
 
+/** The parser's options (plus --browser); cli/help.ts describes each. */
+export const RENDER_OPTIONS = {
+  out: { type: 'string' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  'full-page': { type: 'boolean' },
+} as const;
+
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: 'Render an HTML file or React TSX component to a PNG (headless Chromium)',
@@ -14,12 +22,7 @@ export const renderCommand: CliCommand = {
   async run(argv) {
     let pool: BrowserPool | undefined;
     try {
-      const { values, positionals } = parseVisualArgs(argv, {
-        out: { type: 'string' },
-        width: { type: 'string' },
-        height: { type: 'string' },
-        'full-page': { type: 'boolean' },
-      });
+      const { values, positionals } = parseVisualArgs(argv, RENDER_OPTIONS);
       if (positionals.length !== 1) throw new VisualUsageError('exactly one FILE is needed');
       if (!values.out) throw new VisualUsageError('--out PNG is required');
       const file = resolve(positionals[0]);

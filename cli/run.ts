@@ -21,8 +21,36 @@ import { createPrinter } from './print';
 import { visible } from '../webview/visible';
 
 const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
-              [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N]
-              [--thinking on|off] [--worktrees] [--yes] [--json] [--image FILE]... TASK`;
+              [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N] [--thinking on|off]
+              [--max-steps N] [--max-total-steps N] [--concurrency N] [--max-agents N] [--subagent-steps N] [--no-swarm]
+              [--model-path GGUF] [--local-context N] [--local-parallel N]
+              [--worktrees] [--yes] [--json] [--image FILE]... TASK   (swarmcode run --help: every flag)`;
+
+/** The parser's options; cli/help.ts describes each (checked by test/unit/cli/help.test.ts). */
+export const RUN_OPTIONS = {
+  workspace: { type: 'string' },
+  'base-url': { type: 'string' },
+  model: { type: 'string' },
+  'api-key-env': { type: 'string' },
+  preset: { type: 'string' },
+  dialect: { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'context-window': { type: 'string' },
+  thinking: { type: 'string' },
+  'max-steps': { type: 'string' },
+  'max-total-steps': { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-agents': { type: 'string' },
+  'subagent-steps': { type: 'string' },
+  swarm: { type: 'boolean', default: true },
+  'model-path': { type: 'string' },
+  'local-context': { type: 'string' },
+  'local-parallel': { type: 'string' },
+  yes: { type: 'boolean', default: false },
+  worktrees: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  image: { type: 'string', multiple: true },
+} as const;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -60,25 +88,7 @@ export interface RunOptions {
 export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        workspace: { type: 'string' },
-        'base-url': { type: 'string' },
-        model: { type: 'string' },
-        'api-key-env': { type: 'string' },
-        preset: { type: 'string' },
-        dialect: { type: 'string' },
-        'max-tokens': { type: 'string' },
-        'context-window': { type: 'string' },
-        thinking: { type: 'string' },
-        yes: { type: 'boolean', default: false },
-        worktrees: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        image: { type: 'string', multiple: true },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, allowNegative: true, options: RUN_OPTIONS });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -99,12 +109,23 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (dialect !== undefined && dialect !== 'auto' && !(DIALECTS as readonly string[]).includes(dialect)) throw new UsageError('--dialect must be auto, moonshot, vllm or none');
   const maxOutputTokens = positiveInt('--max-tokens', values['max-tokens']);
   const contextWindow = positiveInt('--context-window', values['context-window']);
-  const explicitUrl = values['base-url'] ?? preset?.baseUrl ?? env.SWARMCODE_BASE_URL;
+  const maxSteps = positiveInt('--max-steps', values['max-steps']);
+  const maxTotalSteps = positiveInt('--max-total-steps', values['max-total-steps']);
+  const concurrency = positiveInt('--concurrency', values.concurrency);
+  const maxAgents = positiveInt('--max-agents', values['max-agents']);
+  const subagentMaxSteps = positiveInt('--subagent-steps', values['subagent-steps']);
+  const localContextSize = positiveInt('--local-context', values['local-context']);
+  const localParallel = positiveInt('--local-parallel', values['local-parallel']);
+  const modelPath = values['model-path'];
+  if (modelPath !== undefined && !modelPath.trim()) throw new UsageError('--model-path is empty');
+  // A GGUF on the command line means the embedded engine, unless a base URL is named too.
+  const explicitUrl = values['base-url'] ?? preset?.baseUrl ?? (modelPath ? LOCAL_BASE_URL : env.SWARMCODE_BASE_URL);
   const decision = resolveEndpoint(
     {
       baseUrl: explicitUrl,
       model: values.model ?? env.SWARMCODE_MODEL ?? preset?.defaultModel,
       apiKeyEnv: values['api-key-env'] ?? preset?.apiKeyEnv,
+      localModelPath: modelPath,
       baseUrlExplicit: explicitUrl !== undefined,
     },
     env,
@@ -121,6 +142,14 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(dialect ? { dialect: dialect as ServerSettings['dialect'] } : {}),
     ...(maxOutputTokens ? { maxOutputTokens } : {}),
     ...(contextWindow ? { contextWindow } : {}),
+    ...(maxSteps ? { maxSteps } : {}),
+    ...(maxTotalSteps ? { maxTotalSteps } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    ...(maxAgents ? { maxAgents } : {}),
+    ...(subagentMaxSteps ? { subagentMaxSteps } : {}),
+    ...(values.swarm === false ? { swarm: false } : {}),
+    ...(localContextSize ? { localContextSize } : {}),
+    ...(localParallel ? { localParallel } : {}),
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
   return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees };
@@ -170,7 +199,8 @@ export async function runTask(opts: RunOptions): Promise<number> {
     return 1;
   } finally {
     process.off('SIGINT', onSigint);
-    await server.shutdown();
+    // The result is printed: leave the server to exit on its own (cli/client.ts).
+    await server.shutdown({ wait: false });
   }
 }
 

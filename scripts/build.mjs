@@ -1,6 +1,8 @@
 // Bundles each process into one file under dist/ (DESIGN.md §5.9).
 import * as esbuild from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const production = process.argv.includes('--production');
 const common = {
@@ -22,7 +24,7 @@ const nodeCommon = {
 await Promise.all([
   esbuild.build({ ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' }),
   esbuild.build({ ...nodeCommon, entryPoints: ['server/main.ts'], outfile: 'dist/server.js' }),
-  esbuild.build({ ...nodeCommon, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...nodeCommon, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { SWARMCODE_VERSION: JSON.stringify(version) } }),
   esbuild.build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
   esbuild.build({ ...common, entryPoints: ['webview/style.css'], outfile: 'dist/webview.css' }),
 ]);

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core';
 import type { Logger } from '../log';
 import { findBrowser } from './browser-path';
 
@@ -160,6 +160,8 @@ export class BrowserPool {
     const dir = await mkdtemp(join(tmpdir(), 'swarmcode-browser-'));
     this.userDir = dir;
     this.opts.log?.info(`visual: launching ${executablePath}`);
+    // Loaded on first use: puppeteer-core costs ~150 ms of start-up to every process otherwise.
+    const { default: puppeteer } = await import('puppeteer-core');
     const browser = await puppeteer.launch({
       executablePath,
       headless: true,

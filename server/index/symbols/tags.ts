@@ -1,5 +1,5 @@
 // Definitions and references of one file from its language's tags query.
-import Parser from 'tree-sitter';
+import type Parser from 'tree-sitter';
 import { languageOf, loadLanguage, type LanguageId } from './languages';
 
 export interface Tag {
@@ -22,14 +22,22 @@ interface Loaded {
 
 const loaded = new Map<LanguageId, Loaded | null>();
 
+/** The tree-sitter binding, loaded on the first file parsed (a native addon: not every process needs it). */
+let treeSitter: typeof Parser | undefined;
+function parserClass(): typeof Parser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (treeSitter ??= require('tree-sitter') as typeof Parser);
+}
+
 function get(id: LanguageId): Loaded | null {
   let l = loaded.get(id);
   if (l === undefined) {
     try {
       const spec = loadLanguage(id);
-      const parser = new Parser();
+      const P = parserClass();
+      const parser = new P();
       parser.setLanguage(spec.grammar as Parser.Language);
-      l = { parser, query: new Parser.Query(spec.grammar as Parser.Language, spec.query) };
+      l = { parser, query: new P.Query(spec.grammar as Parser.Language, spec.query) };
     } catch {
       l = null;
     }

@@ -1,0 +1,139 @@
+// `swarmcode <command> --help`: every flag, the environment variables the command reads and its
+// exit codes. Kept apart from the commands so help and --version load nothing heavy; the unit
+// test (test/unit/cli/help.test.ts) checks each command's parser options against these lists.
+
+export interface CommandHelp {
+  usage: string;
+  about: string;
+  /** [flag as typed, what it does]; the flag's long name must match the parser's option. */
+  flags: [string, string][];
+  env: [string, string][];
+  exit: [string, string][];
+}
+
+const SERVER_ENV: [string, string][] = [
+  ['SWARMCODE_SERVER', 'the server bundle to start (default: dist/server.js next to the CLI)'],
+  ['SWARMCODE_SERVER_NODE_ARGS', 'extra Node flags for the server process (e.g. --cpu-prof)'],
+  ['SWARMCODE_JOURNAL_DIR', 'where run checkpoints go (default $XDG_STATE_HOME/swarmcode/journals, else ~/.local/state/swarmcode/journals)'],
+];
+
+export const HELP: Record<string, CommandHelp> = {
+  run: {
+    usage: 'swarmcode run [options] TASK',
+    about: 'Runs one task in a workspace. The answer streams to stdout; thinking and tool calls to stderr.',
+    flags: [
+      ['--workspace DIR', 'the repository to work on (default: the current directory)'],
+      ['--preset NAME', 'endpoint preset: moonshot, moonshot-cn, kimi-code, openrouter, vllm, sglang, ollama, lmstudio, llamacpp, local (fills base URL, model, key variable, dialect)'],
+      ['--base-url URL', 'OpenAI-compatible base URL, or `local` for the embedded llama.cpp engine (default https://api.moonshot.ai/v1)'],
+      ['--model ID', 'model id sent to the endpoint (default kimi-k2.5)'],
+      ['--api-key-env NAME', 'the environment variable holding the API key (default MOONSHOT_API_KEY, or the preset\'s)'],
+      ['--dialect auto|moonshot|vllm|none', 'how thinking on/off is sent (default auto: from the preset, else the host)'],
+      ['--thinking on|off', 'force thinking or instant mode (default: decided per run)'],
+      ['--max-tokens N', 'output cap sent as max_tokens on every request'],
+      ['--context-window N', 'the model\'s context window in tokens, when neither preset nor /models says'],
+      ['--max-steps N', 'model→tool steps of the top-level agent (default 100)'],
+      ['--max-total-steps N', 'model turns across every agent of the run (default 1500)'],
+      ['--concurrency N', 'model requests in flight at once, across all agents (default 16)'],
+      ['--max-agents N', 'sub-agents in one run (default 100)'],
+      ['--subagent-steps N', 'model turns per sub-agent (default 100)'],
+      ['--no-swarm', 'a single agent: no create_subagent / assign_task / spawn_swarm tools'],
+      ['--model-path FILE', 'the GGUF file (or hf: URI) for the embedded engine; implies --base-url local unless a base URL is given'],
+      ['--local-context N', 'embedded engine: context tokens per sequence (default 8192)'],
+      ['--local-parallel N', 'embedded engine: sequences decoded together (default min(concurrency, 8))'],
+      ['--worktrees', 'every sub-agent works in its own git worktree, merged back three-way'],
+      ['--yes', 'run any command the agent asks for (default: only allowlisted ones like `npm test`, `git status`)'],
+      ['--json', 'print one swarm/event JSON object per line instead, ending with run_finished'],
+      ['--image FILE', 'attach a PNG, JPEG, WebP or GIF (repeatable)'],
+      ['-h, --help', 'this help'],
+    ],
+    env: [
+      ['MOONSHOT_API_KEY', 'the API key for Moonshot (or the variable named by --api-key-env / the preset: KIMI_API_KEY, OPENROUTER_API_KEY, VLLM_API_KEY)'],
+      ['SWARMCODE_BASE_URL', 'base URL when --base-url and --preset are absent'],
+      ['SWARMCODE_MODEL', 'model id when --model is absent'],
+      ['SWARMCODE_MODEL_PATH', 'GGUF for the embedded engine when --model-path is absent (else the first *.gguf in ~/.cache/swarmcode/models)'],
+      ['SWARMCODE_LOG', '`debug` logs the server\'s debug lines to stderr (default: warnings)'],
+      ['SWARMCODE_BROWSER', 'Chromium / Chrome / Edge for the visual tools (found automatically otherwise)'],
+      ...SERVER_ENV,
+    ],
+    exit: [
+      ['0', 'the run finished'],
+      ['1', 'the run failed (model error, server crash)'],
+      ['2', 'usage or configuration error (bad flag, no API key, missing workspace)'],
+      ['130', 'interrupted (Ctrl-C; the run is cancelled first)'],
+    ],
+  },
+  render: {
+    usage: 'swarmcode render FILE --out PNG [options]',
+    about: 'Renders an HTML file or a React TSX component to a PNG in headless Chromium (network blocked).',
+    flags: [
+      ['--out PNG', 'where to write the image (required)'],
+      ['--width W', 'viewport width, 16–8192 (default 1280)'],
+      ['--height H', 'viewport height, 16–8192 (default 800)'],
+      ['--full-page', 'capture the whole scrollable page'],
+      ['--browser PATH', 'Chromium / Chrome / Edge executable'],
+      ['-h, --help', 'this help'],
+    ],
+    env: [
+      ['SWARMCODE_BROWSER', 'browser executable when --browser is absent'],
+      ['PUPPETEER_EXECUTABLE_PATH', 'read after SWARMCODE_BROWSER'],
+    ],
+    exit: [
+      ['0', 'the PNG was written'],
+      ['1', 'rendering failed'],
+      ['2', 'usage error, or no browser found'],
+    ],
+  },
+  compare: {
+    usage: 'swarmcode compare --target PNG --candidate FILE [options]',
+    about: 'Renders an HTML/TSX file and compares it with a target image: score, SSIM, differing regions.',
+    flags: [
+      ['--target PNG', 'the image to match (required)'],
+      ['--candidate FILE', 'the HTML or TSX file to render (required)'],
+      ['--width W', 'viewport width, 16–8192 (default: the target\'s)'],
+      ['--height H', 'viewport height, 16–8192 (default: the target\'s)'],
+      ['--json', 'print {score, pixelMismatch, ssim, regions} as JSON'],
+      ['--heatmap PNG', 'also write a difference heat map'],
+      ['--browser PATH', 'Chromium / Chrome / Edge executable'],
+      ['-h, --help', 'this help'],
+    ],
+    env: [
+      ['SWARMCODE_BROWSER', 'browser executable when --browser is absent'],
+      ['PUPPETEER_EXECUTABLE_PATH', 'read after SWARMCODE_BROWSER'],
+    ],
+    exit: [
+      ['0', 'compared (whatever the score)'],
+      ['1', 'rendering or comparing failed'],
+      ['2', 'usage error, unreadable target, or no browser found'],
+    ],
+  },
+  doctor: {
+    usage: 'swarmcode doctor [options]',
+    about: 'Checks the model endpoint (reachable, model listed, tool calls, images) or the local GGUF, and says what to fix.',
+    flags: [
+      ['--base-url URL', 'endpoint to check (default https://api.moonshot.ai/v1)'],
+      ['--model ID', 'model to check (default kimi-k2.5)'],
+      ['--api-key-env NAME', 'the environment variable holding the API key'],
+      ['--model-path GGUF', 'check this GGUF with the embedded engine instead'],
+      ['--json', 'print the checks as JSON'],
+      ['-h, --help', 'this help'],
+    ],
+    env: [
+      ['MOONSHOT_API_KEY', 'the API key (or the variable named by --api-key-env)'],
+      ['SWARMCODE_MODEL_PATH', 'GGUF for the embedded engine when no endpoint is configured'],
+    ],
+    exit: [
+      ['0', 'every check passed (warnings allowed)'],
+      ['1', 'a check failed'],
+      ['2', 'usage error'],
+    ],
+  },
+};
+
+function table(rows: [string, string][]): string {
+  const w = Math.min(34, Math.max(...rows.map(([a]) => a.length)));
+  return rows.map(([a, b]) => (a.length > w ? `  ${a}\n  ${' '.repeat(w)}  ${b}` : `  ${a.padEnd(w)}  ${b}`)).join('\n');
+}
+
+export function formatHelp(h: CommandHelp): string {
+  return `usage: ${h.usage}\n\n${h.about}\n\noptions:\n${table(h.flags)}\n\nenvironment:\n${table(h.env)}\n\nexit codes:\n${table(h.exit)}\n`;
+}
