@@ -2,8 +2,12 @@
 // when they are on disk (Debian's nodejs ships them in /usr/include/node), so nothing downloads.
 // Runs as the root package's `install` script. A failed build is not fatal: the server falls
 // back to ripgrep and logs why (native/index.ts). Set SWARMCODE_REQUIRE_NATIVE=1 to make it fatal.
+// An unchanged native/ is not recompiled: the build writes a stamp (a hash of the sources, the
+// Node ABI, platform and arch) next to the addon, and a later `npm install` / `npm ci` with the
+// same stamp and the addon present skips the compiler. SWARMCODE_REBUILD_NATIVE=1 forces it.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +33,26 @@ function nodedirArgs() {
   return [];
 }
 
+/** What the compiled addon depends on: every source file, the build files, and the Node it is for. */
+export function sourceStamp(dir = here) {
+  const h = createHash('sha256');
+  h.update(`${process.platform}-${process.arch} abi${process.versions.modules} napi${process.versions.napi}\n`);
+  const files = ['binding.gyp', 'build.mjs', ...readdirSync(join(dir, 'src')).sort().map((f) => join('src', f))];
+  for (const f of files) h.update(`${f}\0`).update(readFileSync(join(dir, f))).update('\0');
+  return h.digest('hex');
+}
+
+const addon = join(here, 'build', 'Release', 'swarm_index.node');
+const stampFile = join(here, 'build', 'Release', 'swarm_index.stamp');
+const stamp = sourceStamp();
+const upToDate = () => process.env.SWARMCODE_REBUILD_NATIVE !== '1' && existsSync(addon) && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp;
+
 const gyp = findNodeGyp();
 let status = 1;
-if (!gyp) {
+if (upToDate()) {
+  process.stdout.write('swarmcode: native search index up to date (native/ unchanged); not rebuilt\n');
+  status = 0;
+} else if (!gyp) {
   process.stderr.write('swarmcode: node-gyp not found; the native search index is not built (ripgrep fallback)\n');
 } else {
   const jobs = process.env.JOBS ?? '2';
@@ -41,5 +62,6 @@ if (!gyp) {
   });
   status = r.status ?? 1;
   if (status !== 0) process.stderr.write('swarmcode: native search index build failed (ripgrep fallback)\n');
+  else if (existsSync(addon)) writeFileSync(stampFile, `${stamp}\n`);
 }
 process.exit(status !== 0 && process.env.SWARMCODE_REQUIRE_NATIVE === '1' ? status : 0);
