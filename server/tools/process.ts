@@ -1,6 +1,11 @@
-// Running a shell command in its own process group so the whole tree can be stopped.
+// Running a shell command in its own process group so the whole tree can be stopped (Windows:
+// the user's shell, and `taskkill /T /F` for the tree; server/tools/shell.ts).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { HeadTailBuffer } from './output';
+import { shellFor, treeKillCommand } from './shell';
+
+const WIN = process.platform === 'win32';
 
 export interface ExecResult {
   output: string;
@@ -20,11 +25,13 @@ export interface ExecOptions {
   keepChars?: number;
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** Shell setting (server/tools/shell.ts); default SWARMCODE_SHELL, else auto. */
+  shell?: string;
 }
 
 function groupAlive(pgid: number): boolean {
   try {
-    process.kill(-pgid, 0);
+    process.kill(WIN ? pgid : -pgid, 0);
     return true;
   } catch {
     return false;
@@ -32,6 +39,11 @@ function groupAlive(pgid: number): boolean {
 }
 
 function killGroup(pgid: number, sig: NodeJS.Signals): void {
+  const tree = treeKillCommand(process.platform, pgid);
+  if (tree) {
+    spawn(tree.file, tree.args, { stdio: 'ignore', windowsHide: true }).on('error', () => undefined);
+    return;
+  }
   try {
     process.kill(-pgid, sig);
   } catch {
@@ -44,9 +56,12 @@ export function execShell(command: string, opts: ExecOptions): Promise<ExecResul
   const grace = opts.killGraceMs ?? 2000;
   return new Promise((resolve, reject) => {
     const buf = new HeadTailBuffer(opts.keepChars ?? 100_000);
-    const child = spawn('/bin/sh', ['-c', command], {
+    const sh = shellFor(command, opts.shell ?? process.env.SWARMCODE_SHELL, { platform: process.platform, env: process.env, exists: existsSync });
+    const child = spawn(sh.file, sh.args, {
       cwd: opts.cwd,
-      detached: true,
+      detached: !WIN,
+      windowsHide: true,
+      windowsVerbatimArguments: sh.verbatim,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', TERM: 'dumb', NO_COLOR: '1' },
     });

@@ -8,7 +8,7 @@ export const MAX_TIMEOUT_MS = 600_000;
 export const runCommand = defineTool({
   name: 'run_command',
   description:
-    'Run a shell command (/bin/sh -c) in the workspace root, e.g. tests, builds, git. The user may have to approve it. ' +
+    'Run a shell command (/bin/sh -c; on Windows PowerShell, or cmd / Git Bash as configured) in the workspace root, e.g. tests, builds, git. The user may have to approve it. ' +
     'stdin is closed; stdout and stderr are combined; long output keeps its head and tail. ' +
     `The whole process tree is stopped after timeout_ms (default ${DEFAULT_TIMEOUT_MS / 1000} s) and when the command ` +
     'exits, so do not start servers in the background expecting them to stay up.',

@@ -2,6 +2,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ToolError } from '../tools/types';
+import { windowsInside, windowsNameProblem } from './win-paths';
+
+const WIN = process.platform === 'win32';
 
 export interface ResolvedPath {
   /** The path as named, made absolute under the root (symlinks not followed). */
@@ -11,6 +14,7 @@ export interface ResolvedPath {
 }
 
 export function isInside(root: string, p: string): boolean {
+  if (WIN) return windowsInside(root, p);
   const rel = path.relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel) && rel !== '..');
 }
@@ -26,6 +30,8 @@ export function isInside(root: string, p: string): boolean {
 export async function resolveInRoot(root: string, input: string, aliases: string[] = []): Promise<ResolvedPath> {
   if (typeof input !== 'string') throw new ToolError('path must be a string');
   if (input.includes('\0')) throw new ToolError(`Refused path ${JSON.stringify(input)}: it contains a NUL byte.`);
+  const winProblem = WIN ? windowsNameProblem(input) : undefined;
+  if (winProblem) throw new ToolError(`Refused path ${JSON.stringify(input)}: ${winProblem}.`);
   const named = input.trim() === '' ? '.' : input;
   let lexical: string;
   if (path.isAbsolute(named)) {
