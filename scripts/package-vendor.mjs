@@ -117,7 +117,6 @@ export function vendor({ root = process.cwd(), target = HOST, out = join(root, '
 
   function copyPackage(dir, rel) {
     const dest = join(out, relative('node_modules', rel));
-    const hasTargetPrebuild = existsSync(join(dir, 'prebuilds', target));
     const native = existsSync(join(dir, 'binding.gyp'));
     cpSync(dir, dest, {
       recursive: true,
@@ -129,9 +128,11 @@ export function vendor({ root = process.cwd(), target = HOST, out = join(root, '
         if (parts.some((p) => DROP_DIR.has(p))) return false;
         const st = statSync(src);
         if (st.isDirectory()) return true;
-        // build/ of a native package: this machine's compile. Kept (addons only) for this machine
-        // when no prebuild exists; a package with a prebuild for the target ships that instead.
-        if (parts[0] === 'build' && native && (hasTargetPrebuild || target !== HOST || !src.endsWith('.node'))) return false;
+        // build/ of a native package: this machine's compile (addons only), kept for this
+        // machine's package next to the prebuild, which node-gyp-build tries second: prebuilds
+        // may need a newer C++ runtime than the machine has (tree-sitter 0.25's linux-x64 one
+        // wants GLIBCXX_3.4.31, Debian 12 has 3.4.30). Other targets ship the prebuild only.
+        if (parts[0] === 'build' && native && (target !== HOST || !src.endsWith('.node'))) return false;
         // prebuildify layout: prebuilds/<platform>-<arch>/*.node; the target's only.
         if (parts[0] === 'prebuilds' && parts.length > 1 && parts[1] !== target) return false;
         // Some grammar releases ship another architecture's file under prebuilds/<target>

@@ -43,14 +43,14 @@ describe('per-platform packages (npm run package -- --target T)', function () {
     });
   }
 
-  it(`this machine's package loads its tree-sitter prebuild and finds its ripgrep`, function () {
+  it(`this machine's package loads tree-sitter (its local build first, then the prebuild) and a grammar`, function () {
     if (!(TARGETS as string[]).includes(HOST) || !spawnSync('unzip', ['-v']).stdout) this.skip();
     const vsix = packageTarget(HOST) as string;
     const dir = mkdtempSync(join(tmpdir(), 'swarmcode-vsix-'));
     try {
       execFileSync('unzip', ['-q', vsix, '-d', dir]);
       const mods = join(dir, 'extension', 'dist', 'node_modules');
-      assert.ok(!existsSync(join(mods, 'tree-sitter', 'build')), 'no locally compiled tree-sitter');
+      assert.ok(existsSync(join(mods, 'tree-sitter', 'prebuilds', HOST)), 'the prebuild ships too');
       const script = `
         const Parser = require(${JSON.stringify(join(mods, 'tree-sitter'))});
         const JS = require(${JSON.stringify(join(mods, 'tree-sitter-javascript'))});
