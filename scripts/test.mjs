@@ -1,12 +1,13 @@
 // `npm test`: check the system packages, build, type-check, then every mocha tier that can run in
 // one run, ending with a plain "N passed, N failed" line. Tiers can be picked: `npm test -- unit
 // protocol`. A tier whose system packages are missing is skipped with the one `apt-get install`
-// line that fixes it; the other tiers still run, and the exit status is then 1.
+// line that fixes it; the other tiers still run, and the exit status is then 1. The `package`
+// tier packs all six targets (minutes; other platforms' binaries come from npm).
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { checkPrereqs, describe } from './prereqs.mjs';
 
-const ALL = ['unit', 'protocol', 'security', 'browser', 'e2e'].filter((t) => existsSync(`test/${t}`));
+const ALL = ['unit', 'protocol', 'security', 'browser', 'e2e', 'package'].filter((t) => existsSync(`test/${t}`));
 const tiers = process.argv.slice(2).filter((a) => ALL.includes(a));
 const requested = tiers.length ? tiers : ALL;
 
