@@ -12,6 +12,8 @@ import { criticalSteps, costUsd, sumTokens, type AgentRecord, type Pricing } fro
 import { SUBAGENT_SYSTEM_PROMPT, subagentTask } from './prompt';
 import { isolated, type Isolation } from './isolation';
 import type { Worktrees } from './worktrees';
+import type { NestedRulesFinder, SkillSet } from '../rules';
+import { withFolderRules } from '../agent';
 
 export interface SwarmLimits {
   maxAgents: number;
@@ -46,6 +48,10 @@ export interface SwarmRunOptions {
   services?: ToolContext['services'];
   /** Each sub-agent in its own git worktree, merged back when it finishes (see worktrees.ts). */
   worktrees?: Worktrees;
+  /** Skills for load_skill. */
+  skills?: SkillSet;
+  /** Nested AGENTS.md files, shown with an agent's tool results when it works under their folder. */
+  folderRules?: NestedRulesFinder;
 }
 
 interface Template {
@@ -297,6 +303,7 @@ export class SwarmRun {
       // The shared index describes the main tree; an isolated agent searches its own checkout.
       ...(isolation ? {} : { services: this.opts.services }),
       ...(canSpawn ? { swarm: this.handleFor(record) } : {}),
+      ...(this.opts.skills ? { skills: this.opts.skills } : {}),
     };
     const limits = this.opts.limits;
     const result = await runAgent(
@@ -307,7 +314,7 @@ export class SwarmRun {
         // this keeps long sub-agents moving from the start instead of queueing them behind
         // whole earlier ones; the orchestrator (launched 0) always goes first.
         model: scheduled(this.opts.model, this.opts.scheduler, (ms) => (record.busyMs += ms), () => (record.launchIndex === 0 ? -1 : record.steps)),
-        tools,
+        tools: this.opts.folderRules ? withFolderRules(tools, this.opts.folderRules) : tools,
         messages,
         thinking,
         maxSteps,

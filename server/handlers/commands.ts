@@ -1,0 +1,10 @@
+// swarm/commands: the slash commands of the workspace (built-in, .swarmcode/commands, user, other sources).
+import type { Handler } from '../context';
+import { CommandsRequest } from '../protocol';
+import { commandSources, listCommands } from '../rules';
+
+export const commandsHandler: Handler = {
+  register(ctx) {
+    ctx.connection.onRequest(CommandsRequest, () => listCommands(commandSources(ctx.workspace.root)));
+  },
+};
