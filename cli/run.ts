@@ -22,7 +22,10 @@ import { visible } from '../webview/visible';
 
 const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N]
-              [--thinking on|off] [--worktrees] [--yes] [--json] [--image FILE]... TASK`;
+              [--thinking on|off] [--worktrees] [--plan] [--yes] [--json] [--image FILE]... TASK
+
+TASK may start with a slash command: /init, /plan, /review, /swarm or a custom command
+from .swarmcode/commands/NAME.md (its $ARGUMENTS are the rest of TASK).`;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -55,6 +58,8 @@ export interface RunOptions {
   json: boolean;
   /** Each sub-agent in its own git worktree (RunParams.worktrees). */
   worktrees?: boolean;
+  /** Plan mode: read-only tools, the answer is a plan (RunParams.plan). */
+  plan?: boolean;
 }
 
 export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
@@ -75,6 +80,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         thinking: { type: 'string' },
         yes: { type: 'boolean', default: false },
         worktrees: { type: 'boolean', default: false },
+        plan: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         image: { type: 'string', multiple: true },
       },
@@ -123,7 +129,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(contextWindow ? { contextWindow } : {}),
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
-  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees };
+  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan };
 }
 
 export async function runTask(opts: RunOptions): Promise<number> {
@@ -158,7 +164,7 @@ export async function runTask(opts: RunOptions): Promise<number> {
       throw new Error(`the server exited unexpectedly (code ${code})\n${server.stderr.join('').slice(-2000)}`);
     });
     const result: RunResult = await Promise.race([
-      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images, ...(opts.worktrees ? { worktrees: true } : {}) }, cts.token),
+      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images, ...(opts.worktrees ? { worktrees: true } : {}), ...(opts.plan ? { plan: true } : {}) }, cts.token),
       crashed,
     ]);
     printer.finish(result);
