@@ -4,7 +4,7 @@ import { createEventSink } from './events';
 import type { ServerContext } from './context';
 import { createModelForRun } from './model';
 import { builtinTools, orchestrationTools } from './tools';
-import { AGENT_SYSTEM_PROMPT, initialMessages, planTools, workspaceContext } from './agent';
+import { AGENT_SYSTEM_PROMPT, initialMessages, planTools, withFolderRules, workspaceContext } from './agent';
 import { RunApprovals } from './approval';
 import { loadSkill } from './tools/load_skill';
 import { readOnlyWorkspace } from './workspace';
@@ -133,6 +133,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     const plan = rules.plan;
     if (rules.skills.skills.length) tools = [...tools, loadSkill];
     if (plan) tools = planTools(tools);
+    // Nested AGENTS.md files come with an agent's first tool result under their folder.
+    tools = withFolderRules(tools, rules.folders);
     if (!plan && (params.worktrees ?? settings.subagentWorktrees)) {
       const why = await Worktrees.unavailable(ctx.workspace.root);
       if (why) throw new Error(why);
@@ -163,7 +165,6 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       contextTokens: settings.contextTokens,
       worktrees,
       skills: rules.skills,
-      folderRules: rules.folders,
     });
     entry.swarm = swarm;
     emit({ type: 'run_started', agentId, task: params.task, model: model.id });

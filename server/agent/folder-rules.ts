@@ -13,15 +13,21 @@ function pathsOf(args: unknown): string[] {
   return ['path', 'from', 'to'].map((k) => a[k]).filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
 
-/** One agent's tools, each adding a folder's rules to its result the first time the agent works there. */
+/**
+ * A run's tools, each adding a folder's rules to its result the first time the calling agent
+ * (ToolContext.agentId) works there. Wrapped once per run, so every agent shares the same tool
+ * objects (and their cached JSON schemas).
+ */
 export function withFolderRules(tools: Tool[], finder: NestedRulesFinder): Tool[] {
-  const shown = new Set<string>();
+  const shownTo = new Map<string, Set<string>>();
   return tools.map((tool): Tool => {
     if (tool.delegates) return tool;
     return {
       ...tool,
       async run(args, ctx, signal) {
         const out = await tool.run(args, ctx, signal);
+        let shown = shownTo.get(ctx.agentId);
+        if (!shown) shownTo.set(ctx.agentId, (shown = new Set()));
         const notes: string[] = [];
         for (const p of pathsOf(args)) {
           let dir: string;

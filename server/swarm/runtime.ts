@@ -12,8 +12,7 @@ import { criticalSteps, costUsd, sumTokens, type AgentRecord, type Pricing } fro
 import { SUBAGENT_SYSTEM_PROMPT, subagentTask } from './prompt';
 import { isolated, type Isolation } from './isolation';
 import type { Worktrees } from './worktrees';
-import type { NestedRulesFinder, SkillSet } from '../rules';
-import { withFolderRules } from '../agent';
+import type { SkillSet } from '../rules';
 
 export interface SwarmLimits {
   maxAgents: number;
@@ -50,8 +49,6 @@ export interface SwarmRunOptions {
   worktrees?: Worktrees;
   /** Skills for load_skill. */
   skills?: SkillSet;
-  /** Nested AGENTS.md files, shown with an agent's tool results when it works under their folder. */
-  folderRules?: NestedRulesFinder;
 }
 
 interface Template {
@@ -314,7 +311,7 @@ export class SwarmRun {
         // this keeps long sub-agents moving from the start instead of queueing them behind
         // whole earlier ones; the orchestrator (launched 0) always goes first.
         model: scheduled(this.opts.model, this.opts.scheduler, (ms) => (record.busyMs += ms), () => (record.launchIndex === 0 ? -1 : record.steps)),
-        tools: this.opts.folderRules ? withFolderRules(tools, this.opts.folderRules) : tools,
+        tools,
         messages,
         thinking,
         maxSteps,

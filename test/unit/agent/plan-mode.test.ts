@@ -59,16 +59,18 @@ describe('agent: plan mode and folder rules', () => {
     const finder = new NestedRulesFinder(ws.path);
     const ctx = await ctxFor(false);
     const signal = new AbortController().signal;
-    const call = (tools: Tool[], path: string) => runTool(tools, { name: 'read_file', arguments: JSON.stringify({ path }) }, ctx, signal);
-    const agentA = withFolderRules([readFile], finder);
-    const agentB = withFolderRules([readFile], finder);
+    const tools = withFolderRules([readFile], finder);
+    const as = (agentId: string) => ({ tools, agentId });
+    const call = (agent: { tools: Tool[]; agentId: string }, path: string) => runTool(agent.tools, { name: 'read_file', arguments: JSON.stringify({ path }) }, { ...ctx, agentId: agent.agentId }, signal);
+    const agentA = as('main');
+    const agentB = as('worker#1');
     assert.ok(!(await call(agentA, 'a.txt')).output.includes('PKG RULES'));
     const first = await call(agentA, 'pkg/sub/x.txt');
     assert.match(first.output, /^\[Rules from pkg\/AGENTS\.md[^\n]*\n<rules source="pkg\/AGENTS\.md">\nPKG RULES\n<\/rules>\n\n\s+1\tx$/);
     assert.ok(!(await call(agentA, 'pkg/sub/y.txt')).output.includes('PKG RULES'), 'once per agent');
     assert.match((await call(agentB, 'pkg/sub/y.txt')).output, /PKG RULES/, 'each agent sees it once');
     // A failed call adds nothing and does not use up the note.
-    const agentC = withFolderRules([readFile], finder);
+    const agentC = as('worker#2');
     assert.equal((await call(agentC, 'pkg/missing.txt')).ok, false);
     assert.match((await call(agentC, 'pkg/sub/x.txt')).output, /PKG RULES/);
   });
