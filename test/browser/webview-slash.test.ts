@@ -13,6 +13,8 @@ const commands: CommandInfo[] = [
   { name: 'thinking', description: 'Toggle thinking', source: 'builtin', runsIn: 'client', argumentHint: '[on|off|auto]' },
   { name: 'fix-issue', description: 'Fix a GitHub issue', source: 'project', runsIn: 'server', argumentHint: '<number>' },
   { name: 'mcp__github__pr', description: 'Summarise a pull request', source: 'mcp', runsIn: 'server' },
+  // A hostile repository's command file: its description is text, never markup.
+  { name: 'zz-evil', description: '<img src=x onerror="window.__pwned=1"><b>bold</b>', source: 'project', runsIn: 'server', argumentHint: '<script>window.__pwned=1</script>' },
 ];
 
 describe('browser: slash commands and plan mode in the composer', function () {
@@ -30,19 +32,21 @@ describe('browser: slash commands and plan mode in the composer', function () {
     let shown = await items(page);
     assert.deepEqual(shown.map((i) => i.name), commands.map((c) => `/${c.name}`));
     assert.equal(shown[0].selected, true);
-    assert.deepEqual(shown.filter((i) => i.source).map((i) => i.source), ['project', 'mcp'], 'non-built-in commands show where they come from');
+    assert.deepEqual(shown.filter((i) => i.source).map((i) => i.source), ['project', 'mcp', 'project'], 'non-built-in commands show where they come from');
+    assert.equal(await page.$eval('.slash-item:last-child .slash-desc', (e) => e.textContent), commands.at(-1)!.description);
+    assert.equal(await page.$('.slash-menu img, .slash-menu b, .slash-menu script'), null);
+    assert.equal(await page.evaluate(() => (window as any).__pwned), undefined);
     assert.ok((await posted(page)).some((m) => m.type === 'listCommands'), 'opening the popup asks for a fresh list');
 
     await page.keyboard.type('i');
     // Prefix matches first (init), then names that contain the text, in list order.
     shown = await items(page);
-    assert.deepEqual(shown.map((i) => i.name), ['/init', '/thinking', '/fix-issue', '/mcp__github__pr']);
+    assert.deepEqual(shown.map((i) => i.name), ['/init', '/thinking', '/fix-issue', '/mcp__github__pr', '/zz-evil']);
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
-    assert.deepEqual((await items(page)).map((i) => i.selected), [false, false, false, true]);
-    await page.keyboard.press('ArrowDown');
+    assert.deepEqual((await items(page)).map((i) => i.selected), [false, false, false, true, false]);
+    for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowDown');
     assert.equal((await items(page))[0].selected, true, 'wraps around');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowUp');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Tab');
     assert.equal(await page.$eval('textarea.input', (t) => (t as HTMLTextAreaElement).value), '/fix-issue ');
     assert.equal(await page.$('.slash-menu:not(.hidden)'), null, 'closed after completing');
