@@ -151,9 +151,9 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       workspace: plan ? readOnlyWorkspace(ctx.workspace) : (runWorkspace ?? ctx.workspace),
       log: ctx.log,
       emit,
-      // Plan mode: nothing is ever approved (and no one is asked).
+      // Plan mode: no command is ever approved, and no one is asked (the looking tools keep the user's policies).
       approverFor: (id) => (plan ? async () => false : approvals.command(id)),
-      toolApproverFor: (id) => (plan ? async () => false : approvals.tool(id)),
+      toolApproverFor: (id) => approvals.tool(id),
       limits: settings,
       workerTools: tools,
       orchestrationTools,

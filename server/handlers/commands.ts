@@ -2,9 +2,13 @@
 import type { Handler } from '../context';
 import { CommandsRequest } from '../protocol';
 import { commandSources, listCommands } from '../rules';
+import { checked, noParams } from './params';
 
 export const commandsHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(CommandsRequest, () => listCommands(commandSources(ctx.workspace.root)));
+    ctx.connection.onRequest(CommandsRequest, (raw) => {
+      checked(CommandsRequest.method, noParams, raw);
+      return listCommands(commandSources(ctx.workspace.root));
+    });
   },
 };

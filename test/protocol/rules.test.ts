@@ -115,7 +115,7 @@ describe('protocol: project rules, commands and skills', function () {
       const asked: string[] = [];
       const { ApprovalRequest } = await import('../../server/protocol');
       server.connection.onRequest(ApprovalRequest, (p) => {
-        asked.push(p.command);
+        asked.push(p.kind === 'command' ? p.command : p.tool);
         return { approved: false };
       });
       const result = await server.run({ task: 'HOSTILE repo' });
