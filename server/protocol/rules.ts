@@ -11,10 +11,13 @@ export interface CommandInfo {
   argumentHint?: string;
   source: CommandSourceKind;
   /**
-   * `server`: typed as (the start of) a run's task, the server expands it (`swarm/run`, the CLI's
-   * TASK). `client`: the chat panel does it itself (`/compact`, `/undo`, `/clear`, …).
+   * `server` (also when absent): typed as (the start of) a run's task, the server expands it
+   * (`swarm/run`, the CLI's TASK). `client`: the chat panel does it itself (`/compact`, `/undo`, …).
    */
-  runsIn: 'server' | 'client';
+  runsIn?: 'server' | 'client';
+  /** MCP prompts: the server that offers it and the prompt's declared arguments (expanded with `swarm/expandCommand`). */
+  server?: string;
+  arguments?: { name: string; description?: string; required: boolean }[];
 }
 
 /** Client → server: the slash commands of this workspace (built-in, project, user, other sources). */

@@ -1,9 +1,10 @@
 // Slash commands the chat panel carries out itself (runsIn 'client'), and the list the popup shows.
 // Commands that start a run (/init, /plan, /review, /swarm, custom ones) go to the server as the task.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { CommandsRequest, CompactRequest, type CommandInfo } from '../../server/protocol';
+import { RequestType, type LanguageClient } from 'vscode-languageclient/node';
+import { CommandsRequest, CompactRequest, type CommandInfo, type ImageInput } from '../../server/protocol';
 import type { Conversation } from '../../webview/messages';
+import { promptArgs } from './prompt-args';
 
 const client = (name: string, description: string, argumentHint?: string): CommandInfo => ({ name, description, source: 'builtin', runsIn: 'client', ...(argumentHint ? { argumentHint } : {}) });
 
@@ -37,8 +38,24 @@ export async function listCommands(lc: LanguageClient, ready: Promise<boolean>, 
     for (const source of extraSources) lists.push(await source(lc).catch(() => []));
   }
   const byName = new Map<string, CommandInfo>();
-  for (const c of lists.flat()) if (!byName.has(c.name)) byName.set(c.name, c);
+  for (const c of lists.flat()) if (!byName.has(c.name)) byName.set(c.name, withHint(c));
   return [...byName.values()];
+}
+
+/** An MCP prompt's declared arguments as the popup's hint: `<required> [optional]`. */
+function withHint(c: CommandInfo): CommandInfo {
+  if (c.argumentHint || !c.arguments?.length) return c;
+  return { ...c, argumentHint: c.arguments.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`)).join(' ') };
+}
+
+/**
+ * swarm/expandCommand (the MCP client's request, docs/protocol.md): an MCP prompt with its
+ * arguments → the text (and images) to send as the task.
+ */
+const ExpandCommandRequest = new RequestType<{ name: string; args?: Record<string, string> }, { text: string; images: ImageInput[] }, void>('swarm/expandCommand');
+
+export async function expandMcpPrompt(lc: LanguageClient, info: CommandInfo, text: string): Promise<{ text: string; images: ImageInput[] }> {
+  return lc.sendRequest(ExpandCommandRequest, { name: info.name, args: promptArgs(info, text) });
 }
 
 export interface ChatCommandHost {

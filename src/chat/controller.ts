@@ -14,12 +14,13 @@ import {
   type RunStatus,
   type SwarmEvent,
   type ThinkingMode,
+  type CommandInfo,
 } from '../../server/protocol';
 import type { Conversation, ToExtension, ToWebview } from '../../webview/messages';
 import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
-import { CLIENT_COMMANDS, isClientCommand, listCommands, runChatCommand } from './commands';
+import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 
 /** How long a stopped run may take to answer before the panel is told it ended anyway. */
 const STOP_GRACE_MS = 10_000;
@@ -190,8 +191,12 @@ export class ChatController implements vscode.Disposable {
   /** Refreshes the slash-command popup (built-in, workspace, user and other sources). */
   async sendCommands(): Promise<void> {
     this.post({ type: 'commands', commands: CLIENT_COMMANDS }); // at once, before the server answers
-    this.post({ type: 'commands', commands: await listCommands(this.client, this.ready, this.log) });
+    this.commands = await listCommands(this.client, this.ready, this.log);
+    this.post({ type: 'commands', commands: this.commands });
   }
+
+  /** The last command list sent to the popup (MCP prompts among them are expanded here, not by swarm/run). */
+  private commands: CommandInfo[] = [];
 
   private async command(name: string, args: string): Promise<void> {
     try {
@@ -215,6 +220,17 @@ export class ChatController implements vscode.Disposable {
       await this.command(slash[1], (slash[2] ?? '').trim());
       this.post({ type: 'notice', message: `/${slash[1]}` }); // the panel waits for an answer to what it sent
       return;
+    }
+    const mcp = slash ? this.commands.find((c) => c.name === slash[1] && c.source === 'mcp') : undefined;
+    if (mcp && !this.active) {
+      try {
+        const expanded = await expandMcpPrompt(this.client, mcp, (slash?.[2] ?? '').trim());
+        text = expanded.text;
+        images = [...images, ...expanded.images];
+      } catch (err) {
+        this.post({ type: 'error', message: `/${mcp.name}: ${errorMessage(err)}` });
+        return;
+      }
     }
     if (this.active) {
       this.post({ type: 'error', message: 'A run is already in progress: stop it first.' });
