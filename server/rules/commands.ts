@@ -40,10 +40,14 @@ const builtinSource: CommandSource = {
   expand: async (name, args) => builtinExpansion(name, args),
 };
 
-/** Markdown command files of one folder; read on each call, so edits apply without a restart. */
-export function folderSource(dir: string, source: 'project' | 'user'): CommandSource {
+/**
+ * Markdown command files of one folder; read on each call, so edits apply without a restart.
+ * Files must resolve inside `contain` (the workspace for project commands: a `.swarmcode/commands`
+ * symlinked to a folder elsewhere is not followed out of it).
+ */
+export function folderSource(dir: string, source: 'project' | 'user', contain = dir): CommandSource {
   const read = async (name: string) => {
-    const file = await readCapped(dir, join(dir, `${name}.md`), MAX_COMMAND_BYTES);
+    const file = await readCapped(contain, join(dir, `${name}.md`), MAX_COMMAND_BYTES);
     return file && parseFrontMatter(file.text);
   };
   return {
@@ -87,7 +91,7 @@ export function registerCommandSource(source: CommandSource): () => void {
 
 /** The command sources for a workspace, in precedence order (an earlier one wins a name). */
 export function commandSources(root: string, userDir = userConfigDir()): CommandSource[] {
-  return [builtinSource, folderSource(join(root, '.swarmcode', 'commands'), 'project'), folderSource(join(userDir, 'commands'), 'user'), ...extraSources];
+  return [builtinSource, folderSource(join(root, '.swarmcode', 'commands'), 'project', root), folderSource(join(userDir, 'commands'), 'user'), ...extraSources];
 }
 
 /** Every command, first source winning a name. */

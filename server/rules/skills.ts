@@ -21,18 +21,20 @@ export interface Skill {
   dir: string;
   /** Shown to the model: `.swarmcode/skills/x` or `~/.swarmcode/skills/x`. */
   label: string;
+  /** Every file of the skill must resolve inside this folder (the workspace for project skills). */
+  contain: string;
 }
 
 export class SkillError extends Error {
   override name = 'SkillError';
 }
 
-async function skillsIn(base: string, scope: Skill['scope'], labelBase: string, warn: (m: string) => void): Promise<Skill[]> {
+async function skillsIn(base: string, scope: Skill['scope'], labelBase: string, warn: (m: string) => void, contain = base): Promise<Skill[]> {
   const out: Skill[] = [];
   for (const entry of await listDir(base)) {
     if (!entry.dir || entry.name.startsWith('.')) continue;
     const dir = join(base, entry.name);
-    const file = await readCapped(base, join(dir, 'SKILL.md'), MAX_SKILL_BYTES);
+    const file = await readCapped(contain, join(dir, 'SKILL.md'), MAX_SKILL_BYTES);
     if (!file) continue;
     const { fields } = parseFrontMatter(file.text);
     const name = (fields.name ?? entry.name).trim();
@@ -45,7 +47,7 @@ async function skillsIn(base: string, scope: Skill['scope'], labelBase: string, 
       warn(`skill ${labelBase}/${entry.name} skipped: SKILL.md has no description in its front matter`);
       continue;
     }
-    out.push({ name, description, scope, dir, label: `${labelBase}/${entry.name}` });
+    out.push({ name, description, scope, dir, label: `${labelBase}/${entry.name}`, contain });
   }
   return out;
 }
@@ -60,7 +62,7 @@ export class SkillSet {
 
   static async discover(opts: { root: string; userDir?: string; warn?: (m: string) => void }): Promise<SkillSet> {
     const warn = opts.warn ?? (() => undefined);
-    const project = await skillsIn(join(opts.root, '.swarmcode', 'skills'), 'project', '.swarmcode/skills', warn);
+    const project = await skillsIn(join(opts.root, '.swarmcode', 'skills'), 'project', '.swarmcode/skills', warn, opts.root);
     const user = await skillsIn(join(opts.userDir ?? userConfigDir(), 'skills'), 'user', '~/.swarmcode/skills', warn);
     const byName = new Map<string, Skill>();
     for (const s of [...project, ...user]) if (!byName.has(s.name)) byName.set(s.name, s);
@@ -82,11 +84,11 @@ export class SkillSet {
     if (file !== undefined) {
       const abs = join(skill.dir, file);
       if (!isInside(skill.dir, abs)) throw new SkillError(`${file} is outside the skill's folder.`);
-      const got = await readCapped(skill.dir, abs, MAX_SKILL_BYTES);
+      const got = await readCapped(skill.contain, abs, MAX_SKILL_BYTES);
       if (!got) throw new SkillError(`${file} is not a readable text file in skill ${name}.`);
       return `${got.text}${got.truncated ? `\n[… cut at ${MAX_SKILL_BYTES / 1024} KiB of ${got.bytes} bytes]` : ''}`;
     }
-    const got = await readCapped(skill.dir, join(skill.dir, 'SKILL.md'), MAX_SKILL_BYTES);
+    const got = await readCapped(skill.contain, join(skill.dir, 'SKILL.md'), MAX_SKILL_BYTES);
     if (!got) throw new SkillError(`The SKILL.md of ${name} can no longer be read.`);
     const files = (await filesOf(skill.dir)).filter((f) => f !== 'SKILL.md');
     const listing = files.length

@@ -69,6 +69,21 @@ describe('rules: slash commands', () => {
     assert.deepEqual(await expandTask('/nosuch thing', sources), { task: '/nosuch thing' });
   });
 
+  it('a .swarmcode/commands folder symlinked out of the workspace is not followed', async () => {
+    const outside = tempDir();
+    try {
+      writeFileSync(join(outside.path, 'notes.md'), 'PRIVATE NOTES');
+      const { rmSync, symlinkSync } = await import('node:fs');
+      rmSync(join(ws.path, '.swarmcode/commands'), { recursive: true });
+      symlinkSync(outside.path, join(ws.path, '.swarmcode/commands'));
+      const sources = commandSources(ws.path, home.path);
+      assert.equal((await listCommands(sources)).find((c) => c.name === 'notes'), undefined);
+      assert.deepEqual(await expandTask('/notes', sources), { task: '/notes' });
+    } finally {
+      outside.cleanup();
+    }
+  });
+
   it('another source (MCP prompts) can add commands after the built-in ones', async () => {
     const off = registerCommandSource({
       list: async () => [{ name: 'mcp__srv__greet', description: 'Greets', source: 'mcp', runsIn: 'server' }],

@@ -47,7 +47,20 @@ describe('rules: skills', () => {
     assert.equal(await set.load('release-notes', 'templates/notes.md'), '# Notes template');
   });
 
-  it('refuses unknown skills and files outside the skill folder (.., symlinks)', async () => {
+  it('a project skill folder symlinked out of the workspace is not followed', async () => {
+    const outside = tempDir();
+    try {
+      skill(outside.path, 'evil', '---\nname: evil\ndescription: from outside\n---\nOUTSIDE');
+      mkdirSync(join(ws.path, '.swarmcode/skills'), { recursive: true });
+      symlinkSync(join(outside.path, 'evil'), join(ws.path, '.swarmcode/skills/evil'));
+      const set = await SkillSet.discover({ root: ws.path, userDir: home.path });
+      assert.equal(set.get('evil'), undefined);
+    } finally {
+      outside.cleanup();
+    }
+  });
+
+  it('refuses unknown skills and files outside the skill folder (..)', async () => {
     const proj = join(ws.path, '.swarmcode/skills');
     skill(proj, 'a', '---\nname: a\ndescription: A\n---\nbody');
     writeFileSync(join(ws.path, 'secret.txt'), 'SECRET');
@@ -55,6 +68,8 @@ describe('rules: skills', () => {
     const set = await SkillSet.discover({ root: ws.path, userDir: home.path });
     await assert.rejects(set.load('nope'), { name: 'SkillError', message: /No skill named "nope". Skills: a/ });
     await assert.rejects(set.load('a', '../../../secret.txt'), /outside the skill/);
-    await assert.rejects(set.load('a', 'link.txt'), /not a readable text file/);
+    // link.txt points inside the workspace: the workspace is readable anyway.
+    assert.equal(await set.load('a', 'link.txt'), 'SECRET');
+    await assert.rejects(set.load('a', 'nothere.txt'), /not a readable text file/);
   });
 });
