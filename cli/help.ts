@@ -41,6 +41,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--local-context N', 'embedded engine: context tokens per sequence (default 8192)'],
       ['--local-parallel N', 'embedded engine: sequences decoded together (default min(concurrency, 8))'],
       ['--worktrees', 'every sub-agent works in its own git worktree, merged back three-way'],
+      ['--plan', 'plan mode: read-only tools only; the answer is a plan and nothing in the workspace changes'],
       ['--yes', 'run any command the agent asks for (default: only allowlisted ones like `npm test`, `git status`)'],
       ['--json', 'print one swarm/event JSON object per line instead, ending with run_finished'],
       ['--image FILE', 'attach a PNG, JPEG, WebP or GIF (repeatable)'],

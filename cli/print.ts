@@ -81,6 +81,7 @@ export function createPrinter(json: boolean): Printer {
       parts.push(`tokens ${s.tokens.input} in (${s.tokens.cachedInput} cached) / ${s.tokens.output} out`);
       if (s.agents && s.agents > 1) parts.push(`${s.agents} agents, speedup ${s.speedup?.toFixed(2)}×`);
       process.stderr.write(dim(`— ${parts.join(' · ')}\n`));
+      if (result.plan && result.status === 'done') process.stderr.write(dim('— plan mode: nothing was changed; run again without --plan (e.g. "Act on this plan: …") to carry it out\n'));
     },
     fatal(message) {
       endText();

@@ -24,7 +24,10 @@ const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] 
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N] [--thinking on|off]
               [--max-steps N] [--max-total-steps N] [--concurrency N] [--max-agents N] [--subagent-steps N] [--no-swarm]
               [--model-path GGUF] [--local-context N] [--local-parallel N]
-              [--worktrees] [--yes] [--json] [--image FILE]... TASK   (swarmcode run --help: every flag)`;
+              [--worktrees] [--plan] [--yes] [--json] [--image FILE]... TASK   (swarmcode run --help: every flag)
+
+TASK may start with a slash command: /init, /plan, /review, /swarm or a custom command
+from .swarmcode/commands/NAME.md (its $ARGUMENTS are the rest of TASK).`;
 
 /** The parser's options; cli/help.ts describes each (checked by test/unit/cli/help.test.ts). */
 export const RUN_OPTIONS = {
@@ -48,6 +51,7 @@ export const RUN_OPTIONS = {
   'local-parallel': { type: 'string' },
   yes: { type: 'boolean', default: false },
   worktrees: { type: 'boolean', default: false },
+  plan: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   image: { type: 'string', multiple: true },
 } as const;
@@ -83,6 +87,8 @@ export interface RunOptions {
   json: boolean;
   /** Each sub-agent in its own git worktree (RunParams.worktrees). */
   worktrees?: boolean;
+  /** Plan mode: read-only tools, the answer is a plan (RunParams.plan). */
+  plan?: boolean;
 }
 
 export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
@@ -152,7 +158,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(localParallel ? { localParallel } : {}),
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
-  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees };
+  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan };
 }
 
 export async function runTask(opts: RunOptions): Promise<number> {
@@ -187,7 +193,7 @@ export async function runTask(opts: RunOptions): Promise<number> {
       throw new Error(`the server exited unexpectedly (code ${code})\n${server.stderr.join('').slice(-2000)}`);
     });
     const result: RunResult = await Promise.race([
-      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images, ...(opts.worktrees ? { worktrees: true } : {}) }, cts.token),
+      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images, ...(opts.worktrees ? { worktrees: true } : {}), ...(opts.plan ? { plan: true } : {}) }, cts.token),
       crashed,
     ]);
     printer.finish(result);

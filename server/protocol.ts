@@ -80,6 +80,8 @@ export interface ServerSettings {
   localParallel?: number;
   /** Embedded engine: context tokens per sequence; default 8192. */
   localContextSize?: number;
+  /** User-level rules for every run (`swarmcode.rules`), added to the prompt after ~/.swarmcode/AGENTS.md. */
+  rules?: string;
   /** Embedded engine: layers offloaded to the GPU ('auto' fits what VRAM allows; 0 = CPU only). */
   localGpuLayers?: number | 'auto';
 }
@@ -138,6 +140,11 @@ export interface RunParams {
    * it finishes, conflicts marked and reported. Needs the workspace to be a git repository root.
    */
   worktrees?: boolean;
+  /**
+   * Plan mode: the agent and its sub-agents get read-only tools only and the workspace cannot
+   * change in this run; the answer is a plan (RunResult.plan). `/plan` and `/review` set it too.
+   */
+  plan?: boolean;
 }
 
 export type RunStatus = 'done' | 'failed' | 'cancelled';
@@ -169,6 +176,10 @@ export interface RunResult {
   text: string;
   error?: string;
   summary: RunSummary;
+  /** The run was in plan mode: `text` is a plan (the chat panel offers "Act on this plan"). */
+  plan?: boolean;
+  /** The slash command the task started with, when the server expanded one (`init`, a custom command). */
+  command?: string;
 }
 
 /** Events carried by `swarm/event`. Every event names the agent it belongs to. */
@@ -255,3 +266,4 @@ export const ApprovalRequest = new RequestType<ApprovalParams, ApprovalResult, v
 export * from './protocol/visual';
 export * from './protocol/search';
 export * from './protocol/review';
+export * from './protocol/rules';

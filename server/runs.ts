@@ -4,8 +4,11 @@ import { createEventSink } from './events';
 import type { ServerContext } from './context';
 import { createModelForRun } from './model';
 import { builtinTools, orchestrationTools } from './tools';
-import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent';
+import { AGENT_SYSTEM_PROMPT, initialMessages, planTools, withFolderRules, workspaceContext } from './agent';
 import { RunApprovals } from './approval';
+import { loadSkill } from './tools/load_skill';
+import { readOnlyWorkspace } from './workspace';
+import { prepareRunRules, type RunRules } from './run-rules';
 import { codeIndexFor } from './index/service';
 import type { CodeIndex } from './index';
 import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, Worktrees, KIMI_K25_PRICING, type Pricing } from './swarm';
@@ -63,8 +66,9 @@ export function identifiersIn(task: string): string[] {
  * ranked repo map. A map that is not ready within a few seconds (the index is still building on
  * a first run) is left out rather than holding the run up.
  */
-async function sharedContext(ctx: ServerContext, index: CodeIndex, task: string, maxTokens: number, signal: AbortSignal): Promise<string> {
-  const base = workspaceContext(ctx.workspace.root);
+async function sharedContext(ctx: ServerContext, index: CodeIndex, task: string, prefix: string, maxTokens: number, signal: AbortSignal): Promise<string> {
+  // Rules and skills first: right after the system prompt, identical for every agent of the run.
+  const base = prefix ? `${prefix}\n\n${workspaceContext(ctx.workspace.root)}` : workspaceContext(ctx.workspace.root);
   if (maxTokens <= 0) return base;
   const wait = new AbortController();
   const timer = setTimeout(() => wait.abort(), REPO_MAP_WAIT_MS);
@@ -113,32 +117,42 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     sink(event);
   };
   const index = codeIndexFor(ctx);
-  const tools = builtinTools;
+  let tools = builtinTools;
+  let rules: RunRules | undefined;
 
   let status: RunStatus = 'failed';
   let text = '';
   let error: string | undefined;
   let swarm: SwarmRun | undefined;
   // Checkpoint journal: every first write of a file in this run is journaled before it happens.
-  const runWorkspace = ctx.workspace.forRun?.(runId, params.task);
+  // Plan mode journals nothing: it cannot write.
+  const runWorkspace = params.plan ? undefined : ctx.workspace.forRun?.(runId, params.task);
   let worktrees: Worktrees | undefined;
   try {
-    if (params.worktrees ?? settings.subagentWorktrees) {
+    rules = await prepareRunRules(ctx, params, controller.signal);
+    const plan = rules.plan;
+    if (rules.skills.skills.length) tools = [...tools, loadSkill];
+    if (plan) tools = planTools(tools);
+    // Nested AGENTS.md files come with an agent's first tool result under their folder.
+    tools = withFolderRules(tools, rules.folders);
+    if (!plan && (params.worktrees ?? settings.subagentWorktrees)) {
       const why = await Worktrees.unavailable(ctx.workspace.root);
       if (why) throw new Error(why);
       worktrees = new Worktrees(ctx.workspace.root, ctx.log);
     }
     const model = await createModelForRun(settings, ctx.log, controller.signal);
     const approvals = new RunApprovals(ctx, runId);
-    const context = await sharedContext(ctx, index, params.task, settings.repoMapTokens, controller.signal);
+    const context = await sharedContext(ctx, index, rules.task, rules.prefix, settings.repoMapTokens, controller.signal);
     swarm = new SwarmRun({
       runId,
       model,
       scheduler: schedulerFor(settings),
-      workspace: runWorkspace ?? ctx.workspace,
+      // Plan mode: a workspace that refuses every write, and no command is ever approved.
+      workspace: plan ? readOnlyWorkspace(ctx.workspace) : (runWorkspace ?? ctx.workspace),
       log: ctx.log,
       emit,
-      approverFor: (id) => approvals.command(id),
+      // Plan mode: no command is ever approved, and no one is asked (the looking tools keep the user's policies).
+      approverFor: (id) => (plan ? async () => false : approvals.command(id)),
       toolApproverFor: (id) => approvals.tool(id),
       limits: settings,
       workerTools: tools,
@@ -150,11 +164,12 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       services: { index },
       contextTokens: settings.contextTokens,
       worktrees,
+      skills: rules.skills,
     });
     entry.swarm = swarm;
     emit({ type: 'run_started', agentId, task: params.task, model: model.id });
     const system = settings.swarm ? `${AGENT_SYSTEM_PROMPT}\n\n${ORCHESTRATOR_GUIDE}` : AGENT_SYSTEM_PROMPT;
-    const messages = initialMessages({ system, context, task: params.task, images: params.images, history: params.history });
+    const messages = initialMessages({ system, context, task: rules.task, images: params.images, history: params.history });
     const mainTools = settings.swarm ? [...tools, ...orchestrationTools] : tools;
     const result = await swarm.runMain(agentId, messages, mainTools, settings.maxSteps, resolveThinking(settings, params), controller.signal);
     ({ status, text, error } = result);
@@ -165,7 +180,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     } else {
       status = 'failed';
       error = err instanceof Error ? err.message : String(err);
-      if (!(err instanceof Error && err.name === 'ModelError')) ctx.log.error(`run ${runId} failed: ${err instanceof Error ? err.stack : err}`);
+      if (!(err instanceof Error && (err.name === 'ModelError' || err.name === 'CommandError'))) ctx.log.error(`run ${runId} failed: ${err instanceof Error ? err.stack : err}`);
       emit({ type: 'error', agentId, message: error });
     }
   } finally {
@@ -180,5 +195,5 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const summary = swarm ? swarm.summary(agentId) : { wallMs: Date.now() - started, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };
   emit({ type: 'run_finished', agentId, status, summary });
   finished = true;
-  return { runId, status, text, ...(error ? { error } : {}), summary };
+  return { runId, status, text, ...(error ? { error } : {}), summary, ...(rules?.plan ? { plan: true } : {}), ...(rules?.command ? { command: rules.command } : {}) };
 }

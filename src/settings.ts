@@ -41,6 +41,7 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   { setting: 'dialect', field: 'dialect', check: oneOf('auto', 'moonshot', 'vllm', 'none') },
   { setting: 'contextWindow', field: 'contextWindow', check: (v) => isPosInt(v) && (v as number) >= 1024 },
   { setting: 'preset', field: 'preset', check: isString },
+  { setting: 'rules', field: 'rules', check: isString },
   { setting: 'localContextSize', field: 'localContextSize', check: (v) => isPosInt(v) && (v as number) >= 512 },
 ];
 

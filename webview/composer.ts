@@ -1,12 +1,17 @@
 // The input area: textarea (Enter sends, Shift+Enter newline), image paste/attach with thumbnails,
-// thinking mode, send and stop buttons.
-import type { ImageInput, ThinkingMode } from '../server/protocol';
+// thinking mode, the Plan toggle, the slash-command popup, send and stop buttons.
+import type { CommandInfo, ImageInput, ThinkingMode } from '../server/protocol';
 import { h, icon } from './dom';
+import { SlashMenu } from './slash';
 
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 export interface ComposerEvents {
-  send(text: string, images: ImageInput[], thinking: ThinkingMode | undefined): void;
+  send(text: string, images: ImageInput[], thinking: ThinkingMode | undefined, plan: boolean): void;
+  /** A command the chat panel carries out itself (`/compact`, `/undo`, `/clear`, …). */
+  command(name: string, args: string): void;
+  /** The slash popup opened: the command list may be refreshed. */
+  commandsWanted(): void;
   stop(): void;
   /** The "→ Component" action on an attached image. */
   toComponent(image: ImageInput, name: string | undefined): void;
@@ -22,6 +27,8 @@ export class Composer {
   private readonly stopBtn: HTMLButtonElement;
   private readonly thinkingSel: HTMLSelectElement;
   private readonly note = h('div', { cls: 'composer-note' });
+  private readonly planBtn: HTMLButtonElement;
+  readonly slash = new SlashMenu((cmd) => this.complete(cmd));
   private images: ImageInput[] = [];
   /** File names of `images` where known (pasted images have none). */
   private names: (string | undefined)[] = [];
@@ -38,22 +45,30 @@ export class Composer {
       h('option', { text: 'Thinking: on', attrs: { value: 'on' } }),
       h('option', { text: 'Thinking: off', attrs: { value: 'off' } }));
     this.thinkingSel.value = thinking;
+    this.planBtn = h('button', {
+      cls: 'button plan-toggle', text: 'Plan', title: 'Plan mode: the agent only reads and answers with a plan; nothing in the workspace changes',
+      attrs: { type: 'button', 'aria-pressed': 'false' },
+    });
     this.sendBtn = h('button', { cls: 'button primary send', text: 'Send', attrs: { type: 'button' } });
     this.stopBtn = h('button', { cls: 'button stop hidden', title: 'Stop the run', attrs: { type: 'button' } }, icon('stop'), h('span', { text: 'Stop' }));
 
     this.el = h('div', { cls: 'composer' },
+      this.slash.el,
       this.thumbs,
       this.note,
       h('div', { cls: 'input-wrap' }, this.input),
-      h('div', { cls: 'composer-bar' }, attach, this.fileInput, this.thinkingSel, h('span', { cls: 'spacer' }), this.stopBtn, this.sendBtn));
+      h('div', { cls: 'composer-bar' }, attach, this.fileInput, this.thinkingSel, this.planBtn, h('span', { cls: 'spacer' }), this.stopBtn, this.sendBtn));
 
     this.input.addEventListener('keydown', (e) => {
+      if (!e.isComposing && this.slash.key(e)) return;
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey) {
         e.preventDefault();
         this.submit();
       }
     });
-    this.input.addEventListener('input', () => { this.autosize(); this.saveDraft(); });
+    this.input.addEventListener('input', () => { this.autosize(); this.saveDraft(); this.onSlashInput(); });
+    this.input.addEventListener('blur', () => this.slash.close());
+    this.planBtn.addEventListener('click', () => this.setPlan(!this.plan));
     this.input.addEventListener('paste', (e) => this.onPaste(e));
     this.thinkingSel.addEventListener('change', () => this.saveDraft());
     attach.addEventListener('click', () => this.fileInput.click());
@@ -79,12 +94,42 @@ export class Composer {
 
   focus(): void { this.input.focus(); }
 
+  get plan(): boolean { return this.planBtn.getAttribute('aria-pressed') === 'true'; }
+
+  setPlan(on: boolean): void {
+    this.planBtn.setAttribute('aria-pressed', String(on));
+    this.planBtn.classList.toggle('on', on);
+    this.el.classList.toggle('plan-mode', on);
+  }
+
+  setCommands(commands: CommandInfo[]): void {
+    this.slash.setCommands(commands);
+    if (this.slash.open) this.slash.update(this.input.value);
+  }
+
+  private onSlashInput(): void {
+    const wasOpen = this.slash.open;
+    this.slash.update(this.input.value);
+    if (this.input.value === '/' && !wasOpen) this.events.commandsWanted();
+  }
+
+  /** A command picked in the popup: `/name ` in the input, ready for its arguments. */
+  private complete(cmd: CommandInfo): void {
+    this.input.value = `/${cmd.name} `;
+    this.input.setSelectionRange(this.input.value.length, this.input.value.length);
+    this.autosize();
+    this.saveDraft();
+  }
+
   private submit(): void {
     if (this.busy) return;
     const text = this.input.value.trim();
     if (!text && !this.images.length) return;
     const images = this.images;
-    this.events.send(text, images, (this.thinkingSel.value || undefined) as ThinkingMode | undefined);
+    const slash = /^\/([A-Za-z0-9_.:-]+)(?:\s+([\s\S]*))?$/.exec(text);
+    const local = slash && !images.length ? this.slash.find(slash[1]) : undefined;
+    if (slash && local?.runsIn === 'client') this.events.command(slash[1], (slash[2] ?? '').trim());
+    else this.events.send(text, images, (this.thinkingSel.value || undefined) as ThinkingMode | undefined, this.plan);
     this.images = [];
     this.names = [];
     this.renderThumbs();

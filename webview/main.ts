@@ -1,4 +1,5 @@
 // Chat panel entry (bundled to dist/webview.js). Wires the typed message map to the views.
+import type { ImageInput, ThinkingMode } from '../server/protocol';
 import type { ToWebview } from './messages';
 import { ApprovalQueue } from './approvals';
 import { Composer } from './composer';
@@ -6,6 +7,8 @@ import { h } from './dom';
 import { HistoryBar } from './history';
 import { Transcript } from './transcript';
 import { loadState, onMessage, post, saveState } from './vscode';
+
+const ACT_ON_PLAN = 'Act on this plan: carry it out step by step, check the result (tests, build) and report what you changed.';
 
 function main(): void {
   const app = document.getElementById('app') ?? document.body.appendChild(h('div', { attrs: { id: 'app' } }));
@@ -23,13 +26,22 @@ function main(): void {
     open: (id) => post({ type: 'openConversation', id }),
     refresh: () => post({ type: 'listConversations' }),
   });
+  const send = (text: string, images: ImageInput[], thinking?: ThinkingMode, plan = false) => {
+    transcript.addUser(text, images);
+    pending = true;
+    sync();
+    post({ type: 'send', text, images, ...(thinking ? { thinking } : {}), ...(plan ? { plan } : {}) });
+  };
+  // "Act on this plan": a normal run with the plan as its context.
+  transcript.onActOnPlan = (plan) => {
+    if (pending || transcript.activeRun) return;
+    composer.setPlan(false);
+    send(`${ACT_ON_PLAN}\n\n${plan}`, []);
+  };
   const composer = new Composer({
-    send: (text, images, thinking) => {
-      transcript.addUser(text, images);
-      pending = true;
-      sync();
-      post({ type: 'send', text, images, ...(thinking ? { thinking } : {}) });
-    },
+    send: (text, images, thinking, plan) => send(text, images, thinking, plan),
+    command: (name, args) => post({ type: 'command', name, args }),
+    commandsWanted: () => post({ type: 'listCommands' }),
     stop: () => post({ type: 'stop' }),
     toComponent: (image, name) => post({ type: 'imageToComponent', image, ...(name ? { name } : {}) }),
     draftChanged: (draft, thinking) => saveState({ draft, thinking }),
@@ -77,6 +89,13 @@ function main(): void {
       case 'error':
         pending = false;
         transcript.error(msg.message);
+        break;
+      case 'notice':
+        pending = false;
+        transcript.notice(msg.message);
+        break;
+      case 'commands':
+        composer.setCommands(msg.commands);
         break;
     }
     sync();

@@ -1,5 +1,5 @@
 // The one typed message map between the extension (src/chatView) and the chat panel (webview/).
-import type { ApprovalParams, EventParams, ImageInput, RunResult, ThinkingMode } from '../server/protocol';
+import type { ApprovalParams, CommandInfo, EventParams, ImageInput, RunResult, ThinkingMode } from '../server/protocol';
 
 /** A `swarm/approval` waiting for the user; `id` is the extension's, one per request. */
 export interface PendingApproval {
@@ -28,7 +28,12 @@ export interface Conversation extends ConversationSummary {
 /** webview → extension */
 export type ToExtension =
   | { type: 'ready' }
-  | { type: 'send'; text: string; images: ImageInput[]; thinking?: ThinkingMode }
+  /** `plan`: the Plan toggle is on (RunParams.plan). A `/command` in `text` is expanded by the server. */
+  | { type: 'send'; text: string; images: ImageInput[]; thinking?: ThinkingMode; plan?: boolean }
+  /** A slash command the panel does not send as a task (`runsIn: 'client'`): /compact, /undo, /export, /clear, /model, /thinking. */
+  | { type: 'command'; name: string; args: string }
+  /** The slash popup opened: send the command list again (custom commands may have changed). */
+  | { type: 'listCommands' }
   | { type: 'stop' }
   | { type: 'newChat' }
   | { type: 'openConversation'; id: string }
@@ -52,4 +57,8 @@ export type ToWebview =
   /** An agent waits for the user's yes: queued in the panel. */
   | { type: 'approval'; approval: PendingApproval }
   /** The request is gone (answered elsewhere, or withdrawn by a stop): drop it from the queue. */
-  | { type: 'approvalClosed'; id: string };
+  | { type: 'approvalClosed'; id: string }
+  /** A short confirmation (e.g. after /compact or /thinking). */
+  | { type: 'notice'; message: string }
+  /** The slash commands for the popup (built-in, project, user, MCP prompts). */
+  | { type: 'commands'; commands: CommandInfo[] };

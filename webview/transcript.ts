@@ -79,9 +79,25 @@ export class Transcript {
     run.handle(ev);
   }
 
+  /** Set by the panel: "Act on this plan" was clicked under a plan-mode answer. */
+  onActOnPlan: (plan: string) => void = () => undefined;
+
   endRun(result: RunResult): void {
     const run = this.runs.get(result.runId) ?? this.current;
     run?.end(result);
+    if (run && result.plan && result.status === 'done' && result.text.trim()) {
+      const act = h('button', { cls: 'button primary act-on-plan', text: 'Act on this plan', title: 'Start a normal run that carries out this plan', attrs: { type: 'button' } });
+      act.addEventListener('click', () => this.onActOnPlan(result.text));
+      run.el.append(h('div', { cls: 'plan-actions' }, act));
+      this.changed(true);
+    }
+  }
+
+  /** A short confirmation from the extension (after /compact, /thinking, …). */
+  notice(message: string): void {
+    this.empty.remove();
+    this.el.append(h('div', { cls: 'panel-notice', attrs: { role: 'status' } }, h('span', { text: message })));
+    this.changed(true);
   }
 
   /** An error from the extension that belongs to no run event. */

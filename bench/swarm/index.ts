@@ -2,6 +2,7 @@
 // the HTTP simulator with a latency model.   npx tsx bench/swarm/index.ts
 // Env: BENCH_WIDTHS=8,32,64,100  BENCH_TTFT_MS=60  BENCH_TPS=400  BENCH_CONCURRENCY=16
 //      BENCH_SERIAL=0 skips the (long) serial runs: swarm columns only, for scheduler experiments.
+//      BENCH_RULES=1 gives the workspace an AGENTS.md (~2 KB) and a nested src/AGENTS.md (shared prefix with rules).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunRequest, type RunResult, type ServerSettings } from '../../server/protocol';
@@ -182,6 +183,11 @@ async function main(): Promise<void> {
   const ws = tempDir('swarm-bench-');
   mkdirSync(join(ws.path, 'src'));
   for (let i = 0; i < 50; i++) writeFileSync(join(ws.path, 'src', `f${i}.txt`), `file ${i}\n`.repeat(20));
+  if (process.env.BENCH_RULES === '1') {
+    const section = (t: string) => `## ${t}\n${Array.from({ length: 6 }, (_, k) => `- ${t} rule ${k}: keep changes small, run the tests, follow the existing style.`).join('\n')}\n`;
+    writeFileSync(join(ws.path, 'AGENTS.md'), `# AGENTS.md\n\n${['Setup', 'Build and test', 'Code style', 'Testing', 'Security'].map(section).join('\n')}`);
+    writeFileSync(join(ws.path, 'src', 'AGENTS.md'), '# src\n\n- Files here are fixtures: read, never edit.\n');
+  }
 
   const rows: (string | number)[][] = [
     ['sub-agents', 'steps (total)', 'serial wall s', 'swarm wall s', 'speedup', 'ideal s*', 'achieved/ideal', 'achieved/fair-share bound†', 'serial: model share', 'serial: server CPU ms/step', 'critical steps', 'summary speedup', 'peak RSS MB', 'shared prefix', 'cached input'],

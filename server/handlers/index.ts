@@ -11,6 +11,7 @@ import { changesHandler } from './review-changes';
 import { acceptHandler } from './review-accept';
 import { rejectHandler } from './review-reject';
 import { refactorHandler } from './refactor';
+import { commandsHandler } from './commands';
 
 export const handlers: Handler[] = [
   runHandler,
@@ -24,4 +25,5 @@ export const handlers: Handler[] = [
   acceptHandler,
   rejectHandler,
   refactorHandler,
+  commandsHandler,
 ];

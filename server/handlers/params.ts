@@ -29,6 +29,7 @@ export const runParams: z.ZodType<RunParams> = z.object({
   history: z.array(z.object({ role: z.enum(['user', 'assistant']), text: z.string() })).optional(),
   thinking: thinking.optional(),
   worktrees: z.boolean().optional(),
+  plan: z.boolean().optional(),
 });
 
 export const cancelParams: z.ZodType<CancelParams> = z.object({ runId: id, agentId: z.string().optional() });
@@ -109,6 +110,7 @@ export const settingsSchema: z.ZodType<Partial<ServerSettings>> = z.looseObject(
   dialect: z.enum(['auto', 'moonshot', 'vllm', 'none']),
   preset: z.string(),
   contextWindow: positive,
+  rules: z.string(),
 }).partial();
 
 /** `issue.path: message; …` for an error message. */

@@ -12,6 +12,7 @@ import { criticalSteps, costUsd, sumTokens, type AgentRecord, type Pricing } fro
 import { SUBAGENT_SYSTEM_PROMPT, subagentTask } from './prompt';
 import { isolated, type Isolation } from './isolation';
 import type { Worktrees } from './worktrees';
+import type { SkillSet } from '../rules';
 
 export interface SwarmLimits {
   maxAgents: number;
@@ -46,6 +47,8 @@ export interface SwarmRunOptions {
   services?: ToolContext['services'];
   /** Each sub-agent in its own git worktree, merged back when it finishes (see worktrees.ts). */
   worktrees?: Worktrees;
+  /** Skills for load_skill. */
+  skills?: SkillSet;
 }
 
 interface Template {
@@ -297,6 +300,7 @@ export class SwarmRun {
       // The shared index describes the main tree; an isolated agent searches its own checkout.
       ...(isolation ? {} : { services: this.opts.services }),
       ...(canSpawn ? { swarm: this.handleFor(record) } : {}),
+      ...(this.opts.skills ? { skills: this.opts.skills } : {}),
     };
     const limits = this.opts.limits;
     const result = await runAgent(

@@ -22,6 +22,8 @@ export interface ToolContext {
   swarm?: SwarmHandle;
   /** Shared services the server created once (search index, symbols, repo map). */
   services?: { index?: import('../index/index').CodeIndex };
+  /** Skills of this run (load_skill). */
+  skills?: import('../rules/skills').SkillSet;
 }
 
 export interface SubagentResult {

@@ -14,11 +14,13 @@ import {
   type RunStatus,
   type SwarmEvent,
   type ThinkingMode,
+  type CommandInfo,
 } from '../../server/protocol';
 import type { Conversation, ToExtension, ToWebview } from '../../webview/messages';
 import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
+import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 
 /** How long a stopped run may take to answer before the panel is told it ended anyway. */
 const STOP_GRACE_MS = 10_000;
@@ -89,9 +91,14 @@ export class ChatController implements vscode.Disposable {
   async handle(message: ToExtension): Promise<void> {
     switch (message.type) {
       case 'ready':
-        return this.sendInit();
+        this.sendInit();
+        return this.sendCommands();
       case 'send':
-        return this.send(message.text, message.images ?? [], message.thinking);
+        return this.send(message.text, message.images ?? [], message.thinking, message.plan);
+      case 'command':
+        return this.command(message.name, message.args);
+      case 'listCommands':
+        return this.sendCommands();
       case 'stop':
         return this.stop();
       case 'newChat':
@@ -181,7 +188,50 @@ export class ChatController implements vscode.Disposable {
     return end;
   }
 
-  private async send(text: string, images: ImageInput[], thinking?: ThinkingMode): Promise<void> {
+  /** Refreshes the slash-command popup (built-in, workspace, user and other sources). */
+  async sendCommands(): Promise<void> {
+    this.post({ type: 'commands', commands: CLIENT_COMMANDS }); // at once, before the server answers
+    this.commands = await listCommands(this.client, this.ready, this.log);
+    this.post({ type: 'commands', commands: this.commands });
+  }
+
+  /** The last command list sent to the popup (MCP prompts among them are expanded here, not by swarm/run). */
+  private commands: CommandInfo[] = [];
+
+  private async command(name: string, args: string): Promise<void> {
+    try {
+      await runChatCommand(name, args, {
+        client: this.client,
+        activeRunId: () => this.active?.runId,
+        conversation: () => this.conversation,
+        newChat: () => this.newChat(),
+        notice: (message) => this.post({ type: 'notice', message }),
+        error: (message) => this.post({ type: 'error', message }),
+      });
+    } catch (err) {
+      this.post({ type: 'error', message: `/${name} failed: ${errorMessage(err)}` });
+    }
+  }
+
+  private async send(text: string, images: ImageInput[], thinking?: ThinkingMode, plan?: boolean): Promise<void> {
+    // A panel command that reached here as text (the popup's list was not loaded yet).
+    const slash = /^\/([A-Za-z0-9_.:-]+)(?:\s+([\s\S]*))?$/.exec(text.trim());
+    if (slash && images.length === 0 && isClientCommand(slash[1])) {
+      await this.command(slash[1], (slash[2] ?? '').trim());
+      this.post({ type: 'notice', message: `/${slash[1]}` }); // the panel waits for an answer to what it sent
+      return;
+    }
+    const mcp = slash ? this.commands.find((c) => c.name === slash[1] && c.source === 'mcp') : undefined;
+    if (mcp && !this.active) {
+      try {
+        const expanded = await expandMcpPrompt(this.client, mcp, (slash?.[2] ?? '').trim());
+        text = expanded.text;
+        images = [...images, ...expanded.images];
+      } catch (err) {
+        this.post({ type: 'error', message: `/${mcp.name}: ${errorMessage(err)}` });
+        return;
+      }
+    }
     if (this.active) {
       this.post({ type: 'error', message: 'A run is already in progress: stop it first.' });
       return;
@@ -199,7 +249,7 @@ export class ChatController implements vscode.Disposable {
       if (!(await this.ready)) throw new Error('The SwarmCode server is not running: see the "SwarmCode" output channel.');
       const request = this.client.sendRequest(
         RunRequest,
-        { runId, task: text, ...(images.length ? { images } : {}), history, ...(thinking ? { thinking } : {}) },
+        { runId, task: text, ...(images.length ? { images } : {}), history, ...(thinking ? { thinking } : {}), ...(plan ? { plan } : {}) },
         cts.token,
       );
       result = await Promise.race([request, forced]);
