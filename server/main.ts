@@ -18,6 +18,8 @@ import { createWorkspace, EditorDocuments, lspClientEdits, type Workspace } from
 import { handlers } from './handlers';
 import { codeIndexFor } from './index/service';
 import { closeSharedPool } from './visual';
+import { Sandbox } from './sandbox';
+import { journalBaseDir } from './workspace/journal-store';
 
 const connection = createConnection(ProposedFeatures.all);
 let settings: ServerSettings = { ...DEFAULT_SETTINGS };
@@ -41,9 +43,12 @@ function mergeSettings(partial: unknown): void {
   }
 }
 
+const sandbox = new Sandbox(() => settings, { extraHidden: [journalBaseDir()] });
+
 const ctx: ServerContext = {
   connection,
   settings: () => settings,
+  sandbox,
   get workspace(): Workspace {
     if (!workspace) throw new Error('the server has not been initialized with a workspace');
     return workspace;

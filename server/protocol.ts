@@ -76,6 +76,14 @@ export interface ServerSettings {
   localContextSize?: number;
   /** Embedded engine: layers offloaded to the GPU ('auto' fits what VRAM allows; 0 = CPU only). */
   localGpuLayers?: number | 'auto';
+  /** OS sandbox around commands (docs/security.md): 'auto' = bubblewrap / sandbox-exec when available; 'off' = none, so every command asks. Default 'auto'. */
+  sandbox?: 'auto' | 'off';
+  /** Network inside the sandbox (`swarmcode.allowNetwork`, CLI `--allow-network`). Default false. */
+  allowNetwork?: boolean;
+  /** Environment variables passed to commands although their names look secret (`swarmcode.sandbox.envPassthrough`). */
+  envPassthrough?: string[];
+  /** Environment variables never passed to commands whatever their names (the CLI's `--api-key-env`). */
+  secretEnv?: string[];
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -220,9 +228,12 @@ export interface PresetInfo {
 export interface ApprovalParams {
   runId: string;
   agentId: string;
-  kind: 'command';
+  /** `command`: a shell command; `write`: a write to a file that makes tools run code (`command` reads "write PATH"). */
+  kind: 'command' | 'write';
   command: string;
   cwd: string;
+  /** Why it is asked: not allowlisted, a path outside the workspace, network, no sandbox, … (docs/security.md). */
+  reason?: string;
 }
 
 export interface ApprovalResult {

@@ -1,11 +1,11 @@
 // A run is one `swarm/run` request: a top-level agent over the workspace, cancellable as a tree.
-import type { RunParams, RunResult, RunStatus, ServerSettings } from './protocol';
+import type { RunParams, RunResult, RunStatus, ServerSettings, SwarmEvent } from './protocol';
 import { createEventSink } from './events';
 import type { ServerContext } from './context';
 import { createModelForRun } from './model';
 import { builtinTools, orchestrationTools } from './tools';
 import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent';
-import { approverFor } from './approval';
+import { approverFor, writeApproverFor } from './approval';
 import { codeIndexFor } from './index/service';
 import type { CodeIndex } from './index';
 import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, Worktrees, KIMI_K25_PRICING, type Pricing } from './swarm';
@@ -92,7 +92,13 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const started = Date.now();
   const settings = ctx.settings();
   const agentId = 'main';
-  const emit = createEventSink(ctx.connection, runId);
+  const sink = createEventSink(ctx.connection, runId);
+  // Events carry tool outputs and errors: known secret values are cut out of every one.
+  const emit = (event: SwarmEvent) => {
+    const json = JSON.stringify(event);
+    const clean = ctx.sandbox.redact(json);
+    sink(clean === json ? event : (JSON.parse(clean) as SwarmEvent));
+  };
   const index = codeIndexFor(ctx);
   const tools = builtinTools;
 
@@ -119,6 +125,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       log: ctx.log,
       emit,
       approverFor: (id) => approverFor(ctx, runId, id),
+      writeApproverFor: (id) => writeApproverFor(ctx, runId, id),
+      sandbox: ctx.sandbox,
       limits: settings,
       workerTools: tools,
       orchestrationTools,

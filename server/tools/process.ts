@@ -1,5 +1,8 @@
-// Running a shell command in its own process group so the whole tree can be stopped.
+// Running a shell command in its own process group so the whole tree can be stopped; inside the
+// OS sandbox when the caller passes one (server/sandbox), always with a scrubbed environment.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { scrubEnv } from '../sandbox/env';
 import { HeadTailBuffer } from './output';
 
 export interface ExecResult {
@@ -20,15 +23,48 @@ export interface ExecOptions {
   keepChars?: number;
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** How to start the process (e.g. Sandbox.wrap: bwrap ... -- argv); default: argv as is. */
+  via?: (argv: string[]) => { file: string; args: string[]; env: NodeJS.ProcessEnv } | undefined;
+  /** Environment when `via` gives none; default: the server's minus secret-looking variables. */
+  env?: NodeJS.ProcessEnv;
 }
+
+const CHILD_DEFAULTS = { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', TERM: 'dumb', NO_COLOR: '1' };
 
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch {
     return false;
   }
+  return process.platform !== 'linux' || groupRunsOnLinux(pgid);
+}
+
+/**
+ * Whether a member of the group still runs, zombies not counted: a sandbox's inner bwrap is
+ * reparented when the outer one exits, and where PID 1 never reaps (containers) its zombie
+ * would keep the group "alive" for ever.
+ */
+function groupRunsOnLinux(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
 }
 
 function killGroup(pgid: number, sig: NodeJS.Signals): void {
@@ -41,14 +77,20 @@ function killGroup(pgid: number, sig: NodeJS.Signals): void {
 
 /** `/bin/sh -c command`, detached into its own process group; stdout+stderr combined. */
 export function execShell(command: string, opts: ExecOptions): Promise<ExecResult> {
+  return execArgv(['/bin/sh', '-c', command], opts);
+}
+
+/** `argv` (no shell), detached into its own process group; stdout+stderr combined. */
+export function execArgv(argv: string[], opts: ExecOptions): Promise<ExecResult> {
   const grace = opts.killGraceMs ?? 2000;
+  const launch = opts.via?.(argv) ?? { file: argv[0], args: argv.slice(1), env: opts.env ?? { ...scrubEnv(process.env).env, ...CHILD_DEFAULTS } };
   return new Promise((resolve, reject) => {
     const buf = new HeadTailBuffer(opts.keepChars ?? 100_000);
-    const child = spawn('/bin/sh', ['-c', command], {
+    const child = spawn(launch.file, launch.args, {
       cwd: opts.cwd,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', TERM: 'dumb', NO_COLOR: '1' },
+      env: launch.env,
     });
     const pgid = child.pid;
     let timedOut = false;
