@@ -20,7 +20,7 @@ import { createPrinter } from './print';
 
 const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N]
-              [--thinking on|off] [--worktrees] [--yes] [--json] [--image FILE]... TASK`;
+              [--thinking on|off] [--worktrees] [--yes] [--allow-network] [--json] [--image FILE]... TASK`;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -72,6 +72,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         'context-window': { type: 'string' },
         thinking: { type: 'string' },
         yes: { type: 'boolean', default: false },
+        'allow-network': { type: 'boolean', default: false },
         worktrees: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         image: { type: 'string', multiple: true },
@@ -114,6 +115,8 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       ? { baseUrl: LOCAL_BASE_URL, model: 'local', localModelPath: endpoint.modelPath }
       : { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKey: endpoint.apiKey }),
     approval: values.yes ? 'always' : 'allowlist',
+    ...(values['allow-network'] ? { allowNetwork: true } : {}),
+    ...(values['api-key-env'] ? { secretEnv: [values['api-key-env']] } : {}),
     ...(thinking ? { thinking } : {}),
     ...(preset ? { preset: preset.id } : {}),
     ...(dialect ? { dialect: dialect as ServerSettings['dialect'] } : {}),

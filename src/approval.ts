@@ -4,12 +4,14 @@ import { ApprovalRequest, type ApprovalParams, type ApprovalResult } from '../se
 import type { Ctx } from './context';
 
 export async function askApproval(params: ApprovalParams): Promise<ApprovalResult> {
+  const write = params.kind === 'write';
+  const why = params.reason ? `\nAsked because ${params.reason}.` : '';
   const choice = await vscode.window.showWarningMessage(
-    `Run command "${params.command}"?`,
-    { modal: true, detail: `SwarmCode (${params.agentId}) wants to run this command in ${params.cwd}` },
-    'Run',
+    write ? `Allow SwarmCode to ${params.command}?` : `Run command "${params.command}"?`,
+    { modal: true, detail: `SwarmCode (${params.agentId}) wants to ${write ? 'write this file' : 'run this command'} in ${params.cwd}.${why}` },
+    write ? 'Write' : 'Run',
   );
-  return { approved: choice === 'Run' };
+  return { approved: choice === (write ? 'Write' : 'Run') };
 }
 
 export function register(ctx: Ctx): vscode.Disposable {
