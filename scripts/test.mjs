@@ -2,7 +2,7 @@
 // "N passed, N failed" line. Tiers can be picked: `npm test -- unit protocol`.
 import { spawnSync, spawn } from 'node:child_process';
 
-const ALL = ['unit', 'protocol', 'browser', 'e2e'];
+const ALL = ['unit', 'protocol', 'security', 'browser', 'e2e'];
 const tiers = process.argv.slice(2).filter((a) => ALL.includes(a));
 const selected = tiers.length ? tiers : ALL;
 
