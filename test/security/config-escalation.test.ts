@@ -114,7 +114,7 @@ describe('security: escalation through config files', function () {
 
   it('.npmrc node-options under `npm test` (approved write) stays contained', async () => {
     writeFileSync(join(outside.path, 'evil.js'), `require('fs').writeFileSync(${JSON.stringify(join(outside.path, 'pwned'))}, 'x'); console.log('evil-loaded');\n`);
-    writeFileSync(join(ws.path, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', scripts: { test: 'echo tested' } }));
+    writeFileSync(join(ws.path, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', scripts: { test: 'node -e "console.log(1)"' } }));
     s = await session(
       ws.path,
       calls({ name: 'write_file', arguments: { path: '.npmrc', content: `node-options=--require ${outside.path}/evil.js\n` } }, { name: 'run_command', arguments: { command: 'npm test' } }),
