@@ -36,8 +36,12 @@ export async function session(
   const events: SwarmEvent[] = [];
   const asked: ApprovalParams[] = [];
   const logs: string[] = [];
-  server.connection.onNotification(EventNotification, ({ event }) => events.push(event));
-  server.connection.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+  server.connection.onNotification(EventNotification, ({ event }) => {
+    events.push(event);
+  });
+  server.connection.onNotification('window/logMessage', (p: { message: string }) => {
+    logs.push(p.message);
+  });
   server.connection.onRequest(ApprovalRequest, (p) => {
     asked.push(p);
     return { approved: opts.approve?.(p) ?? false };
