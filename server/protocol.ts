@@ -108,6 +108,9 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   repoMapTokens: 1024,
   // Derived from the model's window: (window − output cap) × 0.9 — K2.5: 206,438.
   contextTokens: 0,
+  sandbox: 'auto',
+  allowNetwork: false,
+  envPassthrough: [],
 };
 
 // ---------------------------------------------------------------------------

@@ -141,6 +141,8 @@ export function execArgv(argv: string[], opts: ExecOptions): Promise<ExecResult>
       }
     });
     let closed = false;
+    /** Processes of the group were still running after the command exited (and were killed). */
+    let strayFound = false;
     child.on('exit', (code, sig) => {
       exit = { code, sig };
       if (closed && pgid !== undefined && !groupAlive(pgid)) return finish(false);
@@ -149,6 +151,7 @@ export function execArgv(argv: string[], opts: ExecOptions): Promise<ExecResult>
       setTimeout(() => {
         if (settled || pgid === undefined) return;
         const stray = groupAlive(pgid);
+        strayFound = stray;
         if (stray) killGroup(pgid, 'SIGKILL');
         // Give the pipes a moment to drain after the kill, then finish regardless.
         setTimeout(() => finish(stray && !timedOut && !aborted), stray ? 50 : 0);
@@ -156,7 +159,7 @@ export function execArgv(argv: string[], opts: ExecOptions): Promise<ExecResult>
     });
     child.on('close', () => {
       closed = true;
-      if (exit && pgid !== undefined && !groupAlive(pgid)) finish(false);
+      if (exit && pgid !== undefined && !groupAlive(pgid)) finish(strayFound && !timedOut && !aborted);
     });
   });
 }

@@ -3,7 +3,7 @@
 // reason said once. Reference: bubblewrap(1) --unshare-net.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectSandbox } from '../../server/sandbox';
 import { tempDir } from '../support/server';
@@ -66,6 +66,14 @@ describe('security: containment', function () {
     await s.run();
     assert.equal(s.asked.length, 0);
     assert.match(s.outputs()[0].output, /refused without asking .*no sandbox/);
+  });
+
+  it('a sandboxed command that times out is stopped with everything it started', async () => {
+    s = await session(ws.path, calls({ name: 'run_command', arguments: { command: '(sleep 2; touch late-bg) & sleep 30; touch late-fg', timeout_ms: 500 } }), { approval: 'always' });
+    await s.run();
+    assert.match(s.outputs()[0].output, /timed out after 500 ms/);
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.ok(!existsSync(join(ws.path, 'late-bg')) && !existsSync(join(ws.path, 'late-fg')), 'a process of the sandbox outlived the timeout');
   });
 
   it('detection says why when bubblewrap is missing', () => {
