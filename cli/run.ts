@@ -20,7 +20,8 @@ import { createPrinter } from './print';
 
 const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N]
-              [--thinking on|off] [--worktrees] [--yes] [--allow-network] [--json] [--image FILE]... TASK`;
+              [--thinking on|off] [--worktrees] [--yes] [--allow-network] [--allow-host HOST]...
+              [--json] [--image FILE]... TASK`;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -73,6 +74,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         thinking: { type: 'string' },
         yes: { type: 'boolean', default: false },
         'allow-network': { type: 'boolean', default: false },
+        'allow-host': { type: 'string', multiple: true },
         worktrees: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         image: { type: 'string', multiple: true },
@@ -116,6 +118,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       : { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKey: endpoint.apiKey }),
     approval: values.yes ? 'always' : 'allowlist',
     ...(values['allow-network'] ? { allowNetwork: true } : {}),
+    ...(values['allow-host']?.length ? { allowedHosts: values['allow-host'] } : {}),
     ...(values['api-key-env'] ? { secretEnv: [values['api-key-env']] } : {}),
     ...(thinking ? { thinking } : {}),
     ...(preset ? { preset: preset.id } : {}),

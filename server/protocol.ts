@@ -80,6 +80,8 @@ export interface ServerSettings {
   sandbox?: 'auto' | 'off';
   /** Network inside the sandbox (`swarmcode.allowNetwork`, CLI `--allow-network`). Default false. */
   allowNetwork?: boolean;
+  /** Without allowNetwork: hosts sandboxed commands reach through an HTTP(S) proxy (`swarmcode.sandbox.allowedHosts`, CLI `--allow-host`; `*.example.com` for subdomains; Linux). */
+  allowedHosts?: string[];
   /** Environment variables passed to commands although their names look secret (`swarmcode.sandbox.envPassthrough`). */
   envPassthrough?: string[];
   /** Environment variables never passed to commands whatever their names (the CLI's `--api-key-env`). */
@@ -110,6 +112,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   contextTokens: 0,
   sandbox: 'auto',
   allowNetwork: false,
+  allowedHosts: [],
   envPassthrough: [],
 };
 

@@ -35,6 +35,7 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   { setting: 'browserPath', field: 'browserPath', check: isString },
   { setting: 'sandbox.mode', field: 'sandbox', check: oneOf('auto', 'off') },
   { setting: 'allowNetwork', field: 'allowNetwork', check: isBool },
+  { setting: 'sandbox.allowedHosts', field: 'allowedHosts', check: isStringList },
   { setting: 'sandbox.envPassthrough', field: 'envPassthrough', check: isStringList },
   { setting: 'localModelPath', field: 'localModelPath', check: isString },
   { setting: 'maxOutputTokens', field: 'maxOutputTokens', check: isPosInt },

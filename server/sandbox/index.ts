@@ -9,6 +9,7 @@ import { scrubEnv, type EnvPolicy } from './env';
 import { secretPaths } from './paths';
 import type { SandboxPolicy } from './policy';
 import { Redactor } from './redact';
+import { BRIDGE_JS, HostProxy, PROXY_PORT } from './proxy';
 import { seatbeltProfile } from './seatbelt';
 
 export { isExecConfig, isInGitDir, secretPaths } from './paths';
@@ -16,6 +17,7 @@ export { scrubEnv, isSecretName, PROVIDER_KEY_VARS } from './env';
 export { Redactor, REDACTED } from './redact';
 export { detectSandbox, type Availability } from './detect';
 export type { SandboxPolicy } from './policy';
+export { hostAllowed } from './proxy';
 
 /** The settings this module reads (a subset of ServerSettings). */
 export interface SandboxSettings {
@@ -23,6 +25,8 @@ export interface SandboxSettings {
   sandbox?: 'auto' | 'off';
   /** Network inside the sandbox. */
   allowNetwork?: boolean;
+  /** Without allowNetwork: hosts reachable through the sandbox's HTTP(S) proxy (Linux). */
+  allowedHosts?: string[];
   /** Variable names passed to children although they look secret. */
   envPassthrough?: string[];
   /** Variable names removed whatever they look like (the CLI's `--api-key-env`). */
@@ -51,6 +55,7 @@ export interface SpawnSpec {
 export class Sandbox {
   private readonly redactor = new Redactor();
   private redactKey = '';
+  private readonly proxy = new HostProxy(() => this.settings().allowedHosts ?? []);
 
   constructor(
     private readonly settings: () => SandboxSettings,
@@ -69,6 +74,11 @@ export class Sandbox {
 
   get networkAllowed(): boolean {
     return this.settings().allowNetwork === true;
+  }
+
+  /** Stops the allowed-hosts proxy, if it was started. */
+  dispose(): void {
+    this.proxy.close();
   }
 
   private envPolicy(): EnvPolicy {
@@ -107,7 +117,18 @@ export class Sandbox {
     const a = this.availability();
     if (!a.kind) return undefined;
     const env = this.childEnv();
-    const policy = this.policy(cwd, opts.writable ?? [cwd], opts.network === true || this.networkAllowed, opts.readOnly);
+    const network = opts.network === true || this.networkAllowed;
+    const readOnly = [...(opts.readOnly ?? [])];
+    const hosts = this.settings().allowedHosts ?? [];
+    if (a.kind === 'bwrap' && !network && hosts.length) {
+      // Allowed hosts only: through the filtering proxy, reached over a bridge inside the sandbox.
+      const { dir, socket } = this.proxy.start();
+      readOnly.push(dir);
+      argv = [process.execPath, '-e', BRIDGE_JS, socket, String(PROXY_PORT), ...argv];
+      const url = `http://127.0.0.1:${PROXY_PORT}`;
+      Object.assign(env, { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url });
+    }
+    const policy = this.policy(cwd, opts.writable ?? [cwd], network, readOnly);
     if (a.kind === 'bwrap') return { file: a.path, args: [...bwrapArgs(policy), '--', ...argv], env };
     const tmp = path.resolve(env.TMPDIR ?? os.tmpdir());
     return { file: a.path, args: ['-p', seatbeltProfile(policy, tmp), ...argv], env };

@@ -3,9 +3,10 @@
 // reason said once. Reference: bubblewrap(1) --unshare-net.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectSandbox } from '../../server/sandbox';
+import { detectSandbox, hostAllowed } from '../../server/sandbox';
 import { tempDir } from '../support/server';
 import { calls, session, type Session } from './harness';
 
@@ -47,6 +48,32 @@ describe('security: containment', function () {
     assert.match(s.outputs()[0].output, /reached/);
   });
 
+  it('allowed hosts only: reached through the filtering proxy, other hosts refused, raw connections still fail', async () => {
+    const web = createHttpServer((_req, res) => res.end('web-reached\n'));
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    const webPort = (web.address() as { port: number }).port;
+    try {
+      s = await session(
+        ws.path,
+        calls(
+          { name: 'run_command', arguments: { command: `curl -sS http://127.0.0.1:${webPort}/` } },
+          { name: 'run_command', arguments: { command: `curl -sS -o /dev/null -w '%{http_code}' http://localhost:${webPort}/` } },
+          { name: 'run_command', arguments: { command: `curl -sS -o /dev/null -w '%{http_code}' https://localhost:${webPort}/` } },
+          probe(),
+        ),
+        { approval: 'always', allowedHosts: ['127.0.0.1'] },
+      );
+      await s.run();
+      const [allowed, deniedHttp, deniedConnect, raw] = s.outputs();
+      assert.match(allowed.output, /web-reached/);
+      assert.match(deniedHttp.output, /403/);
+      assert.match(deniedConnect.output, /403|CONNECT/);
+      assert.match(raw.output, /no network/);
+    } finally {
+      web.close();
+    }
+  });
+
   it('a command asking for network asks the user with its reason', async () => {
     s = await session(ws.path, calls({ ...probe(), arguments: { ...probe().arguments, network: true, reason: 'fetch the test fixture' } }), { approval: 'ask' }, { approve: () => true });
     await s.run();
@@ -74,6 +101,12 @@ describe('security: containment', function () {
     assert.match(s.outputs()[0].output, /timed out after 500 ms/);
     await new Promise((r) => setTimeout(r, 3000));
     assert.ok(!existsSync(join(ws.path, 'late-bg')) && !existsSync(join(ws.path, 'late-fg')), 'a process of the sandbox outlived the timeout');
+  });
+
+  it('host matching: exact names, *.suffix for subdomains, nothing by prefix or port tricks', () => {
+    const allowed = ['registry.npmjs.org', '*.pypi.org'];
+    for (const h of ['registry.npmjs.org', 'REGISTRY.npmjs.org.', 'files.pypi.org', 'pypi.org']) assert.ok(hostAllowed(h, allowed), h);
+    for (const h of ['registry.npmjs.org.evil.com', 'evilpypi.org', 'npmjs.org', '127.0.0.1', '']) assert.ok(!hostAllowed(h, allowed), h);
   });
 
   it('detection says why when bubblewrap is missing', () => {

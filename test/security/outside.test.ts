@@ -87,6 +87,7 @@ describe('security: commands reaching outside the workspace', function () {
     outside.cleanup();
     outside = { path: varTmp, cleanup: () => rmSync(varTmp, { recursive: true, force: true }) };
     writeFileSync(join(outside.path, 'secret.txt'), 'OUTSIDE-SECRET\n');
+    rmSync('/tmp/swarmcode-sandbox-tmp-probe', { force: true });
     try {
       mkdirSync(join(home.path, '.ssh'));
       writeFileSync(join(home.path, '.ssh/id_ed25519'), 'PRIVATE-KEY-MATERIAL\n');
