@@ -6,12 +6,10 @@ import { z } from 'zod';
 import { defineTool, ToolError, type ToolContext } from './types';
 import { execArgv } from './process';
 import { defaultSandbox } from './sandboxed';
+import { SAFE_GIT_CONFIG, configArgs, filterNames, filterOverrides } from '../sandbox/git-config';
 
 const MAX_DIFF_CHARS = 60_000;
 const GIT_TIMEOUT_MS = 30_000;
-
-/** `-c` settings that switch off what repository config could make git run. */
-export const SAFE_GIT_CONFIG = ['core.fsmonitor=false', 'core.hooksPath=/dev/null', 'core.pager=cat', 'diff.external=', 'core.untrackedCache=false', 'status.submoduleSummary=false'];
 
 interface GitResult {
   code: number | null;
@@ -22,7 +20,7 @@ async function git(ctx: ToolContext, args: string[], signal: AbortSignal): Promi
   const root = ctx.workspace.root;
   const sandbox = ctx.sandbox ?? defaultSandbox();
   const via = (argv: string[]) => sandbox.wrap(argv, root, { writable: [], readOnly: [root], network: false });
-  const r = await execArgv(['git', '--no-pager', ...SAFE_GIT_CONFIG.flatMap((c) => ['-c', c]), ...args], { cwd: root, timeoutMs: GIT_TIMEOUT_MS, signal, via, env: gitEnv(sandbox.childEnv()) });
+  const r = await execArgv(['git', '--no-pager', ...configArgs(SAFE_GIT_CONFIG), ...args], { cwd: root, timeoutMs: GIT_TIMEOUT_MS, signal, via, env: gitEnv(sandbox.childEnv()) });
   if (r.timedOut) throw new ToolError(`git ${args[0]} timed out after ${GIT_TIMEOUT_MS / 1000} s`);
   return { code: r.exitCode, out: r.output };
 }
@@ -34,15 +32,10 @@ function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
-/** `-c filter.NAME.{clean,smudge,process}=` for every filter driver the repository config defines. */
-async function filterOverrides(ctx: ToolContext, signal: AbortSignal): Promise<string[]> {
+/** `-c filter.NAME.…=` for every filter driver the repository config defines. */
+async function filterArgs(ctx: ToolContext, signal: AbortSignal): Promise<string[]> {
   const r = await git(ctx, ['config', '--get-regexp', '^filter\\.'], signal);
-  const names = new Set<string>();
-  for (const line of r.out.split('\n')) {
-    const m = /^filter\.(.+)\.(clean|smudge|process|required)\s/.exec(line);
-    if (m) names.add(m[1]);
-  }
-  return [...names].flatMap((n) => ['clean', 'smudge', 'process'].flatMap((k) => ['-c', `filter.${n}.${k}=`]).concat(['-c', `filter.${n}.required=false`]));
+  return configArgs(filterOverrides(filterNames(r.out)));
 }
 
 export const gitTool = defineTool({
@@ -66,7 +59,7 @@ export const gitTool = defineTool({
     }
     if (inside.code !== 0 || inside.out.trim() !== 'true') throw new ToolError('The workspace is not a git repository.');
     const spec = rel && rel !== '.' ? ['--', rel] : [];
-    const filters = await filterOverrides(ctx, signal);
+    const filters = await filterArgs(ctx, signal);
     if (args.action === 'status') {
       const s = await git(ctx, [...filters, 'status', '--porcelain=v1', '--branch', ...spec], signal);
       if (s.code !== 0) throw new ToolError(`git status failed: ${s.out.trim()}`);

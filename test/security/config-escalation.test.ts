@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../support/server';
+import { perConversation, script } from '../support/simulator';
 import { calls, session, type Session } from './harness';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@e', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
@@ -140,6 +141,34 @@ describe('security: escalation through config files', function () {
     assert.equal(s.asked.length, 0);
     assert.match(out.output, /passed|conftest-ran/, out.output);
     assert.ok(!existsSync(join(outside.path, 'pwned')));
+  });
+
+  it('sub-agent worktrees (snapshot, worktree add, merge) run no fsmonitor, hook or filter from repository config', async () => {
+    writeFileSync(join(ws.path, '.gitattributes'), '*.txt filter=evil\n');
+    git(ws.path, 'add', '.gitattributes');
+    git(ws.path, 'commit', '-q', '-m', 'attrs');
+    git(ws.path, 'config', 'core.fsmonitor', `touch ${outside.path}/fsmonitor-ran; false`);
+    git(ws.path, 'config', 'filter.evil.clean', `sh -c 'touch ${outside.path}/clean-ran; cat'`);
+    git(ws.path, 'config', 'filter.evil.smudge', `sh -c 'touch ${outside.path}/smudge-ran; cat'`);
+    writeFileSync(join(ws.path, '.git/hooks/post-checkout'), `#!/bin/sh\ntouch ${outside.path}/hook-ran\n`);
+    chmodSync(join(ws.path, '.git/hooks/post-checkout'), 0o755);
+    writeFileSync(join(ws.path, 'a.txt'), 'changed by the user\n');
+    const respond = perConversation((conversation) =>
+      script(
+        /Your task:/.test(conversation)
+          ? [{ toolCalls: [{ name: 'write_file', arguments: { path: 'b.txt', content: 'from the sub-agent\n' } }] }, { text: 'sub done' }]
+          : [
+              { toolCalls: [{ name: 'create_subagent', arguments: { name: 'w', system_prompt: 'Work.' } }] },
+              { toolCalls: [{ name: 'assign_task', arguments: { agent: 'w', task: 'write b' } }] },
+              { text: 'done' },
+            ],
+      ),
+    );
+    s = await session(ws.path, respond, { approval: 'always' });
+    const r = await s.run('go', true);
+    assert.equal(r.status, 'done', r.error);
+    assert.equal(readFileSync(join(ws.path, 'b.txt'), 'utf8'), 'from the sub-agent\n');
+    for (const m of ['fsmonitor-ran', 'clean-ran', 'smudge-ran', 'hook-ran']) assert.ok(!existsSync(join(outside.path, m)), `${m}: a repository-config program ran`);
   });
 
   it('a hook made executable in the work tree is still never run by the git tool', async () => {

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { ApprovalRequest, EventNotification, RunRequest, type ApprovalParams, type RunResult, type ServerSettings, type SwarmEvent } from '../../server/protocol';
 import { startServer, type ServerHandle } from '../../cli/client';
-import { script, startSimulator, type Simulator, type Turn } from '../support/simulator';
+import { script, startSimulator, type Responder, type Simulator, type Turn } from '../support/simulator';
 import { ensureBuilt, ROOT } from '../support/server';
 
 export interface Session {
@@ -12,7 +12,7 @@ export interface Session {
   events: SwarmEvent[];
   asked: ApprovalParams[];
   logs: string[];
-  run(task?: string): Promise<RunResult>;
+  run(task?: string, worktrees?: boolean): Promise<RunResult>;
   /** Tool outputs in call order. */
   outputs(): { ok: boolean; output: string }[];
   close(): Promise<void>;
@@ -26,12 +26,12 @@ let counter = 0;
  */
 export async function session(
   workspace: string,
-  turns: Turn[],
+  turns: Turn[] | Responder,
   settings: Partial<ServerSettings>,
   opts: { env?: NodeJS.ProcessEnv; approve?: (p: ApprovalParams) => boolean } = {},
 ): Promise<Session> {
   ensureBuilt();
-  const sim = await startSimulator({ respond: script(turns) });
+  const sim = await startSimulator({ respond: Array.isArray(turns) ? script(turns) : turns });
   const server = await startServer(workspace, { apiKey: 'test-key', logLevel: 'warn', model: 'kimi-k2.5', baseUrl: sim.url, ...settings }, { serverPath: join(ROOT, 'dist/server.js'), env: opts.env });
   const events: SwarmEvent[] = [];
   const asked: ApprovalParams[] = [];
@@ -52,7 +52,7 @@ export async function session(
     events,
     asked,
     logs,
-    run: (task = 'do it') => server.connection.sendRequest(RunRequest, { runId: `sec-${++counter}`, task }),
+    run: (task = 'do it', worktrees?: boolean) => server.connection.sendRequest(RunRequest, { runId: `sec-${++counter}`, task, ...(worktrees ? { worktrees } : {}) }),
     outputs: () => events.filter((e): e is Extract<SwarmEvent, { type: 'tool_output' }> => e.type === 'tool_output').map((e) => ({ ok: e.ok, output: e.output })),
     async close() {
       await server.shutdown();
