@@ -119,7 +119,8 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     approval: values.yes ? 'always' : 'allowlist',
     ...(values['allow-network'] ? { allowNetwork: true } : {}),
     ...(values['allow-host']?.length ? { allowedHosts: values['allow-host'] } : {}),
-    ...(values['api-key-env'] ? { secretEnv: [values['api-key-env']] } : {}),
+    // The key's variable never reaches commands, whatever its name (docs/security.md).
+    ...(values['api-key-env'] ?? preset?.apiKeyEnv ? { secretEnv: [(values['api-key-env'] ?? preset?.apiKeyEnv)!] } : {}),
     ...(thinking ? { thinking } : {}),
     ...(preset ? { preset: preset.id } : {}),
     ...(dialect ? { dialect: dialect as ServerSettings['dialect'] } : {}),
