@@ -20,11 +20,16 @@ export function bwrapArgs(policy: SandboxPolicy): string[] {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent');
   if (!policy.network) args.push('--unshare-net');
-  for (const p of policy.hidden) {
+  const hide = (p: string) => {
     const k = kind(p);
     if (k === 'dir') args.push('--tmpfs', p);
     else if (k === 'file' || k === 'other') args.push('--ro-bind', '/dev/null', p);
-  }
+  };
+  // Later mounts cover earlier ones: a secret that contains a root (a workspace under ~/.config)
+  // is hidden before the root is bound; one inside a root (the workspace is $HOME) after.
+  const roots = [...policy.writable, ...(policy.readOnly ?? [])];
+  const insideRoot = (p: string) => roots.some((r) => p !== r && p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  for (const p of policy.hidden) if (!insideRoot(p)) hide(p);
   for (const root of policy.writable) {
     args.push('--bind', root, root);
     for (const git of [path.join(root, '.git')]) {
@@ -33,6 +38,7 @@ export function bwrapArgs(policy: SandboxPolicy): string[] {
     }
   }
   for (const p of policy.readOnly ?? []) if (kind(p)) args.push('--ro-bind', p, p);
+  for (const p of policy.hidden) if (insideRoot(p)) hide(p);
   args.push('--chdir', policy.cwd);
   return args;
 }

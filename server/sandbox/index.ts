@@ -94,9 +94,10 @@ export class Sandbox {
   /** Cuts the API key and the values of scrubbed variables out of `text`. */
   redact(text: string): string {
     const s = this.settings();
-    const scrubbed = scrubEnv(this.opts.baseEnv ?? process.env, this.envPolicy()).removedValues;
-    const key = [s.apiKey ?? '', ...scrubbed].join('\0');
+    // Re-derived only when the key or the variable lists change (this runs for every event).
+    const key = JSON.stringify([s.apiKey ?? '', s.secretEnv ?? [], s.envPassthrough ?? []]);
     if (key !== this.redactKey) {
+      const scrubbed = scrubEnv(this.opts.baseEnv ?? process.env, this.envPolicy()).removedValues;
       this.redactor.set([s.apiKey, ...scrubbed]);
       this.redactKey = key;
     }

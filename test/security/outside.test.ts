@@ -117,4 +117,27 @@ describe('security: commands reaching outside the workspace', function () {
       home.cleanup();
     }
   });
+
+  it('the workspace is the home folder: its secrets stay hidden; a workspace under ~/.config still works', async () => {
+    const home = tempDir('swarmcode-sec-home-');
+    try {
+      mkdirSync(join(home.path, '.ssh'));
+      writeFileSync(join(home.path, '.ssh/id_ed25519'), 'PRIVATE-KEY-MATERIAL\n');
+      writeFileSync(join(home.path, '.netrc'), 'machine x password NETRC-SECRET\n');
+      const env = { ...process.env, HOME: home.path };
+      s = await session(home.path, calls({ name: 'run_command', arguments: { command: 'cat .ssh/id_ed25519 .netrc' } }), { approval: 'allowlist' }, { env });
+      await s.run();
+      const out = s.outputs()[0].output;
+      assert.equal(s.asked.length, 0);
+      assert.doesNotMatch(out, /PRIVATE-KEY-MATERIAL|NETRC-SECRET/);
+      await s.close();
+      const nested = join(home.path, '.config/project');
+      mkdirSync(nested, { recursive: true });
+      s = await session(nested, calls({ name: 'run_command', arguments: { command: 'echo built > out.txt && cat out.txt' } }), { approval: 'always' }, { env });
+      await s.run();
+      assert.match(s.outputs()[0].output, /^built$/m);
+    } finally {
+      home.cleanup();
+    }
+  });
 });
