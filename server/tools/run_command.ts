@@ -32,6 +32,7 @@ export const runCommand = defineTool({
   }),
   mutating: true,
   async run(args, ctx, signal) {
+    if (args.command.includes('\0')) throw new ToolError('The command contains a NUL byte; a shell command line cannot. Nothing was run.');
     const cwd = ctx.workspace.root;
     const sandbox = ctx.sandbox ?? defaultSandbox();
     const sandboxed = sandbox.available && args.outside_sandbox !== true;

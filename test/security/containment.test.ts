@@ -109,6 +109,24 @@ describe('security: containment', function () {
     for (const h of ['registry.npmjs.org.evil.com', 'evilpypi.org', 'npmjs.org', '127.0.0.1', '']) assert.ok(!hostAllowed(h, allowed), h);
   });
 
+  it('hostile run_command arguments get a clear error and the run goes on', async () => {
+    s = await session(
+      ws.path,
+      calls(
+        { name: 'run_command', arguments: { command: 'echo a\u0000b' } },
+        { name: 'run_command', arguments: { command: 'ls', outside_sandbox: true, reason: 'trust me' } },
+        { name: 'run_command', arguments: { command: 'ls', network: true } },
+      ),
+      { approval: 'allowlist' },
+    );
+    const r = await s.run();
+    assert.equal(r.status, 'done', r.error);
+    const [nul, outsideBox, net] = s.outputs();
+    assert.match(nul.output, /NUL byte/);
+    assert.match(outsideBox.output, /refused without asking .*outside the sandbox: trust me/);
+    assert.match(net.output, /refused without asking .*network access/);
+  });
+
   it('detection says why when bubblewrap is missing', () => {
     const a = detectSandbox('linux', '/nonexistent/bwrap');
     assert.equal(a.kind, undefined);
