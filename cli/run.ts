@@ -7,6 +7,7 @@ import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { LOCAL_BASE_URL, PRESETS, resolveEndpoint } from '../server/model/presets';
 import { DIALECTS } from '../server/model/dialect';
 import {
+  ApprovalRequest,
   CancelRequest,
   EventNotification,
   RunRequest,
@@ -17,6 +18,7 @@ import {
 import type { CliCommand } from './commands';
 import { startServer } from './client';
 import { createPrinter } from './print';
+import { visible } from '../webview/visible';
 
 const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N]
@@ -147,6 +149,14 @@ export async function runTask(opts: RunOptions): Promise<number> {
   process.on('SIGINT', onSigint);
   server.connection.onNotification(EventNotification, ({ runId: id, event }) => {
     if (id === runId) printer.event(event);
+  });
+  // The CLI asks no questions (commands follow the allowlist, or --yes): anything the server still
+  // asks about is declined, and the terminal shows exactly what was refused (control characters escaped).
+  server.connection.onRequest(ApprovalRequest, (p) => {
+    const what = p.kind === 'command' ? `command ${visible(p.command)}` : p.kind === 'write' ? `${p.tool}: write ${visible(p.path)}` : `${p.tool} ${visible(p.args.slice(0, 2000))}`;
+    const why = p.reason ? `\n  asked because ${visible(p.reason)}` : '';
+    process.stderr.write(`declined (${p.agentId}): ${what}${why}\n  (the CLI does not ask; use --yes to allow commands)\n`);
+    return { approved: false };
   });
   server.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
     if (p.type <= 2) process.stderr.write(`server: ${p.message}\n`);

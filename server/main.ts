@@ -3,7 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import {
   createConnection,
+  ErrorCodes,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   DidChangeConfigurationNotification,
@@ -20,10 +22,15 @@ import { codeIndexFor } from './index/service';
 import { closeSharedPool } from './visual';
 import { Sandbox } from './sandbox';
 import { journalBaseDir } from './workspace/journal-store';
+import { describeIssues, settingsSchema } from './handlers/params';
+import { exitOnBrokenTransport, transportFromArgv } from './transport';
 
-const connection = createConnection(ProposedFeatures.all);
+const transport = transportFromArgv(process.argv.slice(2));
+const connection = transport ? createConnection(ProposedFeatures.all, transport.reader, transport.writer) : createConnection(ProposedFeatures.all);
+let shutdownReceived = false;
 let settings: ServerSettings = { ...DEFAULT_SETTINGS };
 let initialized = false;
+let initializing = false;
 let workspace: Workspace | undefined;
 const editorDocuments = new EditorDocuments();
 const fileListeners: ((paths: string[]) => void)[] = [];
@@ -36,11 +43,22 @@ const connectionSink: Sink = (level, line) => {
 };
 const log = createLogger(() => settings.logLevel as Level, connectionSink);
 
+/** The defined (non-null) entries of a settings object; what fails its check is listed in `invalid`. */
+function checkSettings(partial: unknown): { valid: Partial<ServerSettings>; invalid: string[] } {
+  if (!partial || typeof partial !== 'object' || Array.isArray(partial)) return { valid: {}, invalid: partial == null ? [] : ['settings: expected an object'] };
+  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined && v !== null));
+  const parsed = settingsSchema.safeParse(defined);
+  if (parsed.success) return { valid: parsed.data, invalid: [] };
+  // Keep the valid keys, drop the rest.
+  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+  const valid = Object.fromEntries(Object.entries(defined).filter(([k]) => !bad.has(k))) as Partial<ServerSettings>;
+  return { valid, invalid: [describeIssues(parsed.error)] };
+}
+
 function mergeSettings(partial: unknown): void {
-  if (partial && typeof partial === 'object') {
-    const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined && v !== null));
-    settings = { ...settings, ...defined };
-  }
+  const { valid, invalid } = checkSettings(partial);
+  if (invalid.length) log.warn(`settings ignored: ${invalid.join('; ')}`);
+  settings = { ...settings, ...valid };
 }
 
 const sandbox = new Sandbox(() => settings, { extraHidden: [journalBaseDir()] });
@@ -69,12 +87,24 @@ function notifyChanged(paths: (string | undefined)[]): void {
 }
 
 connection.onInitialize(async (params) => {
+  // LSP: initialize is sent once. A second one must not move the workspace (and its sandbox) root.
+  if (workspace || initializing) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server is already initialized; initialize may be sent only once');
+  initializing = true;
+  const { invalid } = checkSettings(params.initializationOptions);
+  if (invalid.length) {
+    initializing = false;
+    throw new ResponseError(ErrorCodes.InvalidParams, `initialize: invalid initializationOptions: ${invalid.join('; ')}`);
+  }
   mergeSettings(params.initializationOptions);
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   const root = (folder && uriToPath(folder)) ?? params.rootPath ?? process.cwd();
   // Edits to buffers with unsaved changes go to the client as workspace/applyEdit (when it can).
   const client = lspClientEdits(connection, params.capabilities, editorDocuments, () => settings.editPreview ?? false);
-  workspace = await createWorkspace(root, editorDocuments, { client });
+  try {
+    workspace = await createWorkspace(root, editorDocuments, { client });
+  } finally {
+    initializing = false;
+  }
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: true },
@@ -127,7 +157,15 @@ documents.onDidClose(({ document }) => {
 documents.listen(connection);
 
 for (const handler of handlers) handler.register(ctx);
-connection.onShutdown(() => closeSharedPool());
+connection.onShutdown(() => {
+  shutdownReceived = true;
+  return closeSharedPool();
+});
+if (transport) exitOnBrokenTransport(transport, (message) => {
+  // stderr always (the client keeps the server's stderr); the connection too, if it still writes.
+  stderrSink('error', message);
+  if (initialized) log.error(message);
+}, () => shutdownReceived);
 
 process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${err instanceof Error ? err.stack : err}`));
 connection.listen();

@@ -8,8 +8,11 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 // `{settings: Partial<ServerSettings>}` when they change)
 
 export type ThinkingMode = 'auto' | 'on' | 'off';
-/** How `run_command` is approved: ask the client, allow only the allowlist, or run anything. */
-export type ApprovalPolicy = 'ask' | 'allowlist' | 'always';
+/**
+ * How a tool call is approved: ask the client, allow only the allowlist (commands; other tools
+ * have none, so it refuses them), run anything, or refuse everything.
+ */
+export type ApprovalPolicy = 'ask' | 'allowlist' | 'always' | 'never';
 
 export interface ServerSettings {
   /** OpenAI-compatible base URL, e.g. https://api.moonshot.ai/v1 */
@@ -20,7 +23,10 @@ export interface ServerSettings {
   thinking: ThinkingMode;
   /** Global cap on concurrent model requests. */
   concurrency: number;
+  /** The `run_command` policy. */
   approval: ApprovalPolicy;
+  /** Per-tool policies by tool name, e.g. `{"edit_file": "ask", "write_file": "ask"}`; `run_command` here overrides `approval`. Unlisted tools run without asking. */
+  toolApproval?: Record<string, ApprovalPolicy>;
   /** Command prefixes that run without asking (e.g. "npm test", "git status"). */
   allowlist: string[];
   /** Max model→tool steps for the top-level agent. */
@@ -231,19 +237,37 @@ export interface PresetInfo {
   notes: string;
 }
 
-export interface ApprovalParams {
+interface ApprovalBase {
   runId: string;
   agentId: string;
-  /** `command`: a shell command; `write`: a write to a file that makes tools run code (`command` reads "write PATH"). */
-  kind: 'command' | 'write';
-  command: string;
   cwd: string;
-  /** Why it is asked: not allowlisted, a path outside the workspace, network, no sandbox, … (docs/security.md). */
+  /** Why it is asked: not allowlisted, a path outside the workspace, network, no sandbox, a code-running config file, … (docs/security.md). */
   reason?: string;
 }
 
+/**
+ * What an agent wants to do: run a shell command (`command`), write a file that makes tools run code
+ * outside the sandbox (`write`: .npmrc, .vscode/tasks.json, …), or call a tool whose policy is `ask` (`tool`).
+ */
+export type ApprovalParams =
+  | (ApprovalBase & { kind: 'command'; tool: 'run_command'; /** The full command line, as it will run. */ command: string })
+  | (ApprovalBase & {
+      kind: 'write';
+      /** The edit tool (write_file, edit_file). */
+      tool: string;
+      /** Workspace-relative path of the file. */
+      path: string;
+      /** "write PATH", for clients that show only a command. */
+      command: string;
+      /** The call's arguments as pretty JSON (what would be written; cut past 100,000 characters). */
+      args: string;
+    })
+  | (ApprovalBase & { kind: 'tool'; tool: string; /** The call's arguments as pretty JSON (cut past 100,000 characters). */ args: string });
+
 export interface ApprovalResult {
   approved: boolean;
+  /** `run`: also allow this command (kind `command`, same reason), this file (kind `write`) or this tool (kind `tool`) for the rest of the run, without asking. */
+  scope?: 'once' | 'run';
 }
 
 // ---------------------------------------------------------------------------
@@ -259,7 +283,7 @@ export const CompactRequest = new RequestType<CompactParams, { scheduled: boolea
 export const PresetsRequest = new RequestType0<PresetInfo[], void>('swarm/presets');
 /** Server → client: streaming. */
 export const EventNotification = new NotificationType<EventParams>('swarm/event');
-/** Server → client: a run needs the user's yes. */
+/** Server → client: a run needs the user's yes. A stop withdraws it with `$/cancelRequest`. */
 export const ApprovalRequest = new RequestType<ApprovalParams, ApprovalResult, void>('swarm/approval');
 
 // ---------------------------------------------------------------------------

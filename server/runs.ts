@@ -5,7 +5,7 @@ import type { ServerContext } from './context';
 import { createModelForRun } from './model';
 import { builtinTools, orchestrationTools } from './tools';
 import { AGENT_SYSTEM_PROMPT, initialMessages, workspaceContext } from './agent';
-import { approverFor, writeApproverFor } from './approval';
+import { RunApprovals } from './approval';
 import { codeIndexFor } from './index/service';
 import type { CodeIndex } from './index';
 import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, Worktrees, KIMI_K25_PRICING, type Pricing } from './swarm';
@@ -80,6 +80,19 @@ async function sharedContext(ctx: ServerContext, index: CodeIndex, task: string,
   }
 }
 
+const SETTLE_MS = 30_000;
+
+/** True when every sub-agent of `swarm` has ended within `ms`. */
+async function settledWithin(swarm: SwarmRun, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([swarm.settled().then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal): Promise<RunResult> {
   const { runId } = params;
   if (active.has(runId)) throw new Error(`run ${runId} is already active`);
@@ -93,8 +106,11 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const settings = ctx.settings();
   const agentId = 'main';
   const sink = createEventSink(ctx.connection, runId);
+  // run_finished is the run's last event: anything later is a bug, logged instead of sent.
   // Events carry tool outputs and errors: known secret values are cut out of every one.
-  const emit = (event: SwarmEvent) => {
+  let finished = false;
+  const emit: typeof sink = (event) => {
+    if (finished) return ctx.log.warn(`run ${runId}: ${event.type} of ${event.agentId} after run_finished was dropped`);
     const json = JSON.stringify(event);
     const clean = ctx.sandbox.redact(json);
     sink(clean === json ? event : (JSON.parse(clean) as SwarmEvent));
@@ -116,6 +132,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       worktrees = new Worktrees(ctx.workspace.root, ctx.log);
     }
     const model = await createModelForRun(settings, ctx.log, controller.signal);
+    const approvals = new RunApprovals(ctx, runId);
     const context = await sharedContext(ctx, index, params.task, settings.repoMapTokens, controller.signal);
     swarm = new SwarmRun({
       runId,
@@ -124,8 +141,9 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       workspace: runWorkspace ?? ctx.workspace,
       log: ctx.log,
       emit,
-      approverFor: (id) => approverFor(ctx, runId, id),
-      writeApproverFor: (id) => writeApproverFor(ctx, runId, id),
+      approverFor: (id) => approvals.command(id),
+      writeApproverFor: (id) => approvals.write(id),
+      toolApproverFor: (id) => approvals.tool(id),
       sandbox: ctx.sandbox,
       limits: settings,
       workerTools: tools,
@@ -156,6 +174,9 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       emit({ type: 'error', agentId, message: error });
     }
   } finally {
+    // Every sub-agent has ended (and said so) before the run reports its end; one that does not
+    // unwind in time is logged, and whatever it emits later is dropped (see `finished`).
+    if (swarm && !(await settledWithin(swarm, SETTLE_MS))) ctx.log.warn(`run ${runId}: sub-agents still unwinding ${SETTLE_MS} ms after the run ended`);
     active.delete(runId);
     signal.removeEventListener('abort', onOuterAbort);
     await worktrees?.dispose().catch((err) => ctx.log.warn(`run ${runId}: removing its worktrees failed: ${err}`));
@@ -163,5 +184,6 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   }
   const summary = swarm ? swarm.summary(agentId) : { wallMs: Date.now() - started, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };
   emit({ type: 'run_finished', agentId, status, summary });
+  finished = true;
   return { runId, status, text, ...(error ? { error } : {}), summary };
 }

@@ -1,23 +1,22 @@
-// `swarm/approval` (server → client): the user says yes or no to a command the agent wants to run.
+// `swarm/approval` (server → client): questions go to the chat panel's approval queue, not one
+// modal dialog per command (many sub-agents may ask at once); a stop withdraws them.
 import * as vscode from 'vscode';
-import { ApprovalRequest, type ApprovalParams, type ApprovalResult } from '../server/protocol';
+import { State } from 'vscode-languageclient/node';
+import { ApprovalRequest } from '../server/protocol';
+import { VIEW_ID } from './chat/view';
 import type { Ctx } from './context';
 
-export async function askApproval(params: ApprovalParams): Promise<ApprovalResult> {
-  const write = params.kind === 'write';
-  const why = params.reason ? `\nAsked because ${params.reason}.` : '';
-  const choice = await vscode.window.showWarningMessage(
-    write ? `Allow SwarmCode to ${params.command}?` : `Run command "${params.command}"?`,
-    { modal: true, detail: `SwarmCode (${params.agentId}) wants to ${write ? 'write this file' : 'run this command'} in ${params.cwd}.${why}` },
-    write ? 'Write' : 'Run',
+export function register(ctx: Ctx): vscode.Disposable {
+  return vscode.Disposable.from(
+    ctx.client.onRequest(ApprovalRequest, (params, token) => ctx.chat.approvals.request(params, token)),
+    // A server that stopped (and is restarted) will never read these answers.
+    ctx.client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) ctx.chat.approvals.dropAll();
+    }),
   );
-  return { approved: choice === (write ? 'Write' : 'Run') };
 }
 
-export function register(ctx: Ctx): vscode.Disposable {
-  return ctx.client.onRequest(ApprovalRequest, async (params) => {
-    const result = await askApproval(params);
-    ctx.log(`command ${result.approved ? 'approved' : 'refused'} (run ${params.runId})`);
-    return result;
-  });
+/** Shows the chat panel (where the queue is) without taking the keyboard from the editor. */
+export function revealQueue(): void {
+  void vscode.commands.executeCommand(`${VIEW_ID}.focus`, { preserveFocus: true }).then(undefined, () => undefined);
 }

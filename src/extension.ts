@@ -22,7 +22,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   const log = (message: string) => output.info(message);
   const cfg = new config.Config(extension.secrets);
   const languageClient = client.createClient(extension, output, cfg);
-  const chat = new ChatController(new ConversationStore(extension.workspaceState), languageClient, cfg, log);
+  const chat = new ChatController(new ConversationStore(extension.workspaceState), languageClient, cfg, log, approval.revealQueue);
   const ctx: Ctx = { extension, output, config: cfg, client: languageClient, chat, log };
   extension.subscriptions.push(output, chat);
   for (const feature of FEATURES) {

@@ -14,6 +14,8 @@ const isNonNegInt: Check = (v) => typeof v === 'number' && Number.isInteger(v) &
 const isBool: Check = (v) => typeof v === 'boolean';
 const oneOf = (...values: string[]): Check => (v) => typeof v === 'string' && values.includes(v);
 const isStringList: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isPolicy = oneOf('ask', 'allowlist', 'always', 'never');
+const isPolicyMap: Check = (v) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isPolicy);
 
 /** VS Code setting (under `swarmcode.`) → ServerSettings field. Fields not listed keep the server default. */
 export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check: Check }[] = [
@@ -21,7 +23,8 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   { setting: 'model', field: 'model', check: isString },
   { setting: 'thinking', field: 'thinking', check: oneOf('auto', 'on', 'off') },
   { setting: 'concurrency', field: 'concurrency', check: isPosInt },
-  { setting: 'commandApproval', field: 'approval', check: oneOf('ask', 'allowlist', 'always') },
+  { setting: 'commandApproval', field: 'approval', check: oneOf('ask', 'allowlist', 'always', 'never') },
+  { setting: 'toolApproval', field: 'toolApproval', check: isPolicyMap },
   { setting: 'allowlist', field: 'allowlist', check: isStringList },
   { setting: 'maxSteps', field: 'maxSteps', check: isPosInt },
   { setting: 'maxRetries', field: 'maxRetries', check: isNonNegInt },

@@ -1,5 +1,6 @@
 // Chat panel entry (bundled to dist/webview.js). Wires the typed message map to the views.
 import type { ToWebview } from './messages';
+import { ApprovalQueue } from './approvals';
 import { Composer } from './composer';
 import { h } from './dom';
 import { HistoryBar } from './history';
@@ -34,10 +35,12 @@ function main(): void {
     draftChanged: (draft, thinking) => saveState({ draft, thinking }),
   }, state.draft, state.thinking);
 
+  const approvals = new ApprovalQueue((a) => post({ type: 'approve', ...a }));
+
   const sync = () => composer.setBusy(pending || !!transcript.activeRun);
 
   app.classList.add('chat');
-  app.replaceChildren(history.el, transcript.el, composer.el);
+  app.replaceChildren(history.el, transcript.el, approvals.el, composer.el);
 
   const handle = (msg: ToWebview): void => {
     switch (msg.type) {
@@ -63,6 +66,13 @@ function main(): void {
       case 'runEnded':
         pending = false;
         transcript.endRun(msg.result);
+        approvals.endRun(msg.result.runId);
+        break;
+      case 'approval':
+        approvals.add(msg.approval);
+        break;
+      case 'approvalClosed':
+        approvals.close(msg.id);
         break;
       case 'error':
         pending = false;

@@ -1,5 +1,11 @@
 // The one typed message map between the extension (src/chatView) and the chat panel (webview/).
-import type { EventParams, ImageInput, RunResult, ThinkingMode } from '../server/protocol';
+import type { ApprovalParams, EventParams, ImageInput, RunResult, ThinkingMode } from '../server/protocol';
+
+/** A `swarm/approval` waiting for the user; `id` is the extension's, one per request. */
+export interface PendingApproval {
+  id: string;
+  params: ApprovalParams;
+}
 
 export interface StoredMessage {
   role: 'user' | 'assistant';
@@ -31,7 +37,9 @@ export type ToExtension =
   /** A link clicked in rendered markdown (http/https/mailto); the extension opens it externally. */
   | { type: 'openLink'; url: string }
   /** "→ Component" on an attached/pasted image: run screenshot-to-component (swarm/visual) on it; `name` seeds the file name. */
-  | { type: 'imageToComponent'; image: ImageInput; name?: string };
+  | { type: 'imageToComponent'; image: ImageInput; name?: string }
+  /** The user's answer to a queued approval; `run` = also for the rest of that run (this command / this tool). */
+  | { type: 'approve'; id: string; approved: boolean; scope?: 'once' | 'run' };
 
 /** extension → webview */
 export type ToWebview =
@@ -40,4 +48,8 @@ export type ToWebview =
   | { type: 'event'; runId: string; event: EventParams['event'] }
   | { type: 'runEnded'; result: RunResult }
   | { type: 'conversations'; conversations: ConversationSummary[] }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** An agent waits for the user's yes: queued in the panel. */
+  | { type: 'approval'; approval: PendingApproval }
+  /** The request is gone (answered elsewhere, or withdrawn by a stop): drop it from the queue. */
+  | { type: 'approvalClosed'; id: string };

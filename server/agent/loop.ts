@@ -5,6 +5,7 @@ import type { Tool, ToolContext } from '../tools/types';
 import { runTool, toolSpecs } from '../tools/runner';
 import { ContextSize } from './context-size';
 import { compactConversation, type CompactionStrategy } from './compact-step';
+import { argsPreview, uniqueCallIds } from './tool-calls';
 
 export interface AgentOptions {
   agentId: string;
@@ -131,13 +132,8 @@ async function runCalls(opts: AgentOptions, calls: ToolCall[], signal: AbortSign
       if (!res.images) return res.output;
       return [{ type: 'text', text: res.output } as ContentPart, ...res.images];
     };
-    let args: unknown = call.arguments;
-    try {
-      args = JSON.parse(call.arguments);
-    } catch {
-      // shown raw; the runner reports the parse error to the model
-    }
-    emit({ type: 'tool_called', agentId, callId: call.id, name: call.name, args });
+    // A bounded preview (malformed JSON is shown raw; the runner reports the error to the model).
+    emit({ type: 'tool_called', agentId, callId: call.id, name: call.name, args: argsPreview(call.arguments) });
     if (!tool || !tool.mutating || tool.parallel) return exec();
     const job = serial.then(exec);
     serial = job.catch(() => undefined);
@@ -171,6 +167,8 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
   let lastText = '';
   let cutText = '';
   let cutoffs = 0;
+  // Call ids this conversation has used: the model's own ids may repeat.
+  const callIds = new Set(opts.messages.flatMap((m) => (m.role === 'assistant' ? (m.toolCalls ?? []).map((c) => c.id) : [])));
   while (steps < opts.maxSteps) {
     signal.throwIfAborted();
     const stop = opts.beforeStep?.();
@@ -198,6 +196,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     const maxTokens = Math.max(256, Math.min(limits.maxOutputTokens, limits.contextWindow - promptTokens - WINDOW_SLACK));
     const sent = opts.messages.length;
     const turn = await streamTurn(opts, specs, { promptTokens, maxTokens }, tokens, signal);
+    turn.calls = uniqueCallIds(turn.calls, callIds);
     if (turn.promptTokens > 0) size.measured(sent, turn.promptTokens);
     const cutOff = turn.finishReason === 'length';
     lastText = cutText + turn.text;

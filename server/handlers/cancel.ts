@@ -3,9 +3,13 @@ import type { Handler } from '../context';
 import { CancelRequest } from '../protocol';
 import { cancelRun } from '../runs';
 import { cancelVisual } from './visual';
+import { cancelParams, checked } from './params';
 
 export const cancelHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(CancelRequest, ({ runId, agentId }) => ({ cancelled: cancelRun(runId, agentId) || (!agentId && cancelVisual(runId)) }));
+    ctx.connection.onRequest(CancelRequest, (raw) => {
+      const { runId, agentId } = checked(CancelRequest.method, cancelParams, raw);
+      return { cancelled: cancelRun(runId, agentId) || (!agentId && cancelVisual(runId)) };
+    });
   },
 };

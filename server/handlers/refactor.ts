@@ -11,12 +11,14 @@ import { execShell } from '../tools/process';
 import { runChanges } from '../workspace';
 import { findSites, makeShards, refactorTask } from './refactor-plan';
 import { detectTestCommand, responsibleShards } from './refactor-tests';
+import { checked, refactorParams } from './params';
 
 const TEST_TIMEOUT_MS = 10 * 60_000;
 
 export const refactorHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(RefactorRequest, async (params, token): Promise<RefactorResult> => {
+    ctx.connection.onRequest(RefactorRequest, async (raw, token): Promise<RefactorResult> => {
+      const params = checked(RefactorRequest.method, refactorParams, raw);
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort(new DOMException('cancelled by the client', 'AbortError')));
       const signal = controller.signal;

@@ -2,9 +2,13 @@
 import type { Handler } from '../context';
 import { ChangesRequest } from '../protocol';
 import { runChanges } from '../workspace';
+import { changesParams, checked } from './params';
 
 export const changesHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(ChangesRequest, (params) => runChanges(ctx.workspace.root, ctx.workspace.documents, params.runId, params.withContent ?? true));
+    ctx.connection.onRequest(ChangesRequest, (raw) => {
+      const params = checked(ChangesRequest.method, changesParams, raw);
+      return runChanges(ctx.workspace.root, ctx.workspace.documents, params.runId, params.withContent ?? true);
+    });
   },
 };

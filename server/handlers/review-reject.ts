@@ -3,10 +3,12 @@
 import type { Handler } from '../context';
 import { RejectRequest } from '../protocol';
 import { rejectChanges } from '../workspace';
+import { checked, reviewParams } from './params';
 
 export const rejectHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(RejectRequest, async (params) => {
+    ctx.connection.onRequest(RejectRequest, async (raw) => {
+      const params = checked(RejectRequest.method, reviewParams, raw);
       const result = await rejectChanges(ctx.workspace.root, params.runId, params.paths);
       ctx.log.info(`run ${params.runId}: rolled back ${result.restored.length} file(s), removed ${result.removed.length}`);
       return result;

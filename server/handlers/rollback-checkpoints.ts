@@ -3,9 +3,13 @@
 import type { Handler } from '../context';
 import { CheckpointsRequest } from '../protocol';
 import { listCheckpoints } from '../workspace';
+import { checked, noParams } from './params';
 
 export const checkpointsHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(CheckpointsRequest, () => listCheckpoints(ctx.workspace.root));
+    ctx.connection.onRequest(CheckpointsRequest, (raw) => {
+      checked(CheckpointsRequest.method, noParams, raw);
+      return listCheckpoints(ctx.workspace.root);
+    });
   },
 };

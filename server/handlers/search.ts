@@ -2,10 +2,12 @@
 import type { Handler } from '../context';
 import { SearchRequest } from '../protocol';
 import { codeIndexFor } from '../index/service';
+import { checked, searchParams } from './params';
 
 export const searchHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(SearchRequest, async (params, token) => {
+    ctx.connection.onRequest(SearchRequest, async (raw, token) => {
+      const params = checked(SearchRequest.method, searchParams, raw);
       const ctl = new AbortController();
       const sub = token.onCancellationRequested(() => ctl.abort());
       try {

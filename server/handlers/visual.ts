@@ -4,6 +4,7 @@ import type { Handler, ServerContext } from '../context';
 import type { ChatModel } from '../model/types';
 import { createModel } from '../model';
 import { VisualProgressNotification, VisualRequest, type VisualIteration, type VisualParams, type VisualResult } from '../protocol';
+import { checked, visualParams } from './params';
 import { heatmapPng, runVisualLoop, sharedPool, type BrowserPool, type LoopProgress } from '../visual';
 
 const active = new Map<string, AbortController>();
@@ -106,7 +107,8 @@ export async function executeVisual(ctx: ServerContext, params: VisualParams, si
 
 export const visualHandler: Handler = {
   register(ctx) {
-    ctx.connection.onRequest(VisualRequest, (params, token) => {
+    ctx.connection.onRequest(VisualRequest, (raw, token) => {
+      const params = checked(VisualRequest.method, visualParams, raw);
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort(new DOMException('cancelled by the client', 'AbortError')));
       return executeVisual(ctx, params, controller.signal);

@@ -31,6 +31,8 @@ export interface SwarmRunOptions {
   approverFor(agentId: string): ToolContext['approveCommand'];
   /** Approval of writes to code-running config files (.npmrc, .vscode/tasks.json, …). */
   writeApproverFor?(agentId: string): NonNullable<ToolContext['approveWrite']>;
+  /** Approval of other tool calls under their per-tool policy. */
+  toolApproverFor?(agentId: string): ToolContext['approveTool'];
   /** Process containment and redaction for the tools. */
   sandbox?: ToolContext['sandbox'];
   limits: SwarmLimits;
@@ -179,7 +181,22 @@ export class SwarmRun {
     return `${replaced ? 'Updated' : 'Created'} sub-agent "${trimmed}" with tools: ${chosen.join(', ')}. Give it work with assign_task.`;
   }
 
-  private async assign(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal): Promise<SubagentResult> {
+  /** Sub-agents still running (or unwinding); `settled()` waits for them. */
+  private readonly live = new Set<Promise<unknown>>();
+
+  /** Resolves once every sub-agent has ended and reported `agent_finished`. */
+  async settled(): Promise<void> {
+    while (this.live.size) await Promise.allSettled([...this.live]);
+  }
+
+  private assign(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal): Promise<SubagentResult> {
+    const job = this.runAssigned(parent, agentName, task, signal);
+    this.live.add(job);
+    void job.then(() => this.live.delete(job), () => this.live.delete(job));
+    return job;
+  }
+
+  private async runAssigned(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal): Promise<SubagentResult> {
     const template = this.templates.get(agentName);
     if (!template) {
       const names = [...this.templates.keys()];
@@ -281,6 +298,7 @@ export class SwarmRun {
       log: this.opts.log,
       approveCommand: this.opts.approverFor(agentId),
       ...(this.opts.writeApproverFor ? { approveWrite: this.opts.writeApproverFor(agentId) } : {}),
+      approveTool: this.opts.toolApproverFor?.(agentId),
       ...(this.opts.sandbox ? { sandbox: this.opts.sandbox } : {}),
       // The shared index describes the main tree; an isolated agent searches its own checkout.
       ...(isolation ? {} : { services: this.opts.services }),

@@ -68,6 +68,11 @@ export async function runTool(
   }
   if (signal.aborted) throw abortError();
   try {
+    // run_command asks about its command itself; any other tool may have a policy of its own.
+    if (ctx.approveTool && tool.name !== 'run_command' && !(await ctx.approveTool(tool.name, parsed.data, signal))) {
+      if (signal.aborted) throw abortError();
+      return fail(`The user declined this ${tool.name} call. Do not retry it; try another approach or ask the user.`, args);
+    }
     const result = await tool.run(parsed.data, ctx, signal);
     if (signal.aborted) throw abortError();
     const { text, images } = typeof result === 'string' ? { text: result, images: undefined } : result;

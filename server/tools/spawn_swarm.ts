@@ -26,7 +26,8 @@ export const spawnSwarm = defineTool({
       agent = DEFAULT_WORKER;
       if (!swarm.agentNames().includes(agent)) swarm.createAgent(agent, 'A general worker: do the task precisely and report back.');
     }
-    const results = await Promise.all(
+    // allSettled: on a cancel every sub-agent unwinds (and reports its end) before this returns.
+    const settled = await Promise.allSettled(
       args.items.map(async (item, i): Promise<{ done: boolean; text: string }> => {
         const task = args.prompt_template.split('{{item}}').join(item);
         const head = `## ${i + 1}. ${item}\n`;
@@ -39,6 +40,9 @@ export const spawnSwarm = defineTool({
         }
       }),
     );
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    const results = settled.map((r) => (r as PromiseFulfilledResult<{ done: boolean; text: string }>).value);
     const done = results.filter((r) => r.done).length;
     return `${results.length} sub-agents: ${done} done, ${results.length - done} not done.\n\n${results.map((r) => r.text).join('\n\n')}`;
   },

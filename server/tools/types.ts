@@ -17,8 +17,10 @@ export interface ToolContext {
   log: Logger;
   /** Asks whoever may approve a shell command (policy, client or CLI flag). */
   approveCommand(command: string, cwd: string, signal: AbortSignal, needs?: CommandNeeds): Promise<Approval>;
-  /** Asks before a write to a file that makes tools run code (.vscode/tasks.json, .npmrc, …). */
-  approveWrite?(relPath: string, signal: AbortSignal): Promise<Approval>;
+  /** Asks before a write to a file that makes tools run code (.vscode/tasks.json, .npmrc, …); `call` is shown to the user. */
+  approveWrite?(relPath: string, signal: AbortSignal, call?: { tool: string; args: unknown }): Promise<Approval>;
+  /** Asks about any other tool call under its policy (`toolApproval`); absent = allowed. */
+  approveTool?(tool: string, args: unknown, signal: AbortSignal): Promise<boolean>;
   /** Process containment and secret redaction (server/sandbox); a default one when absent. */
   sandbox?: Sandbox;
   /** Present for agents that may orchestrate sub-agents. */

@@ -16,7 +16,7 @@ export const writeFile = defineTool({
   async run(args, ctx, signal) {
     const ws = ctx.workspace;
     const abs = await ws.resolve(args.path);
-    await guardWrite(ctx, abs, signal);
+    await guardWrite(ctx, abs, signal, { tool: 'write_file', args });
     const existed = await fs.stat(abs).then(
       () => true,
       () => false,

@@ -18,6 +18,7 @@ import {
 import type { Conversation, ToExtension, ToWebview } from '../../webview/messages';
 import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
+import { ApprovalBroker } from './approvals';
 
 /** How long a stopped run may take to answer before the panel is told it ended anyway. */
 const STOP_GRACE_MS = 10_000;
@@ -52,13 +53,17 @@ export class ChatController implements vscode.Disposable {
   private readonly events = new vscode.EventEmitter<EventParams>();
   /** Every `swarm/event` of every run (chat runs, refactors): the one subscription point for views (agents, review). */
   readonly onDidEvent = this.events.event;
+  /** Pending `swarm/approval` questions, shown in the panel's queue. */
+  readonly approvals: ApprovalBroker;
 
   constructor(
     private readonly store: ConversationStore,
     private readonly client: LanguageClient,
     private readonly config: Config,
     private readonly log: (message: string) => void,
+    reveal: () => void = () => undefined,
   ) {
+    this.approvals = new ApprovalBroker((m) => this.post(m), log, reveal);
     const current = store.currentId();
     this.conversation = (current && store.get(current)) || newConversation(randomUUID());
     this.disposables.push(this.events, client.onNotification(EventNotification, (p) => this.onEvent(p)));
@@ -101,6 +106,8 @@ export class ChatController implements vscode.Disposable {
       case 'openLink':
         if (/^(https?|mailto):/i.test(message.url)) await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
         return;
+      case 'approve':
+        return this.approvals.answer(message.id, message.approved, message.scope);
       case 'imageToComponent':
         // src/visual owns the flow (target kind, output path, swarm/visual, preview panel).
         await vscode.commands.executeCommand('swarmcode.screenshotToComponent', { ...message.image, ...(message.name ? { name: message.name } : {}) });
@@ -139,6 +146,7 @@ export class ChatController implements vscode.Disposable {
   private sendInit(): void {
     this.post({ type: 'init', conversation: this.conversation, conversations: this.store.list() });
     if (this.active && this.active.conversation === this.conversation) this.post({ type: 'runStarted', runId: this.active.runId });
+    this.approvals.replay();
   }
 
   stop(): void {

@@ -179,16 +179,11 @@ describe('e2e: SwarmCode in code-server', function () {
     frame = await waitForChat(p, () => !document.body.innerText.includes('Swarm report'), 30_000);
     await sendMessage(p, frame, APPROVAL_TASK);
 
-    // VS Code's modal dialog (showWarningMessage modal) in the workbench page.
-    const dialog = await p.waitForSelector('.monaco-dialog-box', { timeout: 60_000 });
-    const dialogText = await dialog!.evaluate((el) => (el as HTMLElement).innerText);
-    assert.ok(dialogText.includes(COMMAND), `the dialog names the command: ${dialogText}`);
-    const clicked = await dialog!.evaluate((el) => {
-      const run = [...el.querySelectorAll<HTMLElement>('.monaco-button')].find((b) => b.textContent?.trim() === 'Run');
-      run?.click();
-      return !!run;
-    });
-    assert.ok(clicked, 'the dialog has a Run button');
+    // The question waits in the chat panel's approval queue (no modal dialog).
+    frame = await waitForChat(p, () => !!document.querySelector('.approvals:not(.hidden) .approval'), 60_000);
+    const queued = await chatText(p);
+    assert.ok(queued.includes(COMMAND), `the queue shows the command: ${queued.slice(-800)}`);
+    await (await frame.waitForSelector('.approval button.approve-once'))!.click();
 
     frame = await findChatFrame(p, 30_000);
     frame = await waitForChat(p, () => document.body.innerText.includes('The approved command ran'), 60_000);

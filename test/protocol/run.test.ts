@@ -181,8 +181,9 @@ describe('protocol: swarm/run', function () {
     );
     const asked: string[] = [];
     server.connection.onRequest(ApprovalRequest, (p) => {
-      asked.push(p.command);
-      return { approved: p.command.includes('approved') };
+      const command = p.kind === 'command' ? p.command : '';
+      asked.push(command);
+      return { approved: command.includes('approved') };
     });
     const result = await server.run({ task: 'x' });
     assert.equal(result.status, 'done');
