@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { ServerSettings } from '../server/protocol';
+import { scrubEnv } from '../server/sandbox/env';
 
 export interface ServerHandle {
   connection: MessageConnection;
@@ -37,7 +38,9 @@ export async function startServer(
 ): Promise<ServerHandle> {
   // SWARMCODE_SERVER_NODE_ARGS: extra Node flags for the server (e.g. --cpu-prof when profiling).
   const nodeArgs = (process.env.SWARMCODE_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, opts.serverPath ?? serverPath(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: workspace, env: opts.env ?? process.env });
+  // The server gets the key in the settings, never in its environment (children inherit from it).
+  const env = opts.env ?? scrubEnv(process.env, { secretNames: settings.secretEnv, passthrough: settings.envPassthrough }).env;
+  const child = spawn(process.execPath, [...nodeArgs, opts.serverPath ?? serverPath(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: workspace, env });
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

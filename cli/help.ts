@@ -43,6 +43,8 @@ export const HELP: Record<string, CommandHelp> = {
       ['--worktrees', 'every sub-agent works in its own git worktree, merged back three-way'],
       ['--plan', 'plan mode: read-only tools only; the answer is a plan and nothing in the workspace changes'],
       ['--yes', 'run any command the agent asks for (default: only allowlisted ones like `npm test`, `git status`)'],
+      ['--allow-network', 'commands get network access inside the sandbox (default: no network)'],
+      ['--allow-host HOST', 'repeatable: commands may reach HOST through a filtering proxy, other hosts are refused (Linux)'],
       ['--json', 'print one swarm/event JSON object per line instead, ending with run_finished'],
       ['--image FILE', 'attach a PNG, JPEG, WebP or GIF (repeatable)'],
       ['-h, --help', 'this help'],

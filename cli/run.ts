@@ -24,7 +24,8 @@ const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] 
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N] [--thinking on|off]
               [--max-steps N] [--max-total-steps N] [--concurrency N] [--max-agents N] [--subagent-steps N] [--no-swarm]
               [--model-path GGUF] [--local-context N] [--local-parallel N]
-              [--worktrees] [--plan] [--yes] [--json] [--image FILE]... TASK   (swarmcode run --help: every flag)
+              [--worktrees] [--plan] [--yes] [--allow-network] [--allow-host HOST]...
+              [--json] [--image FILE]... TASK   (swarmcode run --help: every flag)
 
 TASK may start with a slash command: /init, /plan, /review, /swarm or a custom command
 from .swarmcode/commands/NAME.md (its $ARGUMENTS are the rest of TASK).`;
@@ -50,6 +51,8 @@ export const RUN_OPTIONS = {
   'local-context': { type: 'string' },
   'local-parallel': { type: 'string' },
   yes: { type: 'boolean', default: false },
+  'allow-network': { type: 'boolean', default: false },
+  'allow-host': { type: 'string', multiple: true },
   worktrees: { type: 'boolean', default: false },
   plan: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -143,6 +146,10 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       ? { baseUrl: LOCAL_BASE_URL, model: 'local', localModelPath: endpoint.modelPath }
       : { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKey: endpoint.apiKey }),
     approval: values.yes ? 'always' : 'allowlist',
+    ...(values['allow-network'] ? { allowNetwork: true } : {}),
+    ...(values['allow-host']?.length ? { allowedHosts: values['allow-host'] } : {}),
+    // The key's variable never reaches commands, whatever its name (docs/security.md).
+    ...(values['api-key-env'] ?? preset?.apiKeyEnv ? { secretEnv: [(values['api-key-env'] ?? preset?.apiKeyEnv)!] } : {}),
     ...(thinking ? { thinking } : {}),
     ...(preset ? { preset: preset.id } : {}),
     ...(dialect ? { dialect: dialect as ServerSettings['dialect'] } : {}),
@@ -181,8 +188,9 @@ export async function runTask(opts: RunOptions): Promise<number> {
   // The CLI asks no questions (commands follow the allowlist, or --yes): anything the server still
   // asks about is declined, and the terminal shows exactly what was refused (control characters escaped).
   server.connection.onRequest(ApprovalRequest, (p) => {
-    const what = p.kind === 'command' ? `command ${visible(p.command)}` : `${p.tool} ${visible(p.args.slice(0, 2000))}`;
-    process.stderr.write(`declined (${p.agentId}): ${what}\n  (the CLI does not ask; use --yes to allow commands)\n`);
+    const what = p.kind === 'command' ? `command ${visible(p.command)}` : p.kind === 'write' ? `${p.tool}: write ${visible(p.path)}` : `${p.tool} ${visible(p.args.slice(0, 2000))}`;
+    const why = p.reason ? `\n  asked because ${visible(p.reason)}` : '';
+    process.stderr.write(`declined (${p.agentId}): ${what}${why}\n  (the CLI does not ask; use --yes to allow commands)\n`);
     return { approved: false };
   });
   server.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {

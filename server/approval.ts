@@ -1,16 +1,20 @@
-// Approval of what agents do: the policy decides, or the client is asked through `swarm/approval`.
-// `run_command` follows the `approval` setting; any tool can get its own policy in `toolApproval`
-// (e.g. edits set to ask). One RunApprovals per run: "allow for this run" answers are remembered
-// there, and a stop (the run's or the agent's AbortSignal) wins over a question still open.
+// Approval of what agents do. Inside the sandbox allowlisted commands run without asking; a
+// command that needs more (not allowlisted, paths outside the workspace, network, no sandbox) and a
+// write to a code-running config file are asked about with the reason, or refused with it when the
+// policy never asks. `run_command` (and those writes) follow the `approval` setting; any tool can get
+// its own policy in `toolApproval` (e.g. edits set to ask). One RunApprovals per run: "allow for
+// this run" answers are remembered there, and a stop (the run's or the agent's AbortSignal) wins
+// over a question still open.
 import type { ServerContext } from './context';
 import { CancellationTokenSource } from 'vscode-languageserver/node';
 import { ApprovalRequest, type ApprovalParams, type ApprovalPolicy, type ServerSettings } from './protocol';
+import { checkAllowlist } from './sandbox/allowlist';
+import type { Sandbox } from './sandbox';
+import type { Approval, CommandNeeds } from './tools/types';
 
-/** True when `command` starts with an allowlisted prefix at a word boundary and chains nothing else. */
-export function isAllowlisted(command: string, allowlist: string[]): boolean {
-  const cmd = command.trim();
-  if (/[;&|`$<>]|\n|\r/.test(cmd)) return false;
-  return allowlist.some((prefix) => cmd === prefix || cmd.startsWith(prefix + ' '));
+/** True when `command` may run without asking (allowlisted prefix, nothing chained, nothing outside `root`). */
+export function isAllowlisted(command: string, allowlist: string[], root = process.cwd()): boolean {
+  return checkAllowlist(command, allowlist, root).ok;
 }
 
 /** The policy for a tool: its `toolApproval` entry, else `approval` for run_command and `always` for the rest. */
@@ -18,6 +22,29 @@ export function policyFor(settings: ServerSettings, tool: string): ApprovalPolic
   const own = settings.toolApproval?.[tool];
   if (own) return own;
   return tool === 'run_command' ? settings.approval : 'always';
+}
+
+const warned = new WeakSet<object>();
+
+/** Reasons a command needs approval; empty when it may run without asking. */
+export function commandReasons(ctx: ServerContext, sandbox: Sandbox, command: string, cwd: string, needs: CommandNeeds): string[] {
+  const settings = ctx.settings();
+  const reasons: string[] = [];
+  const why = needs.why?.trim() ? `: ${needs.why.trim()}` : '';
+  if (needs.outside) reasons.push(`it asks to run outside the sandbox${why}`);
+  else if (!needs.sandboxed) {
+    const a = sandbox.availability();
+    const reason = a.kind ? 'the sandbox is not in use' : a.reason;
+    if (!warned.has(sandbox)) {
+      warned.add(sandbox);
+      ctx.log.warn(`no OS sandbox: ${reason}. Every command needs approval and runs with your full permissions.`);
+    }
+    reasons.push(`no sandbox (${reason}): it would run with your full permissions`);
+  }
+  if (needs.network && !sandbox.networkAllowed && !needs.outside) reasons.push(`it asks for network access${why}`);
+  const allow = checkAllowlist(command, settings.allowlist, cwd);
+  if (!allow.ok) reasons.push(allow.reason);
+  return reasons;
 }
 
 /** Arguments shown to the user in a tool approval: pretty JSON, cut past this many characters. */
@@ -41,7 +68,7 @@ function abortError(signal: AbortSignal): Error {
 type Waiter = (approved: boolean) => void;
 
 export class RunApprovals {
-  /** Keys ("command:…", "tool:…") the user allowed for the rest of this run. */
+  /** Keys ("command:…", "write:…", "tool:…") the user allowed for the rest of this run. */
   private readonly grants = new Set<string>();
   /** Questions still open, by key: a "for this run" answer settles the others with the same key. */
   private readonly open = new Map<string, Set<Waiter>>();
@@ -53,14 +80,28 @@ export class RunApprovals {
 
   /** ToolContext.approveCommand for one agent of the run. */
   command(agentId: string) {
-    return (command: string, cwd: string, signal: AbortSignal): Promise<boolean> => {
-      const settings = this.ctx.settings();
-      const policy = policyFor(settings, 'run_command');
-      if (policy === 'always') return Promise.resolve(true);
-      if (policy === 'never') return Promise.resolve(false);
-      if (isAllowlisted(command, settings.allowlist)) return Promise.resolve(true);
-      if (policy === 'allowlist') return Promise.resolve(false);
-      return this.ask(`command:${command}`, { runId: this.runId, agentId, kind: 'command', tool: 'run_command', command, cwd }, signal);
+    return async (command: string, cwd: string, signal: AbortSignal, needs?: CommandNeeds): Promise<Approval> => {
+      const policy = policyFor(this.ctx.settings(), 'run_command');
+      if (policy === 'never') return { approved: false, reason: 'commands are refused without asking (the run_command policy is never)' };
+      const sandbox = this.ctx.sandbox;
+      const reasons = commandReasons(this.ctx, sandbox, command, cwd, needs ?? { sandboxed: sandbox.available });
+      if (!reasons.length) return { approved: true };
+      const reason = reasons.join('; ');
+      // "For this run" covers this exact command, where it runs, and why it was asked (a grant
+      // for `npm test` in the sandbox is no grant for `npm test` outside it).
+      const key = `command:${cwd}\u0000${command}\u0000${reason}`;
+      return this.decide(policy, key, { runId: this.runId, agentId, kind: 'command', tool: 'run_command', command, cwd, reason }, signal);
+    };
+  }
+
+  /** ToolContext.approveWrite: writes to code-running config files (.vscode/tasks.json, .npmrc, …) follow the run_command policy. */
+  write(agentId: string) {
+    return (relPath: string, signal: AbortSignal, call?: { tool: string; args: unknown }): Promise<Approval> => {
+      const policy = policyFor(this.ctx.settings(), 'run_command');
+      const reason = `${relPath} makes tools run code outside the sandbox (the editor, npm or git read it)`;
+      if (policy === 'never') return Promise.resolve({ approved: false, reason: `refused without asking (the run_command policy is never) because ${reason}` });
+      const params: ApprovalParams & { reason: string } = { runId: this.runId, agentId, kind: 'write', tool: call?.tool ?? 'write_file', path: relPath, command: `write ${relPath}`, args: call ? argsText(call.args) : '', cwd: this.ctx.workspace.root, reason };
+      return this.decide(policy, `write:${relPath}`, params, signal);
     };
   }
 
@@ -73,6 +114,15 @@ export class RunApprovals {
       if (policy !== 'ask') return Promise.resolve(false);
       return this.ask(`tool:${tool}`, { runId: this.runId, agentId, kind: 'tool', tool, args: argsText(args), cwd: this.ctx.workspace.root }, signal);
     };
+  }
+
+  /** The policy's answer for something that needs approval for `params.reason`. */
+  private async decide(policy: ApprovalPolicy, key: string, params: ApprovalParams & { reason: string }, signal: AbortSignal): Promise<Approval> {
+    const reason = params.reason;
+    if (policy === 'always') return { approved: true, reason };
+    if (policy !== 'ask') return { approved: false, reason: `refused without asking (approval is allowlist-only, e.g. the CLI without --yes) because ${reason}` };
+    const approved = await this.ask(key, params, signal);
+    return { approved, reason: approved ? reason : `the user declined it (asked because ${reason})` };
   }
 
   private async ask(key: string, params: ApprovalParams, signal: AbortSignal): Promise<boolean> {

@@ -20,6 +20,8 @@ import { createWorkspace, EditorDocuments, lspClientEdits, type Workspace } from
 import { handlers } from './handlers';
 import { codeIndexFor } from './index/service';
 import { closeSharedPool } from './visual';
+import { Sandbox } from './sandbox';
+import { journalBaseDir } from './workspace/journal-store';
 import { describeIssues, settingsSchema } from './handlers/params';
 import { exitOnBrokenTransport, transportFromArgv } from './transport';
 
@@ -59,9 +61,12 @@ function mergeSettings(partial: unknown): void {
   settings = { ...settings, ...valid };
 }
 
+const sandbox = new Sandbox(() => settings, { extraHidden: [journalBaseDir()] });
+
 const ctx: ServerContext = {
   connection,
   settings: () => settings,
+  sandbox,
   get workspace(): Workspace {
     if (!workspace) throw new Error('the server has not been initialized with a workspace');
     return workspace;

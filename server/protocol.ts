@@ -84,6 +84,16 @@ export interface ServerSettings {
   rules?: string;
   /** Embedded engine: layers offloaded to the GPU ('auto' fits what VRAM allows; 0 = CPU only). */
   localGpuLayers?: number | 'auto';
+  /** OS sandbox around commands (docs/security.md): 'auto' = bubblewrap / sandbox-exec when available; 'off' = none, so every command asks. Default 'auto'. */
+  sandbox?: 'auto' | 'off';
+  /** Network inside the sandbox (`swarmcode.allowNetwork`, CLI `--allow-network`). Default false. */
+  allowNetwork?: boolean;
+  /** Without allowNetwork: hosts sandboxed commands reach through an HTTP(S) proxy (`swarmcode.sandbox.allowedHosts`, CLI `--allow-host`; `*.example.com` for subdomains; Linux). */
+  allowedHosts?: string[];
+  /** Environment variables passed to commands although their names look secret (`swarmcode.sandbox.envPassthrough`). */
+  envPassthrough?: string[];
+  /** Environment variables never passed to commands whatever their names (the CLI's `--api-key-env`). */
+  secretEnv?: string[];
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -108,6 +118,10 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   repoMapTokens: 1024,
   // Derived from the model's window: (window − output cap) × 0.9 — K2.5: 206,438.
   contextTokens: 0,
+  sandbox: 'auto',
+  allowNetwork: false,
+  allowedHosts: [],
+  envPassthrough: [],
 };
 
 // ---------------------------------------------------------------------------
@@ -234,14 +248,36 @@ export interface PresetInfo {
   notes: string;
 }
 
-/** What an agent wants to do: run a shell command, or call a tool whose policy is `ask`. */
+interface ApprovalBase {
+  runId: string;
+  agentId: string;
+  cwd: string;
+  /** Why it is asked: not allowlisted, a path outside the workspace, network, no sandbox, a code-running config file, … (docs/security.md). */
+  reason?: string;
+}
+
+/**
+ * What an agent wants to do: run a shell command (`command`), write a file that makes tools run code
+ * outside the sandbox (`write`: .npmrc, .vscode/tasks.json, …), or call a tool whose policy is `ask` (`tool`).
+ */
 export type ApprovalParams =
-  | { runId: string; agentId: string; kind: 'command'; tool: 'run_command'; /** The full command line, as it will run. */ command: string; cwd: string }
-  | { runId: string; agentId: string; kind: 'tool'; tool: string; /** The call's arguments as pretty JSON (cut past 100,000 characters). */ args: string; cwd: string };
+  | (ApprovalBase & { kind: 'command'; tool: 'run_command'; /** The full command line, as it will run. */ command: string })
+  | (ApprovalBase & {
+      kind: 'write';
+      /** The edit tool (write_file, edit_file). */
+      tool: string;
+      /** Workspace-relative path of the file. */
+      path: string;
+      /** "write PATH", for clients that show only a command. */
+      command: string;
+      /** The call's arguments as pretty JSON (what would be written; cut past 100,000 characters). */
+      args: string;
+    })
+  | (ApprovalBase & { kind: 'tool'; tool: string; /** The call's arguments as pretty JSON (cut past 100,000 characters). */ args: string });
 
 export interface ApprovalResult {
   approved: boolean;
-  /** `run`: also allow this command (kind `command`) or this tool (kind `tool`) for the rest of the run, without asking. */
+  /** `run`: also allow this command (kind `command`, same reason), this file (kind `write`) or this tool (kind `tool`) for the rest of the run, without asking. */
   scope?: 'once' | 'run';
 }
 

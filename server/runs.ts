@@ -1,5 +1,5 @@
 // A run is one `swarm/run` request: a top-level agent over the workspace, cancellable as a tree.
-import type { RunParams, RunResult, RunStatus, ServerSettings } from './protocol';
+import type { RunParams, RunResult, RunStatus, ServerSettings, SwarmEvent } from './protocol';
 import { createEventSink } from './events';
 import type { ServerContext } from './context';
 import { createModelForRun } from './model';
@@ -111,10 +111,13 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const agentId = 'main';
   const sink = createEventSink(ctx.connection, runId);
   // run_finished is the run's last event: anything later is a bug, logged instead of sent.
+  // Events carry tool outputs and errors: known secret values are cut out of every one.
   let finished = false;
   const emit: typeof sink = (event) => {
     if (finished) return ctx.log.warn(`run ${runId}: ${event.type} of ${event.agentId} after run_finished was dropped`);
-    sink(event);
+    const json = JSON.stringify(event);
+    const clean = ctx.sandbox.redact(json);
+    sink(clean === json ? event : (JSON.parse(clean) as SwarmEvent));
   };
   const index = codeIndexFor(ctx);
   let tools = builtinTools;
@@ -152,8 +155,10 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       log: ctx.log,
       emit,
       // Plan mode: no command is ever approved, and no one is asked (the looking tools keep the user's policies).
-      approverFor: (id) => (plan ? async () => false : approvals.command(id)),
+      approverFor: (id) => (plan ? async () => ({ approved: false, reason: 'plan mode runs no commands' }) : approvals.command(id)),
+      writeApproverFor: (id) => approvals.write(id),
       toolApproverFor: (id) => approvals.tool(id),
+      sandbox: ctx.sandbox,
       limits: settings,
       workerTools: tools,
       orchestrationTools,

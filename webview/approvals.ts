@@ -1,7 +1,8 @@
 // The approval queue above the composer: every `swarm/approval` waiting for the user, from any
-// agent of any run, one row each (which agent, which tool, the full command with hidden
-// characters made visible). Allow / Allow for this run / Deny. "Allow for this run" also answers
-// the queued questions of that run about the same command (or tool), and any that arrive later.
+// agent of any run, one row each (which agent, which tool, why it is asked, the full command or
+// what would be written, with hidden characters made visible). Allow / Allow for this run / Deny.
+// "Allow for this run" also answers the queued questions of that run about the same command (or
+// file, or tool), and any that arrive later.
 import type { ApprovalParams } from '../server/protocol';
 import type { PendingApproval } from './messages';
 import { h } from './dom';
@@ -13,9 +14,14 @@ export interface ApprovalAnswer {
   scope?: 'once' | 'run';
 }
 
-/** What "for this run" covers: the exact command, or the tool. */
+/**
+ * What "for this run" covers: the exact command where it runs and why it was asked (a grant inside
+ * the sandbox is none for the same command outside it), the file (a write), or the tool.
+ */
 export function grantKey(p: ApprovalParams): string {
-  return p.kind === 'command' ? `${p.runId}\u0000command\u0000${p.command}` : `${p.runId}\u0000tool\u0000${p.tool}`;
+  if (p.kind === 'command') return [p.runId, 'command', p.cwd, p.command, p.reason ?? ''].join('\u0000');
+  if (p.kind === 'write') return [p.runId, 'write', p.path].join('\u0000');
+  return [p.runId, 'tool', p.tool].join('\u0000');
 }
 
 /** Escaped text as nodes: hidden characters in a marked span, apart from literal backslashes. */
@@ -78,9 +84,12 @@ export class ApprovalQueue {
   }
 
   private render(id: string, p: ApprovalParams): HTMLElement {
-    const what = p.kind === 'command' ? p.command : p.args;
+    // A write shows what would be written (the edit tool's arguments).
+    const what = p.kind === 'command' ? p.command : p.kind === 'write' ? p.args || p.command : p.args;
+    const allowRunTitle =
+      p.kind === 'command' ? 'Run this exact command without asking again in this run' : p.kind === 'write' ? `Write ${p.path} without asking again in this run` : `Allow ${p.tool} without asking again in this run`;
     const allow = h('button', { cls: 'button primary approve-once', text: 'Allow', attrs: { type: 'button' } });
-    const allowRun = h('button', { cls: 'button approve-run', text: 'Allow for this run', title: p.kind === 'command' ? 'Run this exact command without asking again in this run' : `Allow ${p.tool} without asking again in this run`, attrs: { type: 'button' } });
+    const allowRun = h('button', { cls: 'button approve-run', text: 'Allow for this run', title: allowRunTitle, attrs: { type: 'button' } });
     const deny = h('button', { cls: 'button deny', text: 'Deny', attrs: { type: 'button' } });
     allow.addEventListener('click', () => this.decide(id, true));
     allowRun.addEventListener('click', () => this.decide(id, true, 'run'));
@@ -88,10 +97,14 @@ export class ApprovalQueue {
     // A command's newlines matter (each line runs); the arguments' newlines are JSON layout.
     const newlines = p.kind === 'command' ? 'mark' : 'plain';
     const warn = hasHidden(what, newlines === 'plain') ? h('div', { cls: 'approval-warning', text: 'Contains hidden or control characters (shown escaped).' }) : null;
-    return h('div', { cls: 'approval', attrs: { 'data-approval-id': id, 'data-agent': p.agentId, 'data-run': p.runId } },
+    const kind = p.kind === 'command' ? 'wants to run' : p.kind === 'write' ? `wants to write ${p.path} (${p.tool})` : `wants to call ${p.tool}`;
+    // The reason may quote the model (its `reason` for network or leaving the sandbox): escaped too.
+    const reason = p.reason ? h('div', { cls: 'approval-reason' }, document.createTextNode('Asked because '), ...visibleNodes(p.reason, 'mark')) : null;
+    return h('div', { cls: `approval approval-is-${p.kind}`, attrs: { 'data-approval-id': id, 'data-agent': p.agentId, 'data-run': p.runId, 'data-kind': p.kind } },
       h('div', { cls: 'approval-head' },
         h('span', { cls: 'approval-agent', text: p.agentId }),
-        h('span', { cls: 'approval-kind', text: p.kind === 'command' ? 'wants to run' : `wants to call ${p.tool}` })),
+        h('span', { cls: 'approval-kind' }, ...visibleNodes(kind, 'mark'))),
+      reason,
       h('pre', { cls: `approval-${p.kind === 'command' ? 'command' : 'args'}` }, ...visibleNodes(what, newlines)),
       h('div', { cls: 'approval-cwd', text: `in ${p.cwd}` }),
       warn,

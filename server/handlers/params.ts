@@ -111,6 +111,11 @@ export const settingsSchema: z.ZodType<Partial<ServerSettings>> = z.looseObject(
   preset: z.string(),
   contextWindow: positive,
   rules: z.string(),
+  sandbox: z.enum(['auto', 'off']),
+  allowNetwork: z.boolean(),
+  allowedHosts: z.array(z.string().min(1)),
+  envPassthrough: z.array(z.string().min(1)),
+  secretEnv: z.array(z.string().min(1)),
 }).partial();
 
 /** `issue.path: message; …` for an error message. */

@@ -30,8 +30,10 @@ export const refactorHandler: Handler = {
         ctx.log.info(`refactor ${params.runId}: ${sites.size} file(s) in scope, ${shards.length} shard(s), tests: ${testCommand ?? 'none'}`);
         const run = await executeRun(ctx, { runId: params.runId, task: refactorTask(params, shards, testCommand), thinking: params.thinking, worktrees: params.worktrees }, signal);
         let tests: RefactorTests | undefined;
-        if (testCommand && run.status === 'done' && (await approverFor(ctx, params.runId, 'main')(testCommand, root, signal))) {
-          const r = await execShell(testCommand, { cwd: root, timeoutMs: TEST_TIMEOUT_MS, signal, keepChars: 4000 });
+        const sandboxed = ctx.sandbox.available;
+        if (testCommand && run.status === 'done' && (await approverFor(ctx, params.runId, 'main')(testCommand, root, signal, { sandboxed })).approved) {
+          const via = sandboxed ? (argv: string[]) => ctx.sandbox.wrap(argv, root) : undefined;
+          const r = await execShell(testCommand, { cwd: root, timeoutMs: TEST_TIMEOUT_MS, signal, keepChars: 4000, via, env: ctx.sandbox.childEnv() });
           tests = { command: testCommand, passed: r.exitCode === 0 && !r.timedOut, exitCode: r.exitCode, output: r.output };
           if (!tests.passed) for (const s of responsibleShards(r.output, shards)) (s as { failing?: boolean }).failing = true;
         }

@@ -30,8 +30,12 @@ export interface SwarmRunOptions {
   log: Logger;
   emit(event: SwarmEvent): void;
   approverFor(agentId: string): ToolContext['approveCommand'];
+  /** Approval of writes to code-running config files (.npmrc, .vscode/tasks.json, …). */
+  writeApproverFor?(agentId: string): NonNullable<ToolContext['approveWrite']>;
   /** Approval of other tool calls under their per-tool policy. */
   toolApproverFor?(agentId: string): ToolContext['approveTool'];
+  /** Process containment and redaction for the tools. */
+  sandbox?: ToolContext['sandbox'];
   limits: SwarmLimits;
   /** Tools a sub-agent may be given (declared identically to every sub-agent). */
   workerTools: Tool[];
@@ -296,7 +300,9 @@ export class SwarmRun {
       agentId,
       log: this.opts.log,
       approveCommand: this.opts.approverFor(agentId),
+      ...(this.opts.writeApproverFor ? { approveWrite: this.opts.writeApproverFor(agentId) } : {}),
       approveTool: this.opts.toolApproverFor?.(agentId),
+      ...(this.opts.sandbox ? { sandbox: this.opts.sandbox } : {}),
       // The shared index describes the main tree; an isolated agent searches its own checkout.
       ...(isolation ? {} : { services: this.opts.services }),
       ...(canSpawn ? { swarm: this.handleFor(record) } : {}),

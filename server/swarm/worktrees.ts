@@ -8,11 +8,12 @@
 // deleted on one side and changed on the other) is reported and the worktree is kept.
 // The snapshot never touches the user's refs, index or working tree: it uses a private index
 // file and a dangling commit.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import type { Logger } from '../log';
 import type { Workspace } from '../workspace';
 import { looksBinary } from '../workspace/files';
@@ -41,8 +42,22 @@ const IDENTITY = { GIT_AUTHOR_NAME: 'SwarmCode', GIT_AUTHOR_EMAIL: 'swarmcode@lo
 function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'SystemRoot']) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  return { ...env, ...IDENTITY, ...extra };
+  // Nothing the repository's config names runs: fsmonitor, hooks, pager, external diff (filters: see Worktrees.safeConfig).
+  return { ...env, ...IDENTITY, ...configEnv(SAFE_GIT_CONFIG), ...extra };
 }
+
+/**
+ * simple-git refuses GIT_CONFIG_* and any fsmonitor / hooksPath / pager / diff.external / filter
+ * setting unless told: these are ours (SAFE_GIT_CONFIG, all switching those off), not the model's.
+ */
+const OUR_CONFIG_ENV = {
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeFsMonitor: true,
+  allowUnsafeHooksPath: true,
+  allowUnsafePager: true,
+  allowUnsafeDiffExternal: true,
+  allowUnsafeFilter: true,
+} as NonNullable<SimpleGitOptions['unsafe']>;
 
 const isBinary = (b: Buffer | undefined) => b !== undefined && looksBinary(b);
 /** Text for comparing and merging: UTF-8, no BOM, LF line ends (writes put the file's own back). */
@@ -67,7 +82,7 @@ export class Worktrees {
   /** Why worktrees cannot be used for this workspace, or undefined when they can. */
   static async unavailable(root: string): Promise<string | undefined> {
     try {
-      const top = (await simpleGit({ baseDir: root }).env(gitEnv()).raw(['rev-parse', '--show-toplevel'])).trim();
+      const top = (await simpleGit({ baseDir: root, unsafe: OUR_CONFIG_ENV }).env(gitEnv()).raw(['rev-parse', '--show-toplevel'])).trim();
       const [a, b] = await Promise.all([stat(top), stat(root)]);
       if (a.ino !== b.ino || a.dev !== b.dev) return `Per-sub-agent worktrees need the workspace to be the root of its git repository (it is inside ${top}).`;
       return undefined;
@@ -76,8 +91,20 @@ export class Worktrees {
     }
   }
 
+  /** The safe config plus the repository's filter drivers emptied (`git add` would run their clean commands). */
+  private safeConfig: Record<string, string> | undefined;
+
   private git(dir = this.root, env?: Record<string, string>): SimpleGit {
-    return simpleGit({ baseDir: dir, timeout: { block: 120_000 } }).env(gitEnv(env));
+    if (!this.safeConfig) {
+      let listing = '';
+      try {
+        listing = execFileSync('git', ['config', '--get-regexp', '^filter\\.'], { cwd: this.root, env: gitEnv(), encoding: 'utf8' });
+      } catch {
+        // exit 1: no filter configured
+      }
+      this.safeConfig = configEnv([...SAFE_GIT_CONFIG, ...filterOverrides(filterNames(listing))]);
+    }
+    return simpleGit({ baseDir: dir, timeout: { block: 120_000 }, unsafe: OUR_CONFIG_ENV }).env(gitEnv({ ...this.safeConfig, ...env }));
   }
 
   private dir(): Promise<string> {

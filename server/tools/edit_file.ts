@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './types';
+import { guardWrite } from './write-guard';
 import { applyStringEdit } from '../workspace/edits';
 
 export const editFile = defineTool({
@@ -18,6 +19,7 @@ export const editFile = defineTool({
   async run(args, ctx, signal) {
     const ws = ctx.workspace;
     const abs = await ws.resolve(args.path);
+    await guardWrite(ctx, abs, signal, { tool: 'edit_file', args });
     const shown = ws.relative(abs);
     const edit = { oldString: args.old_string, newString: args.new_string, replaceAll: args.replace_all };
     let result;

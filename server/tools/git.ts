@@ -1,9 +1,42 @@
-// git: read-only status and diff of the workspace repository, through simple-git.
+// git: read-only status and diff of the workspace repository. git runs with no shell, inside the
+// sandbox with nothing writable, and with every repository-config hook that runs programs turned
+// off: fsmonitor, hooks, pagers, external diff, textconv and clean/smudge filters (a repository's
+// .git/config is not the user's to trust; docs/security.md).
 import { z } from 'zod';
-import { simpleGit } from 'simple-git';
-import { defineTool, ToolError } from './types';
+import { defineTool, ToolError, type ToolContext } from './types';
+import { execArgv } from './process';
+import { defaultSandbox } from './sandboxed';
+import { SAFE_GIT_CONFIG, configArgs, filterNames, filterOverrides } from '../sandbox/git-config';
 
 const MAX_DIFF_CHARS = 60_000;
+const GIT_TIMEOUT_MS = 30_000;
+
+interface GitResult {
+  code: number | null;
+  out: string;
+}
+
+async function git(ctx: ToolContext, args: string[], signal: AbortSignal): Promise<GitResult> {
+  const root = ctx.workspace.root;
+  const sandbox = ctx.sandbox ?? defaultSandbox();
+  const via = (argv: string[]) => sandbox.wrap(argv, root, { writable: [], readOnly: [root], network: false });
+  const r = await execArgv(['git', '--no-pager', ...configArgs(SAFE_GIT_CONFIG), ...args], { cwd: root, timeoutMs: GIT_TIMEOUT_MS, signal, via, env: gitEnv(sandbox.childEnv()) });
+  if (r.timedOut) throw new ToolError(`git ${args[0]} timed out after ${GIT_TIMEOUT_MS / 1000} s`);
+  return { code: r.exitCode, out: r.output };
+}
+
+/** The child environment without variables that point git elsewhere or make it run programs. */
+function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' };
+  for (const k of Object.keys(out)) if (/^GIT_(DIR|WORK_TREE|INDEX_FILE|EXTERNAL_DIFF|PAGER|EDITOR|SSH|SSH_COMMAND|ASKPASS|CONFIG|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+|EXEC_PATH|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|NAMESPACE)$/.test(k)) delete out[k];
+  return out;
+}
+
+/** `-c filter.NAME.…=` for every filter driver the repository config defines. */
+async function filterArgs(ctx: ToolContext, signal: AbortSignal): Promise<string[]> {
+  const r = await git(ctx, ['config', '--get-regexp', '^filter\\.'], signal);
+  return configArgs(filterOverrides(filterNames(r.out)));
+}
 
 export const gitTool = defineTool({
   name: 'git',
@@ -16,31 +49,29 @@ export const gitTool = defineTool({
   }),
   mutating: false,
   async run(args, ctx, signal) {
-    const root = ctx.workspace.root;
     const rel = args.path ? ctx.workspace.relative(await ctx.workspace.resolve(args.path)) : undefined;
-    const git = simpleGit({ baseDir: root, abort: signal, timeout: { block: 30_000 } });
-    let isRepo: boolean;
+    let inside: GitResult;
     try {
-      isRepo = await git.checkIsRepo();
+      inside = await git(ctx, ['rev-parse', '--is-inside-work-tree'], signal);
     } catch (err) {
+      if (signal.aborted || err instanceof ToolError) throw err;
       throw new ToolError(`git is not available: ${(err as Error).message}`);
     }
-    if (!isRepo) throw new ToolError('The workspace is not a git repository.');
+    if (inside.code !== 0 || inside.out.trim() !== 'true') throw new ToolError('The workspace is not a git repository.');
     const spec = rel && rel !== '.' ? ['--', rel] : [];
-    try {
-      if (args.action === 'status') {
-        const s = await git.status(spec);
-        const lines = s.files.map((f) => `${f.index}${f.working_dir} ${f.path}`);
-        const head = `On branch ${s.current ?? '(detached)'}${s.tracking ? ` tracking ${s.tracking} (ahead ${s.ahead}, behind ${s.behind})` : ''}`;
-        return lines.length ? `${head}\n${lines.join('\n')}\n(XY codes as in git status --short: X = staged, Y = unstaged, ?? = untracked)` : `${head}\nNothing changed.`;
-      }
-      const hasHead = await git.revparse(['--verify', '-q', 'HEAD']).then(() => true, () => false);
-      const diff = hasHead ? await git.diff(['HEAD', ...spec]) : await git.diff(['--cached', ...spec]);
-      if (!diff.trim()) return 'No changes against HEAD (untracked files do not show in a diff; use action "status").';
-      return diff.length > MAX_DIFF_CHARS ? `${diff.slice(0, MAX_DIFF_CHARS)}\n[diff cut at ${MAX_DIFF_CHARS} characters of ${diff.length}; pass a path to see one file]` : diff;
-    } catch (err) {
-      if (signal.aborted) throw err;
-      throw new ToolError(`git ${args.action} failed: ${(err as Error).message}`);
+    const filters = await filterArgs(ctx, signal);
+    if (args.action === 'status') {
+      const s = await git(ctx, [...filters, 'status', '--porcelain=v1', '--branch', ...spec], signal);
+      if (s.code !== 0) throw new ToolError(`git status failed: ${s.out.trim()}`);
+      const [branch = '', ...lines] = s.out.split('\n').filter(Boolean);
+      const head = `On branch ${branch.replace(/^## /, '')}`;
+      return lines.length ? `${head}\n${lines.join('\n')}\n(XY codes as in git status --short: X = staged, Y = unstaged, ?? = untracked)` : `${head}\nNothing changed.`;
     }
+    const hasHead = (await git(ctx, ['rev-parse', '--verify', '-q', 'HEAD'], signal)).code === 0;
+    const d = await git(ctx, [...filters, 'diff', '--no-ext-diff', '--no-textconv', '--no-color', ...(hasHead ? ['HEAD'] : ['--cached']), ...spec], signal);
+    if (d.code !== 0) throw new ToolError(`git diff failed: ${d.out.trim()}`);
+    const diff = d.out;
+    if (!diff.trim()) return 'No changes against HEAD (untracked files do not show in a diff; use action "status").';
+    return diff.length > MAX_DIFF_CHARS ? `${diff.slice(0, MAX_DIFF_CHARS)}\n[diff cut at ${MAX_DIFF_CHARS} characters of ${diff.length}; pass a path to see one file]` : diff;
   },
 });

@@ -1,7 +1,9 @@
 // Running a shell command in its own process group so the whole tree can be stopped (Windows:
-// the user's shell, and `taskkill /T /F` for the tree; server/tools/shell.ts).
+// the user's shell, and `taskkill /T /F` for the tree; server/tools/shell.ts); inside the OS
+// sandbox when the caller passes one (server/sandbox), always with a scrubbed environment.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { scrubEnv } from '../sandbox/env';
 import { HeadTailBuffer } from './output';
 import { shellFor, treeKillCommand } from './shell';
 
@@ -27,15 +29,50 @@ export interface ExecOptions {
   killGraceMs?: number;
   /** Shell setting (server/tools/shell.ts); default SWARMCODE_SHELL, else auto. */
   shell?: string;
+  /** How to start the process (e.g. Sandbox.wrap: bwrap ... -- argv); default: argv as is. */
+  via?: (argv: string[]) => { file: string; args: string[]; env: NodeJS.ProcessEnv } | undefined;
+  /** Environment when `via` gives none; default: the server's minus secret-looking variables. */
+  env?: NodeJS.ProcessEnv;
+  /** Windows: pass the arguments as they are (cmd's own quoting; set by execShell from shellFor). */
+  verbatim?: boolean;
 }
+
+const CHILD_DEFAULTS = { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', TERM: 'dumb', NO_COLOR: '1' };
 
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(WIN ? pgid : -pgid, 0);
-    return true;
   } catch {
     return false;
   }
+  return process.platform !== 'linux' || groupRunsOnLinux(pgid);
+}
+
+/**
+ * Whether a member of the group still runs, zombies not counted: a sandbox's inner bwrap is
+ * reparented when the outer one exits, and where PID 1 never reaps (containers) its zombie
+ * would keep the group "alive" for ever.
+ */
+function groupRunsOnLinux(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
 }
 
 function killGroup(pgid: number, sig: NodeJS.Signals): void {
@@ -51,19 +88,25 @@ function killGroup(pgid: number, sig: NodeJS.Signals): void {
   }
 }
 
-/** `/bin/sh -c command`, detached into its own process group; stdout+stderr combined. */
+/** The user's shell (`/bin/sh -c command`; on Windows PowerShell, cmd or Git Bash), detached into its own process group; stdout+stderr combined. */
 export function execShell(command: string, opts: ExecOptions): Promise<ExecResult> {
+  const sh = shellFor(command, opts.shell ?? process.env.SWARMCODE_SHELL, { platform: process.platform, env: process.env, exists: fs.existsSync });
+  return execArgv([sh.file, ...sh.args], { ...opts, verbatim: sh.verbatim });
+}
+
+/** `argv` (no shell), detached into its own process group; stdout+stderr combined. */
+export function execArgv(argv: string[], opts: ExecOptions): Promise<ExecResult> {
   const grace = opts.killGraceMs ?? 2000;
+  const launch = opts.via?.(argv) ?? { file: argv[0], args: argv.slice(1), env: opts.env ?? { ...scrubEnv(process.env).env, ...CHILD_DEFAULTS } };
   return new Promise((resolve, reject) => {
     const buf = new HeadTailBuffer(opts.keepChars ?? 100_000);
-    const sh = shellFor(command, opts.shell ?? process.env.SWARMCODE_SHELL, { platform: process.platform, env: process.env, exists: existsSync });
-    const child = spawn(sh.file, sh.args, {
+    const child = spawn(launch.file, launch.args, {
       cwd: opts.cwd,
       detached: !WIN,
       windowsHide: true,
-      windowsVerbatimArguments: sh.verbatim,
+      windowsVerbatimArguments: opts.verbatim,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', TERM: 'dumb', NO_COLOR: '1' },
+      env: launch.env,
     });
     const pgid = child.pid;
     let timedOut = false;
@@ -114,6 +157,8 @@ export function execShell(command: string, opts: ExecOptions): Promise<ExecResul
       }
     });
     let closed = false;
+    /** Processes of the group were still running after the command exited (and were killed). */
+    let strayFound = false;
     child.on('exit', (code, sig) => {
       exit = { code, sig };
       if (closed && pgid !== undefined && !groupAlive(pgid)) return finish(false);
@@ -122,6 +167,7 @@ export function execShell(command: string, opts: ExecOptions): Promise<ExecResul
       setTimeout(() => {
         if (settled || pgid === undefined) return;
         const stray = groupAlive(pgid);
+        strayFound = stray;
         if (stray) killGroup(pgid, 'SIGKILL');
         // Give the pipes a moment to drain after the kill, then finish regardless.
         setTimeout(() => finish(stray && !timedOut && !aborted), stray ? 50 : 0);
@@ -129,7 +175,7 @@ export function execShell(command: string, opts: ExecOptions): Promise<ExecResul
     });
     child.on('close', () => {
       closed = true;
-      if (exit && pgid !== undefined && !groupAlive(pgid)) finish(false);
+      if (exit && pgid !== undefined && !groupAlive(pgid)) finish(strayFound && !timedOut && !aborted);
     });
   });
 }

@@ -1,5 +1,6 @@
 // Spawning ripgrep (the binary shipped in @vscode/ripgrep) with an args array, never a shell.
 import { spawn } from 'node:child_process';
+import { scrubEnv } from '../sandbox/env';
 import { rgPath } from '@vscode/ripgrep';
 import { abortError } from '../workspace/files';
 
@@ -29,7 +30,7 @@ export function runRipgrep(
 ): Promise<RgResult> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(abortError());
-    const child = spawn(rgPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(rgPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: scrubEnv(process.env).env });
     let stderr = '';
     let stopped = false;
     let pending = '';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool, ToolError } from './types';
 import { execShell } from './process';
+import { defaultSandbox } from './sandboxed';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const MAX_TIMEOUT_MS = 600_000;
@@ -8,7 +9,11 @@ export const MAX_TIMEOUT_MS = 600_000;
 export const runCommand = defineTool({
   name: 'run_command',
   description:
-    'Run a shell command (/bin/sh -c; on Windows PowerShell, or cmd / Git Bash as configured) in the workspace root, e.g. tests, builds, git. The user may have to approve it. ' +
+    'Run a shell command (/bin/sh -c; on Windows PowerShell, or cmd / Git Bash as configured) in the workspace root, e.g. tests, builds, git. ' +
+    'It runs in a sandbox: the workspace is writable (its .git read-only), the rest of the file system read-only, ' +
+    'credentials hidden, /tmp private, no network. Allowlisted commands run at once; others need the user\'s approval. ' +
+    'If a command needs network (e.g. installing packages) set network: true, or if it must run outside the sandbox set outside_sandbox: true, ' +
+    'each with a `reason` the user will read. ' +
     'stdin is closed; stdout and stderr are combined; long output keeps its head and tail. ' +
     `The whole process tree is stopped after timeout_ms (default ${DEFAULT_TIMEOUT_MS / 1000} s) and when the command ` +
     'exits, so do not start servers in the background expecting them to stay up.',
@@ -21,18 +26,26 @@ export const runCommand = defineTool({
       .max(MAX_TIMEOUT_MS)
       .optional()
       .describe(`Time limit in milliseconds (default ${DEFAULT_TIMEOUT_MS}, at most ${MAX_TIMEOUT_MS})`),
+    network: z.boolean().optional().describe('The command needs network access (asks the user unless network is allowed)'),
+    outside_sandbox: z.boolean().optional().describe('The command must run outside the sandbox (always asks the user)'),
+    reason: z.string().optional().describe('Why the command needs network or to run outside the sandbox; shown to the user'),
   }),
   mutating: true,
   async run(args, ctx, signal) {
+    if (args.command.includes('\0')) throw new ToolError('The command contains a NUL byte; a shell command line cannot. Nothing was run.');
     const cwd = ctx.workspace.root;
-    const approved = await ctx.approveCommand(args.command, cwd, signal);
+    const sandbox = ctx.sandbox ?? defaultSandbox();
+    const sandboxed = sandbox.available && args.outside_sandbox !== true;
+    const needs = { sandboxed, network: args.network === true, outside: args.outside_sandbox === true, why: args.reason };
+    const approval = await ctx.approveCommand(args.command, cwd, signal, needs);
     if (signal.aborted) throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
-    if (!approved) {
-      throw new ToolError(`The user declined to run this command: ${args.command}\nDo not retry it; try another approach or ask the user.`);
+    if (!approval.approved) {
+      throw new ToolError(`The command was not run: ${approval.reason ?? 'the user declined it'}.\nCommand: ${args.command}\nDo not retry it as is; try another approach or ask the user.`);
     }
     const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;
-    ctx.log.debug(`run_command: ${args.command}`);
-    const r = await execShell(args.command, { cwd, timeoutMs, signal });
+    ctx.log.debug(`run_command${sandboxed ? ' (sandboxed)' : ''}: ${args.command}`);
+    const via = sandboxed ? (argv: string[]) => sandbox.wrap(argv, cwd, { network: needs.network }) : undefined;
+    const r = await execShell(args.command, { cwd, timeoutMs, signal, via, env: sandbox.childEnv() });
     const status = r.timedOut
       ? `[timed out after ${formatMs(timeoutMs)}; the process tree was killed]`
       : r.signal

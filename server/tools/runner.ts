@@ -45,7 +45,9 @@ export async function runTool(
   ctx: ToolContext,
   signal: AbortSignal,
 ): Promise<ToolRunResult> {
-  const fail = (output: string, args: unknown): ToolRunResult => ({ ok: false, output: capOutput(output, MAX_TOOL_OUTPUT_CHARS), args });
+  // Known secrets (the API key, values of scrubbed variables) never go back to the model.
+  const redact = (text: string) => (ctx.sandbox ? ctx.sandbox.redact(text) : text);
+  const fail = (output: string, args: unknown): ToolRunResult => ({ ok: false, output: capOutput(redact(output), MAX_TOOL_OUTPUT_CHARS), args });
   const tool = tools.find((t) => t.name === call.name);
   if (!tool) {
     return fail(`Unknown tool ${JSON.stringify(call.name)}. Available tools: ${tools.filter((t) => !t.hidden).map((t) => t.name).join(', ')}.`, call.arguments);
@@ -74,7 +76,7 @@ export async function runTool(
     const result = await tool.run(parsed.data, ctx, signal);
     if (signal.aborted) throw abortError();
     const { text, images } = typeof result === 'string' ? { text: result, images: undefined } : result;
-    return { ok: true, output: capOutput(text, MAX_TOOL_OUTPUT_CHARS), args, ...(images?.length ? { images } : {}) };
+    return { ok: true, output: capOutput(redact(text), MAX_TOOL_OUTPUT_CHARS), args, ...(images?.length ? { images } : {}) };
   } catch (err) {
     if (isAbort(err, signal)) throw err instanceof Error && err.name === 'AbortError' ? err : abortError();
     if (err instanceof ToolError) return fail(err.message, args);

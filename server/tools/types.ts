@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Workspace } from '../workspace';
 import type { Logger } from '../log';
 import type { ImagePart } from '../model/types';
+import type { Sandbox } from '../sandbox';
 
 /** An error the model should see and recover from; the run goes on. */
 export class ToolError extends Error {
@@ -15,15 +16,37 @@ export interface ToolContext {
   agentId: string;
   log: Logger;
   /** Asks whoever may approve a shell command (policy, client or CLI flag). */
-  approveCommand(command: string, cwd: string, signal: AbortSignal): Promise<boolean>;
+  approveCommand(command: string, cwd: string, signal: AbortSignal, needs?: CommandNeeds): Promise<Approval>;
+  /** Asks before a write to a file that makes tools run code (.vscode/tasks.json, .npmrc, …); `call` is shown to the user. */
+  approveWrite?(relPath: string, signal: AbortSignal, call?: { tool: string; args: unknown }): Promise<Approval>;
   /** Asks about any other tool call under its policy (`toolApproval`); absent = allowed. */
   approveTool?(tool: string, args: unknown, signal: AbortSignal): Promise<boolean>;
+  /** Process containment and secret redaction (server/sandbox); a default one when absent. */
+  sandbox?: Sandbox;
   /** Present for agents that may orchestrate sub-agents. */
   swarm?: SwarmHandle;
   /** Shared services the server created once (search index, symbols, repo map). */
   services?: { index?: import('../index/index').CodeIndex };
   /** Skills of this run (load_skill). */
   skills?: import('../rules/skills').SkillSet;
+}
+
+/** What a command needs beyond running allowlisted inside the sandbox. */
+export interface CommandNeeds {
+  /** It will run inside the OS sandbox (false: none available, or it asked to run outside). */
+  sandboxed: boolean;
+  /** It asked for network access. */
+  network?: boolean;
+  /** It asked to run outside the sandbox. */
+  outside?: boolean;
+  /** The model's reason for needing more. */
+  why?: string;
+}
+
+export interface Approval {
+  approved: boolean;
+  /** Why it was asked or refused (said to the user and the model). */
+  reason?: string;
 }
 
 export interface SubagentResult {

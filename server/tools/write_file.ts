@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { z } from 'zod';
 import { defineTool } from './types';
+import { guardWrite } from './write-guard';
 
 export const writeFile = defineTool({
   name: 'write_file',
@@ -15,6 +16,7 @@ export const writeFile = defineTool({
   async run(args, ctx, signal) {
     const ws = ctx.workspace;
     const abs = await ws.resolve(args.path);
+    await guardWrite(ctx, abs, signal, { tool: 'write_file', args });
     const existed = await fs.stat(abs).then(
       () => true,
       () => false,

@@ -2,6 +2,7 @@
 // Every caller (sub-agent, CLI invocation, loop candidate) gets its own browser context;
 // pages inside a context are reused between renders. All network is blocked except the
 // page's own local assets (file:// under the allowed roots, data:, blob:).
+import { scrubEnv } from '../sandbox/env';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
@@ -175,7 +176,7 @@ export class BrowserPool {
       handleSIGTERM: false,
       handleSIGHUP: false,
       env: {
-        ...process.env,
+        ...scrubEnv(process.env).env,
         HOME: dir,
         XDG_CONFIG_HOME: join(dir, '.config'),
         XDG_CACHE_HOME: join(dir, '.cache'),

@@ -6,6 +6,7 @@
 // - documents open with unsaved changes are edited through the client (workspace/applyEdit);
 // - a run's journal records each file's original bytes before its first write.
 import { ToolError } from '../tools/types';
+import { isInGitDir } from '../sandbox/paths';
 import type { DocumentStore } from './types';
 import type { ResolvedPath } from './sandbox';
 import type { RunJournal } from './journal';
@@ -114,6 +115,8 @@ export class EditEngine {
     throwIfAborted(signal);
     const r = await this.deps.resolve(p);
     const shown = this.deps.relative(r.real);
+    // .git/ (config, hooks) makes git run programs: never written, whatever the caller.
+    if (isInGitDir(shown) || isInGitDir(this.deps.relative(r.lexical))) throw new ToolError(`Refused to write ${shown}: SwarmCode never writes under .git/.`);
     return this.locks.run(r.real, async () => fn(r, shown, await this.current(r, signal, true)), signal);
   }
 

@@ -166,6 +166,8 @@ describe('protocol: agent swarm', function () {
         { toolCalls: [{ name: 'run_command', arguments: { command: `echo $$ > ${task}.pid; sleep 30; touch ${task}.late` } }] },
         { text: 'woke' },
       ]),
+      // Host pids in the pid files: no PID namespace (the sandboxed kill is in test/security).
+      { sandbox: 'off' },
     );
     const runId = 'cancel-swarm';
     const pending = server.run({ task: 'sleepers', runId });

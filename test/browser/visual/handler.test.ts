@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ServerContext } from '../../../server/context';
 import { cancelVisual, executeVisual } from '../../../server/handlers/visual';
 import { createLogger } from '../../../server/log';
+import { Sandbox } from '../../../server/sandbox';
 import { OpenAICompatibleModel } from '../../../server/model/openai';
 import { DEFAULT_SETTINGS, type VisualProgressParams } from '../../../server/protocol';
 import { BrowserPool, decodePng, renderToPng } from '../../../server/visual';
@@ -36,6 +37,7 @@ describe('swarm/visual executor (simulator + real Chromium)', function () {
       settings: () => DEFAULT_SETTINGS,
       workspace,
       log,
+      sandbox: new Sandbox(() => ({})),
       onFilesChanged: () => {},
     };
   });

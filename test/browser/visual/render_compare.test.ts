@@ -30,7 +30,7 @@ describe('render_compare tool (real Chromium)', function () {
       runId: 'r1',
       agentId: 'a1',
       log: createLogger(() => 'error', () => {}),
-      approveCommand: async () => false,
+      approveCommand: async () => ({ approved: false }),
     };
   });
   after(async () => {

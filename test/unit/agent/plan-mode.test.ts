@@ -27,7 +27,7 @@ describe('agent: plan mode and folder rules', () => {
 
   const ctxFor = async (read: boolean): Promise<ToolContext> => {
     const base = (await createWorkspace(ws.path, new EditorDocuments())).forAgent!('main');
-    return { workspace: read ? readOnlyWorkspace(base) : base, runId: 'r', agentId: 'main', log: noLog, approveCommand: async () => false };
+    return { workspace: read ? readOnlyWorkspace(base) : base, runId: 'r', agentId: 'main', log: noLog, approveCommand: async () => ({ approved: false }) };
   };
 
   it('the read-only workspace refuses writes and edits from the real tools; reads still work', async () => {

@@ -32,7 +32,7 @@ export async function makeFixture(files: Record<string, string> = {}, approve = 
     log: createLogger(() => 'error', () => undefined),
     approveCommand: async (command) => {
       approvals.push(command);
-      return approve;
+      return { approved: approve };
     },
   };
   return { dir, docs, ws, ctx, approvals, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };

@@ -28,7 +28,7 @@ describe('grep tool on the native index', function () {
     index = createCodeIndex({ root }, log);
     if (!(await index.search.ready())) this.skip();
     const ws = await createWorkspace(root, new EditorDocuments());
-    plain = { workspace: ws, runId: 'r', agentId: 'a', log, approveCommand: async () => true };
+    plain = { workspace: ws, runId: 'r', agentId: 'a', log, approveCommand: async () => ({ approved: true }) };
     indexed = { ...plain, services: { index } };
   });
   after(() => {

@@ -35,7 +35,7 @@ describe('tool runner', () => {
     assert.deepEqual(byName.read_file.required, ['path']);
     assert.deepEqual(Object.keys(byName.grep.properties), ['pattern', 'path', 'glob', 'regex', 'context', 'max_results', 'output']);
     assert.deepEqual(byName.edit_file.required, ['path', 'old_string', 'new_string']);
-    assert.deepEqual(Object.keys(byName.run_command.properties), ['command', 'timeout_ms']);
+    assert.deepEqual(Object.keys(byName.run_command.properties), ['command', 'timeout_ms', 'network', 'outside_sandbox', 'reason']);
     assert.equal(byName.list_files.required, undefined);
     assert.equal(byName.grep.$schema, undefined);
     for (const s of specs) assert.ok(s.description.length > 20);
