@@ -104,6 +104,22 @@ export class KimiStreamParser {
     return events;
   }
 
+  /**
+   * A call the caller decoded itself (the embedded engine steers name and arguments by grammar
+   * and never passes them through the marker scan, so marker text inside an argument string stays
+   * argument text). `null` drops a call that was cut off before its name was complete. The parser
+   * is left inside the tool-call section.
+   */
+  recordCall(call: ToolCall | null): ModelEvent[] {
+    if (this._state === 'ended') return [];
+    this.callId = '';
+    this.callArgs = '';
+    this._state = 'section';
+    if (!call) return [];
+    this.calls++;
+    return [{ type: 'tool_call', call }];
+  }
+
   private emitContent(text: string, events: ModelEvent[]): void {
     if (!text) return;
     switch (this._state) {

@@ -1,11 +1,14 @@
-// The Kimi K2 / K2.5 raw chat template (DESIGN.md §4), for the embedded engine: it renders a
+// The Kimi K2.5 raw chat template (DESIGN.md §4), for the embedded engine: it renders a
 // conversation to the exact prompt text the model was trained on. The streaming parser for the
-// model's output lives in kimi-parser.ts.
+// model's output lives in kimi-parser.ts; the TypeScript tool declarations in kimi-tools-ts.ts.
 //
-// Where this follows Moonshot's published template rather than DESIGN.md's shorthand:
-// - tools are declared first, as `<|im_system|>tool_declare<|im_middle|>[…openai tool json…]<|im_end|>`
-//   (K2 / K2-Thinking; K2.5's template renders the same list TypeScript-style instead);
+// Where this follows Moonshot's published template (moonshotai/Kimi-K2.5 chat_template.jinja and
+// its tokenizer) rather than DESIGN.md's shorthand:
+// - tools are declared first, as `<|im_system|>tool_declare<|im_middle|>…<|im_end|>`: K2.5 declares
+//   them TypeScript-style (`namespace functions { … }`); a schema that cannot be written that way,
+//   or a K2 / K2-Thinking GGUF (whose template has no `tools_ts_str`), gets the sorted JSON list;
 // - with no system message, Moonshot's default one is inserted;
+// - an image is `<|media_begin|>image<|media_content|><|media_pad|><|media_end|>` and a newline;
 // - assistant turns carry `<think>…</think>`: the reasoning is kept for the turns of the current
 //   agentic step (after the last assistant message without tool calls), emptied before that;
 // - the generation prompt ends in `<think>` (thinking) or `<think></think>` (instant);
@@ -13,6 +16,7 @@
 //   other ids (e.g. `call_…` from an OpenAI-compatible provider) are rewritten to that shape,
 //   and the tool results that refer to them follow.
 import type { ChatMessage, ContentPart, ToolSpec } from './types';
+import { encodeToolsJson, encodeToolsTypeScript } from './kimi-tools-ts';
 
 export const K = {
   imSystem: '<|im_system|>',
@@ -35,7 +39,7 @@ export const K = {
 } as const;
 
 export const KIMI_DEFAULT_SYSTEM = 'You are Kimi, an AI assistant created by Moonshot AI.';
-export const KIMI_IMAGE = `${K.mediaBegin}image${K.mediaContent}${K.mediaPad}${K.mediaEnd}`;
+export const KIMI_IMAGE = `${K.mediaBegin}image${K.mediaContent}${K.mediaPad}${K.mediaEnd}\n`;
 
 const ID_RE = /^functions\.([A-Za-z0-9_.-]+):(\d+)$/;
 
@@ -67,10 +71,13 @@ function renderParts(content: string | ContentPart[]): string {
   return content.map((p) => (p.type === 'text' ? p.text : KIMI_IMAGE)).join('');
 }
 
-/** OpenAI-style tool list, as Kimi's template serialises it with `tojson`. */
-export function renderToolDeclare(tools: ToolSpec[]): string {
-  const list = tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
-  return `${K.imSystem}tool_declare${K.imMiddle}${JSON.stringify(list)}${K.imEnd}`;
+/** How the tool list is declared: K2.5's TypeScript form (default) or K2's JSON list. */
+export type KimiToolFormat = 'typescript' | 'json';
+
+/** The tool_declare message; TypeScript-style unless a schema cannot be rendered so, or K2's JSON is asked for. */
+export function renderToolDeclare(tools: ToolSpec[], format: KimiToolFormat = 'typescript'): string {
+  const body = (format === 'typescript' ? encodeToolsTypeScript(tools) : null) ?? encodeToolsJson(tools);
+  return `${K.imSystem}tool_declare${K.imMiddle}${body}${K.imEnd}`;
 }
 
 export interface KimiRenderOptions {
@@ -79,11 +86,13 @@ export interface KimiRenderOptions {
   generationPrompt?: boolean;
   /** Insert Moonshot's default system message when none is given (default true). */
   defaultSystem?: boolean;
+  /** Tool declaration form (default 'typescript', K2.5). */
+  toolFormat?: KimiToolFormat;
 }
 
 /** Renders messages + tools to the raw Kimi prompt. */
 export function renderKimiPrompt(messages: ChatMessage[], tools: ToolSpec[], opts: KimiRenderOptions): string {
-  let out = tools.length ? renderToolDeclare(tools) : '';
+  let out = tools.length ? renderToolDeclare(tools, opts.toolFormat) : '';
   if ((opts.defaultSystem ?? true) && messages[0]?.role !== 'system') {
     out += `${K.imSystem}system${K.imMiddle}${KIMI_DEFAULT_SYSTEM}${K.imEnd}`;
   }
@@ -121,7 +130,7 @@ export function renderKimiPrompt(messages: ChatMessage[], tools: ToolSpec[], opt
       }
       case 'tool': {
         const id = ids.get(m.toolCallId) ?? m.toolCallId;
-        out += `${K.imSystem}${m.name}${K.imMiddle}## Return of ${id}\n${renderParts(m.content)}${K.imEnd}`;
+        out += `${K.imSystem}${m.name || 'tool'}${K.imMiddle}## Return of ${id}\n${renderParts(m.content)}${K.imEnd}`;
         break;
       }
     }

@@ -6,19 +6,24 @@
 import type { Llama, LlamaModel } from 'node-llama-cpp';
 import type { Logger } from '../../log';
 import { abortError } from '../retry';
-import { nextToolCallIndex, renderKimiPrompt } from '../kimi-template';
+import { nextToolCallIndex, renderKimiPrompt, type KimiToolFormat } from '../kimi-template';
 import { ModelError, type ChatModel, type ModelEvent, type ModelRequest } from '../types';
 import { GrammarCache } from './grammars';
 import { kimiTurn } from './kimi-generate';
-import { getRuntime, hasKimiVocabulary, loadLocalModel, type LocalModelOptions } from './runtime';
+import { defaultThreads, getRuntime, loadNodeLlamaCpp, hasKimiVocabulary, kimiToolFormat, loadLocalModel, type LocalModelOptions } from './runtime';
 import { SequencePool } from './sequences';
 import { wrapperTurn } from './wrapper-generate';
 
 export interface LlamaEngineOptions extends LocalModelOptions {
   /** Parallel sequences (= sub-agents decoded together). Default 4. */
   parallel?: number;
-  /** Tokens of context per sequence. Default 8192 (capped by the model's trained length). */
+  /**
+   * Tokens of context per sequence. Default: the most that fits the machine's free memory (RAM or
+   * VRAM) between DEFAULT_CONTEXT.min and DEFAULT_CONTEXT.max, capped by the model's trained
+   * length; a number is taken as is (capped by the trained length).
+   */
   contextSize?: number;
+  /** Tokens per decode batch (node-llama-cpp's default: 512). */
   batchSize?: number;
   /** Default max new tokens per turn when the request sets none. Default 2048. */
   maxTokens?: number;
@@ -40,7 +45,11 @@ interface Loaded {
   pool: SequencePool;
   grammars: GrammarCache;
   kimi: boolean;
+  toolFormat: KimiToolFormat;
 }
+
+/** Context per sequence when none is set: room for a run's first prompt (system + tools + repo map) and its growth. */
+export const DEFAULT_CONTEXT = { min: 16384, max: 32768 } as const;
 
 export class LlamaEngine implements ChatModel {
   readonly id: string;
@@ -57,17 +66,31 @@ export class LlamaEngine implements ChatModel {
       this.loaded = (async () => {
         const llama = await getRuntime(o.gpu ?? 'auto', o.log);
         const model = await loadLocalModel(o, o.log, signal);
-        const trained = model.trainContextSize;
-        const pool = await SequencePool.create(model, {
-          sequences: Math.max(1, o.parallel ?? 4),
-          contextSize: Math.min(o.contextSize ?? 8192, trained || Infinity),
-          batchSize: o.batchSize,
-          threads: o.threads,
-          flashAttention: o.flashAttention,
-        });
+        const trained = model.trainContextSize || Infinity;
+        const sequences = Math.max(1, o.parallel ?? 4);
+        const threads = o.threads ?? defaultThreads(llama);
+        let pool: SequencePool;
+        try {
+          pool = await SequencePool.create(model, {
+            sequences,
+            contextSize: o.contextSize
+              ? Math.min(o.contextSize, trained)
+              : { min: Math.min(DEFAULT_CONTEXT.min, trained), max: Math.min(DEFAULT_CONTEXT.max, trained) },
+            batchSize: o.batchSize,
+            threads,
+            flashAttention: o.flashAttention,
+          });
+        } catch (err) {
+          if (!(err instanceof (await loadNodeLlamaCpp()).InsufficientMemoryError)) throw err;
+          const asked = o.contextSize ?? Math.min(DEFAULT_CONTEXT.min, trained);
+          throw new Error(`${sequences} sequences of ${asked} tokens of context do not fit this machine's free memory (${(err as Error).message}); lower --context-size / localContextSize or localParallel`);
+        }
         const kimi = o.template === 'kimi' || (o.template !== 'wrapper' && hasKimiVocabulary(model));
-        o.log?.info(`local engine: ${pool.size} sequences × ${pool.context.contextSize} tokens, ${kimi ? 'Kimi raw template' : 'node-llama-cpp chat wrapper'}`);
-        return { llama, model, pool, grammars: new GrammarCache(llama), kimi };
+        const toolFormat = kimiToolFormat(model);
+        o.log?.info(
+          `local engine: ${pool.size} sequences × ${pool.context.contextSize} tokens, ${threads} threads, batch ${pool.context.batchSize}, ${kimi ? `Kimi raw template (${toolFormat} tool declarations)` : 'node-llama-cpp chat wrapper'}`,
+        );
+        return { llama, model, pool, grammars: new GrammarCache(llama), kimi, toolFormat };
       })();
       this.loaded.catch(() => (this.loaded = undefined));
     }
@@ -96,10 +119,12 @@ export class LlamaEngine implements ChatModel {
     const maxTokens = request.maxTokens ?? o.maxTokens ?? 2048;
     const firstCallIndex = nextToolCallIndex(request.messages);
     const prompt = l.kimi
-      ? l.model.tokenize(renderKimiPrompt(request.messages, request.tools, { thinking: request.thinking }), true)
+      ? l.model.tokenize(renderKimiPrompt(request.messages, request.tools, { thinking: request.thinking, toolFormat: l.toolFormat }), true)
       : [];
     if (prompt.length + 16 > l.pool.context.contextSize) {
-      throw new ModelError(`The conversation (${prompt.length} tokens) does not fit the local context (${l.pool.context.contextSize} tokens); raise localContextSize.`);
+      throw new ModelError(
+        `The conversation (${prompt.length} tokens) does not fit the local context (${l.pool.context.contextSize} tokens per sequence); raise it with --context-size / the localContextSize setting.`,
+      );
     }
     const seq = await l.pool.acquire(prompt, signal);
     try {

@@ -1,5 +1,5 @@
 // Grammars that constrain tool calls (cached per model runtime), and incremental detokenising.
-import type { Llama, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
+import type { Llama, LlamaGrammar, LlamaModel, Token, TokenBias } from 'node-llama-cpp';
 import { loadNodeLlamaCpp } from './runtime';
 
 // JSON-schema keywords node-llama-cpp's schema→GBNF converter understands.
@@ -34,6 +34,27 @@ export class GrammarCache {
   private byNames = new Map<string, Promise<LlamaGrammar>>();
 
   constructor(private readonly llama: Llama) {}
+
+  private bans = new WeakMap<LlamaModel, Promise<TokenBias>>();
+
+  /**
+   * A bias that bans every special token of the vocabulary except end-of-generation (which a
+   * grammar needs to say it is complete): control tokens, and tokens with no plain-text form.
+   */
+  specialTokenBan(model: LlamaModel): Promise<TokenBias> {
+    let b = this.bans.get(model);
+    if (!b) {
+      b = (async () => {
+        const bias = new (await this.module()).TokenBias(model.tokenizer);
+        const banned: Token[] = [];
+        for (const t of model.iterateAllTokens()) if (model.isSpecialToken(t) && !model.isEogToken(t)) banned.push(t);
+        if (banned.length) bias.set(banned, 'never');
+        return bias;
+      })();
+      this.bans.set(model, b);
+    }
+    return b;
+  }
 
   module(): ReturnType<typeof loadNodeLlamaCpp> {
     return loadNodeLlamaCpp();

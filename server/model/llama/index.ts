@@ -14,9 +14,9 @@ export function createLocalModel(settings: ServerSettings, log: Logger): ChatMod
   const model = settings.localModelPath ?? process.env.SWARMCODE_MODEL_PATH;
   if (!model) throw new Error('baseUrl is "local" but no localModelPath is set (see `swarmcode doctor`).');
   const parallel = settings.localParallel ?? Math.max(1, Math.min(settings.concurrency, 8));
-  const contextSize = settings.localContextSize ?? 8192;
+  const contextSize = settings.localContextSize;
   const gpuLayers = settings.localGpuLayers ?? 'auto';
-  const key = JSON.stringify([model, parallel, contextSize, gpuLayers]);
+  const key = JSON.stringify([model, parallel, contextSize ?? 'auto', gpuLayers]);
   let engine = engines.get(key);
   if (!engine) {
     engine = new LlamaEngine({ model, parallel, contextSize, gpuLayers, gpu: gpuLayers === 0 ? false : 'auto', log });

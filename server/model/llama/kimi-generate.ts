@@ -6,8 +6,12 @@
 //   arguments            → constrained by the tool's JSON-schema grammar;
 //   JSON complete        → `<|tool_call_end|>` is appended; the model then either opens another
 //                           call or the section is closed and the turn ends.
-// Everything goes through KimiStreamParser, which turns the text into ModelEvents.
-import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaGrammarEvaluationState, LlamaModel, Token } from 'node-llama-cpp';
+// While a name or arguments are decoded, every special token but end-of-generation is banned:
+// the argument grammar accepts any text in a JSON string, and a special token's text
+// (`<|tool_call_begin|>`, `<|media_content|>`) would otherwise pass it and leak into the call.
+// Free text goes through KimiStreamParser, which turns it into ModelEvents; the decoded calls are
+// handed to it whole (recordCall), so marker text inside an argument is never taken for a marker.
+import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaGrammarEvaluationState, LlamaModel, Token, TokenBias } from 'node-llama-cpp';
 import type { ModelEvent, ToolSpec } from '../types';
 import { KimiStreamParser } from '../kimi-parser';
 import { K, parseKimiToolCallId } from '../kimi-template';
@@ -68,21 +72,25 @@ export async function* kimiTurn(p: KimiTurnParams): AsyncGenerator<ModelEvent> {
     grammar = new (await p.grammars.module()).LlamaGrammarEvaluationState({ model, grammar: g });
     mode = 'args';
     argsText = '';
-    feed(K.argBegin);
+  };
+  const callOf = () => {
+    const id = nameText.trim();
+    return { id, name: parseKimiToolCallId(id)?.name ?? id, arguments: argsText.trim() };
   };
   const endCall = () => {
     grammar = undefined;
-    feed(K.callEnd);
+    out.push(...parser.recordCall(callOf()));
     callIndex++;
     mode = 'after_call';
   };
+  const noSpecials = await p.grammars.specialTokenBan(model);
 
   const { rest, reused } = await reusePrefix(seq, p.prompt);
   let input: Token[] = rest;
   const forceSection = () => p.toolChoice === 'required' && tools.length > 0 && parser.toolCallCount === 0 && parser.state === 'text';
   if (forceSection()) {
     input = [...rest, T.section, T.callBegin];
-    feed(K.sectionBegin + K.callBegin);
+    feed(K.sectionBegin);
     await startName();
   }
 
@@ -92,6 +100,7 @@ export async function* kimiTurn(p: KimiTurnParams): AsyncGenerator<ModelEvent> {
     topK: p.sampling.topK ?? 40,
     seed: p.sampling.seed,
     grammarEvaluationState: () => grammar,
+    tokenBias: () => (mode === 'name' || mode === 'args' ? noSpecials : undefined) as TokenBias,
     yieldEogToken: true,
   });
   let replacement: Token[] | undefined;
@@ -107,7 +116,6 @@ export async function* kimiTurn(p: KimiTurnParams): AsyncGenerator<ModelEvent> {
 
       if (mode === 'after_call') {
         if (t === T.callBegin) {
-          feed(K.callBegin);
           await startName();
         } else {
           feed(K.sectionEnd);
@@ -129,14 +137,13 @@ export async function* kimiTurn(p: KimiTurnParams): AsyncGenerator<ModelEvent> {
       } else {
         const text = detok.push(t);
         if (mode === 'name') nameText += text;
-        if (mode === 'args') argsText += text;
-        feed(text);
+        else if (mode === 'args') argsText += text;
+        else feed(text);
         if (mode === 'free') {
           if (parser.state === 'section') {
             if (!tools.length) mode = 'stop';
             else {
               replacement = [t, T.callBegin];
-              feed(K.callBegin);
               await startName();
             }
           } else if (parser.state === 'call_id') {
@@ -145,7 +152,7 @@ export async function* kimiTurn(p: KimiTurnParams): AsyncGenerator<ModelEvent> {
           } else if (forceSection()) {
             // Reasoning just closed and a call is required: open the section now.
             replacement = [t, T.section, T.callBegin];
-            feed(K.sectionBegin + K.callBegin);
+            feed(K.sectionBegin);
             await startName();
           }
         } else if (mode === 'args' && isCompleteJson(argsText)) {
@@ -167,7 +174,12 @@ export async function* kimiTurn(p: KimiTurnParams): AsyncGenerator<ModelEvent> {
   if (p.signal.aborted) throw abortError(p.signal);
   if (mode !== 'stop' && !p.signal.aborted && finishReason !== 'length') finishReason = 'stop';
   if (parser.toolCallCount > 0 && finishReason === 'stop') finishReason = 'tool_calls';
-  feed(detok.flush());
+  const tail = detok.flush();
+  if (mode === 'args') argsText += tail;
+  else if (mode !== 'name') feed(tail);
+  // A call cut off by the token limit: its arguments (maybe malformed) are reported, a half name is not.
+  if (mode === 'args') out.push(...parser.recordCall(callOf()));
+  else if (mode === 'name') out.push(...parser.recordCall(null));
   out.push(...parser.end());
   for (const e of out.splice(0)) yield e;
   yield { type: 'usage', usage: { input: p.prompt.length, cachedInput: reused, output: generated } };

@@ -1,6 +1,7 @@
 // Loading llama.cpp through node-llama-cpp: one Llama runtime per process (CPU or GPU picked
 // automatically from the prebuilt binaries that ship as npm optional packages; nothing is
 // downloaded or compiled), and loaded models cached by path so settings changes do not reload.
+import { availableParallelism, loadavg } from 'node:os';
 import type { Llama, LlamaModel } from 'node-llama-cpp';
 import type { Logger } from '../../log';
 
@@ -112,4 +113,27 @@ export function hasKimiVocabulary(model: LlamaModel): boolean {
   const tokens = (model.fileInfo.metadata.tokenizer as { ggml?: { tokens?: readonly string[] } } | undefined)?.ggml?.tokens;
   if (tokens) return tokens.includes('<|im_middle|>') && tokens.includes('<|tool_call_begin|>');
   return ['<|im_middle|>', '<|tool_call_begin|>'].every((t) => model.tokenize(t, true).length === 1);
+}
+
+/**
+ * Threads for a context when none are set: the math (physical) cores that are not already busy
+ * (load average), at least one. node-llama-cpp's own default is max(4, cores) on a CPU build:
+ * llama.cpp's threads spin at every barrier, so more threads than free cores turns each decode
+ * step into a wait for a descheduled thread (bench/model/run.ts measures it).
+ */
+export function defaultThreads(llama: Llama): number {
+  const cores = Math.max(1, llama.cpuMathCores || availableParallelism());
+  const idle = Math.floor(availableParallelism() - loadavg()[0]);
+  return Math.max(1, Math.min(cores, idle));
+}
+
+/**
+ * How this GGUF declares tools: Kimi K2.5's chat template renders `tools_ts_str`
+ * (TypeScript-style); K2 / K2-Thinking templates only know the JSON list. Without an embedded
+ * template, K2.5's form.
+ */
+export function kimiToolFormat(model: LlamaModel): 'typescript' | 'json' {
+  const template = (model.fileInfo.metadata.tokenizer as { chat_template?: unknown } | undefined)?.chat_template;
+  if (typeof template !== 'string') return 'typescript';
+  return template.includes('tools_ts_str') || !template.includes('tool_declare') ? 'typescript' : 'json';
 }

@@ -6,8 +6,8 @@ import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node
 
 export interface SequencePoolOptions {
   sequences: number;
-  /** Tokens per sequence. */
-  contextSize: number;
+  /** Tokens per sequence, or a range node-llama-cpp fits to the free memory. */
+  contextSize: number | { min: number; max: number };
   batchSize?: number;
   threads?: number;
   flashAttention?: 'auto' | boolean;

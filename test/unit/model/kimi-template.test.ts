@@ -6,13 +6,7 @@ import {
   parseKimiToolCallId,
   renderKimiPrompt,
 } from '../../../server/model/kimi-template';
-import type { ChatMessage, ModelEvent, ToolSpec } from '../../../server/model/types';
-
-const readFile: ToolSpec = {
-  name: 'read_file',
-  description: 'Read a file',
-  parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
-};
+import type { ChatMessage, ModelEvent } from '../../../server/model/types';
 
 /** Merges adjacent deltas of one kind so chunking does not matter. */
 function merged(events: ModelEvent[]): ModelEvent[] {
@@ -44,15 +38,6 @@ describe('Kimi chat template: render', () => {
     assert.equal(
       s,
       `<|im_system|>system<|im_middle|>${KIMI_DEFAULT_SYSTEM}<|im_end|><|im_user|>user<|im_middle|>Hi<|im_end|><|im_assistant|>assistant<|im_middle|><think></think>`,
-    );
-  });
-
-  it('declares tools first as OpenAI-style JSON', () => {
-    const s = renderKimiPrompt([{ role: 'system', content: 'S' }], [readFile], { thinking: false, generationPrompt: false });
-    assert.equal(
-      s,
-      '<|im_system|>tool_declare<|im_middle|>[{"type":"function","function":{"name":"read_file","description":"Read a file","parameters":{"type":"object","properties":{"path":{"type":"string"}},"required":["path"]}}}]<|im_end|>' +
-        '<|im_system|>system<|im_middle|>S<|im_end|>',
     );
   });
 
@@ -106,27 +91,6 @@ describe('Kimi chat template: render', () => {
     );
     assert.ok(s.includes('<|tool_call_begin|>functions.list_files:0<|tool_call_argument_begin|>{}<|tool_call_end|>'));
     assert.ok(s.endsWith('<|im_system|>list_files<|im_middle|>## Return of functions.list_files:0\nx<|im_end|>'));
-  });
-
-  it('renders images as media placeholders', () => {
-    const s = renderKimiPrompt(
-      [
-        { role: 'system', content: 'S' },
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: 'Match this:' },
-            { type: 'image', mimeType: 'image/png', data: 'AAAA' },
-          ],
-        },
-      ],
-      [],
-      { thinking: false, generationPrompt: false },
-    );
-    assert.equal(
-      s,
-      '<|im_system|>system<|im_middle|>S<|im_end|><|im_user|>user<|im_middle|>Match this:<|media_begin|>image<|media_content|><|media_pad|><|media_end|><|im_end|>',
-    );
   });
 
   it('parses ids', () => {
