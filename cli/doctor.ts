@@ -4,8 +4,11 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '../server/protocol';
 import { findPreset, resolveEndpoint, type EndpointPreset } from '../server/model/presets';
 import type { CliCommand } from './commands';
+import { checkLocal } from './doctor-local';
+import { LOCAL_BASE_URL } from '../server/model/presets';
+import { parseContextSize } from './run';
 
-const USAGE = 'swarmcode doctor [--base-url URL] [--model ID] [--api-key-env NAME] [--model-path GGUF] [--json]';
+const USAGE = 'swarmcode doctor [--base-url URL] [--model ID] [--api-key-env NAME] [--model-path GGUF] [--context-size TOKENS] [--json]';
 
 export interface DoctorCheck {
   name: string;
@@ -19,6 +22,8 @@ export interface DoctorOptions {
   model?: string;
   apiKeyEnv?: string;
   localModelPath?: string;
+  /** Context per sequence for the embedded engine's first turn (default: the engine's own). */
+  contextSize?: number;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -66,7 +71,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
     return checks;
   }
   const ep = decision.endpoint;
-  if (ep.kind === 'local') return checkLocal(ep.modelPath, ep.reason, checks);
+  // A first turn of a multi-thousand-token prompt on a CPU takes a while: minutes, not seconds.
+  if (ep.kind === 'local') return checkLocal({ modelPath: ep.modelPath, reason: ep.reason, contextSize: opts.contextSize, timeoutMs: opts.timeoutMs ?? 600_000 }, checks);
 
   const preset = ep.preset ?? findPreset(ep.baseUrl);
   const keyEnv = opts.apiKeyEnv ?? preset?.apiKeyEnv ?? 'MOONSHOT_API_KEY';
@@ -150,32 +156,6 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   return checks;
 }
 
-async function checkLocal(modelPath: string, reason: string, checks: DoctorCheck[]): Promise<DoctorCheck[]> {
-  checks.push({ name: 'configuration', status: 'ok', detail: `embedded llama.cpp with ${modelPath}${reason === 'no-endpoint' ? ' (no endpoint configured, so the local GGUF is used)' : ''}` });
-  try {
-    const { getRuntime, loadNodeLlamaCpp } = await import('../server/model/llama/runtime');
-    const m = await loadNodeLlamaCpp();
-    const info = await m.readGgufFileInfo(modelPath);
-    const meta = info.metadata as unknown as { general: { architecture: string }; tokenizer?: { ggml?: { tokens?: readonly string[] } } } & Record<string, Record<string, unknown>>;
-    const arch = meta.general.architecture;
-    const experts = meta[arch]?.expert_count;
-    const kimi = meta.tokenizer?.ggml?.tokens?.includes('<|tool_call_begin|>') ?? false;
-    checks.push({ name: 'model file', status: 'ok', detail: `${arch}${experts ? `, ${String(experts)} experts` : ''}, ${kimi ? 'Kimi template (raw, grammar-constrained tool calls)' : 'node-llama-cpp chat wrapper'}` });
-    const llama = await getRuntime('auto');
-    checks.push({
-      name: 'runtime',
-      status: 'ok',
-      detail: llama.gpu ? `GPU (${llama.gpu})` : 'CPU only',
-      fix: llama.gpu ? undefined : 'No GPU found: large models will be slow; see docs/serving.md for expert offload and serving options.',
-    });
-    checks.push({ name: 'tool calls', status: 'ok', detail: 'constrained by grammar in the embedded engine' });
-    checks.push({ name: 'images', status: 'warn', detail: 'the embedded engine has no vision encoder', fix: 'Use an endpoint serving kimi-k2.5 for visual coding.' });
-  } catch (err) {
-    checks.push({ name: 'model file', status: 'fail', detail: (err as Error).message, fix: 'Point localModelPath / SWARMCODE_MODEL_PATH at a valid .gguf file.' });
-  }
-  return checks;
-}
-
 export function formatChecks(checks: DoctorCheck[]): string {
   const mark = { ok: '✓', fail: '✗', warn: '!', skip: '-' } as const;
   return checks
@@ -184,7 +164,7 @@ export function formatChecks(checks: DoctorCheck[]): string {
 }
 
 /** The parser's options; cli/help.ts describes each. */
-export const DOCTOR_OPTIONS = { 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key-env': { type: 'string' }, 'model-path': { type: 'string' }, json: { type: 'boolean' } } as const;
+export const DOCTOR_OPTIONS = { 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key-env': { type: 'string' }, 'model-path': { type: 'string' }, 'context-size': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
@@ -192,21 +172,26 @@ export const doctorCommand: CliCommand = {
   usage: USAGE,
   async run(argv) {
     let values: Record<string, string | boolean | undefined>;
+    let contextSize: number | undefined;
     try {
       values = parseArgs({
         args: argv,
         strict: true,
         options: DOCTOR_OPTIONS,
       }).values;
+      contextSize = parseContextSize(values['context-size'] as string | undefined);
     } catch (err) {
       process.stderr.write(`${(err as Error).message}\nusage: ${USAGE}\n`);
       return 2;
     }
+    const modelPath = values['model-path'] as string | undefined;
     const checks = await runDoctor({
-      baseUrl: values['base-url'] as string | undefined,
+      // A GGUF named here is what gets checked, unless --base-url says otherwise.
+      baseUrl: (values['base-url'] as string | undefined) ?? (modelPath ? LOCAL_BASE_URL : undefined),
+      contextSize,
       model: (values.model as string | undefined) ?? (values['base-url'] ? undefined : DEFAULT_SETTINGS.model),
       apiKeyEnv: values['api-key-env'] as string | undefined,
-      localModelPath: values['model-path'] as string | undefined,
+      localModelPath: modelPath,
     });
     process.stdout.write(values.json ? `${JSON.stringify(checks)}\n` : `${formatChecks(checks)}\n`);
     return checks.some((c) => c.status === 'fail') ? 1 : 0;

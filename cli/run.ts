@@ -23,7 +23,7 @@ import { visible } from '../webview/visible';
 const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N] [--thinking on|off]
               [--max-steps N] [--max-total-steps N] [--concurrency N] [--max-agents N] [--subagent-steps N] [--no-swarm]
-              [--model-path GGUF] [--local-context N] [--local-parallel N]
+              [--model-path GGUF] [--context-size N] [--local-parallel N]
               [--worktrees] [--plan] [--yes] [--allow-network] [--allow-host HOST]...
               [--json] [--image FILE]... TASK   (swarmcode run --help: every flag)
 
@@ -48,6 +48,7 @@ export const RUN_OPTIONS = {
   'subagent-steps': { type: 'string' },
   swarm: { type: 'boolean', default: true },
   'model-path': { type: 'string' },
+  'context-size': { type: 'string' },
   'local-context': { type: 'string' },
   'local-parallel': { type: 'string' },
   yes: { type: 'boolean', default: false },
@@ -123,7 +124,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   const concurrency = positiveInt('--concurrency', values.concurrency);
   const maxAgents = positiveInt('--max-agents', values['max-agents']);
   const subagentMaxSteps = positiveInt('--subagent-steps', values['subagent-steps']);
-  const localContextSize = positiveInt('--local-context', values['local-context']);
+  const localContextSize = parseContextSize(values['context-size'], '--context-size') ?? parseContextSize(values['local-context'], '--local-context');
   const localParallel = positiveInt('--local-parallel', values['local-parallel']);
   const modelPath = values['model-path'];
   if (modelPath !== undefined && !modelPath.trim()) throw new UsageError('--model-path is empty');
@@ -141,6 +142,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   );
   if (!decision.ok) throw new UsageError(decision.message);
   const endpoint = decision.endpoint;
+  if (localContextSize && endpoint.kind !== 'local') throw new UsageError('--context-size sizes the embedded engine; this run uses an endpoint (set the context on its server)');
   const settings: Partial<ServerSettings> = {
     ...(endpoint.kind === 'local'
       ? { baseUrl: LOCAL_BASE_URL, model: 'local', localModelPath: endpoint.modelPath }
@@ -166,6 +168,14 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
   return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan };
+}
+
+/** --context-size (alias --local-context): tokens of context per local sequence (the embedded engine only). */
+export function parseContextSize(value: string | undefined, flag = '--context-size'): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 512) throw new UsageError(`${flag} must be a whole number of tokens, at least 512 (got "${value}")`);
+  return n;
 }
 
 export async function runTask(opts: RunOptions): Promise<number> {

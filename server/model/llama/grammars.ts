@@ -35,21 +35,24 @@ export class GrammarCache {
 
   constructor(private readonly llama: Llama) {}
 
-  private bans = new WeakMap<LlamaModel, Promise<TokenBias>>();
+  private bans = new WeakMap<LlamaModel, Promise<{ ban: TokenBias; none: TokenBias }>>();
 
   /**
    * A bias that bans every special token of the vocabulary except end-of-generation (which a
-   * grammar needs to say it is complete): control tokens, and tokens with no plain-text form.
+   * grammar needs to say it is complete): control tokens, and tokens with no plain-text form;
+   * `none` is the empty bias for free text.
    */
-  specialTokenBan(model: LlamaModel): Promise<TokenBias> {
+  specialTokenBan(model: LlamaModel): Promise<{ ban: TokenBias; none: TokenBias }> {
     let b = this.bans.get(model);
     if (!b) {
       b = (async () => {
-        const bias = new (await this.module()).TokenBias(model.tokenizer);
+        const { TokenBias } = await this.module();
+        const ban = new TokenBias(model.tokenizer);
         const banned: Token[] = [];
         for (const t of model.iterateAllTokens()) if (model.isSpecialToken(t) && !model.isEogToken(t)) banned.push(t);
-        if (banned.length) bias.set(banned, 'never');
-        return bias;
+        if (banned.length) ban.set(banned, 'never');
+        // node-llama-cpp reads a bias function's result unconditionally: free text gets an empty one.
+        return { ban, none: new TokenBias(model.tokenizer) };
       })();
       this.bans.set(model, b);
     }

@@ -11,7 +11,7 @@
 // (`<|tool_call_begin|>`, `<|media_content|>`) would otherwise pass it and leak into the call.
 // Free text goes through KimiStreamParser, which turns it into ModelEvents; the decoded calls are
 // handed to it whole (recordCall), so marker text inside an argument is never taken for a marker.
-import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaGrammarEvaluationState, LlamaModel, Token, TokenBias } from 'node-llama-cpp';
+import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaGrammarEvaluationState, LlamaModel, Token } from 'node-llama-cpp';
 import type { ModelEvent, ToolSpec } from '../types';
 import { KimiStreamParser } from '../kimi-parser';
 import { K, parseKimiToolCallId } from '../kimi-template';
@@ -83,7 +83,7 @@ export async function* kimiTurn(p: KimiTurnParams): AsyncGenerator<ModelEvent> {
     callIndex++;
     mode = 'after_call';
   };
-  const noSpecials = await p.grammars.specialTokenBan(model);
+  const biases = await p.grammars.specialTokenBan(model);
 
   const { rest, reused } = await reusePrefix(seq, p.prompt);
   let input: Token[] = rest;
@@ -100,7 +100,7 @@ export async function* kimiTurn(p: KimiTurnParams): AsyncGenerator<ModelEvent> {
     topK: p.sampling.topK ?? 40,
     seed: p.sampling.seed,
     grammarEvaluationState: () => grammar,
-    tokenBias: () => (mode === 'name' || mode === 'args' ? noSpecials : undefined) as TokenBias,
+    tokenBias: () => (mode === 'name' || mode === 'args' ? biases.ban : biases.none),
     yieldEogToken: true,
   });
   let replacement: Token[] | undefined;

@@ -100,6 +100,30 @@ describe('embedded llama.cpp engine (tiny Kimi-architecture GGUF)', function () 
     }
   });
 
+  it('keeps special tokens out of tool names and arguments (a JSON string accepts any text, a special token\'s included)', async () => {
+    // Found in a real run: a call named `gre<|media_content|>`. Kimi's parser contract (vLLM /
+    // SGLang kimi_k2 tool parser) splits calls at the special-token markers, so a marker inside
+    // the arguments corrupts every call after it; the engine must never sample one there.
+    const note: ToolSpec = {
+      name: 'note',
+      description: 'Write a note',
+      parameters: { type: 'object', properties: { text: { type: 'string', minLength: 80, maxLength: 100 } }, required: ['text'] },
+    };
+    const specials = /<\|[a-z_]+\|>|<\/?think>|\[(BOS|EOS)\]/;
+    for (const seed of [11, 12, 13]) {
+      const e = engine({ toolChoice: 'required', seed, parallel: 1, temperature: 1.5 });
+      const events = await collect(e, { messages: base, tools: [note, ...tools], thinking: false, maxTokens: 200 });
+      const calls = events.flatMap((ev) => (ev.type === 'tool_call' ? [ev.call] : []));
+      assert.ok(calls.length >= 1, `seed ${seed}: a tool call`);
+      for (const c of calls) {
+        assert.match(c.id, /^functions\.(note|read_file|grep):\d+$/, `seed ${seed}: id ${c.id}`);
+        assert.doesNotMatch(c.arguments, specials, `seed ${seed}: arguments ${c.arguments}`);
+        JSON.parse(c.arguments);
+      }
+      await e.dispose();
+    }
+  });
+
   it('serves several concurrent streams from one loaded model on parallel sequences', async () => {
     const e = engine({ parallel: 4 });
     await e.load();
