@@ -78,7 +78,7 @@ export interface ServerSettings {
   localModelPath?: string;
   /** Embedded engine: parallel sequences (sub-agents decoded together); default min(concurrency, 8). */
   localParallel?: number;
-  /** Embedded engine: context tokens per sequence; default 8192. */
+  /** Embedded engine: context tokens per sequence; default: fitted to free memory between 16,384 and 32,768 (capped by the trained length). */
   localContextSize?: number;
   /** User-level rules for every run (`swarmcode.rules`), added to the prompt after ~/.swarmcode/AGENTS.md. */
   rules?: string;

@@ -3,12 +3,16 @@
 // that model on this machine (bytes of weights read per decode step ÷ bandwidth measured in the
 // same run).
 //
-//   npx tsx bench/model/index.ts [--size bench|tiny] [--threads N] [--tokens N]
+//   npx tsx bench/model/index.ts [--size bench|tiny] [--threads N] [--tokens N] [--no-run]
+//
+// Then, unless --no-run, the real-run profile of bench/model/run.ts on the tiny model: where a
+// run's time goes (threads), before and after this engine's defaults.
 import { performance } from 'node:perf_hooks';
 import type { Token } from 'node-llama-cpp';
 import { buildVocab, ensureTestGguf, SHAPES, type TestModelShape } from '../../scripts/make-test-gguf';
 import { getRuntime, loadLocalModel, disposeLocalModels } from '../../server/model/llama/runtime';
 import { SequencePool } from '../../server/model/llama/sequences';
+import { runProfile } from './run';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, def: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : def);
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
   out.push('');
   out.push('bound = sequences × read bandwidth ÷ bytes read per batched step (shared weights once + expected distinct routed experts).');
   process.stdout.write(`${out.join('\n')}\n`);
+  if (!argv.includes('--no-run')) await runProfile(ensureTestGguf('tiny'), { tokens: 32, context: 16384 });
 }
 
 main().catch((err) => {
