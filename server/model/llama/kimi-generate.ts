@@ -6,11 +6,11 @@
 //   arguments            → constrained by the tool's JSON-schema grammar;
 //   JSON complete        → `<|tool_call_end|>` is appended; the model then either opens another
 //                           call or the section is closed and the turn ends.
-// While a name or arguments are decoded, every special token but end-of-generation is banned:
-// the argument grammar accepts any text in a JSON string, and a special token's text
-// (`<|tool_call_begin|>`, `<|media_content|>`) would otherwise pass it and leak into the call.
 // Free text goes through KimiStreamParser, which turns it into ModelEvents; the decoded calls are
-// handed to it whole (recordCall), so marker text inside an argument is never taken for a marker.
+// handed to it whole (recordCall), so marker text inside an argument string (`<|tool_call_end|>`
+// typed out) is argument text, never a marker — read as markers, such strings made calls named
+// `gre<|media_content|>`. While a name or arguments are decoded, every special token but
+// end-of-generation is also banned (token bias), so none can stand in for a character there.
 import type { Llama, LlamaContextSequence, LlamaGrammar, LlamaGrammarEvaluationState, LlamaModel, Token } from 'node-llama-cpp';
 import type { ModelEvent, ToolSpec } from '../types';
 import { KimiStreamParser } from '../kimi-parser';

@@ -123,7 +123,7 @@ export function hasKimiVocabulary(model: LlamaModel): boolean {
  */
 export function defaultThreads(llama: Llama): number {
   const cores = Math.max(1, llama.cpuMathCores || availableParallelism());
-  const idle = Math.floor(availableParallelism() - loadavg()[0]);
+  const idle = Math.round(availableParallelism() - loadavg()[0]!);
   return Math.max(1, Math.min(cores, idle));
 }
 
