@@ -7,7 +7,7 @@ import type { Llama, LlamaModel } from 'node-llama-cpp';
 import type { Logger } from '../../log';
 import { abortError } from '../retry';
 import { nextToolCallIndex, renderKimiPrompt, type KimiToolFormat } from '../kimi-template';
-import { ModelError, type ChatModel, type ModelEvent, type ModelRequest } from '../types';
+import { ModelError, type ChatModel, type ModelEvent, type ModelLimits, type ModelRequest } from '../types';
 import { GrammarCache } from './grammars';
 import { kimiTurn } from './kimi-generate';
 import { defaultThreads, getRuntime, loadNodeLlamaCpp, hasKimiVocabulary, kimiToolFormat, loadLocalModel, type LocalModelOptions } from './runtime';
@@ -54,6 +54,13 @@ export const DEFAULT_CONTEXT = { min: 16384, max: 32768 } as const;
 export class LlamaEngine implements ChatModel {
   readonly id: string;
   private loaded?: Promise<Loaded>;
+  private contextSize?: number;
+
+  /** The agent compacts against this: the context of one sequence (before loading: the smallest it may get). */
+  get limits(): ModelLimits {
+    const window = this.contextSize ?? this.options.contextSize ?? DEFAULT_CONTEXT.min;
+    return { contextWindow: window, maxOutputTokens: Math.min(this.options.maxTokens ?? 2048, Math.floor(window / 4)) };
+  }
 
   constructor(readonly options: LlamaEngineOptions) {
     this.id = `local:${options.model.split(/[\\/]/).pop()}`;
@@ -85,6 +92,7 @@ export class LlamaEngine implements ChatModel {
           const asked = o.contextSize ?? Math.min(DEFAULT_CONTEXT.min, trained);
           throw new Error(`${sequences} sequences of ${asked} tokens of context do not fit this machine's free memory (${(err as Error).message}); lower --context-size / localContextSize or localParallel`);
         }
+        this.contextSize = pool.context.contextSize;
         const kimi = o.template === 'kimi' || (o.template !== 'wrapper' && hasKimiVocabulary(model));
         const toolFormat = kimiToolFormat(model);
         o.log?.info(

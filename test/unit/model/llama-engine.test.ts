@@ -59,7 +59,10 @@ describe('embedded llama.cpp engine (tiny Kimi-architecture GGUF)', function () 
   });
 
   it('loads the deepseek2 MoE GGUF and generates a turn with usage', async () => {
-    const events = await collect(engine(), { messages: base, tools: [], thinking: false, maxTokens: 12 });
+    const e = engine();
+    const events = await collect(e, { messages: base, tools: [], thinking: false, maxTokens: 12 });
+    // The agent compacts against the engine's real context, not a remote model's 128k+ window.
+    assert.equal(e.limits.contextWindow, 1024);
     const done = events.at(-1);
     assert.equal(done?.type, 'done');
     const usage = events.find((e) => e.type === 'usage');
