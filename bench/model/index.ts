@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   out.push('');
   out.push('bound = sequences × read bandwidth ÷ bytes read per batched step (shared weights once + expected distinct routed experts).');
   process.stdout.write(`${out.join('\n')}\n`);
-  if (!argv.includes('--no-run')) await runProfile(ensureTestGguf('tiny'), { tokens: 32, context: 16384 });
+  if (!argv.includes('--no-run')) await runProfile(ensureTestGguf('tiny'), { tokens: 8, context: 16384 });
 }
 
 main().catch((err) => {

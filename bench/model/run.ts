@@ -90,6 +90,7 @@ export async function runProfile(modelPath: string, opts: { tokens: number; cont
       `${second.cached} of ${second.input}`,
       fmt(bare),
     ]);
+    process.stderr.write(`${rows.at(-1)!.join(' | ')}\n`);
   }
   printTable(
     `Real-run profile: the first turn a run sends (system prompt + 13 tools) on 2 concurrent sequences of ${opts.context} tokens, ${opts.tokens} tokens each; machine: ${cores} math cores, load average ${fmt((await import('node:os')).loadavg()[0]!)} at the end`,
