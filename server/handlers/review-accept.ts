@@ -8,7 +8,7 @@ export const acceptHandler: Handler = {
   register(ctx) {
     ctx.connection.onRequest(AcceptRequest, (raw) => {
       const params = checked(AcceptRequest.method, reviewParams, raw);
-      return acceptChanges(ctx.workspace.root, params.runId, params.paths);
+      return acceptChanges(ctx.workspace.root, params.runId, params.paths, params.hunks, ctx.workspace.documents);
     });
   },
 };

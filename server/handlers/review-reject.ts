@@ -9,7 +9,7 @@ export const rejectHandler: Handler = {
   register(ctx) {
     ctx.connection.onRequest(RejectRequest, async (raw) => {
       const params = checked(RejectRequest.method, reviewParams, raw);
-      const result = await rejectChanges(ctx.workspace.root, params.runId, params.paths);
+      const result = await rejectChanges(ctx.workspace.root, params.runId, params.paths, params.hunks, ctx.workspace.documents);
       ctx.log.info(`run ${params.runId}: rolled back ${result.restored.length} file(s), removed ${result.removed.length}`);
       return result;
     });

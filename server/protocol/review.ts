@@ -24,6 +24,24 @@ export interface CheckpointsResult {
 
 export type ChangeKind = 'added' | 'modified' | 'deleted' | 'unchanged';
 
+/** One block of changed lines (lines are 1-based; a pure insertion has originalLines 0). */
+export interface ChangeHunk {
+  /** Stable while the file and its checkpoint stay the same; pass it to swarm/accept / swarm/reject. */
+  id: string;
+  originalStart: number;
+  originalLines: number;
+  currentStart: number;
+  currentLines: number;
+  added: number;
+  removed: number;
+}
+
+/** Hunks of one file to decide (ids from ChangedFile.hunks). */
+export interface HunkSelection {
+  path: string;
+  ids: string[];
+}
+
 export interface ChangedFile {
   /** Workspace-relative, forward slashes. */
   path: string;
@@ -35,6 +53,13 @@ export interface ChangedFile {
   binary?: boolean;
   /** The run's change went into an unsaved editor buffer (workspace/applyEdit). */
   viaEditor?: boolean;
+  /** Lines added / removed (a real line diff); absent for binary files. */
+  added?: number;
+  removed?: number;
+  /** The changed blocks of a modified text file (absent for added, deleted, binary or editor-buffer changes). */
+  hunks?: ChangeHunk[];
+  /** The file holds unresolved merge conflict markers (`<<<<<<<`) the run wrote. */
+  conflict?: boolean;
 }
 
 export interface ChangesParams {
@@ -51,13 +76,17 @@ export interface ChangesResult {
 
 export interface ReviewParams {
   runId: string;
-  /** Workspace-relative paths; all of the run's files when absent. */
+  /** Workspace-relative paths decided as a whole; all of the run's files when both this and `hunks` are absent. */
   paths?: string[];
+  /** Decide only these hunks of these (modified, UTF-8 text) files; the rest stay pending. */
+  hunks?: HunkSelection[];
 }
 
 export interface AcceptResult {
   runId: string;
   accepted: string[];
+  /** Files some of whose hunks were accepted (the others still pending). */
+  partial?: string[];
   /** Files still waiting for a decision. */
   remaining: number;
 }
@@ -72,6 +101,8 @@ export interface RejectResult {
   removed: string[];
   /** Left as they are, with why (changed since and not cleanly revertible, a symlink on the path, ...); they stay in the journal. */
   skipped: { path: string; reason: string }[];
+  /** Files some of whose hunks were put back (the others still pending). */
+  partial?: string[];
   remaining: number;
 }
 

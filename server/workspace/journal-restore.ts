@@ -4,6 +4,7 @@
 //   or, when that does not apply cleanly, the file left as is and skipped with a reason;
 // - every write and delete goes through safe-fs (no symlinked folder, no path outside the root),
 //   and temp files of dead writers next to the file (or in folders the run created) are removed.
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RunJournal, JournalEntry } from './journal';
 import { isInside, resolveInRoot } from './sandbox';
@@ -75,6 +76,7 @@ async function pathProblem(root: string, e: JournalEntry): Promise<string | unde
 export async function restoreEntry(j: RunJournal, e: JournalEntry, out: RestoreOutcome, ctx: { restoreBuffer?: BufferRestorer; newer: string[] }): Promise<boolean> {
   const root = j.manifest.root;
   const skip = (reason: string) => (out.skipped.push({ path: e.path, reason }), false);
+  if (e.link !== undefined && !e.existed) return removeLink(root, e, out);
   const problem = await pathProblem(root, e);
   if (problem) return skip(problem);
   const original = await j.original(e).then((b) => b ?? null);
@@ -104,6 +106,23 @@ export async function restoreEntry(j: RunJournal, e: JournalEntry, out: RestoreO
   } catch (err) {
     return skip(`${(err as Error).message}`);
   }
+}
+
+/** A link the run created: removed when it is still that link (its folder resolved, never followed). */
+async function removeLink(root: string, e: JournalEntry, out: RestoreOutcome): Promise<boolean> {
+  const skip = (reason: string) => (out.skipped.push({ path: e.path, reason }), false);
+  if (!isInside(root, e.abs) || path.resolve(root, e.path) !== path.resolve(e.abs)) return skip(`its recorded path is outside the workspace (${root}); not touched`);
+  const parent = await resolveInRoot(root, path.dirname(e.path)).catch(() => undefined);
+  if (!parent || path.join(parent.real, path.basename(e.abs)) !== e.abs) return skip('its folder was replaced since the run wrote it; not touched');
+  const target = await fs.readlink(e.abs).catch(() => undefined);
+  if (target === undefined) {
+    out.removed.push(e.path);
+    return true;
+  }
+  if (target !== e.link) return skip('the link was changed since the run made it; left as is');
+  await fs.unlink(e.abs);
+  out.removed.push(e.path);
+  return true;
 }
 
 function record(plan: RevertPlan, e: JournalEntry, out: RestoreOutcome): boolean {

@@ -50,6 +50,8 @@ export interface JournalEntry {
   createdDirs?: string[];
   /** The first change went into an open editor buffer (workspace/applyEdit); the blob holds that buffer's UTF-8 text. */
   buffer?: boolean;
+  /** The run created a symbolic link here with this target (a worktree merge-back); rollback removes that link. */
+  link?: string;
 }
 
 export class RunJournal {
@@ -269,6 +271,26 @@ export class RunJournal {
     await fs.rm(this.blobPath(e), { force: true });
     await fs.rm(`${this.blobPath(e)}.after`, { force: true });
     await fs.rm(`${this.blobPath(e)}.gone`, { force: true });
+  }
+
+  /** Hunk review: the checkpoint of `e` becomes `bytes` (the accepted hunks are part of it now). */
+  async setOriginal(e: JournalEntry, bytes: Buffer): Promise<void> {
+    await writeDurable(this.blobPath(e), bytes);
+    e.size = bytes.length;
+  }
+
+  /** The run made `abs` a symbolic link to `target` (journaled with before(); the path did not exist). */
+  async noteLink(abs: string, target: string): Promise<void> {
+    const e = this.entries.get(abs);
+    if (!e) return;
+    e.link = target;
+    await writeDurable(path.join(this.dir, 'entries', `${e.id}.json`), JSON.stringify(e));
+  }
+
+  /** Drops one entry whose change is fully decided (all its hunks accepted or rejected). */
+  async settle(e: JournalEntry): Promise<void> {
+    await this.drop(e);
+    if (this.entries.size === 0) await this.destroy();
   }
 
   /** Removes the journal from disk. */

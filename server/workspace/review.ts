@@ -1,5 +1,5 @@
 // Review over a run's checkpoint journal: what changed (checkpoint vs now), accept, reject (rollback).
-import type { AcceptResult, ChangedFile, ChangesResult, CheckpointsResult, RejectResult } from '../protocol';
+import type { AcceptResult, ChangedFile, ChangesResult, CheckpointsResult, HunkSelection, RejectResult } from '../protocol';
 import { ToolError } from '../tools/types';
 import type { DocumentStore } from './types';
 import { decodeText } from './encoding';
@@ -8,6 +8,8 @@ import { readInside } from './safe-fs';
 import { journalStoreFor } from './journal-store';
 import type { RunJournal } from './journal';
 import { engineFor } from './workspace';
+import { hunksOf, lineDelta } from './hunks';
+import { acceptHunks, rejectHunks } from './review-hunks';
 
 export class ReviewError extends Error {
   override name = 'ReviewError';
@@ -53,6 +55,11 @@ export async function runChanges(root: string, documents: DocumentStore, runId: 
     const f: ChangedFile = { path: e.path, change };
     if (orig.binary || cur.binary) f.binary = true;
     if (e.buffer) f.viaEditor = true;
+    if (!f.binary && (orig.text !== undefined || cur.text !== undefined)) {
+      Object.assign(f, lineDelta(orig.text ?? '', cur.text ?? ''));
+      if (change === 'modified' && !e.buffer && orig.text !== undefined && cur.text !== undefined) f.hunks = hunksOf(orig.text, cur.text);
+      if (cur.text !== undefined && hasConflictMarkers(cur.text)) f.conflict = true;
+    }
     if (withContent) {
       if (orig.text !== undefined) f.original = orig.text;
       if (cur.text !== undefined) f.current = cur.text;
@@ -67,22 +74,41 @@ function sameContent(a: Buffer | undefined, b: Buffer | undefined, at?: string, 
   return at !== undefined && at === bt;
 }
 
-export async function acceptChanges(root: string, runId: string, paths?: string[]): Promise<AcceptResult> {
-  const j = await journalOf(root, runId);
-  assertDecidable(root, j);
-  const accepted = await j.accept(paths);
-  const remaining = j.list().length;
-  if (remaining === 0) journalStoreFor(root).forget(runId);
-  return { runId, accepted, remaining };
+/** A line `<<<<<<< ` followed later by `=======` and `>>>>>>> ` (what a three-way merge writes). */
+export function hasConflictMarkers(text: string): boolean {
+  return /^<{7}( |$)[\s\S]*^={7}$[\s\S]*^>{7}( |$)/m.test(text);
 }
 
-export async function rejectChanges(root: string, runId: string, paths?: string[]): Promise<RejectResult> {
+const NO_DOCUMENTS: DocumentStore = { get: () => undefined, isDirty: () => false };
+
+function lockOf(root: string) {
+  const engine = engineFor(root);
+  return <T>(abs: string, fn: () => Promise<T>) => (engine ? engine.withLock(abs, fn) : fn());
+}
+
+export async function acceptChanges(root: string, runId: string, paths?: string[], hunks?: HunkSelection[], documents: DocumentStore = NO_DOCUMENTS): Promise<AcceptResult> {
+  const j = await journalOf(root, runId);
+  assertDecidable(root, j);
+  const byHunk = hunks?.length ? await acceptHunks(j, hunks, documents, lockOf(root)) : undefined;
+  const accepted = paths || !byHunk ? await j.accept(paths) : [];
+  if (byHunk) accepted.push(...byHunk.settled);
+  const remaining = j.list().length;
+  if (remaining === 0) journalStoreFor(root).forget(runId);
+  return { runId, accepted, ...(byHunk ? { partial: byHunk.partial } : {}), remaining };
+}
+
+export async function rejectChanges(root: string, runId: string, paths?: string[], hunks?: HunkSelection[], documents: DocumentStore = NO_DOCUMENTS): Promise<RejectResult> {
   const j = await journalOf(root, runId);
   assertDecidable(root, j);
   const engine = engineFor(root);
-  const lock = <T>(abs: string, fn: () => Promise<T>) => (engine ? engine.withLock(abs, fn) : fn());
+  const lock = lockOf(root);
   const newer = await journalStoreFor(root).newerWriters(j);
-  const out = await j.rollback(paths, lock, engine ? (abs, plan) => engine.restoreBuffer(abs, plan) : undefined, newer);
+  const byHunk = hunks?.length ? await rejectHunks(j, hunks, documents, lock) : undefined;
+  const out = paths || !byHunk ? await j.rollback(paths, lock, engine ? (abs, plan) => engine.restoreBuffer(abs, plan) : undefined, newer) : { restored: [], merged: [], removed: [], skipped: [] };
+  if (byHunk) {
+    out.restored.push(...byHunk.settled);
+    Object.assign(out, { partial: byHunk.partial });
+  }
   const remaining = j.list().length;
   if (remaining === 0) journalStoreFor(root).forget(runId);
   return { runId, ...out, remaining };

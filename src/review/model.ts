@@ -33,9 +33,10 @@ export function changeLetter(change: ChangedFile['change']): string {
   return { added: 'A', modified: 'M', deleted: 'D', unchanged: '=' }[change];
 }
 
-/** "+3 −1" line counts of a change (a rough line diff: lines only on one side). */
+/** "+3 −1" line counts of a change: the server's real line diff, else a rough one (lines only on one side). */
 export function lineDelta(file: ChangedFile): { added: number; removed: number } | undefined {
   if (file.binary) return undefined;
+  if (file.added !== undefined && file.removed !== undefined) return { added: file.added, removed: file.removed };
   const before = file.original === undefined ? [] : splitLines(file.original);
   const after = file.current === undefined ? [] : splitLines(file.current);
   if (file.original === undefined && file.current === undefined) return undefined;
