@@ -189,6 +189,8 @@ export interface RunResult {
   /** The agent's final answer (markdown). */
   text: string;
   error?: string;
+  /** Worktree runs: files that still hold merge conflict markers when the run ended (see swarm/changes `conflict`). */
+  conflicts?: string[];
   summary: RunSummary;
   /** The run was in plan mode: `text` is a plan (the chat panel offers "Act on this plan"). */
   plan?: boolean;

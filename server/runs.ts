@@ -131,6 +131,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   // Plan mode journals nothing: it cannot write.
   const runWorkspace = params.plan ? undefined : ctx.workspace.forRun?.(runId, params.task);
   let worktrees: Worktrees | undefined;
+  let conflicts: string[] = [];
   try {
     rules = await prepareRunRules(ctx, params, controller.signal);
     const plan = rules.plan;
@@ -141,7 +142,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     if (!plan && (params.worktrees ?? settings.subagentWorktrees)) {
       const why = await Worktrees.unavailable(ctx.workspace.root);
       if (why) throw new Error(why);
-      worktrees = new Worktrees(ctx.workspace.root, ctx.log);
+      worktrees = new Worktrees(ctx.workspace.root, ctx.log, runId);
     }
     const model = await createModelForRun(settings, ctx.log, controller.signal);
     const approvals = new RunApprovals(ctx, runId);
@@ -176,7 +177,13 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     const system = settings.swarm ? `${AGENT_SYSTEM_PROMPT}\n\n${ORCHESTRATOR_GUIDE}` : AGENT_SYSTEM_PROMPT;
     const messages = initialMessages({ system, context, task: rules.task, images: params.images, history: params.history });
     const mainTools = settings.swarm ? [...tools, ...orchestrationTools] : tools;
-    const result = await swarm.runMain(agentId, messages, mainTools, settings.maxSteps, resolveThinking(settings, params), controller.signal);
+    let result = await swarm.runMain(agentId, messages, mainTools, settings.maxSteps, resolveThinking(settings, params), controller.signal);
+    // Merge conflicts from sub-agents' worktrees go back to the orchestrator once before the run ends.
+    const open = result.status === 'done' ? await worktrees?.unresolved() : undefined;
+    if (open?.length) {
+      messages.push({ role: 'user', content: conflictPrompt(open) });
+      result = await swarm.runMain(agentId, messages, mainTools, settings.maxSteps, resolveThinking(settings, params), controller.signal);
+    }
     ({ status, text, error } = result);
     if (error) emit({ type: 'error', agentId, message: error });
   } catch (err) {
@@ -194,11 +201,19 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     if (swarm && !(await settledWithin(swarm, SETTLE_MS))) ctx.log.warn(`run ${runId}: sub-agents still unwinding ${SETTLE_MS} ms after the run ended`);
     active.delete(runId);
     signal.removeEventListener('abort', onOuterAbort);
+    conflicts = (await worktrees?.unresolved().catch(() => undefined)) ?? [];
     await worktrees?.dispose().catch((err) => ctx.log.warn(`run ${runId}: removing its worktrees failed: ${err}`));
     await runWorkspace?.close(status).catch((err) => ctx.log.error(`run ${runId}: closing its checkpoint journal failed: ${err}`));
   }
   const summary = swarm ? swarm.summary(agentId) : { wallMs: Date.now() - started, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };
   emit({ type: 'run_finished', agentId, status, summary });
   finished = true;
-  return { runId, status, text, ...(error ? { error } : {}), summary, ...(rules?.plan ? { plan: true } : {}), ...(rules?.command ? { command: rules.command } : {}) };
+  return { runId, status, text, ...(error ? { error } : {}), ...(conflicts.length ? { conflicts } : {}), summary, ...(rules?.plan ? { plan: true } : {}), ...(rules?.command ? { command: rules.command } : {}) };
+}
+
+function conflictPrompt(files: string[]): string {
+  return (
+    `Merging the sub-agents' worktrees back left conflict markers (<<<<<<< ======= >>>>>>>) in: ${files.join(', ')}. ` +
+    'Read each file, resolve every conflict so both changes survive where they can, remove all markers, then give your final answer.'
+  );
 }

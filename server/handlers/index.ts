@@ -10,6 +10,7 @@ import { checkpointsHandler } from './rollback-checkpoints';
 import { changesHandler } from './review-changes';
 import { acceptHandler } from './review-accept';
 import { rejectHandler } from './review-reject';
+import { removeWorktreeHandler } from './review-worktrees';
 import { refactorHandler } from './refactor';
 import { commandsHandler } from './commands';
 
@@ -24,6 +25,7 @@ export const handlers: Handler[] = [
   changesHandler,
   acceptHandler,
   rejectHandler,
+  removeWorktreeHandler,
   refactorHandler,
   commandsHandler,
 ];

@@ -11,6 +11,7 @@ import type {
   CompactParams,
   RefactorParams,
   ReviewParams,
+  RemoveWorktreeParams,
   RunParams,
   SearchParams,
   ServerSettings,
@@ -45,6 +46,7 @@ export const searchParams: z.ZodType<SearchParams> = z.object({
 export const changesParams: z.ZodType<ChangesParams> = z.object({ runId: id, withContent: z.boolean().optional() });
 const hunkSelection = z.object({ path: z.string().min(1).max(4096), ids: z.array(z.string().regex(/^[0-9a-f]{12}$/, 'a hunk id from swarm/changes')).min(1).max(10_000) });
 export const reviewParams: z.ZodType<ReviewParams> = z.object({ runId: id, paths: z.array(z.string()).optional(), hunks: z.array(hunkSelection).max(10_000).optional() });
+export const removeWorktreeParams: z.ZodType<RemoveWorktreeParams> = z.object({ path: z.string().min(1).max(4096) });
 export const noParams = z.union([z.object({}), z.null(), z.undefined()]);
 
 export const refactorParams: z.ZodType<RefactorParams> = z.object({

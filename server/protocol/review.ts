@@ -68,11 +68,31 @@ export interface ChangesParams {
   withContent?: boolean;
 }
 
+/** A sub-agent's checkout kept because something in it was not merged back (remove it with swarm/removeWorktree). */
+export interface KeptWorktree {
+  runId: string;
+  agentId: string;
+  /** Absolute folder of the checkout. */
+  path: string;
+  /** What was not merged, one line per file. */
+  reasons: string[];
+}
+
 export interface ChangesResult {
   runId: string;
   state: CheckpointState;
   files: ChangedFile[];
+  /** Worktree runs: checkouts kept for the user to look at. */
+  keptWorktrees?: KeptWorktree[];
 }
+
+export interface RemoveWorktreeParams {
+  /** A KeptWorktree.path from swarm/changes. */
+  path: string;
+}
+
+/** Client → server. Deletes a kept sub-agent checkout listed by swarm/changes. */
+export const RemoveWorktreeRequest = new RequestType<RemoveWorktreeParams, { removed: boolean }, void>('swarm/removeWorktree');
 
 export interface ReviewParams {
   runId: string;

@@ -19,9 +19,10 @@ export async function isolated(worktrees: Worktrees, agentId: string): Promise<I
     async mergeInto(result, target, signal) {
       try {
         const m = await worktrees.merge(tree, target, signal);
-        return { ...result, changedFiles: [...m.merged, ...m.conflicts].sort(), merge: { conflicts: m.conflicts, notApplied: m.notApplied, ...(m.keptAt ? { keptAt: m.keptAt } : {}) } };
+        return { ...result, changedFiles: [...m.merged, ...m.conflicts].sort(), merge: { conflicts: m.conflicts, notApplied: m.notApplied, ...(m.skipped.length ? { skipped: m.skipped } : {}), ...(m.keptAt ? { keptAt: m.keptAt } : {}) } };
       } catch (err) {
-        return { ...result, merge: { conflicts: [], notApplied: [], keptAt: tree.dir, error: (err as Error).message } };
+        // Nothing was merged: say so, rather than list the files it wrote in its own checkout.
+        return { ...result, changedFiles: [], merge: { conflicts: [], notApplied: [], keptAt: tree.dir, error: (err as Error).message } };
       }
     },
   };

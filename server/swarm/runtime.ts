@@ -107,7 +107,10 @@ export class SwarmRun {
 
   /** Runs the top-level agent with its own messages and tools; sub-agents hang off it. */
   async runMain(agentId: string, messages: ChatMessage[], tools: Tool[], maxSteps: number, thinking: boolean, signal: AbortSignal): Promise<AgentResult> {
-    const record = this.register(agentId, undefined, agentId, 0);
+    // A second call for the same agent continues it (e.g. to resolve merge conflicts), keeping its counts.
+    const known = this.records.get(agentId);
+    const record = known ?? this.register(agentId, undefined, agentId, 0);
+    record.status = 'running';
     try {
       const result = await this.drive(record, messages, tools, maxSteps, thinking, new Set(), signal, true);
       record.status = result.status;

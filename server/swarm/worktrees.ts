@@ -1,33 +1,27 @@
-// Per-sub-agent git worktrees: a sub-agent of a run with `worktrees: true` edits and runs its
-// commands (tests) in a checkout of its own, made from a snapshot of the workspace as it is when
-// the sub-agent starts (tracked and untracked files, .gitignore respected; sub-agents launched
-// together share one snapshot), so a later sub-agent sees what earlier ones merged back. When it finishes, its
-// changes are merged back into the workspace file by file with a three-way merge (git merge-file)
-// through the run's journaled workspace, so they show in review and roll back like any edit.
-// Conflicts are written with markers and reported; what cannot be merged (binary files, a file
-// deleted on one side and changed on the other) is reported and the worktree is kept.
-// The snapshot never touches the user's refs, index or working tree: it uses a private index
-// file and a dangling commit.
-import { execFile, execFileSync } from 'node:child_process';
-import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// Per-sub-agent checkouts: a sub-agent of a run with `worktrees: true` edits and runs its commands
+// (tests) in a checkout of its own, made from a snapshot of the workspace as it is when the
+// sub-agent starts (tracked and untracked files, .gitignore respected; sub-agents launched
+// together share one snapshot), so a later sub-agent sees what earlier ones merged back.
+// Isolation: each checkout is a separate git repository that borrows the user's objects
+// (objects/info/alternates) and has its own refs, stash, index, config and no hooks, so a
+// sub-agent's `git commit`, `git branch`, `git stash` or `git config` never reaches the user's
+// repository, and it never shows in `git worktree list`. The snapshot itself is a dangling commit
+// made with a private index: no ref, index or file of the user's changes.
+// When a sub-agent finishes, its changes are merged back file by file (worktree-merge.ts).
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
+import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
 import type { Logger } from '../log';
 import type { Workspace } from '../workspace';
-import { looksBinary } from '../workspace/files';
+import { CACHE_EXCLUDES } from './caches';
+import { mergeWorktree, type WorktreeMerge } from './worktree-merge';
+import { keepWorktree } from './kept';
+import { hasConflictMarkers } from '../workspace/review';
 
-export interface WorktreeMerge {
-  /** Files whose changes were merged cleanly. */
-  merged: string[];
-  /** Files written with conflict markers (both sides changed the same lines). */
-  conflicts: string[];
-  /** Changes not applied, with the reason; the worktree is kept for them. */
-  notApplied: { path: string; why: string }[];
-  /** The worktree folder when it was kept (something was not applied). */
-  keptAt?: string;
-}
+export type { WorktreeMerge } from './worktree-merge';
 
 export interface Worktree {
   agentId: string;
@@ -39,10 +33,10 @@ export interface Worktree {
 const IDENTITY = { GIT_AUTHOR_NAME: 'SwarmCode', GIT_AUTHOR_EMAIL: 'swarmcode@localhost', GIT_COMMITTER_NAME: 'SwarmCode', GIT_COMMITTER_EMAIL: 'swarmcode@localhost' };
 
 /** A small, fixed environment: no editor, pager or hooks from the user's shell, a fixed identity. */
-function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
+export function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'SystemRoot']) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  // Nothing the repository's config names runs: fsmonitor, hooks, pager, external diff (filters: see Worktrees.safeConfig).
+  // Nothing the repository's config names runs: fsmonitor, hooks, pager, external diff (filters: see Worktrees.git).
   return { ...env, ...IDENTITY, ...configEnv(SAFE_GIT_CONFIG), ...extra };
 }
 
@@ -59,10 +53,6 @@ const OUR_CONFIG_ENV = {
   allowUnsafeFilter: true,
 } as NonNullable<SimpleGitOptions['unsafe']>;
 
-const isBinary = (b: Buffer | undefined) => b !== undefined && looksBinary(b);
-/** Text for comparing and merging: UTF-8, no BOM, LF line ends (writes put the file's own back). */
-const text = (b: Buffer | undefined) => (b === undefined ? undefined : b.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n/g, '\n'));
-
 export class Worktrees {
   /** The snapshot being taken now; sub-agents starting meanwhile share it. */
   private taking: Promise<string> | undefined;
@@ -73,10 +63,13 @@ export class Worktrees {
   private readonly live = new Map<string, Worktree>();
   /** Worktrees left for the user (something in them was not merged back). */
   readonly kept = new Set<string>();
+  /** Files this run wrote with conflict markers (a later merge into them is refused while they hold markers). */
+  readonly conflicted = new Set<string>();
 
   constructor(
     private readonly root: string,
     private readonly log: Logger,
+    private readonly runId = '',
   ) {}
 
   /** Why worktrees cannot be used for this workspace, or undefined when they can. */
@@ -94,15 +87,22 @@ export class Worktrees {
   /** The safe config plus the repository's filter drivers emptied (`git add` would run their clean commands). */
   private safeConfig: Record<string, string> | undefined;
 
-  private git(dir = this.root, env?: Record<string, string>): SimpleGit {
-    if (!this.safeConfig) {
+  /**
+   * git for the workspace or a checkout. A checkout's own config can be changed by its sub-agent
+   * (`git config filter.x.clean …`), so its filter drivers are listed again on every call.
+   */
+  git(dir = this.root, env?: Record<string, string>): SimpleGit {
+    const own = dir === this.root;
+    if (!own || !this.safeConfig) {
       let listing = '';
       try {
-        listing = execFileSync('git', ['config', '--get-regexp', '^filter\\.'], { cwd: this.root, env: gitEnv(), encoding: 'utf8' });
+        listing = execFileSync('git', ['config', '--get-regexp', '^filter\\.'], { cwd: dir, env: gitEnv(), encoding: 'utf8' });
       } catch {
         // exit 1: no filter configured
       }
-      this.safeConfig = configEnv([...SAFE_GIT_CONFIG, ...filterOverrides(filterNames(listing))]);
+      const safe = configEnv([...SAFE_GIT_CONFIG, ...filterOverrides(filterNames(listing))]);
+      if (!own) return simpleGit({ baseDir: dir, timeout: { block: 120_000 }, unsafe: OUR_CONFIG_ENV }).env(gitEnv({ ...safe, ...env }));
+      this.safeConfig = safe;
     }
     return simpleGit({ baseDir: dir, timeout: { block: 120_000 }, unsafe: OUR_CONFIG_ENV }).env(gitEnv({ ...this.safeConfig, ...env }));
   }
@@ -120,7 +120,8 @@ export class Worktrees {
         const git = this.git(this.root, { GIT_INDEX_FILE: index });
         const head = (await git.raw(['rev-parse', '--verify', '-q', 'HEAD']).catch(() => '')).trim();
         if (head) await git.raw(['read-tree', head]);
-        await git.raw(['add', '-A', '--', '.']);
+        // Build and test caches the user has not ignored stay out of the snapshot too.
+        await git.raw(['add', '-A', '--', '.', ...CACHE_EXCLUDES.map((p) => `:(exclude,glob)${p}`)]);
         const tree = (await git.raw(['write-tree'])).trim();
         const commit = (await git.raw(['commit-tree', tree, ...(head ? ['-p', head] : []), '-m', 'SwarmCode snapshot for sub-agent worktrees'])).trim();
         this.log.info(`worktrees: snapshot ${commit.slice(0, 12)} of ${this.root}`);
@@ -133,11 +134,17 @@ export class Worktrees {
     return this.taking;
   }
 
-  /** A fresh worktree for `agentId` at a snapshot of the workspace as it is now. */
+  /** A fresh private checkout for `agentId` at a snapshot of the workspace as it is now. */
   async add(agentId: string): Promise<Worktree> {
     const base = await this.snapshot();
     const dir = join(await this.dir(), agentId.replace(/[^A-Za-z0-9_.-]/g, '_'));
-    await this.git().raw(['worktree', 'add', '--detach', dir, base]);
+    const common = resolve(this.root, (await this.git().raw(['rev-parse', '--git-common-dir'])).trim());
+    // --template= : no hooks, no sample files; the repository's config is its own.
+    await simpleGit({ baseDir: await this.dir(), unsafe: { ...OUR_CONFIG_ENV, allowUnsafeTemplateDir: true } }).env(gitEnv()).raw(['init', '-q', '--template=', dir]);
+    await writeFile(join(dir, '.git', 'objects', 'info', 'alternates'), `${join(common, 'objects')}\n`);
+    const userExclude = await readFile(join(common, 'info', 'exclude'), 'utf8').catch(() => '');
+    await writeExclude(dir, userExclude);
+    await this.git(dir).raw(['checkout', '-q', '--detach', base]);
     const tree = { agentId, dir, base };
     this.live.set(agentId, tree);
     return tree;
@@ -145,100 +152,47 @@ export class Worktrees {
 
   /** Merges the worktree's changes into `target` (the run's view for this agent), then removes it unless something was left. */
   merge(tree: Worktree, target: Workspace, signal?: AbortSignal): Promise<WorktreeMerge> {
-    const job = this.merging.then(() => this.mergeNow(tree, target, signal));
-    job.catch(() => this.kept.add(tree.dir));
+    const job = this.merging.then(async () => {
+      const out = await mergeWorktree({ git: (d) => this.git(d), root: this.root, conflicted: this.conflicted }, tree, target, signal);
+      if (out.notApplied.length) this.keep(tree, out.notApplied.map((n) => `${n.path}: ${n.why}`));
+      else await this.remove(tree);
+      if (this.kept.has(tree.dir)) out.keptAt = tree.dir;
+      return out;
+    });
+    job.catch((err: Error) => this.keep(tree, [`merge failed: ${err.message}`]));
     this.merging = job.catch(() => undefined);
     return job;
   }
 
-  private async mergeNow(tree: Worktree, target: Workspace, signal?: AbortSignal): Promise<WorktreeMerge> {
-    const base = tree.base;
-    const wt = this.git(tree.dir);
-    await wt.raw(['add', '-A', '--', '.']);
-    const listing = await wt.raw(['diff', '--cached', '--name-status', '--no-renames', '-z', base]);
-    const fields = listing.split('\0').filter(Boolean);
-    const out: WorktreeMerge = { merged: [], conflicts: [], notApplied: [] };
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      signal?.throwIfAborted();
-      const [status, path] = [fields[i][0], fields[i + 1]];
-      await this.mergeFile(tree, base, status, path, target, out);
+  /** Files this run left with conflict markers that still hold them. */
+  async unresolved(): Promise<string[]> {
+    const out: string[] = [];
+    for (const rel of this.conflicted) {
+      const text = await readFile(join(this.root, rel), 'utf8').catch(() => '');
+      if (hasConflictMarkers(text)) out.push(rel);
     }
-    if (out.notApplied.length) {
-      out.keptAt = tree.dir;
-      this.kept.add(tree.dir);
-    } else await this.remove(tree);
-    return out;
+    return out.sort();
   }
 
-  private async mergeFile(tree: Worktree, base: string, status: string, path: string, target: Workspace, out: WorktreeMerge): Promise<void> {
-    const abs = await target.resolve(path);
-    const theirsRaw = status === 'D' ? undefined : await readFile(join(tree.dir, path));
-    const oldRaw = status === 'A' ? undefined : Buffer.from(await this.git().binaryCatFile(['blob', `${base}:${path}`]));
-    const onDisk = await stat(abs).then((s) => s.isFile(), () => false);
-    const open = target.documents.get(abs) !== undefined;
-    if (isBinary(theirsRaw) || isBinary(oldRaw) || (onDisk && !open && isBinary(await readFile(abs)))) {
-      out.notApplied.push({ path, why: 'binary files are not merged back' });
-      return;
-    }
-    const theirs = text(theirsRaw);
-    const old = text(oldRaw);
-    // Read through the agent's view: the write below must be based on this version.
-    const ours = onDisk || open ? text(Buffer.from(await target.readText(path), 'utf8')) : undefined;
-    if (ours === theirs) return;
-    if (theirs === undefined) {
-      if (ours === old && target.deleteFile) {
-        await target.deleteFile(path);
-        out.merged.push(path);
-      } else out.notApplied.push({ path, why: 'deleted by the sub-agent but changed in the workspace' });
-      return;
-    }
-    if (ours === old) {
-      await target.writeText(path, theirs);
-      out.merged.push(path);
-      return;
-    }
-    if (ours === undefined) {
-      out.notApplied.push({ path, why: 'changed by the sub-agent but deleted in the workspace' });
-      return;
-    }
-    const { merged, conflicts } = await this.mergeText(tree.agentId, ours, old ?? '', theirs);
-    await target.writeText(path, merged);
-    (conflicts ? out.conflicts : out.merged).push(path);
-  }
-
-  /** git merge-file on three temporary copies: the merged text and how many conflicts it marks. */
-  private async mergeText(agentId: string, ours: string, old: string, theirs: string): Promise<{ merged: string; conflicts: number }> {
-    const folder = await this.dir();
-    const stem = join(folder, `${agentId.replace(/[^A-Za-z0-9_.-]/g, '_')}.merge`);
-    const files = [`${stem}.ours`, `${stem}.base`, `${stem}.theirs`];
-    await Promise.all([writeFile(files[0], ours), writeFile(files[1], old), writeFile(files[2], theirs)]);
-    try {
-      const args = ['merge-file', '-p', '-L', 'workspace', '-L', 'run start', '-L', agentId, ...files];
-      return await new Promise((resolve, reject) => {
-        execFile('git', args, { env: gitEnv(), maxBuffer: 256 * 1024 * 1024 }, (err, stdout) => {
-          // The exit code is the number of conflicts; negative (or > 127) means it failed.
-          const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-          if (code < 0 || code > 127) reject(new Error(`git merge-file failed: ${err?.message}`));
-          else resolve({ merged: stdout, conflicts: code });
-        });
-      });
-    } finally {
-      await Promise.all(files.map((f) => rm(f, { force: true })));
-    }
+  private keep(tree: Worktree, reasons: string[]): void {
+    this.kept.add(tree.dir);
+    keepWorktree(this.root, { runId: this.runId, agentId: tree.agentId, path: tree.dir, reasons });
   }
 
   async remove(tree: Worktree): Promise<void> {
     this.live.delete(tree.agentId);
-    await this.git()
-      .raw(['worktree', 'remove', '--force', tree.dir])
-      .catch((err: Error) => this.log.warn(`worktrees: could not remove ${tree.dir}: ${err.message}`));
+    await rm(tree.dir, { recursive: true, force: true }).catch((err: Error) => this.log.warn(`worktrees: could not remove ${tree.dir}: ${err.message}`));
   }
 
-  /** At the end of the run: removes every worktree not kept for the user, prunes git's bookkeeping. */
+  /** At the end of the run: removes every worktree not kept for the user. */
   async dispose(): Promise<void> {
     for (const tree of [...this.live.values()]) if (!this.kept.has(tree.dir)) await this.remove(tree);
     if (!this.folder) return;
-    await this.git().raw(['worktree', 'prune']).catch(() => undefined);
     if (this.kept.size === 0) await rm(await this.folder, { recursive: true, force: true });
   }
+}
+
+async function writeExclude(dir: string, userExclude: string): Promise<void> {
+  await mkdir(join(dir, '.git', 'info'), { recursive: true });
+  await writeFile(join(dir, '.git', 'info', 'exclude'), `${userExclude}\n# SwarmCode: build and test caches are never merged back\n${CACHE_EXCLUDES.join('\n')}\n`);
 }

@@ -15,6 +15,7 @@ function formatMerge(m: SubagentResult['merge']): string {
   if (m.error) lines.push(`Merging its worktree back failed: ${m.error}`);
   if (m.conflicts.length) lines.push(`Merge conflicts (written with <<<<<<< markers, resolve them): ${m.conflicts.join(', ')}`);
   for (const n of m.notApplied) lines.push(`Not merged: ${n.path}: ${n.why}`);
+  if (m.skipped?.length) lines.push(`Left out (build/test caches): ${m.skipped.length} file(s)`);
   if (m.keptAt) lines.push(`Its worktree is kept at ${m.keptAt}`);
   return lines.length ? `\n${lines.join('\n')}` : '';
 }

@@ -58,7 +58,7 @@ export interface SubagentResult {
   /** Workspace-relative paths the sub-agent wrote. */
   changedFiles: string[];
   /** Worktree runs: how its changes came back into the workspace. */
-  merge?: { conflicts: string[]; notApplied: { path: string; why: string }[]; keptAt?: string; error?: string };
+  merge?: { conflicts: string[]; notApplied: { path: string; why: string }[]; skipped?: string[]; keptAt?: string; error?: string };
 }
 
 /** What the orchestration tools may do, bound to the calling agent. */

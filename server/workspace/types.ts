@@ -1,6 +1,7 @@
 // The workspace as tools see it: a sandboxed root plus the editor's unsaved buffers.
 import type { RunStatus } from '../protocol';
 import type { EditResult, StringEdit } from './edits';
+import type { RawContent } from './raw-put';
 
 /** Unsaved editor buffers, fed by textDocument/did* from the client. */
 export interface DocumentStore {
@@ -33,6 +34,8 @@ export interface Workspace {
   editText?(path: string, edit: StringEdit, signal?: AbortSignal): Promise<EditResult>;
   /** Deletes a file the agent has read; journaled like a write. Present on engine workspaces. */
   deleteFile?(path: string, signal?: AbortSignal): Promise<void>;
+  /** Raw write (bytes as they are, a symbolic link, a mode change), journaled; for worktree merge-back. Present on engine workspaces. */
+  putRaw?(path: string, raw: RawContent): Promise<void>;
   /** A view for one agent: its reads are remembered and its writes must be based on what it read. */
   forAgent?(agentId: string): Workspace;
   /** A view for one run: every first write of a file is journaled (checkpoint) before it happens. */
@@ -45,4 +48,4 @@ export interface RunWorkspace extends Workspace {
   close(status: RunStatus): Promise<void>;
 }
 
-export type { EditResult, StringEdit };
+export type { EditResult, StringEdit, RawContent };

@@ -8,6 +8,7 @@ import { resolveInRoot, type ResolvedPath } from './sandbox';
 import { EditEngine, type EditScope, type EngineDocuments } from './edit-engine';
 import type { ClientEdits } from './client-edits';
 import { journalStoreFor } from './journal-store';
+import { putRaw, type RawContent } from './raw-put';
 
 export interface WorkspaceOptions {
   /** Applies edits to open buffers with unsaved changes (workspace/applyEdit). */
@@ -91,6 +92,11 @@ class WorkspaceView implements Workspace {
 
   deleteFile(p: string, signal?: AbortSignal): Promise<void> {
     return this.core.engine.remove(this.scope, p, signal);
+  }
+
+  putRaw(p: string, raw: RawContent): Promise<void> {
+    const { root, engine, resolve, relative } = this.core;
+    return putRaw({ root, locks: engine.locks, resolve, relative }, this.scope, p, raw);
   }
 
   forAgent(agentId: string): Workspace {
