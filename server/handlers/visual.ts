@@ -53,6 +53,10 @@ export async function executeVisual(ctx: ServerContext, params: VisualParams, si
   active.set(runId, controller);
   const settings = ctx.settings();
   const log = ctx.log;
+  // The output is journaled like any run's write: swarm/changes reviews it, swarm/reject restores
+  // the file it overwrote (or removes the one it created).
+  const run = ctx.workspace.forRun?.(runId, `visual: ${params.target} → ${params.outputPath}`);
+  let status: VisualResult['status'] = 'failed';
   try {
     const abs = await ctx.workspace.resolve(params.outputPath);
     const outputPath = ctx.workspace.relative(abs);
@@ -67,7 +71,7 @@ export async function executeVisual(ctx: ServerContext, params: VisualParams, si
         target: Buffer.from(params.image.data, 'base64'),
         kind: params.target,
         assetDir: abs.replace(/[\\/][^\\/]*$/, ''),
-        write: (code, s) => ctx.workspace.writeText(outputPath, code, s),
+        write: (code, s) => (run ?? ctx.workspace).writeText(outputPath, code, s),
         instructions: params.instructions,
         maxRounds: params.maxRounds,
         threshold: params.threshold,
@@ -82,9 +86,10 @@ export async function executeVisual(ctx: ServerContext, params: VisualParams, si
       },
       controller.signal,
     );
+    status = res.bestCode ? 'done' : 'failed';
     return {
       runId,
-      status: res.bestCode ? 'done' : 'failed',
+      status,
       outputPath: res.bestCode ? outputPath : '',
       code: res.bestCode,
       bestScore: res.bestScore,
@@ -95,13 +100,17 @@ export async function executeVisual(ctx: ServerContext, params: VisualParams, si
       ...(res.bestCode ? {} : { error: 'no version could be rendered' }),
     };
   } catch (e) {
-    if (controller.signal.aborted || (e instanceof Error && e.name === 'AbortError')) return { ...base, status: 'cancelled' };
+    if (controller.signal.aborted || (e instanceof Error && e.name === 'AbortError')) {
+      status = 'cancelled';
+      return { ...base, status };
+    }
     const msg = e instanceof Error ? e.message : String(e);
     log.warn(`visual ${runId} failed: ${msg}`);
     return { ...base, error: msg };
   } finally {
     signal.removeEventListener('abort', onOuter);
     active.delete(runId);
+    await run?.close(status).catch((err) => log.error(`visual ${runId}: closing its checkpoint journal failed: ${err}`));
   }
 }
 

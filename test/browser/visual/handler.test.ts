@@ -1,6 +1,6 @@
 // swarm/visual's executor: a real workspace, the simulator through the real provider, real Chromium.
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerContext } from '../../../server/context';
@@ -10,7 +10,7 @@ import { Sandbox } from '../../../server/sandbox';
 import { OpenAICompatibleModel } from '../../../server/model/openai';
 import { DEFAULT_SETTINGS, type VisualProgressParams } from '../../../server/protocol';
 import { BrowserPool, decodePng, renderToPng } from '../../../server/visual';
-import { createWorkspace, EditorDocuments } from '../../../server/workspace';
+import { createWorkspace, EditorDocuments, rejectChanges, runChanges } from '../../../server/workspace';
 import { script, startSimulator, type Simulator } from '../../support/simulator';
 
 const TARGET_HTML = '<!doctype html><html><body style="margin:0"><div style="margin:20px;width:200px;height:100px;background:#0ea5e9"></div></body></html>';
@@ -68,6 +68,23 @@ describe('swarm/visual executor (simulator + real Chromium)', function () {
     assert.equal(decodePng(Buffer.from(it.render!, 'base64')).width, 320);
     assert.equal(decodePng(Buffer.from(it.heatmap!, 'base64')).width, 320);
     assert.match(it.report!, /differing region/);
+  });
+
+  it('journals its output like any write: review lists it, reject restores the file it overwrote', async () => {
+    process.env.SWARMCODE_JOURNAL_DIR ??= await mkdtemp(join(tmpdir(), 'swarmcode-vh-journals-'));
+    await writeFile(join(root, 'mine.html'), '<p>the user\'s page</p>\r\n');
+    sim = await startSimulator({ respond: script([{ text: '```html\n' + TARGET_HTML + '\n```' }]) });
+    const res = await executeVisual(
+      ctx,
+      { runId: 'v-journal', image: { mimeType: 'image/png', data: image }, target: 'html', outputPath: 'mine.html', threshold: 0.99, maxRounds: 1 },
+      new AbortController().signal,
+      { model: model(), pool },
+    );
+    assert.equal(res.status, 'done', res.error);
+    const changes = await runChanges(root, ctx.workspace.documents, 'v-journal', false);
+    assert.deepEqual(changes.files.map((f) => [f.path, f.change]), [['mine.html', 'modified']]);
+    await rejectChanges(root, 'v-journal');
+    assert.equal(await readFile(join(root, 'mine.html'), 'utf8'), '<p>the user\'s page</p>\r\n');
   });
 
   it('refuses an output path outside the workspace', async () => {
