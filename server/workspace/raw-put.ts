@@ -10,7 +10,7 @@ import { ToolError } from '../tools/types';
 import type { EditScope } from './edit-engine';
 import type { KeyedMutex } from './mutex';
 import { isInside, type ResolvedPath } from './sandbox';
-import { writeBytesAtomic } from './files';
+import { readInside, writeInside } from './safe-fs';
 
 export type RawContent = { kind: 'file'; bytes: Buffer; mode?: number } | { kind: 'link'; target: string } | { kind: 'mode'; mode: number };
 
@@ -45,10 +45,16 @@ export async function putRaw(deps: RawDeps, scope: EditScope, p: string, raw: Ra
     }
     if (raw.kind === 'mode' && !st) throw new ToolError(`${shown} does not exist in the workspace.`);
     await scope.journal?.before(abs, shown);
-    if (raw.kind === 'mode') return fs.chmod(abs, raw.mode & 0o7777);
+    if (raw.kind === 'mode') {
+      const now = await readInside(deps.root, abs, shown);
+      if (!now) throw new ToolError(`${shown} does not exist in the workspace.`);
+      await writeInside(deps.root, abs, shown, now.bytes, { mode: raw.mode & 0o7777 });
+      await scope.journal?.after(abs, now.bytes);
+      return;
+    }
     if (raw.kind === 'file') {
-      await writeBytesAtomic(abs, shown, raw.bytes);
-      if (raw.mode !== undefined) await fs.chmod(abs, raw.mode & 0o7777);
+      await writeInside(deps.root, abs, shown, raw.bytes, raw.mode === undefined ? {} : { mode: raw.mode & 0o7777 });
+      await scope.journal?.after(abs, raw.bytes);
       return;
     }
     await fs.mkdir(path.dirname(abs), { recursive: true });
@@ -58,5 +64,6 @@ export async function putRaw(deps: RawDeps, scope: EditScope, p: string, raw: Ra
       await fs.rm(tmp, { force: true });
       throw err;
     });
+    await scope.journal?.noteLink(abs, raw.target);
   });
 }
