@@ -88,6 +88,15 @@ function recording(base: Workspace, changed: Set<string>, agentId: string): Work
           },
         }
       : {}),
+    ...(ws.journalCommand
+      ? {
+          async journalCommand<T>(fn: () => Promise<T>) {
+            const r = await ws.journalCommand!(fn);
+            for (const p of r.changed) changed.add(p);
+            return r;
+          },
+        }
+      : {}),
   };
 }
 

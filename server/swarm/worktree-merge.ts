@@ -16,7 +16,7 @@ import type { Workspace } from '../workspace';
 import { looksBinary } from '../workspace/files';
 import { merge3 } from '../workspace/merge3';
 import { hasConflictMarkers } from '../workspace/review';
-import { isCachePath } from './caches';
+import { isCachePath } from '../workspace/caches';
 import type { Worktree } from './worktrees';
 
 export interface WorktreeMerge {

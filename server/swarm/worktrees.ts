@@ -16,7 +16,7 @@ import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
 import type { Logger } from '../log';
 import type { Workspace } from '../workspace';
-import { CACHE_EXCLUDES } from './caches';
+import { CACHE_EXCLUDES } from '../workspace/caches';
 import { mergeWorktree, type WorktreeMerge } from './worktree-merge';
 import { keepWorktree } from './kept';
 import { hasConflictMarkers } from '../workspace/review';

@@ -45,7 +45,9 @@ export const runCommand = defineTool({
     const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;
     ctx.log.debug(`run_command${sandboxed ? ' (sandboxed)' : ''}: ${args.command}`);
     const via = sandboxed ? (argv: string[]) => sandbox.wrap(argv, cwd, { network: needs.network }) : undefined;
-    const r = await execShell(args.command, { cwd, timeoutMs, signal, via, env: sandbox.childEnv() });
+    const exec = () => execShell(args.command, { cwd, timeoutMs, signal, via, env: sandbox.childEnv() });
+    // In a run, the files the command changes are journaled (review lists them, reject undoes them).
+    const r = ctx.workspace.journalCommand ? (await ctx.workspace.journalCommand(exec)).value : await exec();
     const status = r.timedOut
       ? `[timed out after ${formatMs(timeoutMs)}; the process tree was killed]`
       : r.signal

@@ -113,12 +113,14 @@ export class RunJournal {
   /**
    * Journals `abs` before its first write in this run (no-op afterwards). Call with the path's
    * edit lock held. `bufferText`: the change goes to an open editor buffer with this text.
+   * `known`: the file's state before the change, when it already happened (a command's change
+   * found afterwards; null = the file did not exist).
    */
-  async before(abs: string, rel: string, bufferText?: string): Promise<void> {
+  async before(abs: string, rel: string, bufferText?: string, known?: { bytes: Buffer; mode: number } | null): Promise<void> {
     if (this.entries.has(abs)) return;
     let p = this.pending.get(abs);
     if (!p) {
-      p = this.capture(abs, rel, bufferText);
+      p = this.capture(abs, rel, bufferText, known);
       this.pending.set(abs, p);
     }
     try {
@@ -128,11 +130,11 @@ export class RunJournal {
     }
   }
 
-  private async capture(abs: string, rel: string, bufferText?: string): Promise<JournalEntry> {
+  private async capture(abs: string, rel: string, bufferText?: string, known?: { bytes: Buffer; mode: number } | null): Promise<JournalEntry> {
     const id = this.nextId++;
     const entry: JournalEntry = { id, path: rel, abs, existed: false };
     // Read first (never through a symlink): a refusal here is the workspace's, not the journal's.
-    const orig = bufferText !== undefined ? undefined : await readInside(this.manifest.root, abs, rel);
+    const orig = bufferText !== undefined ? undefined : known !== undefined ? (known ?? undefined) : await readInside(this.manifest.root, abs, rel);
     try {
       await this.ensureCreated();
       if (bufferText !== undefined) {

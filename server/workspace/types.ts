@@ -36,6 +36,11 @@ export interface Workspace {
   deleteFile?(path: string, signal?: AbortSignal): Promise<void>;
   /** Raw write (bytes as they are, a symbolic link, a mode change), journaled; for worktree merge-back. Present on engine workspaces. */
   putRaw?(path: string, raw: RawContent): Promise<void>;
+  /**
+   * Runs a command in the workspace and brings the files it created, changed or deleted into the
+   * run's journal (git workspaces; see command-journal.ts). Present on engine workspaces.
+   */
+  journalCommand?<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[] }>;
   /** A view for one agent: its reads are remembered and its writes must be based on what it read. */
   forAgent?(agentId: string): Workspace;
   /** A view for one run: every first write of a file is journaled (checkpoint) before it happens. */

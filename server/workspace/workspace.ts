@@ -9,6 +9,7 @@ import { EditEngine, type EditScope, type EngineDocuments } from './edit-engine'
 import type { ClientEdits } from './client-edits';
 import { journalStoreFor } from './journal-store';
 import { putRaw, type RawContent } from './raw-put';
+import { journalCommand } from './command-journal';
 
 export interface WorkspaceOptions {
   /** Applies edits to open buffers with unsaved changes (workspace/applyEdit). */
@@ -97,6 +98,12 @@ class WorkspaceView implements Workspace {
   putRaw(p: string, raw: RawContent): Promise<void> {
     const { root, engine, resolve, relative } = this.core;
     return putRaw({ root, locks: engine.locks, resolve, relative }, this.scope, p, raw);
+  }
+
+  async journalCommand<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[] }> {
+    const journal = this.scope.journal;
+    if (!journal) return { value: await fn(), changed: [] };
+    return journalCommand(this.core.root, journal, fn);
   }
 
   forAgent(agentId: string): Workspace {

@@ -1,0 +1,89 @@
+// Files a command changes, brought into the run's journal (git workspaces): before the command a
+// tree of the workspace as it is (tracked and untracked files, .gitignore respected, build and test
+// caches left out) is written with a private index, seeded from the user's index so only changed
+// files are hashed; after it, another. Each file that differs is journaled with its state from
+// the first tree (unless the run journaled it earlier) and its new bytes as the run's version,
+// so review lists it and reject restores or removes it. Nothing touches the user's index or refs;
+// the trees are unreferenced objects (like `git stash create`'s). Symbolic links are not tracked.
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { RunJournal } from './journal';
+import { CACHE_EXCLUDES, isCachePath } from './caches';
+import { readInside } from './safe-fs';
+
+const ENV_KEYS = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'SystemRoot'];
+
+function git(root: string, args: string[], env: Record<string, string> = {}, encoding: 'utf8' | 'buffer' = 'utf8'): Promise<string | Buffer> {
+  const base: Record<string, string> = {};
+  for (const k of ENV_KEYS) if (process.env[k] !== undefined) base[k] = process.env[k]!;
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd: root, env: { ...base, ...env }, encoding, maxBuffer: 512 * 1024 * 1024, windowsHide: true }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+}
+
+const repos = new Map<string, Promise<string | undefined>>();
+
+/** The git dir when `root` is the top of a git work tree, else undefined (then commands are not tracked). */
+function gitDirOf(root: string): Promise<string | undefined> {
+  let p = repos.get(root);
+  if (!p) {
+    p = (async () => {
+      try {
+        const [top, dir] = String(await git(root, ['rev-parse', '--show-toplevel', '--absolute-git-dir'])).trim().split('\n');
+        return path.resolve(top) === path.resolve(root) ? dir : undefined;
+      } catch {
+        return undefined;
+      }
+    })();
+    repos.set(root, p);
+  }
+  return p;
+}
+
+async function treeOf(root: string, gitDir: string): Promise<string> {
+  const tmp = await mkdtemp(path.join(tmpdir(), 'swarmcode-cmd-'));
+  const index = path.join(tmp, 'index');
+  try {
+    await copyFile(path.join(gitDir, 'index'), index).catch(() => undefined);
+    const env = { GIT_INDEX_FILE: index };
+    await git(root, ['add', '-A', '--', '.', ...CACHE_EXCLUDES.map((p) => `:(exclude,glob)${p}`)], env);
+    return String(await git(root, ['write-tree'], env)).trim();
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export interface CommandChanges<T> {
+  value: T;
+  /** Workspace-relative paths the command created, changed or deleted. */
+  changed: string[];
+}
+
+/** Runs `fn` (a command in `root`) and journals the files it changed. */
+export async function journalCommand<T>(root: string, journal: RunJournal, fn: () => Promise<T>): Promise<CommandChanges<T>> {
+  const gitDir = await gitDirOf(root);
+  const before = gitDir ? await treeOf(root, gitDir).catch(() => undefined) : undefined;
+  const value = await fn();
+  if (!gitDir || !before) return { value, changed: [] };
+  const after = await treeOf(root, gitDir);
+  if (after === before) return { value, changed: [] };
+  // ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0"
+  const fields = String(await git(root, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after])).split('\0');
+  const changed: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const meta = fields[i].replace(/^\n/, '');
+    if (!meta.startsWith(':')) continue;
+    const [oldMode, newMode, oldSha] = meta.slice(1).split(' ');
+    const rel = fields[i + 1];
+    if (oldMode === '120000' || newMode === '120000' || oldMode === '160000' || newMode === '160000' || isCachePath(rel)) continue;
+    const abs = path.join(root, rel);
+    const known = /^0+$/.test(oldMode) ? null : { bytes: (await git(root, ['cat-file', 'blob', oldSha], {}, 'buffer')) as Buffer, mode: parseInt(oldMode, 8) & 0o777 };
+    await journal.before(abs, rel, undefined, known);
+    const now = await readInside(root, abs, rel).catch(() => undefined);
+    await journal.after(abs, now ? now.bytes : null);
+    changed.push(rel);
+  }
+  return { value, changed };
+}

@@ -1,0 +1,55 @@
+// Issue 12: files a command creates, changes or deletes in a git workspace are part of the run's
+// journal, so swarm/changes lists them and swarm/reject undoes them like edits. The before/after
+// trees are written with a private index (GIT_INDEX_FILE, git(1) ENVIRONMENT), leaving the user's
+// index untouched.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChangesRequest, RejectRequest } from '../../server/protocol';
+import { script, startSimulator, type Simulator } from '../support/simulator';
+import { startTestServer, tempDir, type TestServer } from '../support/server';
+
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: ENV });
+
+describe('protocol: command-made changes are journaled', function () {
+  this.timeout(30_000);
+  let sim: Simulator;
+  let server: TestServer;
+  let ws: ReturnType<typeof tempDir>;
+
+  beforeEach(() => {
+    ws = tempDir();
+    git(ws.path, 'init', '-q');
+    writeFileSync(join(ws.path, 'kept.txt'), 'one\r\n');
+    writeFileSync(join(ws.path, 'gone.txt'), 'bye\n');
+    git(ws.path, 'add', '.');
+    git(ws.path, 'commit', '-qm', 'init');
+    writeFileSync(join(ws.path, 'dirty.txt'), 'untracked work of the user\n');
+  });
+  afterEach(async () => {
+    await server?.shutdown();
+    await sim?.close();
+    ws.cleanup();
+  });
+
+  it('lists what run_command created, changed and deleted, and reject undoes it byte for byte', async () => {
+    const command = "echo new > made.txt && rm gone.txt && printf 'two\\r\\n' >> kept.txt && echo more >> dirty.txt && mkdir -p __pycache__ && echo c > __pycache__/m.pyc";
+    sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command } }] }, { text: 'done' }]) });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    const indexBefore = git(ws.path, 'ls-files', '--stage');
+    const result = await server.run({ task: 'a command' });
+    assert.equal(result.status, 'done', result.error);
+    assert.equal(git(ws.path, 'ls-files', '--stage'), indexBefore, "the user's index is untouched");
+
+    const changes = await server.connection.sendRequest(ChangesRequest, { runId: result.runId, withContent: false });
+    assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['dirty.txt modified', 'gone.txt deleted', 'kept.txt modified', 'made.txt added']);
+
+    await server.connection.sendRequest(RejectRequest, { runId: result.runId });
+    assert.equal(readFileSync(join(ws.path, 'kept.txt'), 'utf8'), 'one\r\n');
+    assert.equal(readFileSync(join(ws.path, 'gone.txt'), 'utf8'), 'bye\n');
+    assert.equal(readFileSync(join(ws.path, 'dirty.txt'), 'utf8'), 'untracked work of the user\n');
+    assert.ok(!existsSync(join(ws.path, 'made.txt')));
+  });
+});
