@@ -70,10 +70,10 @@ export function refactorTask(p: RefactorParams, shards: Shard[], testCommand: st
       ? `Call spawn_swarm once with one item per shard (the item text is the shard line above) and a prompt_template telling the sub-agent to apply the refactor to exactly its shard's files: read each file, edit it with edit_file, touch no other file, and report what it changed.`
       : '',
     p.worktrees && testCommand
-      ? `Each sub-agent works in its own git worktree (a copy of the workspace), merged back when it finishes: tell each shard to run \`${testCommand}\` in its worktree after its edits and fix what its own change broke before reporting. Resolve any merge conflicts the results report.`
+      ? `Each sub-agent works in its own git worktree (a copy of the workspace), merged back when it finishes. Do not have shards run the tests in their worktrees: one shard's change alone cannot pass a change that spans files. Resolve any merge conflicts the results report, then run the tests on the merged result as below.`
       : '',
     testCommand
-      ? `When the shards are done, run the tests with run_command: \`${testCommand}\`. If they fail, send each failure back to the shard whose files it names (assign_task to a sub-agent created for that shard, with the failure output and the shard's files), then run the tests again. Stop after ${p.fixRounds ?? 2} fix round(s).`
+      ? `When the shards are done, run the tests with run_command: \`${testCommand}\`. If they fail, find the shard responsible for each failure: the shard whose files the output names, else the shard whose files the failing test imports and whose changed names (functions, variables) it uses. Send the failure to that shard only (assign_task to a sub-agent created for that shard, with the failure output and the shard's files; it edits only its own files), then run the tests again. Stop after ${p.fixRounds ?? 2} fix round(s).`
       : 'No test command is known for this project; check your edits by reading the changed files.',
     'Finish with a short summary per shard.',
   ]

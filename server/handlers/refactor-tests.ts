@@ -1,8 +1,7 @@
 // swarm/refactor, part 2: the project's test command (detected or configured), and which shards a
-// failure points at.
+// failure points at (refactor-blame.ts).
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Shard } from './refactor-plan';
 
 async function exists(p: string): Promise<boolean> {
   return fs.stat(p).then(() => true, () => false);
@@ -22,14 +21,10 @@ export async function detectTestCommand(root: string): Promise<string | undefine
   for (const f of ['pytest.ini', 'conftest.py', 'tox.ini']) if (await exists(path.join(root, f))) return 'pytest -q';
   const pyproject = await fs.readFile(path.join(root, 'pyproject.toml'), 'utf8').catch(() => '');
   if (/\[tool\.pytest/.test(pyproject) || ((await exists(path.join(root, 'tests'))) && pyproject)) return 'pytest -q';
+  // Plain unittest: test_*.py files at the root or in tests/ / test/ (unittest discovery's default pattern).
+  for (const dir of ['.', 'tests', 'test']) {
+    const names = await fs.readdir(path.join(root, dir)).catch(() => [] as string[]);
+    if (names.some((n) => /^test.*\.py$/.test(n))) return dir === '.' ? 'python3 -m unittest' : `python3 -m unittest discover -s ${dir} -t .`;
+  }
   return undefined;
-}
-
-/** Shards whose files (path or file name) the test output mentions. */
-export function responsibleShards(output: string, shards: Shard[]): Shard[] {
-  return shards.filter((s) => s.files.some((f) => output.includes(f) || new RegExp(`(^|[^\\w.-])${escape(path.posix.basename(f))}\\b`).test(output)));
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -10,7 +10,8 @@ import { approverFor } from '../approval';
 import { execShell } from '../tools/process';
 import { runChanges } from '../workspace';
 import { findSites, makeShards, refactorTask } from './refactor-plan';
-import { detectTestCommand, responsibleShards } from './refactor-tests';
+import { detectTestCommand } from './refactor-tests';
+import { changedIdentifiers, responsibleShards, type ShardSymbols } from './refactor-blame';
 import { checked, refactorParams } from './params';
 
 const TEST_TIMEOUT_MS = 10 * 60_000;
@@ -35,9 +36,16 @@ export const refactorHandler: Handler = {
           const via = sandboxed ? (argv: string[]) => ctx.sandbox.wrap(argv, root) : undefined;
           const r = await execShell(testCommand, { cwd: root, timeoutMs: TEST_TIMEOUT_MS, signal, keepChars: 4000, via, env: ctx.sandbox.childEnv() });
           tests = { command: testCommand, passed: r.exitCode === 0 && !r.timedOut, exitCode: r.exitCode, output: r.output };
-          if (!tests.passed) for (const s of responsibleShards(r.output, shards)) (s as { failing?: boolean }).failing = true;
         }
-        const changes = await runChanges(root, ctx.workspace.documents, params.runId, false).catch(() => undefined);
+        const changes = await runChanges(root, ctx.workspace.documents, params.runId, true).catch(() => undefined);
+        if (tests && !tests.passed) {
+          const symbols: ShardSymbols = new Map();
+          for (const f of changes?.files ?? []) {
+            const shard = shards.find((s) => s.files.includes(f.path));
+            if (shard) symbols.set(shard.id, new Set([...(symbols.get(shard.id) ?? []), ...changedIdentifiers(f.original ?? '', f.current ?? '')]));
+          }
+          for (const s of await responsibleShards(tests.output, shards, root, symbols)) (s as { failing?: boolean }).failing = true;
+        }
         return { ...run, shards, ...(tests ? { tests } : {}), changedFiles: changes?.files.filter((f) => f.change !== 'unchanged').map((f) => f.path) ?? [] };
       } finally {
         sub.dispose();

@@ -8,7 +8,8 @@ import { ChangesRequest, RefactorRequest } from '../../server/protocol';
 import { script, startSimulator, type Simulator } from '../support/simulator';
 import { startTestServer, tempDir, type TestServer } from '../support/server';
 import { makeShards } from '../../server/handlers/refactor-plan';
-import { detectTestCommand, responsibleShards } from '../../server/handlers/refactor-tests';
+import { detectTestCommand } from '../../server/handlers/refactor-tests';
+import { responsibleShards } from '../../server/handlers/refactor-blame';
 
 describe('protocol: swarm/refactor', function () {
   this.timeout(40_000);
@@ -100,10 +101,10 @@ describe('refactor planning', () => {
       writeFileSync(join(d.path, 'package.json'), JSON.stringify({ scripts: { test: 'mocha' } }));
       writeFileSync(join(d.path, 'pnpm-lock.yaml'), '');
       assert.equal(await detectTestCommand(d.path), 'pnpm test');
+      const shards = [{ id: 's1', files: ['src/x.py'], sites: 1 }, { id: 's2', files: ['src/y.py'], sites: 1 }];
+      assert.deepEqual((await responsibleShards('FAILED tests/test_y.py::t - in y.py line 3', shards, d.path)).map((s) => s.id), ['s2']);
     } finally {
       d.cleanup();
     }
-    const shards = [{ id: 's1', files: ['src/x.py'], sites: 1 }, { id: 's2', files: ['src/y.py'], sites: 1 }];
-    assert.deepEqual(responsibleShards('FAILED tests/test_y.py::t - in y.py line 3', shards).map((s) => s.id), ['s2']);
   });
 });
