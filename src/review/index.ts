@@ -16,6 +16,7 @@ import {
 import type { Ctx } from '../context';
 import { CHECKPOINT_SCHEME, ReviewModel, splitCheckpoints } from './model';
 import { ChangesTree, CheckpointContent, OPEN_DIFF, VIEW_ID, openDiff, type ReviewNode } from './tree';
+import { ACCEPT_HUNK, HunkLenses, REJECT_HUNK, hunkUnderCursor, type HunkRef } from './lens';
 
 export const SHOW = 'swarmcode.review.show';
 export const ACCEPT = 'swarmcode.review.accept';
@@ -39,6 +40,7 @@ function message(err: unknown): string {
 class Review implements vscode.Disposable {
   readonly model = new ReviewModel();
   readonly tree = new ChangesTree(this.model);
+  readonly lenses = new HunkLenses(this.model);
   readonly view: vscode.TreeView<ReviewNode>;
   /** Tasks of the runs seen this session (run_started), for the labels. */
   private readonly tasks = new Map<string, string>();
@@ -57,6 +59,7 @@ class Review implements vscode.Disposable {
 
   private changed(): void {
     this.tree.refresh();
+    this.lenses.refresh();
     const n = this.model.fileCount();
     this.view.badge = n ? { value: n, tooltip: `${n} changed file${n === 1 ? '' : 's'} to review` } : undefined;
     void vscode.commands.executeCommand('setContext', 'swarmcode.hasChanges', n > 0);
@@ -148,6 +151,20 @@ class Review implements vscode.Disposable {
     }
   }
 
+  /** Accepts or rejects one hunk, then lists the run's changes again (the other hunks' lines moved). */
+  async decideHunk(ref: HunkRef, decision: 'accept' | 'reject'): Promise<void> {
+    if (!this.running()) return;
+    const params = { runId: ref.runId, hunks: [{ path: ref.path, ids: [ref.id] }] };
+    try {
+      if (decision === 'accept') await this.ctx.client.sendRequest(AcceptRequest, params);
+      else await this.ctx.client.sendRequest(RejectRequest, params);
+      this.ctx.log(`${decision}ed a hunk of ${ref.path} (run ${ref.runId})`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`SwarmCode: ${decision} hunk failed: ${message(err)}`);
+    }
+    await this.load(ref.runId);
+  }
+
   /** Once after the server is up: undecided runs into the view, interrupted ones offered for restore. */
   async checkpointsOnStart(): Promise<void> {
     let checkpoints: CheckpointInfo[];
@@ -178,6 +195,7 @@ class Review implements vscode.Disposable {
   dispose(): void {
     this.view.dispose();
     this.tree.dispose();
+    this.lenses.dispose();
   }
 }
 
@@ -214,12 +232,25 @@ export function register(ctx: Ctx): vscode.Disposable {
       const file = review.model.file(node.runId, node.path);
       if (file) await openDiff(node.runId, file);
     }),
+    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, review.lenses),
+    vscode.commands.registerCommand(ACCEPT_HUNK, (ref?: HunkRef | ReviewNode) => {
+      const r = ref && 'id' in ref ? ref : hunkUnderCursor(review.model);
+      if (r) return review.decideHunk(r, 'accept');
+      void vscode.window.showInformationMessage('SwarmCode: no pending change at the cursor.');
+    }),
+    vscode.commands.registerCommand(REJECT_HUNK, (ref?: HunkRef | ReviewNode) => {
+      const r = ref && 'id' in ref ? ref : hunkUnderCursor(review.model);
+      if (r) return review.decideHunk(r, 'reject');
+      void vscode.window.showInformationMessage('SwarmCode: no pending change at the cursor.');
+    }),
     vscode.commands.registerCommand(ACCEPT, (node?: ReviewNode) => {
+      if (node?.kind === 'hunk') return review.decideHunk(node, 'accept');
       if (node?.kind === 'file') return review.accept(node.runId, [node.path]);
       const runId = runOf(review, node);
       return runId ? review.accept(runId) : undefined;
     }),
     vscode.commands.registerCommand(REJECT, (node?: ReviewNode) => {
+      if (node?.kind === 'hunk') return review.decideHunk(node, 'reject');
       if (node?.kind === 'file') return review.reject(node.runId, [node.path]);
       const runId = runOf(review, node);
       return runId ? review.reject(runId, undefined, true) : undefined;

@@ -1,6 +1,6 @@
 // The review's state: runs with files waiting for accept/reject, and the pieces of the
 // checkpoint diff URIs. No `vscode` import (unit-tested in test/unit/src/review/model.test.ts).
-import type { ChangedFile, CheckpointInfo, CheckpointState } from '../../server/protocol';
+import type { ChangeHunk, ChangedFile, CheckpointInfo, CheckpointState } from '../../server/protocol';
 
 export const CHECKPOINT_SCHEME = 'swarmcode-checkpoint';
 
@@ -121,4 +121,20 @@ export function splitCheckpoints(checkpoints: CheckpointInfo[]): { interrupted: 
     interrupted: checkpoints.filter((c) => c.state === 'interrupted' && c.files > 0),
     undecided: checkpoints.filter((c) => c.state === 'finished' && c.files > 0),
   };
+}
+
+/** The hunk of `file` at 1-based `line` of the current text: the one whose lines hold it (a pure deletion sits at its line). */
+export function hunkAt(file: ChangedFile, line: number): ChangeHunk | undefined {
+  return file.hunks?.find((h) => (h.currentLines === 0 ? line === Math.max(1, h.currentStart) || line === h.currentStart - 1 : line >= h.currentStart && line < h.currentStart + h.currentLines));
+}
+
+/** 0-based line a hunk's CodeLens goes above (a deletion: the line after the removed ones). */
+export function lensLine(h: ChangeHunk): number {
+  return Math.max(0, h.currentStart - 1);
+}
+
+/** "Lines 3–5" / "Line 3" / "After line 2" label of a hunk in the current text. */
+export function hunkLabel(h: ChangeHunk): string {
+  if (h.currentLines === 0) return `Removed after line ${h.currentStart - 1}`;
+  return h.currentLines === 1 ? `Line ${h.currentStart}` : `Lines ${h.currentStart}–${h.currentStart + h.currentLines - 1}`;
 }

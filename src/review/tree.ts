@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChangedFile } from '../../server/protocol';
 import { shortTask } from '../agents/model';
-import { CHECKPOINT_SCHEME, changeLetter, checkpointUriParts, lineDelta, parseCheckpointUri, type PendingRun, type ReviewModel } from './model';
+import { CHECKPOINT_SCHEME, changeLetter, checkpointUriParts, hunkLabel, lineDelta, parseCheckpointUri, type PendingRun, type ReviewModel } from './model';
 
 export const VIEW_ID = 'swarmcode.changes';
 export const OPEN_DIFF = 'swarmcode.review.openDiff';
 
-export type ReviewNode = { kind: 'run'; runId: string } | { kind: 'file'; runId: string; path: string };
+export type ReviewNode = { kind: 'run'; runId: string } | { kind: 'file'; runId: string; path: string } | { kind: 'hunk'; runId: string; path: string; id: string };
 
 export function workspaceUri(file: string): vscode.Uri | undefined {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -33,11 +33,13 @@ export class ChangesTree implements vscode.TreeDataProvider<ReviewNode> {
 
   getChildren(node?: ReviewNode): ReviewNode[] {
     if (!node) return this.model.list().map((r) => ({ kind: 'run', runId: r.runId }));
-    if (node.kind === 'file') return [];
+    if (node.kind === 'hunk') return [];
+    if (node.kind === 'file') return (this.model.file(node.runId, node.path)?.hunks ?? []).map((h) => ({ kind: 'hunk', runId: node.runId, path: node.path, id: h.id }));
     return (this.model.get(node.runId)?.files ?? []).map((f) => ({ kind: 'file', runId: node.runId, path: f.path }));
   }
 
   getParent(node: ReviewNode): ReviewNode | undefined {
+    if (node.kind === 'hunk') return { kind: 'file', runId: node.runId, path: node.path };
     return node.kind === 'file' ? { kind: 'run', runId: node.runId } : undefined;
   }
 
@@ -47,6 +49,7 @@ export class ChangesTree implements vscode.TreeDataProvider<ReviewNode> {
       return run ? runItem(run) : new vscode.TreeItem('(decided)');
     }
     const file = this.model.file(node.runId, node.path);
+    if (node.kind === 'hunk') return file ? hunkItem(node, file) : new vscode.TreeItem(node.id);
     return file ? fileItem(node.runId, file) : new vscode.TreeItem(node.path);
   }
 
@@ -68,7 +71,7 @@ function runItem(run: PendingRun): vscode.TreeItem {
 
 function fileItem(runId: string, file: ChangedFile): vscode.TreeItem {
   const uri = workspaceUri(file.path);
-  const item = new vscode.TreeItem(path.posix.basename(file.path), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(path.posix.basename(file.path), file.hunks?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `review:${runId}:${file.path}`;
   if (uri) item.resourceUri = uri;
   const dir = path.posix.dirname(file.path);
@@ -82,6 +85,16 @@ function fileItem(runId: string, file: ChangedFile): vscode.TreeItem {
   item.tooltip = `${file.path} — ${file.change}${file.viaEditor ? ' (in the editor buffer)' : ''}`;
   item.contextValue = 'swarmcode.review.file';
   item.command = { command: OPEN_DIFF, title: 'Open Changes', arguments: [{ kind: 'file', runId, path: file.path } satisfies ReviewNode] };
+  return item;
+}
+
+function hunkItem(node: { runId: string; path: string; id: string }, file: ChangedFile): vscode.TreeItem {
+  const h = file.hunks?.find((x) => x.id === node.id);
+  const item = new vscode.TreeItem(h ? hunkLabel(h) : node.id, vscode.TreeItemCollapsibleState.None);
+  item.id = `review:${node.runId}:${node.path}#${node.id}`;
+  if (h) item.description = `+${h.added} −${h.removed}`;
+  item.contextValue = 'swarmcode.review.hunk';
+  item.command = { command: OPEN_DIFF, title: 'Open Changes', arguments: [{ kind: 'file', runId: node.runId, path: node.path } satisfies ReviewNode] };
   return item;
 }
 

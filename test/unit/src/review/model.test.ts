@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChangedFile } from '../../../../server/protocol';
-import { ReviewModel, changeLetter, checkpointUriParts, lineDelta, parseCheckpointUri, splitCheckpoints } from '../../../../src/review/model';
+import { ReviewModel, changeLetter, checkpointUriParts, hunkAt, hunkLabel, lensLine, lineDelta, parseCheckpointUri, splitCheckpoints } from '../../../../src/review/model';
+import { hunksOf } from '../../../../server/workspace/hunks';
 
 const file = (path: string, change: ChangedFile['change'], original?: string, current?: string): ChangedFile => ({
   path,
@@ -66,5 +67,20 @@ describe('src/review/model', () => {
     ]);
     assert.deepEqual(interrupted.map((c) => c.runId), ['i']);
     assert.deepEqual(undecided.map((c) => c.runId), ['f']);
+  });
+
+  it('finds the hunk under the cursor and places its CodeLens, from the server\'s real hunks', () => {
+    const original = 'a\nb\nc\nd\ne\n';
+    const current = 'a\nB\nB2\nc\ne\n'; // b → B, B2 (lines 2-3); d removed (after line 4)
+    const f: ChangedFile = { path: 'x', change: 'modified', hunks: hunksOf(original, current) };
+    const [edit, del] = f.hunks!;
+    assert.equal(hunkAt(f, 1), undefined);
+    assert.equal(hunkAt(f, 2)?.id, edit.id);
+    assert.equal(hunkAt(f, 3)?.id, edit.id);
+    assert.equal(hunkAt(f, 5)?.id, del.id);
+    assert.equal(hunkLabel(edit), 'Lines 2–3');
+    assert.equal(hunkLabel(del), 'Removed after line 4');
+    assert.deepEqual([lensLine(edit), lensLine(del)], [1, 4]);
+    assert.deepEqual(lineDelta({ ...f, added: 2, removed: 2 }), { added: 2, removed: 2 });
   });
 });
