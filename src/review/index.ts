@@ -10,6 +10,7 @@ import {
   ChangesRequest,
   CheckpointsRequest,
   RejectRequest,
+  RemoveWorktreeRequest,
   type ChangedFile,
   type CheckpointInfo,
 } from '../../server/protocol';
@@ -25,6 +26,7 @@ export const ACCEPT_ALL = 'swarmcode.review.acceptAll';
 export const REJECT_ALL = 'swarmcode.review.rejectAll';
 export const REFRESH = 'swarmcode.review.refresh';
 export const UNDO_LAST_RUN = 'swarmcode.undoLastRun';
+export const REMOVE_WORKTREE = 'swarmcode.review.removeWorktree';
 
 /** Runs whose own command reports the end (the refactor): listed without the "changed N files" notification. */
 const quiet = new Set<string>();
@@ -70,7 +72,7 @@ class Review implements vscode.Disposable {
     if (!this.running()) return undefined;
     try {
       const res = await this.ctx.client.sendRequest(ChangesRequest, { runId, withContent: true });
-      this.model.set(runId, task ?? this.tasks.get(runId) ?? this.model.get(runId)?.task ?? '', res.state, res.files);
+      this.model.set(runId, task ?? this.tasks.get(runId) ?? this.model.get(runId)?.task ?? '', res.state, res.files, res.keptWorktrees);
       this.changed();
       return res.files;
     } catch (err) {
@@ -165,6 +167,19 @@ class Review implements vscode.Disposable {
     await this.load(ref.runId);
   }
 
+  /** Deletes a kept sub-agent checkout (swarm/removeWorktree). */
+  async removeWorktree(runId: string, path: string): Promise<void> {
+    if (!this.running()) return;
+    try {
+      const { removed } = await this.ctx.client.sendRequest(RemoveWorktreeRequest, { path });
+      if (!removed) void vscode.window.showWarningMessage(`SwarmCode: ${path} is not a kept worktree of this server.`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`SwarmCode: removing the worktree failed: ${message(err)}`);
+    }
+    this.model.removeKept(runId, path);
+    this.changed();
+  }
+
   /** Once after the server is up: undecided runs into the view, interrupted ones offered for restore. */
   async checkpointsOnStart(): Promise<void> {
     let checkpoints: CheckpointInfo[];
@@ -243,6 +258,7 @@ export function register(ctx: Ctx): vscode.Disposable {
       if (r) return review.decideHunk(r, 'reject');
       void vscode.window.showInformationMessage('SwarmCode: no pending change at the cursor.');
     }),
+    vscode.commands.registerCommand(REMOVE_WORKTREE, (node?: ReviewNode) => (node?.kind === 'worktree' ? review.removeWorktree(node.runId, node.path) : undefined)),
     vscode.commands.registerCommand(ACCEPT, (node?: ReviewNode) => {
       if (node?.kind === 'hunk') return review.decideHunk(node, 'accept');
       if (node?.kind === 'file') return review.accept(node.runId, [node.path]);

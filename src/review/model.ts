@@ -1,6 +1,6 @@
 // The review's state: runs with files waiting for accept/reject, and the pieces of the
 // checkpoint diff URIs. No `vscode` import (unit-tested in test/unit/src/review/model.test.ts).
-import type { ChangeHunk, ChangedFile, CheckpointInfo, CheckpointState } from '../../server/protocol';
+import type { ChangeHunk, ChangedFile, CheckpointInfo, CheckpointState, KeptWorktree } from '../../server/protocol';
 
 export const CHECKPOINT_SCHEME = 'swarmcode-checkpoint';
 
@@ -11,6 +11,8 @@ export interface PendingRun {
   /** When the run's changes were listed (newest first in the view). */
   at: number;
   files: ChangedFile[];
+  /** Sub-agent checkouts the run kept (something in them was not merged back). */
+  kept?: KeptWorktree[];
 }
 
 /** What the left side of a diff shows: the checkpoint text, or nothing (an added file). */
@@ -66,15 +68,23 @@ export class ReviewModel {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Sets (or replaces) a run's files; a run with no files left is dropped. Unchanged files are not listed. */
-  set(runId: string, task: string, state: CheckpointState, files: ChangedFile[]): void {
+  set(runId: string, task: string, state: CheckpointState, files: ChangedFile[], kept: KeptWorktree[] = []): void {
     const listed = files.filter((f) => f.change !== 'unchanged');
-    if (listed.length === 0) {
+    if (listed.length === 0 && kept.length === 0) {
       this.runs.delete(runId);
       return;
     }
     const prev = this.runs.get(runId);
     this.runs.delete(runId);
-    this.runs.set(runId, { runId, task: task || prev?.task || '', state, at: this.now(), files: listed });
+    this.runs.set(runId, { runId, task: task || prev?.task || '', state, at: this.now(), files: listed, ...(kept.length ? { kept } : {}) });
+  }
+
+  /** Drops a removed kept worktree; the run goes when nothing is left. */
+  removeKept(runId: string, path: string): void {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    run.kept = run.kept?.filter((k) => k.path !== path);
+    if (run.files.length === 0 && !run.kept?.length) this.runs.delete(runId);
   }
 
   /** Drops decided files; the run goes when none is left. */
@@ -87,7 +97,7 @@ export class ReviewModel {
     }
     const gone = new Set(paths);
     run.files = run.files.filter((f) => !gone.has(f.path));
-    if (run.files.length === 0) this.runs.delete(runId);
+    if (run.files.length === 0 && !run.kept?.length) this.runs.delete(runId);
   }
 
   /** Newest first. */
@@ -111,7 +121,7 @@ export class ReviewModel {
 
   /** The run "Undo last run" rolls back: the newest listed one that is not still active. */
   lastDecidable(): PendingRun | undefined {
-    return this.list().find((r) => r.state !== 'active');
+    return this.list().find((r) => r.state !== 'active' && r.files.length > 0);
   }
 }
 

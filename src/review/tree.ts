@@ -9,7 +9,7 @@ import { CHECKPOINT_SCHEME, changeLetter, checkpointUriParts, hunkLabel, lineDel
 export const VIEW_ID = 'swarmcode.changes';
 export const OPEN_DIFF = 'swarmcode.review.openDiff';
 
-export type ReviewNode = { kind: 'run'; runId: string } | { kind: 'file'; runId: string; path: string } | { kind: 'hunk'; runId: string; path: string; id: string };
+export type ReviewNode = { kind: 'run'; runId: string } | { kind: 'file'; runId: string; path: string } | { kind: 'hunk'; runId: string; path: string; id: string } | { kind: 'worktree'; runId: string; path: string };
 
 export function workspaceUri(file: string): vscode.Uri | undefined {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -33,13 +33,16 @@ export class ChangesTree implements vscode.TreeDataProvider<ReviewNode> {
 
   getChildren(node?: ReviewNode): ReviewNode[] {
     if (!node) return this.model.list().map((r) => ({ kind: 'run', runId: r.runId }));
-    if (node.kind === 'hunk') return [];
+    if (node.kind === 'hunk' || node.kind === 'worktree') return [];
     if (node.kind === 'file') return (this.model.file(node.runId, node.path)?.hunks ?? []).map((h) => ({ kind: 'hunk', runId: node.runId, path: node.path, id: h.id }));
-    return (this.model.get(node.runId)?.files ?? []).map((f) => ({ kind: 'file', runId: node.runId, path: f.path }));
+    const run = this.model.get(node.runId);
+    const files: ReviewNode[] = (run?.files ?? []).map((f) => ({ kind: 'file', runId: node.runId, path: f.path }));
+    return [...files, ...(run?.kept ?? []).map((k): ReviewNode => ({ kind: 'worktree', runId: node.runId, path: k.path }))];
   }
 
   getParent(node: ReviewNode): ReviewNode | undefined {
     if (node.kind === 'hunk') return { kind: 'file', runId: node.runId, path: node.path };
+    if (node.kind === 'worktree') return { kind: 'run', runId: node.runId };
     return node.kind === 'file' ? { kind: 'run', runId: node.runId } : undefined;
   }
 
@@ -48,6 +51,7 @@ export class ChangesTree implements vscode.TreeDataProvider<ReviewNode> {
       const run = this.model.get(node.runId);
       return run ? runItem(run) : new vscode.TreeItem('(decided)');
     }
+    if (node.kind === 'worktree') return worktreeItem(node, this.model.get(node.runId)?.kept?.find((k) => k.path === node.path)?.reasons ?? []);
     const file = this.model.file(node.runId, node.path);
     if (node.kind === 'hunk') return file ? hunkItem(node, file) : new vscode.TreeItem(node.id);
     return file ? fileItem(node.runId, file) : new vscode.TreeItem(node.path);
@@ -85,6 +89,17 @@ function fileItem(runId: string, file: ChangedFile): vscode.TreeItem {
   item.tooltip = `${file.path} — ${file.change}${file.viaEditor ? ' (in the editor buffer)' : ''}`;
   item.contextValue = 'swarmcode.review.file';
   item.command = { command: OPEN_DIFF, title: 'Open Changes', arguments: [{ kind: 'file', runId, path: file.path } satisfies ReviewNode] };
+  return item;
+}
+
+function worktreeItem(node: { runId: string; path: string }, reasons: string[]): vscode.TreeItem {
+  const item = new vscode.TreeItem(`Kept worktree: ${path.basename(node.path)}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `review:${node.runId}:worktree:${node.path}`;
+  item.description = `${reasons.length} not merged`;
+  item.tooltip = `${node.path}\n${reasons.join('\n')}`;
+  item.iconPath = new vscode.ThemeIcon('repo-forked');
+  item.contextValue = 'swarmcode.review.worktree';
+  item.resourceUri = vscode.Uri.file(node.path);
   return item;
 }
 

@@ -83,4 +83,13 @@ describe('src/review/model', () => {
     assert.deepEqual([lensLine(edit), lensLine(del)], [1, 4]);
     assert.deepEqual(lineDelta({ ...f, added: 2, removed: 2 }), { added: 2, removed: 2 });
   });
+
+  it('keeps a run listed while it has a kept worktree, and never offers it for undo', () => {
+    const m = new ReviewModel(() => 1);
+    m.set('r', 'task', 'finished', [], [{ runId: 'r', agentId: 'shard#1', path: '/tmp/swarmcode-worktrees-x/shard_1', reasons: ['link-out: refused'] }]);
+    assert.equal(m.get('r')?.kept?.length, 1);
+    assert.equal(m.lastDecidable(), undefined);
+    m.removeKept('r', '/tmp/swarmcode-worktrees-x/shard_1');
+    assert.equal(m.get('r'), undefined);
+  });
 });
