@@ -5,13 +5,14 @@
 // the first tree (unless the run journaled it earlier) and its new bytes as the run's version,
 // so review lists it and reject restores or removes it. Nothing touches the user's index or refs;
 // the trees are unreferenced objects (like `git stash create`'s). Symbolic links are not tracked.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunJournal } from './journal';
 import { CACHE_EXCLUDES, isCachePath } from './caches';
 import { readInside } from './safe-fs';
+import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
 
 const ENV_KEYS = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'SystemRoot'];
 
@@ -19,8 +20,23 @@ function git(root: string, args: string[], env: Record<string, string> = {}, enc
   const base: Record<string, string> = {};
   for (const k of ENV_KEYS) if (process.env[k] !== undefined) base[k] = process.env[k]!;
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: root, env: { ...base, ...env }, encoding, maxBuffer: 512 * 1024 * 1024, windowsHide: true }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile('git', args, { cwd: root, env: { ...base, ...configEnv(SAFE_GIT_CONFIG), ...env }, encoding, maxBuffer: 512 * 1024 * 1024, windowsHide: true }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
+}
+
+/**
+ * Nothing the repository's config names runs while we hash its files: no fsmonitor, hooks, pager,
+ * and every filter driver (clean/smudge/process) emptied, listed afresh each time (commands can
+ * change the config).
+ */
+function safeConfig(root: string): Record<string, string> {
+  let listing = '';
+  try {
+    listing = execFileSync('git', ['config', '--get-regexp', '^filter\\.'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    // exit 1: no filter configured
+  }
+  return configEnv([...SAFE_GIT_CONFIG, ...filterOverrides(filterNames(listing))]);
 }
 
 const repos = new Map<string, Promise<string | undefined>>();
@@ -47,7 +63,7 @@ async function treeOf(root: string, gitDir: string): Promise<string> {
   const index = path.join(tmp, 'index');
   try {
     await copyFile(path.join(gitDir, 'index'), index).catch(() => undefined);
-    const env = { GIT_INDEX_FILE: index };
+    const env = { ...safeConfig(root), GIT_INDEX_FILE: index };
     await git(root, ['add', '-A', '--', '.', ...CACHE_EXCLUDES.map((p) => `:(exclude,glob)${p}`)], env);
     return String(await git(root, ['write-tree'], env)).trim();
   } finally {
