@@ -20,7 +20,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 const worker: Turn = { toolCalls: [{ name: 'create_subagent', arguments: { name: 'shard', system_prompt: 'Edit your files.' } }] };
 const assign = (...tasks: string[]): Turn => ({ toolCalls: tasks.map((task) => ({ name: 'assign_task', arguments: { agent: 'shard', task } })) });
 const replace = (path: string, old_string: string, new_string: string, latency?: Turn['latency']): Turn => ({ toolCalls: [{ name: 'edit_file', arguments: { path, old_string, new_string } }], latency });
-const sh = (command: string): Turn => ({ toolCalls: [{ name: 'run_command', arguments: { command } }] });
+const sh = (command: string, outside = false): Turn => ({ toolCalls: [{ name: 'run_command', arguments: { command, ...(outside ? { outside_sandbox: true, reason: 'git' } : {}) } }] });
 
 function swarmScript(main: Turn[], sub: Record<string, Turn[]>) {
   return perConversation((conversation) => {
@@ -73,16 +73,28 @@ describe('protocol: worktrees that isolate and merge back per file', function ()
             'echo log > ignored.log',
             'echo scratch > notes.md',
             'echo changed >> a.txt',
-            'git add -A && git commit -qm agent && git branch agent-branch',
-            'echo stashed > stash.txt && git add stash.txt && git stash -q',
+          ].join(' && '),
+        ),
+        // The sandbox keeps .git read-only; outside it (the user approved), a sub-agent's git
+        // commands still reach only its own repository.
+        sh(
+          [
+            'git add -A && git -c user.name=a -c user.email=a@a commit -qm agent && git branch agent-branch',
+            'echo stashed > stash.txt && git add stash.txt && git -c user.name=a -c user.email=a@a stash -q',
             'git config user.name Agent',
           ].join(' && '),
+          true,
         ),
         { text: 'all done' },
       ],
     });
     const result = await server.run({ task: 'everything', worktrees: true });
     assert.equal(result.status, 'done', result.error);
+    // The sub-agent's git commands really ran (else the checks below prove nothing).
+    const last = sim.requests.filter((r) => r.conversation.includes('Your task:\nall')).at(-1)!;
+    const commandOut = last.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
+    assert.equal(commandOut.length, 2);
+    for (const out of commandOut) assert.match(out, /\[exit code 0\]/, out);
 
     // The user's repository: same branches, no stash, same local config, one worktree.
     assert.equal(git(ws.path, 'branch', '--list').trim(), '* main');
