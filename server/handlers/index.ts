@@ -12,6 +12,7 @@ import { acceptHandler } from './review-accept';
 import { rejectHandler } from './review-reject';
 import { refactorHandler } from './refactor';
 import { commandsHandler } from './commands';
+import { expandCommandHandler } from './expand-command';
 
 export const handlers: Handler[] = [
   runHandler,
@@ -26,4 +27,5 @@ export const handlers: Handler[] = [
   rejectHandler,
   refactorHandler,
   commandsHandler,
+  expandCommandHandler,
 ];
