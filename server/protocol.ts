@@ -128,6 +128,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   // Present (empty) so that removing every server in the client's settings reaches the server.
   mcpServers: {},
   mcpApproval: {},
+  mcpTimeoutMs: 120_000,
   // Derived from the model's window: (window − output cap) × 0.9 — K2.5: 206,438.
   contextTokens: 0,
   sandbox: 'auto',
