@@ -164,7 +164,23 @@ export class McpConnection {
   /** tools/call; rejects with McpError(RequestTimeout) past `timeoutMs`, ConnectionClosed when the server dies. */
   async callTool(name: string, args: Record<string, unknown>, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
     const client = await this.connect(signal);
-    return withChild(signal, (s) => client.callTool({ name, arguments: args }, undefined, { signal: s, timeout: timeoutMs, resetTimeoutOnProgress: false }));
+    try {
+      return await withChild(signal, (s) => client.callTool({ name, arguments: args }, undefined, { signal: s, timeout: timeoutMs, resetTimeoutOnProgress: false }));
+    } catch (err) {
+      // Not an MCP answer but a transport failure (an HTTP server restarted and forgot the
+      // session, a refused connection): the next call connects afresh.
+      if (!signal.aborted && !(err instanceof McpError)) this.drop(client, (err as Error).message);
+      throw err;
+    }
+  }
+
+  private drop(client: Client, why: string): void {
+    if (this.client !== client) return;
+    this.opts.log.warn(`MCP server "${this.name}": ${why}; reconnecting on next use`);
+    this.client = undefined;
+    this.toolsCache = undefined;
+    this.promptsCache = undefined;
+    void client.close().catch(() => undefined);
   }
 
   /** Stops the server for good (the backend is shutting down). */

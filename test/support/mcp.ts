@@ -35,8 +35,8 @@ async function freePort(): Promise<number> {
 }
 
 /** The everything server over streamable HTTP (`/mcp`) or legacy SSE (`/sse`), on a free port; reached at 127.0.0.1. */
-export async function startEverythingHttp(transport: 'streamableHttp' | 'sse'): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
-  const port = await freePort();
+export async function startEverythingHttp(transport: 'streamableHttp' | 'sse', fixedPort?: number): Promise<{ url: string; port: number; child: ChildProcess; close(): Promise<void> }> {
+  const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, [EVERYTHING, transport], { env: { PATH: process.env.PATH ?? '', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
@@ -55,10 +55,11 @@ export async function startEverythingHttp(transport: 'streamableHttp' | 'sse'): 
   const url = `http://127.0.0.1:${port}/${transport === 'sse' ? 'sse' : 'mcp'}`;
   return {
     url,
+    port,
     child,
     close: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

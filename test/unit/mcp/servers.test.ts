@@ -79,6 +79,21 @@ describe('mcp: real servers', function () {
     }
   });
 
+  it('an HTTP server that restarts (its session gone): one failed call, then the next reconnects', async () => {
+    let http = await startEverythingHttp('streamableHttp');
+    cleanups.push(() => http.close());
+    const { m } = manager({ web: { type: 'http', url: http.url } });
+    cleanups.push(() => m.close());
+    const { tools } = await m.tools(never);
+    const sum = byName(tools, 'mcp__web__get-sum');
+    assert.deepEqual(await sum.run({ a: 1, b: 1 }, ctx, never), { text: 'The sum of 1 and 1 is 2.' });
+    await http.close();
+    http = await startEverythingHttp('streamableHttp', http.port);
+    cleanups.push(() => http.close());
+    await assert.rejects(sum.run({ a: 1, b: 2 }, ctx, never), ToolError);
+    assert.deepEqual(await sum.run({ a: 1, b: 2 }, ctx, never), { text: 'The sum of 1 and 2 is 3.' });
+  });
+
   it('filesystem over stdio: reads inside its allowed folder, an error result outside it', async () => {
     const dir = tempDir();
     cleanups.push(() => dir.cleanup());
