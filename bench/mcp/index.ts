@@ -2,6 +2,7 @@
 // adapter in-process, and through the whole backend in a run), and the prompt prefix shared by 16
 // sub-agents with MCP tools declared.   npx tsx bench/mcp/index.ts
 // Env: BENCH_CALLS=80 (calls per column; the run's step budget caps the backend column at maxSteps)
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -58,10 +59,11 @@ async function adapter(): Promise<number[]> {
 }
 
 /** tool_called → tool_output as the client sees the events: the backend's whole path (parse, approve, call, map, event). */
-async function throughServer(): Promise<number[]> {
-  const turns: Turn[] = Array.from({ length: CALLS + 10 }, (_, i) => ({ toolCalls: [{ name: 'mcp__everything__echo', arguments: { message: `m${i}` } }] }));
+async function throughServer(call: (i: number) => Turn['toolCalls']): Promise<number[]> {
+  const turns: Turn[] = Array.from({ length: CALLS + 10 }, (_, i) => ({ toolCalls: call(i) }));
   const sim = await startSimulator({ respond: script([...turns, { text: 'done' }]) });
   const ws = tempDir();
+  writeFileSync(join(ws.path, 'a.txt'), 'hello\n');
   const server = await startServer(ws.path, { baseUrl: sim.url, apiKey: 'k', approval: 'always', thinking: 'off', logLevel: 'error', swarm: false, repoMapTokens: 0, maxSteps: CALLS + 20, mcpServers: { everything: everythingStdio } }, { serverPath: join(ROOT, 'dist/server.js') });
   const called = new Map<string, number>();
   const out: number[] = [];
@@ -128,12 +130,14 @@ async function main(): Promise<void> {
     d.push(...(await direct()));
     a.push(...(await adapter()));
   }
-  const s = await throughServer();
+  const s = await throughServer((i) => [{ name: 'mcp__everything__echo', arguments: { message: `m${i}` } }]);
+  const b = await throughServer(() => [{ name: 'read_file', arguments: { path: 'a.txt' } }]);
   printTable(`MCP tool-call round trip, everything server over stdio, echo, ${CALLS} sequential calls (ms)`, [
     ['path', 'p50', 'p95', 'mean'],
     ['SDK client directly (baseline)', ...stats(d)],
     ['SwarmCode adapter in-process (timeout, result mapping)', ...stats(a)],
     ['whole backend: tool_called → tool_output event at the client', ...stats(s)],
+    ['whole backend, built-in read_file instead (same path, no MCP)', ...stats(b)],
   ]);
   const without = await prefix({});
   const withMcp = await prefix({ mcpServers: { everything: everythingStdio, crashy: crashyStdio } });
