@@ -8,6 +8,7 @@ import { parseJsonc } from '../../../server/mcp/jsonc';
 import { policyFor } from '../../../server/approval';
 import { DEFAULT_SETTINGS, type ServerSettings } from '../../../server/protocol';
 import { loadMcpConfigs } from '../../../cli/mcp-config';
+import { parseRunArgs, UsageError } from '../../../cli/run';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../support/server';
@@ -84,6 +85,12 @@ describe('mcp: configuration', () => {
       assert.deepEqual(s.mcpApproval, { y: 'always' });
       assert.throws(() => loadMcpConfigs([join(dir.path, 'bad.json')]), /bad\.json.*"x" a stdio server needs "command"/);
       assert.throws(() => loadMcpConfigs([join(dir.path, 'missing.json')]), /missing\.json.*ENOENT/);
+      // Through `swarmcode run`'s parser: the servers go to the settings; a bad file is a usage error (exit 2).
+      const env = { MOONSHOT_API_KEY: 'sk-test' };
+      const opts = parseRunArgs(['--workspace', dir.path, '--mcp-config', join(dir.path, 'a.json'), '--mcp-allow', 'x', 'do it'], env);
+      assert.deepEqual(Object.keys(opts.settings.mcpServers ?? {}), ['x', 'y']);
+      assert.deepEqual(opts.settings.mcpApproval, { x: 'always' });
+      assert.throws(() => parseRunArgs(['--workspace', dir.path, '--mcp-config', join(dir.path, 'bad.json'), 'do it'], env), UsageError);
     } finally {
       dir.cleanup();
     }
