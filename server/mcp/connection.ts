@@ -37,6 +37,8 @@ export interface McpConnectionOptions {
   confirmStart?(entry: McpServerEntry, signal: AbortSignal): Promise<boolean>;
   /** Limit on connecting (spawn + initialize), ms. */
   startTimeoutMs?: number;
+  /** The environment stdio servers start from (the sandbox's scrubbed one); absent: only the SDK's safe variables. */
+  baseEnv?(): NodeJS.ProcessEnv;
 }
 
 /** An MCP server that cannot be used now (failed to start, refused, crashed too often). */
@@ -231,9 +233,9 @@ export class McpConnection {
       const transport = new StdioClientTransport({
         command: config.command,
         args: config.args ?? [],
-        // Only the SDK's short list of safe variables (HOME, PATH, USER, …) plus the server's own
-        // `env`: the provider API key and other secrets of this process never reach it.
-        env: { ...getDefaultEnvironment(), ...(config.env ?? {}) },
+        // The sandbox's scrubbed environment (secret-looking names and the provider key removed;
+        // without one, the SDK's short list of safe variables) plus the server's own `env`.
+        env: { ...definedOnly(this.opts.baseEnv?.() ?? getDefaultEnvironment()), ...(config.env ?? {}) },
         cwd: config.cwd ? resolve(this.opts.root, config.cwd) : this.opts.root,
         stderr: 'pipe',
       });
@@ -313,6 +315,10 @@ export class McpConnection {
   private changed(): void {
     for (const l of this.listeners) l();
   }
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /** True when `err` means the connection closed under a request (the server crashed or exited). */

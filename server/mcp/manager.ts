@@ -16,6 +16,7 @@ export interface McpManagerOptions extends AdapterDeps {
   log: Logger;
   confirmStart?: McpConnectionOptions['confirmStart'];
   startTimeoutMs?: number;
+  baseEnv?: McpConnectionOptions['baseEnv'];
 }
 
 /** The tools of one run: a live array (built-ins first, then MCP tools by name) and what could not be loaded. */
@@ -43,7 +44,7 @@ export class McpManager {
     }
     for (const entry of entries) {
       if (this.connections.has(entry.name)) continue;
-      const conn = new McpConnection({ entry, root: this.opts.root, log: this.opts.log, confirmStart: this.opts.confirmStart, startTimeoutMs: this.opts.startTimeoutMs });
+      const conn = new McpConnection({ entry, root: this.opts.root, log: this.opts.log, confirmStart: this.opts.confirmStart, startTimeoutMs: this.opts.startTimeoutMs, baseEnv: this.opts.baseEnv });
       this.connections.set(entry.name, { key: JSON.stringify(entry), conn });
     }
   }

@@ -52,6 +52,8 @@ export function mcpFor(ctx: ServerContext): McpManager {
     root: ctx.workspace.root,
     log: ctx.log,
     timeoutMs: () => ctx.settings().mcpTimeoutMs || DEFAULT_MCP_TIMEOUT_MS,
+    // stdio servers start with the environment commands get: secrets and the provider key removed.
+    baseEnv: () => ctx.sandbox.childEnv(),
     confirmStart: async (entry, signal) => {
       try {
         const res = await ask(ctx, (token) => ctx.connection.sendRequest(McpConfirmRequest, { server: entry.name, source: 'workspace', target: describeServer(entry.config), fingerprint: createHash('sha256').update(JSON.stringify(entry.config)).digest('hex').slice(0, 16) }, token), signal);

@@ -128,6 +128,22 @@ describe('protocol: MCP tools in runs', function () {
     await waitFor(() => !alive(), 10_000, `MCP server ${pid} to exit`);
   });
 
+  it('stdio servers start with the sandbox’s scrubbed environment: no provider key, no secret-looking names', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { MOONSHOT_API_KEY: 'sk-moonshot-secret-123', MY_SERVICE_TOKEN: 'tok-secret-456', SWARMCODE_TEST_PLAIN: 'visible' });
+    try {
+      await setup(script([{ toolCalls: [{ name: 'mcp__crashy__env', arguments: {} }] }, { text: 'ok' }]), { mcpServers: { crashy: crashyStdio }, mcpApproval: { crashy: 'always' } });
+    } finally {
+      for (const k of ['MOONSHOT_API_KEY', 'MY_SERVICE_TOKEN', 'SWARMCODE_TEST_PLAIN']) if (!(k in saved)) delete process.env[k];
+    }
+    const result = await server.run({ task: 'env' });
+    const out = events(result.runId).find((e): e is Extract<SwarmEvent, { type: 'tool_output' }> => e.type === 'tool_output')!;
+    const names = out.output.split('\n');
+    assert.ok(names.includes('SWARMCODE_TEST_PLAIN'), out.output);
+    assert.ok(!names.includes('MOONSHOT_API_KEY'));
+    assert.ok(!names.includes('MY_SERVICE_TOKEN'));
+  });
+
   it('a server that cannot start is reported to the user and the model; the run goes on', async () => {
     await setup(script([{ text: 'fine without it' }]), { mcpServers: { ghost: { type: 'stdio', command: '/nonexistent/ghost-mcp' }, everything: everythingStdio } });
     const result = await server.run({ task: 'anything' });
