@@ -144,6 +144,23 @@ describe('protocol: MCP tools in runs', function () {
     assert.ok(!names.includes('MY_SERVICE_TOKEN'));
   });
 
+  it('plan mode: only readOnlyHint MCP tools are declared, and they run without asking', async () => {
+    await setup(script([{ toolCalls: [{ name: 'mcp__everything__echo', arguments: { message: 'planning' } }] }, { text: 'the plan' }]), { approval: 'ask', mcpServers: { everything: everythingStdio } });
+    const asked: ApprovalParams[] = [];
+    server.connection.onRequest(ApprovalRequest, (p) => {
+      asked.push(p);
+      return { approved: false };
+    });
+    const result = await server.run({ task: 'plan it', plan: true });
+    assert.equal(result.status, 'done', result.error);
+    const declared = (sim.requests[0].body.tools as { function: { name: string } }[]).map((t) => t.function.name);
+    assert.ok(declared.includes('mcp__everything__echo'));
+    assert.ok(!declared.includes('mcp__everything__toggle-simulated-logging'), 'a tool without readOnlyHint is not offered in plan mode');
+    assert.deepEqual(asked, []);
+    const out = events(result.runId).find((e): e is Extract<SwarmEvent, { type: 'tool_output' }> => e.type === 'tool_output')!;
+    assert.equal(out.output, 'Echo: planning');
+  });
+
   it('a server that cannot start is reported to the user and the model; the run goes on', async () => {
     await setup(script([{ text: 'fine without it' }]), { mcpServers: { ghost: { type: 'stdio', command: '/nonexistent/ghost-mcp' }, everything: everythingStdio } });
     const result = await server.run({ task: 'anything' });
