@@ -48,6 +48,8 @@ export const HELP: Record<string, CommandHelp> = {
       ['--allow-host HOST', 'repeatable: commands may reach HOST through a filtering proxy, other hosts are refused (Linux)'],
       ['--json', 'print one swarm/event JSON object per line instead, ending with run_finished'],
       ['--image FILE', 'attach a PNG, JPEG, WebP or GIF (repeatable)'],
+      ['--mcp-config FILE', 'MCP servers in VS Code\'s mcp.json shape (JSONC; repeatable, later files win by name); tools reach the model as mcp__SERVER__TOOL'],
+      ['--mcp-allow SERVER|TOOL', 'let an MCP server\'s tools (or one mcp__SERVER__TOOL) run without asking; without --yes the others are declined (repeatable)'],
       ['-h, --help', 'this help'],
     ],
     env: [

@@ -19,13 +19,15 @@ import type { CliCommand } from './commands';
 import { startServer } from './client';
 import { createPrinter } from './print';
 import { visible } from '../webview/visible';
+import { loadMcpConfigs } from './mcp-config';
 
 const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N] [--thinking on|off]
               [--max-steps N] [--max-total-steps N] [--concurrency N] [--max-agents N] [--subagent-steps N] [--no-swarm]
               [--model-path GGUF] [--context-size N] [--local-parallel N]
               [--worktrees] [--plan] [--yes] [--allow-network] [--allow-host HOST]...
-              [--json] [--image FILE]... TASK   (swarmcode run --help: every flag)
+              [--json] [--image FILE]... [--mcp-config FILE]... [--mcp-allow SERVER|TOOL]...
+              TASK   (swarmcode run --help: every flag)
 
 TASK may start with a slash command: /init, /plan, /review, /swarm or a custom command
 from .swarmcode/commands/NAME.md (its $ARGUMENTS are the rest of TASK).`;
@@ -58,6 +60,8 @@ export const RUN_OPTIONS = {
   plan: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   image: { type: 'string', multiple: true },
+  'mcp-config': { type: 'string', multiple: true },
+  'mcp-allow': { type: 'string', multiple: true },
 } as const;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -143,6 +147,12 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (!decision.ok) throw new UsageError(decision.message);
   const endpoint = decision.endpoint;
   if (localContextSize && endpoint.kind !== 'local') throw new UsageError('--context-size sizes the embedded engine; this run uses an endpoint (set the context on its server)');
+  let mcp: ReturnType<typeof loadMcpConfigs>;
+  try {
+    mcp = loadMcpConfigs((values['mcp-config'] ?? []).map((f) => resolve(f)), values['mcp-allow'] ?? []);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const settings: Partial<ServerSettings> = {
     ...(endpoint.kind === 'local'
       ? { baseUrl: LOCAL_BASE_URL, model: 'local', localModelPath: endpoint.modelPath }
@@ -165,6 +175,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...(values.swarm === false ? { swarm: false } : {}),
     ...(localContextSize ? { localContextSize } : {}),
     ...(localParallel ? { localParallel } : {}),
+    ...mcp,
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
   return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan };

@@ -11,16 +11,18 @@ import { ApprovalRequest, type ApprovalParams, type ApprovalPolicy, type ServerS
 import { checkAllowlist } from './sandbox/allowlist';
 import type { Sandbox } from './sandbox';
 import type { Approval, CommandNeeds } from './tools/types';
+import { isMcpTool, mcpPolicy } from './mcp/approval';
 
 /** True when `command` may run without asking (allowlisted prefix, nothing chained, nothing outside `root`). */
 export function isAllowlisted(command: string, allowlist: string[], root = process.cwd()): boolean {
   return checkAllowlist(command, allowlist, root).ok;
 }
 
-/** The policy for a tool: its `toolApproval` entry, else `approval` for run_command and `always` for the rest. */
+/** The policy for a tool: its `toolApproval` entry, else `approval` for run_command, MCP tools' own (`ask` by default, server/mcp/approval.ts), and `always` for the rest. */
 export function policyFor(settings: ServerSettings, tool: string): ApprovalPolicy {
   const own = settings.toolApproval?.[tool];
   if (own) return own;
+  if (isMcpTool(tool)) return mcpPolicy(settings, tool);
   return tool === 'run_command' ? settings.approval : 'always';
 }
 

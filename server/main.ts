@@ -24,6 +24,7 @@ import { Sandbox } from './sandbox';
 import { journalBaseDir } from './workspace/journal-store';
 import { describeIssues, settingsSchema } from './handlers/params';
 import { exitOnBrokenTransport, transportFromArgv } from './transport';
+import { closeMcp } from './mcp';
 
 const transport = transportFromArgv(process.argv.slice(2));
 const connection = transport ? createConnection(ProposedFeatures.all, transport.reader, transport.writer) : createConnection(ProposedFeatures.all);
@@ -159,7 +160,7 @@ documents.listen(connection);
 for (const handler of handlers) handler.register(ctx);
 connection.onShutdown(() => {
   shutdownReceived = true;
-  return closeSharedPool();
+  return Promise.all([closeSharedPool(), closeMcp()]).then(() => undefined);
 });
 if (transport) exitOnBrokenTransport(transport, (message) => {
   // stderr always (the client keeps the server's stderr); the connection too, if it still writes.

@@ -2,6 +2,7 @@
 // this file. The core (settings, runs, events) is here; feature methods sit in ./protocol/*.ts.
 // Everything is either a type or a method declaration; it imports nothing else of ours.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { McpServerSetting } from './protocol/mcp';
 
 // ---------------------------------------------------------------------------
 // Settings (sent in `initializationOptions`, and as `workspace/didChangeConfiguration`
@@ -94,6 +95,14 @@ export interface ServerSettings {
   envPassthrough?: string[];
   /** Environment variables never passed to commands whatever their names (the CLI's `--api-key-env`). */
   secretEnv?: string[];
+  /** MCP servers from the user's settings (`swarmcode.mcpServers`) and the CLI's `--mcp-config` files, by name (VS Code's mcp.json `servers` shape). */
+  mcpServers?: Record<string, McpServerSetting>;
+  /** The text of the workspace's .vscode/mcp.json (JSONC; sent only for a trusted workspace, '' for none); each of its servers' first start is confirmed by the user (`swarm/mcpConfirm`). */
+  mcpWorkspaceConfig?: string;
+  /** Approval of MCP tools by server name or tool name (`mcp__SERVER__TOOL`): `ask` (the default), `always`, `never`. */
+  mcpApproval?: Record<string, 'ask' | 'always' | 'never'>;
+  /** Limit on one MCP tool call (ms); default 120,000. */
+  mcpTimeoutMs?: number;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -116,6 +125,10 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   rpm: 0,
   tpm: 0,
   repoMapTokens: 1024,
+  // Present (empty) so that removing every server in the client's settings reaches the server.
+  mcpServers: {},
+  mcpApproval: {},
+  mcpTimeoutMs: 120_000,
   // Derived from the model's window: (window − output cap) × 0.9 — K2.5: 206,438.
   contextTokens: 0,
   sandbox: 'auto',
@@ -305,3 +318,4 @@ export * from './protocol/visual';
 export * from './protocol/search';
 export * from './protocol/review';
 export * from './protocol/rules';
+export * from './protocol/mcp';

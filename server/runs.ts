@@ -4,13 +4,16 @@ import { createEventSink } from './events';
 import type { ServerContext } from './context';
 import { createModelForRun } from './model';
 import { builtinTools, orchestrationTools } from './tools';
+import type { Tool } from './tools/types';
 import { AGENT_SYSTEM_PROMPT, initialMessages, planTools, withFolderRules, workspaceContext } from './agent';
-import { RunApprovals } from './approval';
+import { RunApprovals, policyFor } from './approval';
 import { loadSkill } from './tools/load_skill';
 import { readOnlyWorkspace } from './workspace';
 import { prepareRunRules, type RunRules } from './run-rules';
 import { codeIndexFor } from './index/service';
 import type { CodeIndex } from './index';
+import { mcpFor, type McpRunTools } from './mcp';
+import { isMcpTool } from './mcp/approval';
 import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, Worktrees, KIMI_K25_PRICING, type Pricing } from './swarm';
 
 const active = new Map<string, { controller: AbortController; swarm?: SwarmRun }>();
@@ -97,6 +100,11 @@ async function settledWithin(swarm: SwarmRun, ms: number): Promise<boolean> {
   }
 }
 
+/** Plan mode's tool approval: read-only MCP tools without asking (unless `never`), the rest as usual. */
+function planToolApprover(ctx: ServerContext, usual: ReturnType<RunApprovals['tool']>): ReturnType<RunApprovals['tool']> {
+  return (tool, args, signal) => (isMcpTool(tool) && policyFor(ctx.settings(), tool) !== 'never' ? Promise.resolve(true) : usual(tool, args, signal));
+}
+
 export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal): Promise<RunResult> {
   const { runId } = params;
   if (active.has(runId)) throw new Error(`run ${runId} is already active`);
@@ -122,6 +130,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const index = codeIndexFor(ctx);
   let tools = builtinTools;
   let rules: RunRules | undefined;
+  let mcp: McpRunTools | undefined;
 
   let status: RunStatus = 'failed';
   let text = '';
@@ -135,10 +144,20 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   try {
     rules = await prepareRunRules(ctx, params, controller.signal);
     const plan = rules.plan;
-    if (rules.skills.skills.length) tools = [...tools, loadSkill];
-    if (plan) tools = planTools(tools);
-    // Nested AGENTS.md files come with an agent's first tool result under their folder.
-    tools = withFolderRules(tools, rules.folders);
+    const runRules = rules;
+    const shape = (all: Tool[]): Tool[] => {
+      let t = all;
+      if (runRules.skills.skills.length) t = [...t, loadSkill];
+      if (plan) t = planTools(t);
+      // Nested AGENTS.md files come with an agent's first tool result under their folder.
+      return withFolderRules(t, runRules.folders);
+    };
+    // MCP tools join the built-ins for the top-level agent and every sub-agent (shaped like them:
+    // plan mode keeps the readOnlyHint ones); a server that fails is reported to the user and (in
+    // the shared context) to the model, never fatal.
+    mcp = await mcpFor(ctx).forRun(tools, controller.signal, shape);
+    tools = mcp.tools;
+    for (const problem of mcp.problems) emit({ type: 'error', agentId, message: problem });
     if (!plan && (params.worktrees ?? settings.subagentWorktrees)) {
       const why = await Worktrees.unavailable(ctx.workspace.root);
       if (why) throw new Error(why);
@@ -146,7 +165,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     }
     const model = await createModelForRun(settings, ctx.log, controller.signal);
     const approvals = new RunApprovals(ctx, runId);
-    const context = await sharedContext(ctx, index, rules.task, rules.prefix, settings.repoMapTokens, controller.signal);
+    let context = await sharedContext(ctx, index, rules.task, rules.prefix, settings.repoMapTokens, controller.signal);
+    if (mcp.problems.length) context += `\n\nUnavailable MCP servers (their tools are missing in this run):\n${mcp.problems.map((p) => `- ${p}`).join('\n')}`;
     swarm = new SwarmRun({
       runId,
       model,
@@ -158,7 +178,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       // Plan mode: no command is ever approved, and no one is asked (the looking tools keep the user's policies).
       approverFor: (id) => (plan ? async () => ({ approved: false, reason: 'plan mode runs no commands' }) : approvals.command(id)),
       writeApproverFor: (id) => approvals.write(id),
-      toolApproverFor: (id) => approvals.tool(id),
+      // Plan mode: the MCP tools left are the readOnlyHint ones; they run without asking unless the user's policy says never.
+      toolApproverFor: (id) => (plan ? planToolApprover(ctx, approvals.tool(id)) : approvals.tool(id)),
       sandbox: ctx.sandbox,
       limits: settings,
       workerTools: tools,
@@ -199,6 +220,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     // Every sub-agent has ended (and said so) before the run reports its end; one that does not
     // unwind in time is logged, and whatever it emits later is dropped (see `finished`).
     if (swarm && !(await settledWithin(swarm, SETTLE_MS))) ctx.log.warn(`run ${runId}: sub-agents still unwinding ${SETTLE_MS} ms after the run ended`);
+    mcp?.dispose();
     active.delete(runId);
     signal.removeEventListener('abort', onOuterAbort);
     conflicts = (await worktrees?.unresolved().catch(() => undefined)) ?? [];

@@ -14,6 +14,8 @@ export const API_KEY_SECRET = 'swarmcode.apiKey';
 
 export class Config {
   private apiKey: string | undefined;
+  /** The trusted workspace's .vscode/mcp.json text ('' when none or untrusted). */
+  private workspaceMcp = '';
   private readonly changed = new vscode.EventEmitter<ServerSettings>();
   /** Fires with the full new settings after a settings or key change. */
   readonly onDidChange = this.changed.event;
@@ -28,7 +30,15 @@ export class Config {
   current(): ServerSettings {
     const s: ServerSettings = { ...readSettings(vscode.workspace.getConfiguration(SECTION)) };
     if (this.apiKey) s.apiKey = this.apiKey;
+    s.mcpWorkspaceConfig = this.workspaceMcp;
     return s;
+  }
+
+  /** Sets the workspace's MCP configuration text (src/mcp.ts); a change is sent to the server. */
+  setWorkspaceMcp(text: string): void {
+    if (text === this.workspaceMcp) return;
+    this.workspaceMcp = text;
+    this.changed.fire(this.current());
   }
 
   hasApiKey(): boolean {

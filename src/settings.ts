@@ -16,6 +16,8 @@ const oneOf = (...values: string[]): Check => (v) => typeof v === 'string' && va
 const isStringList: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isPolicy = oneOf('ask', 'allowlist', 'always', 'never');
 const isPolicyMap: Check = (v) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isPolicy);
+const isObject: Check = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
+const isMcpPolicyMap: Check = (v) => isObject(v) && Object.values(v as object).every(oneOf('ask', 'always', 'never'));
 
 /** VS Code setting (under `swarmcode.`) → ServerSettings field. Fields not listed keep the server default. */
 export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check: Check }[] = [
@@ -47,6 +49,10 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   { setting: 'preset', field: 'preset', check: isString },
   { setting: 'rules', field: 'rules', check: isString },
   { setting: 'localContextSize', field: 'localContextSize', check: (v) => isPosInt(v) && (v as number) >= 512 },
+  // The server validates each server entry and reports the invalid ones.
+  { setting: 'mcpServers', field: 'mcpServers', check: isObject },
+  { setting: 'mcpApproval', field: 'mcpApproval', check: isMcpPolicyMap },
+  { setting: 'mcpTimeoutMs', field: 'mcpTimeoutMs', check: (v) => isPosInt(v) && (v as number) >= 1000 },
 ];
 
 /** Reads settings from a `swarmcode` configuration section; missing or invalid values get the server defaults. */

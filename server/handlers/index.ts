@@ -13,6 +13,7 @@ import { rejectHandler } from './review-reject';
 import { removeWorktreeHandler } from './review-worktrees';
 import { refactorHandler } from './refactor';
 import { commandsHandler } from './commands';
+import { expandCommandHandler } from './expand-command';
 
 export const handlers: Handler[] = [
   runHandler,
@@ -28,4 +29,5 @@ export const handlers: Handler[] = [
   removeWorktreeHandler,
   refactorHandler,
   commandsHandler,
+  expandCommandHandler,
 ];

@@ -4,6 +4,7 @@
 // each schema in step with its type in server/protocol.ts.
 import { z } from 'zod';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import type { McpServerSetting } from '../protocol';
 import type {
   ApprovalPolicy,
   CancelParams,
@@ -119,6 +120,11 @@ export const settingsSchema: z.ZodType<Partial<ServerSettings>> = z.looseObject(
   allowedHosts: z.array(z.string().min(1)),
   envPassthrough: z.array(z.string().min(1)),
   secretEnv: z.array(z.string().min(1)),
+  // Each server entry is checked by server/mcp/config.ts (a bad one is logged and left out, the others load).
+  mcpServers: z.record(z.string(), z.custom<McpServerSetting>((v) => !!v && typeof v === 'object')),
+  mcpWorkspaceConfig: z.string(),
+  mcpApproval: z.record(z.string(), z.enum(['ask', 'always', 'never'])),
+  mcpTimeoutMs: z.number().int().min(1000),
 }).partial();
 
 /** `issue.path: message; …` for an error message. */

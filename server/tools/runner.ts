@@ -13,7 +13,7 @@ export function toolSpecs(tools: Tool[]): ToolSpec[] {
     .map((t) => {
       let spec = specCache.get(t);
       if (!spec) {
-        const { $schema: _drop, ...parameters } = z.toJSONSchema(t.parameters, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+        const { $schema: _drop, ...parameters } = t.inputSchema ?? (z.toJSONSchema(t.parameters, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
         spec = { name: t.name, description: t.description, parameters };
         specCache.set(t, spec);
       }

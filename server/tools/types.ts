@@ -89,6 +89,10 @@ export interface Tool<A = any> {
   delegates?: boolean;
   /** Callable but not declared to the model (e.g. a refusal stub). */
   hidden?: boolean;
+  /** A JSON Schema declared to the model as is instead of `parameters`' (MCP tools bring their own). */
+  inputSchema?: Record<string, unknown>;
+  /** MCP tools: the server's `readOnlyHint` annotation (a hint from the server; plan mode may run these without asking). */
+  readOnlyHint?: boolean;
   run(args: A, ctx: ToolContext, signal: AbortSignal): Promise<string | ToolOutput>;
 }
 

@@ -64,6 +64,16 @@ describe('src/settings', () => {
     assert.ok(!Object.keys(props).some((k) => /key|secret|token$/i.test(k)), 'no API key setting');
   });
 
+  it('maps the MCP settings; a policy map with an unknown policy or a list instead of a map is left out', () => {
+    const servers = { fs: { type: 'stdio', command: 'npx', args: ['-y', 'x'] } };
+    const s = readSettings(source({ mcpServers: servers, mcpApproval: { fs: 'always' }, mcpTimeoutMs: 5000 }));
+    assert.deepEqual(s.mcpServers, servers);
+    assert.deepEqual(s.mcpApproval, { fs: 'always' });
+    assert.equal(s.mcpTimeoutMs, 5000);
+    const bad = readSettings(source({ mcpServers: ['x'], mcpApproval: { fs: 'allowlist' }, mcpTimeoutMs: 5 }));
+    assert.deepEqual([bad.mcpServers, bad.mcpApproval, bad.mcpTimeoutMs], [{}, {}, 120_000]);
+  });
+
   it('needs a key for Moonshot only', () => {
     assert.equal(needsApiKey('https://api.moonshot.ai/v1'), true);
     assert.equal(needsApiKey('https://api.moonshot.cn/v1'), true);
