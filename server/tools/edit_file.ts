@@ -8,7 +8,8 @@ export const editFile = defineTool({
   description:
     'Replace exact text in a file. `old_string` must match the file exactly (whitespace and indentation included, ' +
     'without read_file line numbers) and occur exactly once, unless `replace_all` is true. ' +
-    'Read the file first; an edit to a file that changed since you read it is refused (re-read it then). To create a file use write_file.',
+    'Read the file first. If the file changed since you read it, the edit is still applied when the lines old_string matched were not changed ' +
+    '(the result says "rebased"); otherwise it is refused (re-read it then). To create a file use write_file.',
   parameters: z.object({
     path: z.string().describe('Workspace-relative path of the file'),
     old_string: z.string().describe('The exact text to replace'),
@@ -33,6 +34,9 @@ export const editFile = defineTool({
     const ranges = result.lines.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
     const shownRanges = ranges.slice(0, 20).join(', ') + (ranges.length > 20 ? `, … (${ranges.length} in all)` : '');
     const n = result.count;
-    return `Edited ${shown}: replaced ${n} occurrence${n === 1 ? '' : 's'}; changed line${ranges.length === 1 && !ranges[0].includes('-') ? '' : 's'} ${shownRanges}.`;
+    const rebased = result.rebased
+      ? ' Rebased: the file had changed since you read it (elsewhere); your edit was applied to the current version, whose other lines you have not seen; re-read it before editing near those changes.'
+      : '';
+    return `Edited ${shown}: replaced ${n} occurrence${n === 1 ? '' : 's'}; changed line${ranges.length === 1 && !ranges[0].includes('-') ? '' : 's'} ${shownRanges}.${rebased}`;
   },
 });

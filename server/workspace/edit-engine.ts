@@ -1,5 +1,6 @@
 // The one edit engine behind edit_file and write_file (and every Workspace write):
-// - per-agent read versions: a change based on a version the agent has not seen is refused;
+// - per-agent read versions: a change based on a version the agent has not seen is refused, except
+//   an edit_file whose lines nobody else changed: it is rebased onto the current version (rebase.ts);
 // - one file's edits are serialized (per-path mutex), so concurrent agents never lose updates;
 // - writes are atomic (temp + rename) and keep mode, BOM, encoding and CRLF line endings;
 // - binary, non-UTF-8 and oversized files are refused with a message the model can act on;
@@ -18,6 +19,7 @@ import { applyEol, decodeText, detectEol, encodeText, toCrlf, toLf, DEFAULT_FORM
 import { MAX_TEXT_BYTES, throwIfAborted, mib } from './files';
 import { readAt, removeInside, writeInside } from './safe-fs';
 import { applyStringEdit, type EditResult, type StringEdit } from './edits';
+import { rebaseStringEdit, type RebaseRefusal } from './rebase';
 
 /** Who is writing: an agent of a run (versions checked, journal kept) or plain server code. */
 export interface EditScope {
@@ -39,6 +41,11 @@ export interface CoreDeps {
   resolve(p: string): Promise<ResolvedPath>;
   relative(abs: string): string;
   client?: ClientEdits;
+  /**
+   * Rebase stale edit_file calls whose region is unchanged (default true). Internal: the bench turns
+   * it off (also via SWARMCODE_BENCH_REFUSE_STALE=1) to measure the old refuse-every-stale-edit engine.
+   */
+  rebase?: boolean;
 }
 
 interface Current {
@@ -64,7 +71,11 @@ export class EditEngine {
   readonly versions = new VersionTracker();
   readonly locks = new KeyedMutex();
 
-  constructor(private readonly deps: CoreDeps) {}
+  private readonly rebase: boolean;
+
+  constructor(private readonly deps: CoreDeps) {
+    this.rebase = deps.rebase ?? process.env.SWARMCODE_BENCH_REFUSE_STALE !== '1';
+  }
 
   async read(scope: EditScope, p: string, signal?: AbortSignal): Promise<string> {
     throwIfAborted(signal);
@@ -78,10 +89,21 @@ export class EditEngine {
   async edit(scope: EditScope, p: string, edit: StringEdit, signal?: AbortSignal): Promise<EditResult & WriteOutcome> {
     return this.locked(p, signal, async (r, shown, cur) => {
       if (!cur.exists) throw notFound(shown);
-      this.checkVersion(scope, r.real, shown, cur.text, false);
-      const result = applyToFormat(cur, edit, shown);
-      const out = await this.commit(scope, r, shown, cur, result.text, signal);
-      return { ...result, ...out };
+      const why = this.versions.check(scope.agent, r.real, cur.text, false);
+      if (!why) {
+        const result = applyToFormat(cur, edit, shown);
+        const out = await this.commit(scope, r, shown, cur, result.text, signal);
+        return { ...result, ...out };
+      }
+      // Stale: rebase onto the current version when the edit's lines are untouched.
+      const read = why.kind === 'changed' && this.rebase ? this.versions.seenText(scope.agent, r.real) : undefined;
+      if (read === undefined) throw staleError(shown, why, scope.agent);
+      const result = applyToFormat(cur, edit, shown, read);
+      if (typeof result === 'string') throw staleError(shown, why, scope.agent, result);
+      // What the agent now believes the file is: its read plus its edit (not the others' changes).
+      const believed = applyToFormat({ ...cur, text: read }, edit, shown).text;
+      const out = await this.commit(scope, r, shown, cur, result.text, signal, believed);
+      return { ...result, ...out, rebased: true };
     });
   }
 
@@ -188,7 +210,7 @@ export class EditEngine {
     return { text: open ?? decoded.text, format: decoded.format, dirty: false, exists: true };
   }
 
-  private async commit(scope: EditScope, r: ResolvedPath, shown: string, cur: Current, text: string, signal?: AbortSignal): Promise<WriteOutcome> {
+  private async commit(scope: EditScope, r: ResolvedPath, shown: string, cur: Current, text: string, signal?: AbortSignal, believed = text): Promise<WriteOutcome> {
     throwIfAborted(signal);
     const docs = this.deps.documents;
     if (cur.dirty) {
@@ -207,7 +229,7 @@ export class EditEngine {
       }
       docs.appliedEdit?.(r.real, text);
       await scope.journal?.after(r.real, Buffer.from(text, 'utf8'));
-      this.versions.noteWrite(scope.agent, r.real, text);
+      this.versions.noteWrite(scope.agent, r.real, text, believed);
       return { shown, created: false, bytes: Buffer.byteLength(text, 'utf8'), viaEditor: true };
     }
     const bytes = encodeText(text, cur.format);
@@ -219,24 +241,36 @@ export class EditEngine {
     await scope.journal?.after(r.real, bytes);
     docs.wroteToDisk?.(r.real, text);
     if (r.lexical !== r.real) docs.wroteToDisk?.(r.lexical, text);
-    this.versions.noteWrite(scope.agent, r.real, text);
+    this.versions.noteWrite(scope.agent, r.real, text, believed);
     return { shown, created: !cur.exists, bytes: bytes.length, viaEditor: false };
   }
 }
 
-/** Applies the model's `\n`-based edit to a file in its own line-ending style. */
-function applyToFormat(cur: Current, edit: StringEdit, shown: string): EditResult {
+/**
+ * Applies the model's `\n`-based edit to a file in its own line-ending style. With `read` (the
+ * stale version the agent saw, same style), rebases it instead: a RebaseRefusal when it cannot.
+ */
+function applyToFormat(cur: Current, edit: StringEdit, shown: string): EditResult;
+function applyToFormat(cur: Current, edit: StringEdit, shown: string, read: string): EditResult | RebaseRefusal;
+function applyToFormat(cur: Current, edit: StringEdit, shown: string, read?: string): EditResult | RebaseRefusal {
   if (cur.lossy) throw new ToolError(`${shown} is not valid UTF-8; SwarmCode will not edit it because writing it back would corrupt it.`);
+  const apply = (text: string, e: StringEdit, base?: string) => (base === undefined ? applyStringEdit(text, e, shown) : rebaseStringEdit(base, text, e, shown));
+  const crlfEdit = { ...edit, oldString: toCrlf(edit.oldString), newString: toCrlf(edit.newString) };
   if (cur.format.eol === 'crlf') {
-    const r = applyStringEdit(toLf(cur.text), { ...edit, oldString: toLf(edit.oldString), newString: toLf(edit.newString) }, shown);
-    return { ...r, text: toCrlf(r.text) };
+    const r = apply(toLf(cur.text), { ...edit, oldString: toLf(edit.oldString), newString: toLf(edit.newString) }, read === undefined ? undefined : toLf(read));
+    return typeof r === 'string' ? r : { ...r, text: toCrlf(r.text) };
+  }
+  // Mixed line endings: the model's `\n` may stand for `\r\n` in this part of the file.
+  const mixed = edit.oldString.includes('\n') && cur.text.includes('\r\n');
+  if (read !== undefined) {
+    const r = apply(cur.text, edit, read);
+    return r === 'ambiguous' && mixed ? apply(cur.text, crlfEdit, read) : r;
   }
   try {
     return applyStringEdit(cur.text, edit, shown);
   } catch (err) {
-    // Mixed line endings: the model's `\n` may stand for `\r\n` in this part of the file.
-    if (!(err instanceof ToolError) || !edit.oldString.includes('\n') || !cur.text.includes('\r\n') || !/not found/.test(err.message)) throw err;
-    return applyStringEdit(cur.text, { ...edit, oldString: toCrlf(edit.oldString), newString: toCrlf(edit.newString) }, shown);
+    if (!(err instanceof ToolError) || !mixed || !/not found/.test(err.message)) throw err;
+    return applyStringEdit(cur.text, crlfEdit, shown);
   }
 }
 
@@ -244,12 +278,18 @@ function notFound(shown: string): ToolError {
   return new ToolError(`File not found: ${shown}. Use list_files to see which files exist.`);
 }
 
-function staleError(shown: string, why: StaleReason, agent?: string): ToolError {
+function staleError(shown: string, why: StaleReason, agent?: string, rebase?: RebaseRefusal): ToolError {
   if (why.kind === 'unread') {
     return new ToolError(`${shown} already exists and you have not read it. Read it with read_file first: write_file replaces the whole file.`);
   }
   const by = why.by ? (why.by.split('/').slice(1).join('/') || why.by) : undefined;
   const mine = agent ? agent.split('/').slice(1).join('/') : undefined;
   const who = by && by !== mine ? `another agent (${by})` : 'someone else (another agent, the user or a command)';
-  return new ToolError(`${shown} was changed by ${who} since you last read it, so this edit was refused to avoid overwriting their change. Re-read it with read_file and make your edit against the current content.`);
+  const detail =
+    rebase === 'overlap'
+      ? ', and their change touches the lines your old_string matched'
+      : rebase === 'ambiguous'
+        ? ', and old_string no longer matches exactly once where it was'
+        : '';
+  return new ToolError(`${shown} was changed by ${who} since you last read it${detail}, so this edit was refused to avoid overwriting their change. Re-read it with read_file and make your edit against the current content.`);
 }

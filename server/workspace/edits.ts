@@ -14,6 +14,8 @@ export interface EditResult {
   count: number;
   /** 1-based inclusive line ranges of the replaced text in the new file. */
   lines: Array<[number, number]>;
+  /** The agent's read was stale; the edit was applied on top of the changes made since (rebase.ts). */
+  rebased?: boolean;
 }
 
 /** 1-based line numbers where `needle` starts in `text`, one per occurrence. */

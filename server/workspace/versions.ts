@@ -1,5 +1,7 @@
 // Which version of each file every agent has seen. An agent may change a file only when the file is
-// still the version it last read (or wrote itself); otherwise the edit is stale and refused.
+// still the version it last read (or wrote itself); otherwise the edit is stale: refused, or for an
+// edit_file whose region nobody touched, rebased (see rebase.ts), for which the text the agent saw
+// is kept (interned by hash: 32 agents that read one version hold one copy).
 import { createHash } from 'node:crypto';
 
 export function textHash(text: string): string {
@@ -20,6 +22,7 @@ export class VersionTracker {
   private readonly lastWrite = new Map<string, LastWrite>();
   private readonly seen = new Map<string, Map<string, string>>();
   private readonly started = new Map<string, number>();
+  private readonly texts = new Map<string, { text: string; refs: number }>();
 
   /** An agent starts: writes by others before this point count as already visible to it. */
   start(agent: string): void {
@@ -30,12 +33,35 @@ export class VersionTracker {
     if (!agent) return;
     let m = this.seen.get(agent);
     if (!m) this.seen.set(agent, (m = new Map()));
-    m.set(abs, textHash(text));
+    const hash = textHash(text);
+    const old = m.get(abs);
+    if (old === hash) return;
+    const t = this.texts.get(hash);
+    if (t) t.refs++;
+    else this.texts.set(hash, { text, refs: 1 });
+    m.set(abs, hash);
+    if (old !== undefined) this.release(old);
   }
 
-  noteWrite(agent: string | undefined, abs: string, text: string): void {
+  /**
+   * `agent` wrote `text` to `abs`. `believed`: what the agent now takes the file to be when that
+   * differs from `text` (a rebased edit: its read plus its own edit, without the others' changes it
+   * has not seen), so a later whole-file write from that belief stays refused.
+   */
+  noteWrite(agent: string | undefined, abs: string, text: string, believed = text): void {
     this.lastWrite.set(abs, { seq: ++this.seq, agent });
-    this.noteRead(agent, abs, text);
+    this.noteRead(agent, abs, believed);
+  }
+
+  /** The text of `abs` that `agent` last read (or believes after its own writes), if known. */
+  seenText(agent: string | undefined, abs: string): string | undefined {
+    const h = agent ? this.seen.get(agent)?.get(abs) : undefined;
+    return h === undefined ? undefined : this.texts.get(h)?.text;
+  }
+
+  private release(hash: string): void {
+    const t = this.texts.get(hash);
+    if (t && --t.refs <= 0) this.texts.delete(hash);
   }
 
   /**
@@ -58,7 +84,11 @@ export class VersionTracker {
 
   /** Drops what a finished run's agents had seen (keys start with `prefix`). */
   forget(prefix: string): void {
-    for (const k of [...this.seen.keys()]) if (k.startsWith(prefix)) this.seen.delete(k);
+    for (const [k, m] of [...this.seen]) {
+      if (!k.startsWith(prefix)) continue;
+      for (const h of m.values()) this.release(h);
+      this.seen.delete(k);
+    }
     for (const k of [...this.started.keys()]) if (k.startsWith(prefix)) this.started.delete(k);
   }
 }

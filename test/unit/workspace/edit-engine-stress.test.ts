@@ -1,6 +1,8 @@
 // 32 simulated sub-agents editing 4 overlapping files at once through the real edit engine on a real
-// temp folder, with a seeded RNG: zero lost updates, every stale edit refused, and the final files
-// equal a serial replay of the accepted edits. The files are LF, CRLF, UTF-8+BOM and UTF-16LE.
+// temp folder, with a seeded RNG: zero lost updates; a stale edit is either refused or rebased, and
+// every rebased edit is one a serial replay accepts at its commit point (its line untouched since its
+// read); the final files equal a serial replay of all accepted edits in commit order. The files are
+// LF, CRLF, UTF-8+BOM and UTF-16LE.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -21,8 +23,10 @@ export function mulberry32(seed: number): () => number {
 }
 
 const SLOTS = 6;
+/** Each line counts its accepted edits as a tally: `lf.txt slot 3 = III| (a7.2)` is 3. */
+const tally = (n: number) => 'I'.repeat(n);
 function initial(name: string): string {
-  return Array.from({ length: SLOTS }, (_, s) => `${name} slot ${s} = 0 (init)`).join('\n') + '\n';
+  return Array.from({ length: SLOTS }, (_, s) => `${name} slot ${s} = | (init)`).join('\n') + '\n';
 }
 
 /** Records every text the engine commits, in commit order (the hook runs under the file's lock). */
@@ -39,10 +43,12 @@ interface Attempt {
   file: string;
   read: string;
   kind: 'edit' | 'write';
+  slot: number;
   oldString: string;
   newString: string;
   content?: string;
   accepted: boolean;
+  rebased?: boolean;
   error?: string;
 }
 
@@ -58,7 +64,7 @@ describe('edit engine: 32 concurrent writers (seeded)', function () {
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
   for (const seed of [1, 42, 4242]) {
-    it(`seed ${seed}: no lost updates, no stale edit accepted, serial replay matches`, async () => {
+    it(`seed ${seed}: no lost updates, stale edits refused or rebased only where a serial replay accepts them, serial replay matches`, async () => {
       const rand = mulberry32(seed);
       const files: Record<string, (t: string) => Buffer> = {
         'lf.txt': (t) => Buffer.from(t, 'utf8'),
@@ -84,16 +90,22 @@ describe('edit engine: 32 concurrent writers (seeded)', function () {
           const lines = read.split(/\r?\n/);
           const s = Math.floor(rand() * SLOTS);
           const line = lines[s];
-          const n = Number(/= (\d+)/.exec(line)![1]);
-          const next = `${file} slot ${s} = ${n + 1} (a${id}.${op})`;
+          const n = /= (I*)\|/.exec(line)![1].length;
+          const next = `${file} slot ${s} = ${tally(n + 1)}| (a${id}.${op})`;
+          // Half the edits name only the line's prefix "… slot 3 = II", which also occurs inside a
+          // later "… slot 3 = IIII|" (the "value: 10" in "value: 100" race): a rebase that merely
+          // re-finds old_string would apply it to a line that changed.
+          const prefix = rand() < 0.5;
+          const oldString = prefix ? `${file} slot ${s} = ${tally(n)}` : line;
+          const newString = prefix ? `${file} slot ${s} = ${tally(n + 1)}` : next;
           await tick();
-          const a: Attempt = { agent: `agent-${id}`, file, read, kind: rand() < 0.2 ? 'write' : 'edit', oldString: line, newString: next, accepted: false };
+          const a: Attempt = { agent: `agent-${id}`, file, read, kind: rand() < 0.2 ? 'write' : 'edit', slot: s, oldString, newString, accepted: false };
           try {
             if (a.kind === 'edit') {
-              await ws.editText!(file, { oldString: line, newString: next });
+              a.rebased = (await ws.editText!(file, { oldString, newString })).rebased === true;
             } else {
               const lf = read.replace(/\r\n/g, '\n');
-              a.content = lf.replace(line + '\n', next + '\n');
+              a.content = lf.replace(line + '\n', line.replace(oldString, newString) + '\n');
               await ws.writeText(file, a.content);
             }
             a.accepted = true;
@@ -112,29 +124,36 @@ describe('edit engine: 32 concurrent writers (seeded)', function () {
       assert.equal(attempts.length, 640);
       assert.ok(accepted.length > 40, `accepted ${accepted.length}`);
       assert.ok(refused.length > 40, `refused ${refused.length}`);
+      const rebased = accepted.filter((a) => a.rebased).length;
+      assert.ok(rebased > 40, `rebased ${rebased} (accepted ${accepted.length}, refused ${refused.length})`);
       for (const r of refused) assert.match(r.error!, /changed by .* since you last read it.*Re-read it with read_file/);
+      // Whole-file writes are never rebased.
+      for (const a of accepted) if (a.kind === 'write') assert.ok(!a.rebased);
 
       for (const name of names) {
         const abs = path.join(dir, name);
         const commits = docs.commits.filter((c) => c.abs === abs).map((c) => c.text);
         const mine = accepted.filter((a) => a.file === name);
         assert.equal(commits.length, mine.length, `${name}: one commit per accepted edit`);
-        // Serial replay: each commit is exactly one accepted edit applied to the previous version, and
-        // that previous version is what the editing agent had read (no stale edit got through).
+        // Serial replay: each commit is exactly one accepted edit applied to the previous version.
+        // A fresh one was made on that version; a rebased one on an older read whose edited line
+        // is unchanged in it, and the serial replay accepts it there (old_string occurs once).
         let prev = decodeText(files[name](initial(name)), name).text;
         const used = new Set<Attempt>();
         for (const text of commits) {
-          const by = mine.find((a) => !used.has(a) && a.read === prev && replay(prev, a) === text);
-          assert.ok(by, `${name}: a commit that no accepted edit on the version read explains`);
+          const by = mine.find((a) => !used.has(a) && (a.read === prev) !== !!a.rebased && tryReplay(prev, a) === text);
+          assert.ok(by, `${name}: a commit that no accepted edit explains:\n${prev}=>\n${text}`);
+          if (by.rebased) assert.equal(prev.split(/\r?\n/)[by.slot], by.read.split(/\r?\n/)[by.slot], 'a rebased edit whose line changed');
           used.add(by);
           prev = text;
         }
+        assert.equal(used.size, mine.length);
         // Zero lost updates: every slot's counter equals the accepted edits on it.
         const disk = decodeText(await fs.readFile(abs), name);
         assert.equal(disk.text, prev);
         for (let s = 0; s < SLOTS; s++) {
           const count = mine.filter((a) => a.newString.startsWith(`${name} slot ${s} =`)).length;
-          assert.match(disk.text.split(/\r?\n/)[s], new RegExp(`slot ${s} = ${count} `));
+          assert.match(disk.text.split(/\r?\n/)[s], new RegExp(`slot ${s} = ${tally(count)}\\|`));
         }
         // Encodings and line endings survived hundreds of edits.
         const raw = await fs.readFile(abs);
@@ -146,6 +165,15 @@ describe('edit engine: 32 concurrent writers (seeded)', function () {
     });
   }
 });
+
+function tryReplay(prev: string, a: Attempt): string | undefined {
+  try {
+    return replay(prev, a);
+  } catch (err) {
+    if (err instanceof ToolError) return undefined; // the serial engine would refuse it here
+    throw err;
+  }
+}
 
 function replay(prev: string, a: Attempt): string {
   if (a.kind === 'write') return prev.includes('\r\n') ? a.content!.replace(/\n/g, '\r\n') : a.content!;
