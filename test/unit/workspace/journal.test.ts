@@ -167,7 +167,8 @@ describe('checkpoint journal', () => {
     await a.readText('crlf.txt');
     await b.readText('crlf.txt');
     await b.editText!('crlf.txt', { oldString: 'one', newString: 'uno' });
-    await assert.rejects(a.editText!('crlf.txt', { oldString: 'two', newString: 'dos' }), /changed by another agent \(b\) since you last read it.*Re-read/);
+    // b changed the line a's old_string matched: refused (a disjoint line would be rebased).
+    await assert.rejects(a.editText!('crlf.txt', { oldString: 'one', newString: 'eins' }), /changed by another agent \(b\) since you last read it.*Re-read/);
     await a.readText('crlf.txt');
     await a.editText!('crlf.txt', { oldString: 'two', newString: 'dos' });
     assert.equal(await fs.readFile(path.join(dir, 'crlf.txt'), 'utf8'), 'uno\r\ndos\r\nthree\r\n');
