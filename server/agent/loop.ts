@@ -6,6 +6,7 @@ import { runTool, toolSpecs } from '../tools/runner';
 import { ContextSize } from './context-size';
 import { compactConversation, type CompactionStrategy } from './compact-step';
 import { argsPreview, uniqueCallIds } from './tool-calls';
+import { callDependencies, callFacts } from './call-order';
 
 export interface AgentOptions {
   agentId: string;
@@ -115,14 +116,17 @@ async function streamTurn(opts: AgentOptions, specs: ToolSpec[], sizing: { promp
 }
 
 /**
- * Runs the tool calls of one turn. Read-only tools (and tools that declare `parallel`) run
- * concurrently; mutating tools run one after another in the order the model gave them.
- * Results come back in call order.
+ * Runs the tool calls of one turn. Mutating tools run one after another in the order the model
+ * gave them; a call touching a path an earlier call writes (or reads, for a write) waits for it
+ * (call-order.ts); other reads, and tools that declare `parallel`, start at once. Results come
+ * back in call order.
  */
 async function runCalls(opts: AgentOptions, calls: ToolCall[], signal: AbortSignal): Promise<(string | ContentPart[])[]> {
   const { agentId, emit } = opts;
-  let serial: Promise<unknown> = Promise.resolve();
-  const jobs = calls.map((call) => {
+  // Results in call order: a call waits for the earlier ones touching its paths when either writes.
+  const deps = callDependencies(calls.map((c) => callFacts(opts.tools.find((t) => t.name === c.name), c.arguments)));
+  const settledJobs: Promise<unknown>[] = [];
+  const jobs = calls.map((call, i) => {
     const tool = opts.tools.find((t) => t.name === call.name);
     const exec = async () => {
       const started = performance.now();
@@ -134,9 +138,8 @@ async function runCalls(opts: AgentOptions, calls: ToolCall[], signal: AbortSign
     };
     // A bounded preview (malformed JSON is shown raw; the runner reports the error to the model).
     emit({ type: 'tool_called', agentId, callId: call.id, name: call.name, args: argsPreview(call.arguments) });
-    if (!tool || !tool.mutating || tool.parallel) return exec();
-    const job = serial.then(exec);
-    serial = job.catch(() => undefined);
+    const job = deps[i].length === 0 ? exec() : Promise.all(deps[i].map((j) => settledJobs[j])).then(exec);
+    settledJobs.push(job.catch(() => undefined));
     return job;
   });
   // Wait for every call to settle (an abort unwinds the whole tree before the run reports back).

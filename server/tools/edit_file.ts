@@ -17,6 +17,7 @@ export const editFile = defineTool({
     replace_all: z.boolean().optional().describe('Replace every occurrence (default false)'),
   }),
   mutating: true,
+  paths: (args) => [args.path],
   async run(args, ctx, signal) {
     const ws = ctx.workspace;
     const abs = await ws.resolve(args.path);

@@ -48,6 +48,7 @@ export const gitTool = defineTool({
     path: z.string().optional().describe('Workspace-relative file or folder to limit the output to'),
   }),
   mutating: false,
+  paths: (args) => [args.path ?? '.'],
   async run(args, ctx, signal) {
     const rel = args.path ? ctx.workspace.relative(await ctx.workspace.resolve(args.path)) : undefined;
     let inside: GitResult;

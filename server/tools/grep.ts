@@ -32,6 +32,7 @@ export const grep = defineTool({
       .describe('"files": matching paths with counts (default); "lines": the matching lines'),
   }),
   mutating: false,
+  paths: (args) => [args.path ?? '.'],
   async run(args, ctx, signal) {
     const ws = ctx.workspace;
     const abs = await ws.resolve(args.path ?? '.');

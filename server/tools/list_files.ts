@@ -15,6 +15,7 @@ export const listFiles = defineTool({
     glob: z.string().optional().describe('Glob the file paths must match, e.g. "*.py" or "src/**/*.ts"'),
   }),
   mutating: false,
+  paths: (args) => [args.path ?? '.'],
   async run(args, ctx, signal) {
     const ws = ctx.workspace;
     const abs = await ws.resolve(args.path ?? '.');

@@ -19,6 +19,7 @@ export const readFile = defineTool({
     limit: z.number().int().min(1).optional().describe(`How many lines to show (default ${DEFAULT_READ_LIMIT})`),
   }),
   mutating: false,
+  paths: (args) => [args.path],
   async run(args, ctx, signal) {
     const ws = ctx.workspace;
     const text = await ws.readText(args.path, signal);

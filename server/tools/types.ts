@@ -93,6 +93,8 @@ export interface Tool<A = any> {
   inputSchema?: Record<string, unknown>;
   /** MCP tools: the server's `readOnlyHint` annotation (a hint from the server; plan mode may run these without asking). */
   readOnlyHint?: boolean;
+  /** Workspace paths the call reads or writes, for ordering one turn's calls; absent = any path. */
+  paths?(args: A): unknown[];
   run(args: A, ctx: ToolContext, signal: AbortSignal): Promise<string | ToolOutput>;
 }
 
@@ -105,6 +107,7 @@ export function defineTool<S extends z.ZodType>(tool: {
   parallel?: boolean;
   delegates?: boolean;
   hidden?: boolean;
+  paths?(args: z.infer<S>): unknown[];
   run(args: z.infer<S>, ctx: ToolContext, signal: AbortSignal): Promise<string | ToolOutput>;
 }): Tool<z.infer<S>> {
   return tool as Tool<z.infer<S>>;

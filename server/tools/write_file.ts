@@ -13,6 +13,7 @@ export const writeFile = defineTool({
     content: z.string().describe('The complete new content of the file'),
   }),
   mutating: true,
+  paths: (args) => [args.path],
   async run(args, ctx, signal) {
     const ws = ctx.workspace;
     const abs = await ws.resolve(args.path);
