@@ -17,9 +17,10 @@ import { KeyedMutex } from './mutex';
 import { VersionTracker, type StaleReason } from './versions';
 import { applyEol, decodeText, detectEol, encodeText, toCrlf, toLf, DEFAULT_FORMAT, type TextFormat } from './encoding';
 import { MAX_TEXT_BYTES, throwIfAborted, mib } from './files';
-import { readAt, removeInside, writeInside } from './safe-fs';
+import { readAt, writeInside } from './safe-fs';
 import { applyStringEdit, type EditResult, type StringEdit } from './edits';
 import { rebaseStringEdit, type RebaseRefusal } from './rebase';
+import { deleteFile, moveFile, type MoveOutcome, type OpsHost } from './file-ops';
 
 /** Who is writing: an agent of a run (versions checked, journal kept) or plain server code. */
 export interface EditScope {
@@ -116,20 +117,20 @@ export class EditEngine {
   }
 
   /**
-   * Deletes a file the agent has read (journaled first, so rollback puts it back). Refused for a
-   * file open with unsaved changes: the editor's buffer would outlive it.
+   * Deletes a file (a text file only after a read of its current version), journaled first so
+   * reject restores it; refused for a document with unsaved changes (file-ops.ts).
    */
-  async remove(scope: EditScope, p: string, signal?: AbortSignal): Promise<void> {
-    await this.locked(p, signal, async (r, shown, cur) => {
-      if (!cur.exists) throw notFound(shown);
-      if (cur.dirty) throw new ToolError(`${shown} has unsaved changes in the editor; SwarmCode will not delete it. Ask the user to save or close it first.`);
-      this.checkVersion(scope, r.real, shown, cur.text, true);
-      throwIfAborted(signal);
-      await scope.journal?.before(r.real, shown);
-      await removeInside(this.deps.root, r.real, shown);
-      await scope.journal?.after(r.real, null);
-      this.versions.noteWrite(scope.agent, r.real, '');
-    });
+  remove(scope: EditScope, p: string, signal?: AbortSignal): Promise<void> {
+    return deleteFile(this.ops, scope, p, signal);
+  }
+
+  /** Moves one file (copy + delete through pinned folders), journaled; see file-ops.ts. */
+  move(scope: EditScope, from: string, to: string, overwrite: boolean, signal?: AbortSignal): Promise<MoveOutcome> {
+    return moveFile(this.ops, scope, from, to, overwrite, signal);
+  }
+
+  private get ops(): OpsHost {
+    return { deps: this.deps, versions: this.versions, locks: this.locks, stale: staleError };
   }
 
   /** Resolves `p`, takes its edit lock and runs `fn` with its current state (editor buffer or disk). */
@@ -280,7 +281,7 @@ function notFound(shown: string): ToolError {
 
 function staleError(shown: string, why: StaleReason, agent?: string, rebase?: RebaseRefusal): ToolError {
   if (why.kind === 'unread') {
-    return new ToolError(`${shown} already exists and you have not read it. Read it with read_file first: write_file replaces the whole file.`);
+    return new ToolError(`${shown} already exists and you have not read it. Read it with read_file first: write_file replaces the whole file (and delete_file or move_file with overwrite removes it).`);
   }
   const by = why.by ? (why.by.split('/').slice(1).join('/') || why.by) : undefined;
   const mine = agent ? agent.split('/').slice(1).join('/') : undefined;

@@ -32,7 +32,10 @@ export interface Workspace {
    * CRLF/BOM/encoding kept, unsaved buffers through the client). Present on engine workspaces.
    */
   editText?(path: string, edit: StringEdit, signal?: AbortSignal): Promise<EditResult>;
-  /** Deletes a file the agent has read; journaled like a write. Present on engine workspaces. */
+  /**
+   * Deletes one file (a text file only after a read of its current version); journaled like a
+   * write. Refused for a document with unsaved changes. Present on engine workspaces.
+   */
   deleteFile?(path: string, signal?: AbortSignal): Promise<void>;
   /** Raw write (bytes as they are, a symbolic link, a mode change), journaled; for worktree merge-back. Present on engine workspaces. */
   putRaw?(path: string, raw: RawContent): Promise<void>;
@@ -41,6 +44,8 @@ export interface Workspace {
    * run's journal (git workspaces; see command-journal.ts). Present on engine workspaces.
    */
   journalCommand?<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[] }>;
+  /** Moves one file; journaled (reject restores bytes and mode). Present on engine workspaces. */
+  moveFile?(from: string, to: string, opts?: { overwrite?: boolean }, signal?: AbortSignal): Promise<{ from: string; to: string; bytes: number; overwrote: boolean }>;
   /** A view for one agent: its reads are remembered and its writes must be based on what it read. */
   forAgent?(agentId: string): Workspace;
   /** A view for one run: every first write of a file is journaled (checkpoint) before it happens. */

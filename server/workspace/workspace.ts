@@ -7,6 +7,7 @@ import type { DocumentStore, EditResult, RunWorkspace, StringEdit, Workspace } f
 import { resolveInRoot, type ResolvedPath } from './sandbox';
 import { EditEngine, type EditScope, type EngineDocuments } from './edit-engine';
 import type { ClientEdits } from './client-edits';
+import type { MoveOutcome } from './file-ops';
 import { journalStoreFor } from './journal-store';
 import { putRaw, type RawContent } from './raw-put';
 import { journalCommand } from './command-journal';
@@ -104,6 +105,10 @@ class WorkspaceView implements Workspace {
     const journal = this.scope.journal;
     if (!journal) return { value: await fn(), changed: [] };
     return journalCommand(this.core.root, journal, fn);
+  }
+
+  moveFile(from: string, to: string, opts: { overwrite?: boolean } = {}, signal?: AbortSignal): Promise<MoveOutcome> {
+    return this.core.engine.move(this.scope, from, to, opts.overwrite ?? false, signal);
   }
 
   forAgent(agentId: string): Workspace {
