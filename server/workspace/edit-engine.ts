@@ -3,7 +3,8 @@
 //   an edit_file whose lines nobody else changed: it is rebased onto the current version (rebase.ts);
 // - one file's edits are serialized (per-path mutex), so concurrent agents never lose updates;
 // - writes are atomic (temp + rename) and keep mode, BOM, encoding and CRLF line endings;
-// - binary, non-UTF-8 and oversized files are refused with a message the model can act on;
+// - legacy encodings (GB18030, Shift-JIS, EUC-KR, Windows-1252, …) are detected and kept; binary,
+//   undetermined encodings and oversized files are refused with a message the model can act on;
 // - documents open with unsaved changes are edited through the client (workspace/applyEdit);
 // - a run's journal records each file's original bytes before its first write.
 import { ToolError } from '../tools/types';
@@ -233,7 +234,7 @@ export class EditEngine {
       this.versions.noteWrite(scope.agent, r.real, text, believed);
       return { shown, created: false, bytes: Buffer.byteLength(text, 'utf8'), viaEditor: true };
     }
-    const bytes = encodeText(text, cur.format);
+    const bytes = encodeText(text, cur.format, shown);
     if (bytes.length > MAX_TEXT_BYTES) {
       throw new ToolError(`The new content of ${shown} would be ${mib(bytes.length)}, over the ${mib(MAX_TEXT_BYTES)} limit; write it in smaller files.`);
     }

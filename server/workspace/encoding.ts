@@ -1,9 +1,11 @@
-// Text formats the edit engine keeps intact: encoding (UTF-8, UTF-16 LE/BE by BOM), BOM and line
-// endings. The model sees and writes `\n`; a pure-CRLF file stays CRLF after every edit.
+// Text formats the edit engine keeps intact: encoding (UTF-8, UTF-16 LE/BE by BOM, and the legacy
+// encodings of legacy-encoding.ts), BOM and line endings. The model sees and writes `\n`; a
+// pure-CRLF file stays CRLF after every edit.
 import { ToolError } from '../tools/types';
 import { looksBinary } from './files';
+import { detectLegacy, encodeLegacy, encodingLabel, isLegacy, type LegacyEncoding } from './legacy-encoding';
 
-export type TextEncodingName = 'utf8' | 'utf16le' | 'utf16be';
+export type TextEncodingName = 'utf8' | 'utf16le' | 'utf16be' | LegacyEncoding;
 export type Eol = 'lf' | 'crlf' | 'mixed' | 'none';
 
 export interface TextFormat {
@@ -60,8 +62,11 @@ export function decodeText(buf: Uint8Array, shown: string): DecodedText {
   try {
     text = fatalUtf8.decode(body);
   } catch {
+    const found = bom ? { guess: 'a UTF-8 BOM before bytes that are not UTF-8' } : detectLegacy(Buffer.from(body));
+    if (found.encoding) return { text: found.text, format: { encoding: found.encoding, bom: false, eol: detectEol(found.text) } };
     throw new ToolError(
-      `${shown} is not valid UTF-8 (perhaps Latin-1 or another legacy encoding); SwarmCode will not edit it because writing it back would corrupt it. Convert it to UTF-8 first (e.g. with iconv via run_command).`,
+      `${shown} is not valid UTF-8, and its encoding could not be determined confidently (best guess: ${found.guess}); SwarmCode will not edit it because writing it back could corrupt it. ` +
+        `Supported: UTF-8, UTF-16 with a BOM, GB18030/GBK, Shift-JIS, EUC-KR, EUC-JP, Big5, Windows-1252/Latin-1. Convert it to UTF-8 first (e.g. with iconv via run_command).`,
     );
   }
   return { text, format: { encoding: 'utf8', bom, eol: detectEol(text) } };
@@ -77,7 +82,16 @@ export function decodeForDisplay(buf: Uint8Array): string {
 }
 
 /** Encodes `text` (line endings as they should land on disk) in `format`. */
-export function encodeText(text: string, format: TextFormat): Buffer {
+export function encodeText(text: string, format: TextFormat, shown = 'the file'): Buffer {
+  if (isLegacy(format.encoding)) {
+    const out = encodeLegacy(text, format.encoding);
+    if (Buffer.isBuffer(out)) return out;
+    const label = encodingLabel(format.encoding);
+    const cp = out.unrepresentable.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new ToolError(
+      `${shown} is encoded in ${label}, which cannot represent "${out.unrepresentable}" (U+${cp}) in the new text; nothing was written. Use characters ${label} can hold (or an escape the language allows), or convert the file to UTF-8 first.`,
+    );
+  }
   if (format.encoding === 'utf16le') return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
   if (format.encoding === 'utf16be') {
     const body = Buffer.from(text, 'utf16le');

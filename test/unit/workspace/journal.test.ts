@@ -155,14 +155,15 @@ describe('checkpoint journal', () => {
 
   it('refuses binary, non-UTF-8 and unread overwrites, and stale edits, with guidance', async () => {
     await fs.writeFile(path.join(dir, 'img.bin'), Buffer.from([1, 0, 2, 3]));
-    await fs.writeFile(path.join(dir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    // Not UTF-8 and no encoding fits it confidently ("café" in Latin-1 is now detected and editable).
+    await fs.writeFile(path.join(dir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0xff, 0xfe, 0xe9, 0x0a]));
     const run = base.forRun!('r5', 'refusals');
     const a = run.forAgent!('a');
     const b = run.forAgent!('b');
     await assert.rejects(a.editText!('img.bin', { oldString: 'a', newString: 'b' }), /binary/);
     await assert.rejects(a.writeText('img.bin', 'text'), /binary/);
     assert.match(await a.readText('latin1.txt'), /^caf/);
-    await assert.rejects(a.editText!('latin1.txt', { oldString: 'caf', newString: 'cafe' }), /not valid UTF-8/);
+    await assert.rejects(a.editText!('latin1.txt', { oldString: 'caf', newString: 'cafe' }), /not valid UTF-8, and its encoding could not be determined/);
     await assert.rejects(a.writeText('crlf.txt', 'x'), /have not read it.*read_file first/);
     await a.readText('crlf.txt');
     await b.readText('crlf.txt');
