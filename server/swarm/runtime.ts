@@ -97,6 +97,24 @@ function recording(base: Workspace, changed: Set<string>, agentId: string): Work
           },
         }
       : {}),
+    ...(ws.deleteFile
+      ? {
+          async deleteFile(p: string, s?: AbortSignal) {
+            const rel = ws.relative(await ws.resolve(p)); // resolved before the file is gone
+            await ws.deleteFile!(p, s);
+            changed.add(rel);
+          },
+        }
+      : {}),
+    ...(ws.moveFile
+      ? {
+          async moveFile(from: string, to: string, o?: { overwrite?: boolean }, s?: AbortSignal) {
+            const r = await ws.moveFile!(from, to, o, s);
+            changed.add(r.from).add(r.to);
+            return r;
+          },
+        }
+      : {}),
   };
 }
 
