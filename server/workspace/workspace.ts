@@ -17,6 +17,8 @@ export interface WorkspaceOptions {
   client?: ClientEdits;
   /** Short-lived (a sub-agent's worktree): not registered for engineFor, so nothing keeps it alive. */
   ephemeral?: boolean;
+  /** Internal (bench baseline): false refuses every stale edit, as before rebasing existed. */
+  rebaseStaleEdits?: boolean;
 }
 
 export async function createWorkspace(root: string, documents: DocumentStore, opts: WorkspaceOptions = {}): Promise<Workspace> {
@@ -34,7 +36,7 @@ export async function createWorkspace(root: string, documents: DocumentStore, op
     return rel === '' ? '.' : rel.split(path.sep).join('/');
   };
   const resolve = (p: string): Promise<ResolvedPath> => resolveInRoot(real, p, aliases);
-  const engine = new EditEngine({ root: real, documents: documents as EngineDocuments, resolve, relative, client: opts.client });
+  const engine = new EditEngine({ root: real, documents: documents as EngineDocuments, resolve, relative, client: opts.client, rebase: opts.rebaseStaleEdits });
   const core: Core = { root: real, documents, engine, resolve, relative };
   if (!opts.ephemeral) {
     engines.set(real, engine);
