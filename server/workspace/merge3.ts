@@ -48,8 +48,12 @@ export interface Merge3Options {
   labels?: { ours?: string; theirs?: string };
 }
 
-/** Diffs over this many edits are not computed; the whole text counts as one change. */
-const MAX_EDIT_LENGTH = 50_000;
+/**
+ * Diffs of more than this many changed lines (after the common head and tail are cut) are not
+ * computed: the rest counts as one change (a conflict when both sides changed). Myers' diff costs
+ * O(lines × changed lines); this keeps two unrelated 200,000-line files under about a second.
+ */
+export const MAX_CHANGED_LINES = 1000;
 
 /** Splits into lines, each keeping its terminator (`\n`; a `\r\n` stays inside its line). */
 export function splitLines(text: string): string[] {
@@ -70,11 +74,21 @@ export function diffHunks(a: string, b: string): Hunk[] {
 }
 
 function hunksOf(al: string[], bl: string[]): Hunk[] {
-  const parts = diffArrays(al, bl, { maxEditLength: MAX_EDIT_LENGTH });
-  if (!parts) return al.length === 0 && bl.length === 0 ? [] : [{ aStart: 0, aEnd: al.length, bStart: 0, bEnd: bl.length, lines: bl }];
+  // Common head and tail first: the diff below only sees the part in between.
+  let head = 0;
+  while (head < al.length && head < bl.length && al[head] === bl[head]) head++;
+  let tail = 0;
+  while (tail < al.length - head && tail < bl.length - head && al[al.length - 1 - tail] === bl[bl.length - 1 - tail]) tail++;
+  const am = al.slice(head, al.length - tail);
+  const bm = bl.slice(head, bl.length - tail);
+  if (am.length === 0 && bm.length === 0) return [];
+  const whole = (): Hunk[] => [{ aStart: head, aEnd: head + am.length, bStart: head, bEnd: head + bm.length, lines: bm }];
+  if (am.length === 0 || bm.length === 0) return whole();
+  const parts = diffArrays(am, bm, { maxEditLength: MAX_CHANGED_LINES });
+  if (!parts) return whole();
   const hunks: Hunk[] = [];
-  let ai = 0;
-  let bi = 0;
+  let ai = head;
+  let bi = head;
   let open: Hunk | undefined;
   for (const p of parts) {
     const n = p.count ?? p.value.length;
@@ -111,34 +125,44 @@ function overlaps(s1: number, e1: number, s2: number, e2: number): boolean {
  * and `b`. A change that only touches the region's first or last line boundary does not count.
  */
 export function mapRegion(a: string, b: string, start: number, end: number, hunks: Hunk[] = diffHunks(a, b)): number | undefined {
-  const aLines = splitLines(a);
-  const bLines = splitLines(b);
-  const ls = lineOf(aLines, start);
-  const le = lineOf(aLines, Math.max(start, end - 1)) + 1;
-  let delta = 0;
-  for (const h of hunks) {
-    if (overlaps(h.aStart, h.aEnd, ls, le)) return undefined;
-    // Changes wholly before the region (an insertion right at its first line included) shift it.
-    if (h.aEnd <= ls) delta += h.bEnd - h.bStart - (h.aEnd - h.aStart);
-  }
-  const col = start - offsetOf(aLines, ls);
-  return offsetOf(bLines, ls + delta) + col;
+  return regionMapper(a, b, hunks)(start, end);
 }
 
-/** 0-based line containing character `pos`. */
-function lineOf(lines: string[], pos: number): number {
-  let off = 0;
-  for (let i = 0; i < lines.length; i++) {
-    off += lines[i].length;
-    if (pos < off) return i;
-  }
-  return lines.length;
+/** mapRegion for many regions of the same two texts (line tables built once). */
+export function regionMapper(a: string, b: string, hunks: Hunk[] = diffHunks(a, b)): (start: number, end: number) => number | undefined {
+  const aStarts = lineStarts(a);
+  const bStarts = lineStarts(b);
+  return (start, end) => {
+    const ls = lineOf(aStarts, start);
+    const le = lineOf(aStarts, Math.max(start, end - 1)) + 1;
+    let delta = 0;
+    for (const h of hunks) {
+      if (overlaps(h.aStart, h.aEnd, ls, le)) return undefined;
+      // Changes wholly before the region (an insertion right at its first line included) shift it.
+      if (h.aEnd <= ls) delta += h.bEnd - h.bStart - (h.aEnd - h.aStart);
+    }
+    return bStarts[ls + delta] + (start - aStarts[ls]);
+  };
 }
 
-function offsetOf(lines: string[], line: number): number {
-  let off = 0;
-  for (let i = 0; i < line && i < lines.length; i++) off += lines[i].length;
-  return off;
+/** Offset where each line starts, plus one past the end. */
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  if (out[out.length - 1] !== text.length) out.push(text.length);
+  return out;
+}
+
+/** 0-based line containing character `pos` (binary search over line starts). */
+function lineOf(starts: number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Three-way merge of `ours` and `theirs`, both derived from `base`. */

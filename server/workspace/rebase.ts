@@ -7,7 +7,7 @@
 // it and produces the same text. Anything else is refused by the caller, as a stale edit was before.
 // "value: 10" in a line now reading "value: 100" is refused: that line changed.
 import { applyStringEdit, type EditResult, type StringEdit } from './edits';
-import { diffHunks, mapRegion } from './merge3';
+import { regionMapper } from './merge3';
 
 /** Why a stale edit could not be rebased (shown to the model). */
 export type RebaseRefusal = 'overlap' | 'ambiguous';
@@ -17,10 +17,10 @@ export function rebaseStringEdit(read: string, current: string, edit: StringEdit
   if (oldString === '' || oldString === edit.newString) return 'ambiguous';
   const before = positions(read, oldString);
   if (before.length === 0 || (before.length > 1 && !edit.replaceAll)) return 'ambiguous';
-  const hunks = diffHunks(read, current);
+  const map = regionMapper(read, current);
   const mapped: number[] = [];
   for (const p of before) {
-    const q = mapRegion(read, current, p, p + oldString.length, hunks);
+    const q = map(p, p + oldString.length);
     if (q === undefined) return 'overlap';
     mapped.push(q);
   }
