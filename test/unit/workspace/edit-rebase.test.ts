@@ -75,6 +75,24 @@ describe('edit engine: rebasing stale edits', function () {
     await refused(b.editText!('f.txt', { oldString: 'beta', newString: 'BETA' }), /no longer matches exactly once/);
   });
 
+  it('replace_all on a stale read: rebased when every occurrence\'s line is untouched, refused when one more appeared', async () => {
+    await fs.writeFile(path.join(dir, 'f.ts'), 'foo(1);\nbar();\nfoo(2);\nbaz();\n');
+    const [a, b] = [run.forAgent!('a'), run.forAgent!('b')];
+    for (const x of [a, b]) await x.readText('f.ts');
+    await a.editText!('f.ts', { oldString: 'bar();', newString: 'bar(0);' });
+    const r = await b.editText!('f.ts', { oldString: 'foo(', newString: 'fooNew(', replaceAll: true });
+    assert.deepEqual([r.rebased, r.count], [true, 2]);
+    // One more occurrence appears on a new line: the serial replace_all would change three, not two.
+    await fs.writeFile(path.join(dir, 'g.ts'), 'a1\nmid\na2\n');
+    const [p, q] = [run.forAgent!('p'), run.forAgent!('q')];
+    await p.readText('g.ts');
+    await q.readText('g.ts');
+    await p.editText!('g.ts', { oldString: 'mid', newString: 'mid\na3' });
+    await refused(q.editText!('g.ts', { oldString: 'a', newString: 'b', replaceAll: true }), /no longer matches exactly once where it was/);
+    assert.equal(await fs.readFile(path.join(dir, 'g.ts'), 'utf8'), 'a1\nmid\na3\na2\n');
+    assert.equal(await fs.readFile(path.join(dir, 'f.ts'), 'utf8'), 'fooNew(1);\nbar(0);\nfooNew(2);\nbaz();\n');
+  });
+
   it('write_file on a stale read stays refused, also after a rebased edit', async () => {
     await fs.writeFile(path.join(dir, 'f.txt'), 'one\ntwo\nthree\n');
     const [a, b] = [run.forAgent!('a'), run.forAgent!('b')];
