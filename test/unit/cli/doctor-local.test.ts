@@ -26,7 +26,7 @@ describe('swarmcode doctor / run on the embedded engine (tiny GGUF)', function (
     const checks = await runDoctor({ baseUrl: 'local', localModelPath: modelPath, env: {} });
     const turn = checks.find((c) => c.name === 'first turn');
     assert.equal(turn?.status, 'ok', formatChecks(checks));
-    const m = /^(\d+) prompt tokens \(system prompt \+ 13 tools\).* × (\d+) tokens/.exec(turn?.detail ?? '');
+    const m = /^(\d+) prompt tokens \(system prompt \+ \d+ tools\).* × (\d+) tokens/.exec(turn?.detail ?? '');
     assert.ok(m, turn?.detail);
     assert.ok(Number(m[1]) > 2000 && Number(m[1]) < Number(m[2]), `prompt ${m[1]} within context ${m[2]}`);
     assert.match(turn?.detail ?? '', /typescript tool declarations/);
