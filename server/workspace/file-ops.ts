@@ -28,6 +28,7 @@ export async function deleteFile(host: OpsHost, scope: EditScope, p: string, sig
   throwIfAborted(signal);
   const r = await host.deps.resolve(p);
   const shown = host.deps.relative(r.real);
+  refuseRoot(host, r, p);
   await host.locks.run(
     r.real,
     async () => {
@@ -57,6 +58,8 @@ export async function moveFile(host: OpsHost, scope: EditScope, from: string, to
   const rf = await host.deps.resolve(from);
   const rt = await host.deps.resolve(to);
   const [sf, st] = [host.deps.relative(rf.real), host.deps.relative(rt.real)];
+  refuseRoot(host, rf, from);
+  refuseRoot(host, rt, to);
   if (rf.real === rt.real) throw new ToolError(`${sf} and ${st} are the same file; nothing to move.`);
   if (rf.lexical !== rf.real) throw new ToolError(`${from} is a symlink (or inside a symlinked folder) to ${sf}; move it with run_command (mv) so the link itself is moved.`);
   if (rt.real.startsWith(rf.real + path.sep)) throw new ToolError(`Cannot move ${sf} into itself (${st}).`);
@@ -87,6 +90,10 @@ export async function moveFile(host: OpsHost, scope: EditScope, from: string, to
     if (text !== undefined) host.deps.documents.wroteToDisk?.(rt.real, text);
     return { from: sf, to: st, bytes: src.bytes.length, overwrote };
   }, signal), signal);
+}
+
+function refuseRoot(host: OpsHost, r: ResolvedPath, given: string): void {
+  if (r.real === host.deps.root) throw new ToolError(`${JSON.stringify(given)} is the workspace root, not a file; give a file path (folders: use run_command).`);
 }
 
 function refuseDirty(host: OpsHost, r: ResolvedPath, shown: string, what: string): void {

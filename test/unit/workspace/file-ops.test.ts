@@ -104,6 +104,8 @@ describe('delete_file and move_file', function () {
     await assert.rejects(a.moveFile!('logo.png', '../outside.png'), /outside|escape/i);
     await assert.rejects(a.deleteFile!('nope.txt'), /File not found: nope.txt/);
     await assert.rejects(a.moveFile!('logo.png', 'logo.png'), /same file/);
+    await assert.rejects(a.moveFile!('logo.png', '.'), /"." is the workspace root, not a file/);
+    await assert.rejects(a.deleteFile!(''), /"" is the workspace root, not a file/);
     // Nothing changed on disk by any refusal.
     assert.equal(await fs.readFile(path.join(dir, 'keep.txt'), 'utf8'), 'keep\n');
     assert.equal(await exists('logo.png'), true);
