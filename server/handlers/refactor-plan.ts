@@ -2,7 +2,7 @@
 // and write the orchestrator's task that fans the shards out to parallel sub-agents.
 import * as path from 'node:path';
 import type { RefactorParams } from '../protocol';
-import { runRipgrep, RG_COMMON, rgRelative } from '../tools/ripgrep';
+import { runRipgrep, RG_COMMON, rgRelative } from '../index/rg';
 
 export interface Shard {
   id: string;

@@ -1,6 +1,6 @@
 // ripgrep (the binary in @vscode/ripgrep): the file list the index is built from, and the
 // search fallback when the native addon is missing or a regex is outside the native subset.
-import { RG_FILTERS, runRipgrep } from '../tools/ripgrep';
+import { RG_FILTERS, runRipgrep } from './rg';
 import type { SearchMatch, SearchQuery } from './types';
 
 export { RG_FILTERS };

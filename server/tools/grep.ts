@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolError, type ToolContext } from './types';
-import { RG_COMMON, rgRelative, runRipgrep } from './ripgrep';
+import { RG_COMMON, rgRelative, runRipgrep } from '../index/rg';
 import { formatLineMatches, parseJsonEvent, type LineCollector } from './grep_lines';
 import { grepNative } from './grep_native';
 

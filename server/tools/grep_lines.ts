@@ -1,6 +1,6 @@
 // Turning ripgrep's --json event stream into `path:line:text` output for grep's lines mode.
 import { cutLine } from './output';
-import { rgRelative } from './ripgrep';
+import { rgRelative } from '../index/rg';
 
 const MAX_LINE_CHARS = 300;
 

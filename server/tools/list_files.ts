@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { z } from 'zod';
 import { defineTool, ToolError } from './types';
-import { RG_COMMON, rgRelative, runRipgrep } from './ripgrep';
+import { RG_COMMON, rgRelative, runRipgrep } from '../index/rg';
 
 export const MAX_LISTED_FILES = 1000;
 
