@@ -5,10 +5,7 @@ import type { Logger } from '../log';
 import type { ImagePart } from '../model/types';
 import type { Sandbox } from '../sandbox';
 
-/** An error the model should see and recover from; the run goes on. */
-export class ToolError extends Error {
-  override name = 'ToolError';
-}
+export { ToolError } from '../workspace/tool-error';
 
 export interface ToolContext {
   workspace: Workspace;

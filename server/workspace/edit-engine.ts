@@ -7,7 +7,7 @@
 //   undetermined encodings and oversized files are refused with a message the model can act on;
 // - documents open with unsaved changes are edited through the client (workspace/applyEdit);
 // - a run's journal records each file's original bytes before its first write.
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 import { isInGitDir } from '../sandbox/paths';
 import type { DocumentStore } from './types';
 import type { ResolvedPath } from './sandbox';

@@ -1,6 +1,6 @@
 // The string-replacement edit behind edit_file. Pure, so a fuller edit engine (stale-edit
 // detection, CRLF/BOM handling, journal) can later wrap or replace it without touching the tool.
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 
 export interface StringEdit {
   oldString: string;

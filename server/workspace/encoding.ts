@@ -1,7 +1,7 @@
 // Text formats the edit engine keeps intact: encoding (UTF-8, UTF-16 LE/BE by BOM, and the legacy
 // encodings of legacy-encoding.ts), BOM and line endings. The model sees and writes `\n`; a
 // pure-CRLF file stays CRLF after every edit.
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 import { looksBinary } from './files';
 import { detectLegacy, encodeLegacy, encodingLabel, isLegacy, type LegacyEncoding } from './legacy-encoding';
 

@@ -5,7 +5,7 @@
 // deleted or overwritten (as write_file), and a move of a text file changed since it was read is
 // refused.
 import * as path from 'node:path';
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 import type { ResolvedPath } from './sandbox';
 import type { EditScope, CoreDeps } from './edit-engine';
 import type { KeyedMutex } from './mutex';

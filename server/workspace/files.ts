@@ -1,6 +1,6 @@
 // Reading files on disk with the checks tools rely on (writes: safe-fs.ts).
 import * as fs from 'node:fs/promises';
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 
 export const MAX_TEXT_BYTES = 10 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8 * 1024;

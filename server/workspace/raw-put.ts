@@ -6,7 +6,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 import type { EditScope } from './edit-engine';
 import type { KeyedMutex } from './mutex';
 import { isInside, type ResolvedPath } from './sandbox';

@@ -1,6 +1,6 @@
 // A view of a workspace that cannot change it: plan mode's guarantee that nothing in the
 // workspace changes whatever the model tries, below the tool list (which already has no writers).
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 import type { Workspace } from './types';
 
 const REFUSAL = 'This run is in plan mode: the workspace is read-only. Describe the change in your plan instead.';

@@ -1,6 +1,6 @@
 // Review over a run's checkpoint journal: what changed (checkpoint vs now), accept, reject (rollback).
 import type { AcceptResult, ChangedFile, ChangesResult, CheckpointsResult, HunkSelection, RejectResult } from '../protocol';
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 import type { DocumentStore } from './types';
 import { decodeText } from './encoding';
 import { isInside } from './sandbox';

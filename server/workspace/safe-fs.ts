@@ -14,7 +14,7 @@ import * as fs from 'node:fs/promises';
 import { constants as C } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 import { isInside } from './sandbox';
 import { throwIfAborted } from './files';
 

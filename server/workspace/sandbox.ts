@@ -1,7 +1,7 @@
 // Path sandbox: every path a tool touches must stay inside the workspace root.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { ToolError } from '../tools/types';
+import { ToolError } from './tool-error';
 import { windowsInside, windowsNameProblem } from './win-paths';
 
 const WIN = process.platform === 'win32';
