@@ -211,10 +211,10 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
       ...(turn.reasoning || (opts.thinking && turn.calls.length) ? { reasoning: turn.reasoning } : {}),
       ...(turn.calls.length ? { toolCalls: turn.calls } : {}),
     });
+    opts.emit({ type: 'context', agentId: opts.agentId, tokens: size.tokens(opts.messages), budget, window: limits.contextWindow, ...(compacted ? { compacted } : {}) });
     if (cutOff && turn.calls.length === 0) {
       // Cut off mid-answer or mid-tool-call: tell the agent, let it go on, give up if it keeps happening.
       cutoffs++;
-      opts.emit({ type: 'context', agentId: opts.agentId, tokens: size.tokens(opts.messages), budget, window: limits.contextWindow, ...(compacted ? { compacted } : {}) });
       if (cutoffs >= MAX_CUTOFFS) {
         const error = `The model's replies were cut off at the output limit (${maxTokens} tokens) ${cutoffs} times in a row; raise maxOutputTokens (--max-tokens) or ask for smaller steps.`;
         return { status: 'failed', text: lastText, error, steps, toolCalls, tokens };
@@ -225,7 +225,6 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     }
     cutoffs = 0;
     cutText = '';
-    opts.emit({ type: 'context', agentId: opts.agentId, tokens: size.tokens(opts.messages), budget, window: limits.contextWindow, ...(compacted ? { compacted } : {}) });
     if (turn.calls.length === 0) {
       return { status: 'done', text: lastText, steps, toolCalls, tokens };
     }
