@@ -4,30 +4,18 @@
 // `tool_call_id` (https://platform.openai.com/docs/guides/function-calling); the model reads them
 // as the outcome of its calls in the order it gave, so a read after an edit must see the edit.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RejectRequest } from '../../server/protocol';
 import { contentText, script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
 
 describe('protocol: tool results in call order; delete_file and move_file', function () {
   this.timeout(40_000);
   let sim: Simulator | undefined;
   let server: TestServer | undefined;
   let ws: ReturnType<typeof tempDir>;
-  let journals: string;
-  const saved = process.env.SWARMCODE_JOURNAL_DIR;
-
-  before(() => {
-    journals = mkdtempSync(join(tmpdir(), 'swarm-journals-'));
-    process.env.SWARMCODE_JOURNAL_DIR = journals;
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.SWARMCODE_JOURNAL_DIR;
-    else process.env.SWARMCODE_JOURNAL_DIR = saved;
-    rmSync(journals, { recursive: true, force: true });
-  });
+  usePrivateJournalDir();
   beforeEach(() => {
     ws = tempDir();
     writeFileSync(join(ws.path, 'README.md'), '# Old title\n\nbody\n');

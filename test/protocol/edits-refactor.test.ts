@@ -1,12 +1,11 @@
 // swarm/refactor: sites found and sharded by the server, edited in a run, tests run by the server,
 // failing shards reported, changes reviewable — the spawned server against the HTTP simulator.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangesRequest, RefactorRequest } from '../../server/protocol';
 import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
 import { makeShards } from '../../server/handlers/refactor-plan';
 import { detectTestCommand } from '../../server/handlers/refactor-tests';
 import { responsibleShards } from '../../server/handlers/refactor-blame';
@@ -16,17 +15,7 @@ describe('protocol: swarm/refactor', function () {
   let sim: Simulator;
   let server: TestServer;
   let ws: ReturnType<typeof tempDir>;
-  let journals: string;
-  const saved = process.env.SWARMCODE_JOURNAL_DIR;
-  before(() => {
-    journals = mkdtempSync(join(tmpdir(), 'swarm-journals-'));
-    process.env.SWARMCODE_JOURNAL_DIR = journals;
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.SWARMCODE_JOURNAL_DIR;
-    else process.env.SWARMCODE_JOURNAL_DIR = saved;
-    rmSync(journals, { recursive: true, force: true });
-  });
+  usePrivateJournalDir();
   beforeEach(() => {
     ws = tempDir();
     mkdirSync(join(ws.path, 'src'));

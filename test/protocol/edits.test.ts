@@ -2,12 +2,11 @@
 // Review (swarm/changes, accept, reject), crash restore after SIGKILL, and edits to unsaved buffers
 // through workspace/applyEdit (and the clear refusal when the client cannot apply edits).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AcceptRequest, ChangesRequest, CheckpointsRequest, RejectRequest, RunRequest } from '../../server/protocol';
 import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
 import { startEditorClient, type EditorClient } from './edits-client';
 
 describe('protocol: edit review, checkpoints and crash restore', function () {
@@ -16,18 +15,7 @@ describe('protocol: edit review, checkpoints and crash restore', function () {
   let servers: TestServer[] = [];
   let editor: EditorClient | undefined;
   let ws: ReturnType<typeof tempDir>;
-  let journals: string;
-  const saved = process.env.SWARMCODE_JOURNAL_DIR;
-
-  before(() => {
-    journals = mkdtempSync(join(tmpdir(), 'swarm-journals-'));
-    process.env.SWARMCODE_JOURNAL_DIR = journals; // inherited by the spawned servers
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.SWARMCODE_JOURNAL_DIR;
-    else process.env.SWARMCODE_JOURNAL_DIR = saved;
-    rmSync(journals, { recursive: true, force: true });
-  });
+  usePrivateJournalDir();
   beforeEach(() => {
     ws = tempDir();
     writeFileSync(join(ws.path, 'a.txt'), 'alpha\r\nbeta\r\n');

@@ -5,11 +5,10 @@
 // Reference: OpenAI Chat Completions tool calling — each tool result goes back as a `tool` message
 // the next request carries (https://platform.openai.com/docs/guides/function-calling).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentText, startSimulator, type ChatRequestBody, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
 
 const N = 8;
 
@@ -46,17 +45,7 @@ describe('protocol: 8 sub-agents on 8 lines of one file', function () {
   let sim: Simulator | undefined;
   let server: TestServer | undefined;
   let ws: ReturnType<typeof tempDir>;
-  let journals: string;
-  const saved = process.env.SWARMCODE_JOURNAL_DIR;
-  before(() => {
-    journals = mkdtempSync(join(tmpdir(), 'swarm-journals-'));
-    process.env.SWARMCODE_JOURNAL_DIR = journals;
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.SWARMCODE_JOURNAL_DIR;
-    else process.env.SWARMCODE_JOURNAL_DIR = saved;
-    rmSync(journals, { recursive: true, force: true });
-  });
+  usePrivateJournalDir();
   afterEach(async () => {
     await server?.shutdown().catch(() => undefined);
     await sim?.close();

@@ -5,12 +5,11 @@
 // process watches for the temp file, stops the server with SIGSTOP while it exists, then SIGKILLs.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointsRequest, RejectRequest, RunRequest } from '../../server/protocol';
 import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
 
 // Polls `dir` for a temp file; SIGSTOPs `pid` when one shows, SIGKILLs it if the file is still
 // there while stopped (else SIGCONT and go on). Prints the caught name.
@@ -38,18 +37,7 @@ describe('security: temp files after a SIGKILL', function () {
   let sim: Simulator | undefined;
   const servers: TestServer[] = [];
   let ws: ReturnType<typeof tempDir>;
-  let journals: string;
-  const saved = process.env.SWARMCODE_JOURNAL_DIR;
-
-  before(() => {
-    journals = mkdtempSync(join(tmpdir(), 'swarm-tmpfiles-journals-'));
-    process.env.SWARMCODE_JOURNAL_DIR = journals;
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.SWARMCODE_JOURNAL_DIR;
-    else process.env.SWARMCODE_JOURNAL_DIR = saved;
-    rmSync(journals, { recursive: true, force: true });
-  });
+  usePrivateJournalDir('swarm-tmpfiles-journals-');
   afterEach(async () => {
     for (const s of servers.splice(0)) await s.shutdown().catch(() => undefined);
     await sim?.close();

@@ -51,6 +51,24 @@ export async function startTestServer(workspace: string, settings: Partial<Serve
   });
 }
 
+/**
+ * Gives the enclosing describe block its own SWARMCODE_JOURNAL_DIR (inherited by the servers it
+ * spawns), created before its tests and removed after them; the earlier value is put back.
+ */
+export function usePrivateJournalDir(prefix = 'swarm-journals-'): void {
+  const saved = process.env.SWARMCODE_JOURNAL_DIR;
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    process.env.SWARMCODE_JOURNAL_DIR = dir;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.SWARMCODE_JOURNAL_DIR;
+    else process.env.SWARMCODE_JOURNAL_DIR = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
 /** Resolves when `predicate` holds, polling; rejects after `timeoutMs`. */
 export async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
