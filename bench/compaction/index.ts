@@ -8,7 +8,7 @@ import { runAgent } from '../../server/agent/loop';
 import type { CompactionStrategy } from '../../server/agent/compact-step';
 import { OpenAICompatibleModel } from '../../server/model/openai';
 import { KIMI_K25_PRICING } from '../../server/swarm';
-import type { Tool } from '../../server/tools/types';
+import { defineTool } from '../../server/tools/types';
 import { contentText, serializePrompt, startSimulator, type ChatRequestBody, type Turn } from '../../test/support/simulator';
 import { z } from 'zod';
 import { fmt, printTable } from '../table';
@@ -18,18 +18,18 @@ const OUTPUT_CHARS = Number(process.env.BENCH_OUTPUT_KB ?? 40) * 1024;
 const WINDOW = 262_144;
 
 /** A tool with large, distinct outputs (a log, a big file): no output cap of its own. */
-const dumpTool: Tool = {
+const dumpTool = defineTool({
   name: 'dump',
   description: 'Prints a large report.',
   parameters: z.object({ part: z.number() }),
   mutating: false,
-  async run(args: { part: number }) {
+  async run(args) {
     const line = (i: number) => `part ${args.part} line ${i}: ${'value '.repeat(8)}${(args.part * 7919 + i) % 10007}\n`;
     let out = '';
     for (let i = 0; out.length < OUTPUT_CHARS; i++) out += line(i);
     return out.slice(0, OUTPUT_CHARS);
   },
-} as unknown as Tool;
+});
 
 function isSummaryRequest(body: ChatRequestBody): boolean {
   const last = body.messages.at(-1);
