@@ -90,10 +90,10 @@ export function toWireMessages(messages: ChatMessage[], reasoningKey = false): W
     if (m.role !== 'tool') flushImages();
     switch (m.role) {
       case 'system':
-        out.push({ role: 'system', content: m.content });
+        out.push(cachedWire(m, false, () => ({ role: 'system', content: m.content })));
         break;
       case 'user':
-        out.push({ role: 'user', content: userContent(m.content) });
+        out.push(cachedWire(m, false, () => ({ role: 'user', content: userContent(m.content) })));
         break;
       case 'assistant':
         out.push(cachedWire(m, reasoningKey, () => assistantWire(m, reasoningKey)));
@@ -157,4 +157,26 @@ export function buildBody(model: string, request: ModelRequest, dialect: Dialect
   if (dialect === 'moonshot') body.thinking = { type: request.thinking ? 'enabled' : 'disabled' };
   else if (dialect === 'vllm') body.chat_template_kwargs = { thinking: request.thinking };
   return body;
+}
+
+/** UTF-8 JSON of each wire message, made once: the same messages are re-sent on every step. */
+const encoded = new WeakMap<WireMessage, Buffer>();
+const COMMA = Buffer.from(',');
+
+/**
+ * The request body as UTF-8 JSON bytes, equal to `JSON.stringify(body)` except for key order:
+ * messages are encoded once and reused, so a step encodes only what was added since the last one
+ * instead of the whole conversation (up to the full context window) again.
+ */
+export function encodeBody(body: WireBody): Buffer {
+  const { messages, ...rest } = body;
+  const parts: Buffer[] = [Buffer.from(`${JSON.stringify(rest).slice(0, -1)},"messages":[`)];
+  messages.forEach((m, i) => {
+    let bytes = encoded.get(m);
+    if (!bytes) encoded.set(m, (bytes = Buffer.from(JSON.stringify(m))));
+    if (i > 0) parts.push(COMMA);
+    parts.push(bytes);
+  });
+  parts.push(Buffer.from(']}'));
+  return Buffer.concat(parts);
 }

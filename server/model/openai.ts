@@ -4,7 +4,7 @@
 import OpenAI, { APIError } from 'openai';
 import type { Logger } from '../log';
 import type { TokenUsage } from '../protocol';
-import { buildBody } from './openai-request';
+import { buildBody, encodeBody } from './openai-request';
 import { defaultMaxOutputTokens, detectDialect, FALLBACK_CONTEXT_WINDOW, type Dialect } from './dialect';
 import {
   DEFAULT_BACKOFF,
@@ -170,7 +170,13 @@ export class OpenAICompatibleModel implements ChatModel {
     try {
       arm();
       const { data: stream, response } = await this.client.chat.completions
-        .create(body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming, { signal: ctl.signal, maxRetries: 0 })
+        // The SDK sends an options `body` as is (it would JSON.stringify the whole conversation).
+        .create(body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming, {
+          signal: ctl.signal,
+          maxRetries: 0,
+          body: encodeBody(body),
+          headers: { 'content-type': 'application/json' },
+        })
         .withResponse();
       hooks?.onResponse?.(response.status, response.headers);
       for await (const raw of stream) {
