@@ -40,7 +40,7 @@ describe('model: the pre-encoded request body', () => {
       const compacted: ChatMessage[] = [first[0], { role: 'user', content: '[summary] earlier work' }, grown.at(-1)!];
       await collect(m.stream({ ...req('x'), messages: compacted }, signal));
       for (const r of sim.requests) assert.match(String(r.headers['content-type']), /^application\/json/);
-      const seen = sim.requests.map((r) => r.body.messages.map((x: { content: unknown }) => x.content));
+      const seen = sim.requests.map((r) => r.body.messages.map((x) => x.content));
       assert.deepEqual(seen[1].slice(-2), ['a', 'second 你好']);
       assert.equal(seen[1].length, first.length + 2);
       assert.deepEqual(seen[2].slice(1), ['[summary] earlier work', 'second 你好']);
