@@ -136,6 +136,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   mcpApproval: {},
   mcpTimeoutMs: 120_000,
   swarmConfirmWidth: 32,
+  budgetTokens: 0,
+  budgetUsd: 0,
   // Derived from the model's window: (window − output cap) × 0.9 — K2.5: 206,438.
   contextTokens: 0,
   sandbox: 'auto',

@@ -97,6 +97,9 @@ function main(): void {
       case 'commands':
         composer.setCommands(msg.commands);
         break;
+      case 'insertText':
+        composer.insert(msg.text);
+        break;
     }
     sync();
   };

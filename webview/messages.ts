@@ -61,4 +61,6 @@ export type ToWebview =
   /** A short confirmation (e.g. after /compact or /thinking). */
   | { type: 'notice'; message: string }
   /** The slash commands for the popup (built-in, project, user, MCP prompts). */
-  | { type: 'commands'; commands: CommandInfo[] };
+  | { type: 'commands'; commands: CommandInfo[] }
+  /** Text to add at the composer's cursor (Add Selection to Chat). */
+  | { type: 'insertText'; text: string };

@@ -50,6 +50,8 @@ export class ChatController implements vscode.Disposable {
   private active: ActiveRun | undefined;
   private post: (message: ToWebview) => void = () => undefined;
   private ready: Promise<boolean> = Promise.resolve(false);
+  /** The panel said `ready` since it was last attached. */
+  private attached = false;
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly events = new vscode.EventEmitter<EventParams>();
@@ -80,7 +82,10 @@ export class ChatController implements vscode.Disposable {
   attach(post: (message: ToWebview) => void): vscode.Disposable {
     this.post = post;
     return new vscode.Disposable(() => {
-      if (this.post === post) this.post = () => undefined;
+      if (this.post === post) {
+        this.post = () => undefined;
+        this.attached = false;
+      }
     });
   }
 
@@ -91,7 +96,9 @@ export class ChatController implements vscode.Disposable {
   async handle(message: ToExtension): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.attached = true;
         this.sendInit();
+        for (const text of this.inserts.splice(0)) this.post({ type: 'insertText', text });
         return this.sendCommands();
       case 'send':
         return this.send(message.text, message.images ?? [], message.thinking, message.plan);
@@ -124,6 +131,15 @@ export class ChatController implements vscode.Disposable {
         this.log(`unknown webview message ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  /** Text for the composer sent before the panel was ready (Add Selection to Chat opens it). */
+  private readonly inserts: string[] = [];
+
+  /** Adds text at the composer's cursor (Add Selection to Chat); held until the panel is ready. */
+  insertIntoComposer(text: string): void {
+    this.inserts.push(text);
+    if (this.attached) this.post({ type: 'insertText', text: this.inserts.shift()! });
   }
 
   /** Starts a chat run with `text` as the user's message (code actions); with `newChat`, in a fresh conversation. */
