@@ -20,6 +20,7 @@ import type { Conversation, ToExtension, ToWebview } from '../../webview/message
 import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
+import { handleHistory } from './history-ops';
 import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 
 /** How long a stopped run may take to answer before the panel is told it ended anyway. */
@@ -113,8 +114,19 @@ export class ChatController implements vscode.Disposable {
       case 'openConversation':
         return this.open(message.id);
       case 'listConversations':
-        this.post({ type: 'conversations', conversations: this.store.list() });
-        return;
+      case 'deleteConversation':
+      case 'exportConversation':
+      case 'rewind':
+        return handleHistory(message, {
+          client: this.client,
+          store: this.store,
+          post: (m) => this.post(m),
+          current: () => this.conversation,
+          busy: (id) => this.active?.conversation.id === id,
+          newChat: () => this.newChat(),
+          reshow: () => this.sendInit(),
+          log: this.log,
+        });
       case 'openFile':
         return this.openFile(message.path, message.line);
       case 'openLink':

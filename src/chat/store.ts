@@ -57,6 +57,30 @@ export class ConversationStore {
     await this.memento.update(CURRENT, id);
   }
 
+  /** Removes a conversation and its index entry; false when there was none. The current one is unset. */
+  async delete(id: string): Promise<boolean> {
+    const index = this.list();
+    if (!index.some((c) => c.id === id) && !this.get(id)) return false;
+    await this.memento.update(ITEM(id), undefined);
+    await this.memento.update(INDEX, index.filter((c) => c.id !== id));
+    if (this.currentId() === id) await this.memento.update(CURRENT, undefined);
+    return true;
+  }
+
+  /**
+   * Conversations whose title or any message contains every word of `query` (case-insensitive,
+   * newest first); an empty query lists them all.
+   */
+  search(query: string): ConversationSummary[] {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return this.list();
+    return this.list().filter((summary) => {
+      const conv = this.get(summary.id);
+      const hay = [summary.title, ...(conv?.messages ?? []).map((m) => m.text)].join('\n').toLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
+  }
+
   /** Saves a conversation (only once it has a message) and trims the oldest past MAX_CONVERSATIONS. */
   async save(conversation: Conversation): Promise<void> {
     if (conversation.messages.length === 0) return;

@@ -1,0 +1,60 @@
+// The extension's side of history: the store's search and delete, and rewind's plan and cut.
+import assert from 'node:assert/strict';
+import { ConversationStore, newConversation, type MementoLike } from '../../../../src/chat/store';
+import { planRewind, RewindError, truncate } from '../../../../src/chat/rewind';
+import type { Conversation } from '../../../../webview/messages';
+
+function memento(): MementoLike {
+  const data = new Map<string, string>();
+  return {
+    get: <T>(key: string) => (data.has(key) ? (JSON.parse(data.get(key)!) as T) : undefined),
+    update: async (key: string, value: unknown) => void (value === undefined ? data.delete(key) : data.set(key, JSON.stringify(value))),
+  };
+}
+
+function conv(id: string, title: string, texts: string[], at: number): Conversation {
+  const c = newConversation(id, at);
+  c.title = title;
+  texts.forEach((text, i) => c.messages.push({ role: i % 2 ? 'assistant' : 'user', text }));
+  c.runs = texts.filter((_, i) => i % 2 === 0).map((_, i) => ({ runId: `${id}-r${i}`, events: [] }));
+  return c;
+}
+
+describe('src/chat history: search, delete, rewind', () => {
+  it('searches titles and message text, every word, case-insensitive, newest first', async () => {
+    const store = new ConversationStore(memento());
+    await store.save(conv('a', 'Fix the parser', ['the tokenizer drops CRLF', 'fixed'], 1));
+    await store.save(conv('b', 'Docs', ['write the README for the Parser', 'done'], 2));
+    await store.save(conv('c', 'Other', ['nothing here'], 3));
+    assert.deepEqual(store.search('parser').map((c) => c.id), ['b', 'a']);
+    assert.deepEqual(store.search('  CRLF   tokenizer ').map((c) => c.id), ['a']);
+    assert.deepEqual(store.search('parser readme').map((c) => c.id), ['b']);
+    assert.deepEqual(store.search('').map((c) => c.id), ['c', 'b', 'a']);
+    assert.deepEqual(store.search('.*').map((c) => c.id), [], 'the query is text, not a pattern');
+  });
+
+  it('deletes a conversation, its index entry and the current pointer; unknown ids are a no-op', async () => {
+    const store = new ConversationStore(memento());
+    await store.save(conv('a', 'A', ['x', 'y'], 1));
+    await store.save(conv('b', 'B', ['x', 'y'], 2));
+    await store.setCurrent('a');
+    assert.equal(await store.delete('a'), true);
+    assert.equal(store.get('a'), undefined);
+    assert.deepEqual(store.list().map((c) => c.id), ['b']);
+    assert.equal(store.currentId(), undefined);
+    assert.equal(await store.delete('nope'), false);
+    assert.deepEqual(store.list().map((c) => c.id), ['b']);
+  });
+
+  it('plans a rewind: to an answer keeps it; to a user message drops it and returns its text; runs newest first', () => {
+    const c = conv('a', 'A', ['u0', 'a0', 'u1', 'a1', 'u2', 'a2'], 1);
+    assert.deepEqual(planRewind(c, 1), { keep: 2, runIds: ['a-r2', 'a-r1'] });
+    assert.deepEqual(planRewind(c, 2), { keep: 2, runIds: ['a-r2', 'a-r1'], draft: 'u1' });
+    assert.deepEqual(planRewind(c, 0), { keep: 0, runIds: ['a-r2', 'a-r1', 'a-r0'], draft: 'u0' });
+    assert.deepEqual(planRewind(c, 5), { keep: 6, runIds: [] });
+    for (const bad of [-1, 6, 1.5, Number.NaN]) assert.throws(() => planRewind(c, bad), RewindError);
+    truncate(c, planRewind(c, 3));
+    assert.deepEqual(c.messages.map((m) => m.text), ['u0', 'a0', 'u1', 'a1']);
+    assert.deepEqual(c.runs.map((r) => r.runId), ['a-r0', 'a-r1']);
+  });
+});
