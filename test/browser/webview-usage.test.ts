@@ -93,6 +93,18 @@ describe('browser: live usage meter', function () {
     await page.close();
   });
 
+  it('a wide-swarm question shows how many sub-agents and the limit; Allow answers it', async () => {
+    const page = await panel.open();
+    await send(page, { type: 'approval', approval: { id: 'q1', params: { runId: 'R3', agentId: 'main', kind: 'swarm', tool: 'spawn_swarm', width: 40, limit: 32, args: '{\n  "items": ["a"]\n}', cwd: '/ws', reason: 'it starts 40 sub-agents at once, more than swarmcode.swarm.confirmWidth (32)' } } });
+    const row = await page.$eval('.approval[data-kind="swarm"]', (e) => e.textContent ?? '');
+    assert.match(row, /wants to start 40 sub-agents at once \(asks above 32\)/);
+    assert.match(row, /Asked because it starts 40 sub-agents at once/);
+    await page.click('.approval[data-kind="swarm"] .approve-once');
+    const answers = (await page.evaluate(() => (window as any).__posted)).filter((m: any) => m.type === 'approve');
+    assert.deepEqual(answers, [{ type: 'approve', id: 'q1', approved: true }]);
+    await page.close();
+  });
+
   it('insertText (Add Selection to Chat) goes in at the cursor on its own line and keeps the draft', async () => {
     const page = await panel.open();
     await page.type('.composer textarea, textarea.input', 'Explain this:');
