@@ -44,7 +44,7 @@ export type ToExtension =
   /** Save a conversation as Markdown (a save dialog picks the file). */
   | { type: 'exportConversation'; id: string }
   /** Rewind the shown conversation to message `index` (src/chat/rewind.ts); the extension confirms first. */
-  | { type: 'rewind'; index: number }
+  | { type: 'rewind'; index: number; role: 'user' | 'assistant' }
   | { type: 'openFile'; path: string; line?: number }
   /** A link clicked in rendered markdown (http/https/mailto); the extension opens it externally. */
   | { type: 'openLink'; url: string }

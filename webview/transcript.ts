@@ -197,7 +197,7 @@ export class Transcript {
     const rewind = target?.closest('button.rewind');
     const turn = rewind?.closest<HTMLElement>('[data-index]');
     if (turn?.dataset.index) {
-      if (!this.el.classList.contains('busy')) post({ type: 'rewind', index: Number(turn.dataset.index) });
+      if (!this.el.classList.contains('busy')) post({ type: 'rewind', index: Number(turn.dataset.index), role: turn.classList.contains('user') ? 'user' : 'assistant' });
       return;
     }
     const comp = target?.closest('button.thumb-component');

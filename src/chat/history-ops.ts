@@ -47,11 +47,11 @@ export async function handleHistory(message: HistoryMessage, host: HistoryHost):
       return exportConversation(conv, { notice: (m) => host.post({ type: 'notice', message: m }), error: (m) => host.post({ type: 'error', message: m }) });
     }
     case 'rewind':
-      return rewind(message.index, host);
+      return rewind(message.index, message.role, host);
   }
 }
 
-async function rewind(index: number, host: HistoryHost): Promise<void> {
+async function rewind(index: number, role: 'user' | 'assistant', host: HistoryHost): Promise<void> {
   const conv = host.current();
   if (host.busy(conv.id)) return host.post({ type: 'error', message: 'A run is going in this conversation: stop it before rewinding.' });
   let plan;
@@ -60,11 +60,15 @@ async function rewind(index: number, host: HistoryHost): Promise<void> {
   } catch (err) {
     return host.post({ type: 'error', message: (err as Error).message });
   }
+  // The panel's numbering must match the stored conversation (else reopen it to renumber).
+  const target = conv.messages[index];
+  if (target.role !== role) return host.post({ type: 'error', message: 'The panel is out of step with this conversation: reopen it from the history and rewind again.' });
   const later = conv.messages.length - plan.keep;
   if (!later) return host.post({ type: 'notice', message: 'Nothing to rewind: this is the last message.' });
   const runs = plan.runIds.length;
+  const quote = target.text.trim().split('\n')[0].slice(0, 80) || '(empty)';
   const answer = await vscode.window.showWarningMessage(
-    `Rewind this conversation? ${later} later message${later === 1 ? '' : 's'} will be removed${runs ? ` and the files ${runs === 1 ? 'its run' : `${runs} runs`} changed put back as they were` : ''}.`,
+    `Rewind to ${role === 'user' ? 'before your message' : 'the answer to'} “${role === 'user' ? quote : (conv.messages[index - 1]?.text.trim().split('\n')[0].slice(0, 80) ?? quote)}”? ${later} later message${later === 1 ? '' : 's'} will be removed${runs ? ` and the files ${runs === 1 ? 'its run' : `${runs} runs`} changed put back as they were` : ''}.`,
     { modal: true },
     'Rewind',
   );

@@ -74,7 +74,7 @@ describe('browser: history search, delete, export and rewind', function () {
     await page.click('.turn[data-index="1"] button.rewind');
     await page.hover('.turn[data-index="2"]');
     await page.click('.turn[data-index="2"] button.rewind');
-    assert.deepEqual((await sent(page)).filter((m) => m.type === 'rewind'), [{ type: 'rewind', index: 1 }, { type: 'rewind', index: 2 }]);
+    assert.deepEqual((await sent(page)).filter((m) => m.type === 'rewind'), [{ type: 'rewind', index: 1, role: 'assistant' }, { type: 'rewind', index: 2, role: 'user' }]);
 
     // A live turn gets the next indexes: its user message now, its answer when the run ends.
     await page.type('textarea.input', 'third');
