@@ -23,8 +23,23 @@ export function titleFor(text: string): string {
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
 }
 
-/** Appends an event, merging consecutive text/reasoning deltas of one agent to keep storage small. */
+/** Where each stored run's latest `run_usage` sits: only the latest running total is kept. */
+const lastUsage = new WeakMap<SwarmEvent[], number>();
+
+/**
+ * Appends an event, merging consecutive text/reasoning deltas of one agent to keep storage small;
+ * a `run_usage` (a running total) replaces the run's previous one in place.
+ */
 export function appendEvent(events: SwarmEvent[], event: SwarmEvent): void {
+  if (event.type === 'run_usage') {
+    const at = lastUsage.get(events);
+    if (at !== undefined && events[at]?.type === 'run_usage') events[at] = event;
+    else {
+      events.push(event);
+      lastUsage.set(events, events.length - 1);
+    }
+    return;
+  }
   const last = events[events.length - 1];
   if (
     last &&

@@ -1,6 +1,7 @@
 // The extension's side of history: the store's search and delete, and rewind's plan and cut.
 import assert from 'node:assert/strict';
-import { ConversationStore, newConversation, type MementoLike } from '../../../../src/chat/store';
+import { appendEvent, ConversationStore, newConversation, type MementoLike } from '../../../../src/chat/store';
+import type { SwarmEvent } from '../../../../server/protocol';
 import { planRewind, RewindError, truncate } from '../../../../src/chat/rewind';
 import type { Conversation } from '../../../../webview/messages';
 
@@ -44,6 +45,19 @@ describe('src/chat history: search, delete, rewind', () => {
     assert.equal(store.currentId(), undefined);
     assert.equal(await store.delete('nope'), false);
     assert.deepEqual(store.list().map((c) => c.id), ['b']);
+  });
+
+  it('keeps only the latest run_usage of a run (a running total), in place', () => {
+    const events: SwarmEvent[] = [];
+    const usage = (n: number): SwarmEvent => ({ type: 'run_usage', agentId: 'main', tokens: { input: n, cachedInput: 0, output: 1 } });
+    appendEvent(events, usage(1));
+    appendEvent(events, { type: 'text_delta', agentId: 'main', text: 'a' });
+    appendEvent(events, usage(2));
+    appendEvent(events, { type: 'text_delta', agentId: 'main', text: 'b' });
+    appendEvent(events, usage(3));
+    assert.deepEqual(events.map((e) => e.type), ['run_usage', 'text_delta']);
+    assert.deepEqual(events[0], usage(3));
+    assert.equal(events[1].type === 'text_delta' && events[1].text, 'ab');
   });
 
   it('plans a rewind: to an answer keeps it; to a user message drops it and returns its text; runs newest first', () => {
