@@ -12,6 +12,7 @@ import {
   EventNotification,
   RunRequest,
   type ImageInput,
+  type RunBudgetLimits,
   type RunResult,
   type ServerSettings,
 } from '../server/protocol';
@@ -26,6 +27,7 @@ const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] 
               [--max-steps N] [--max-total-steps N] [--concurrency N] [--max-agents N] [--subagent-steps N] [--no-swarm]
               [--model-path GGUF] [--context-size N] [--local-parallel N]
               [--worktrees] [--plan] [--yes] [--allow-network] [--allow-host HOST]...
+              [--budget-tokens N] [--budget-usd X] [--allow-wide-swarm]
               [--json] [--image FILE]... [--mcp-config FILE]... [--mcp-allow SERVER|TOOL]...
               TASK   (swarmcode run --help: every flag)
 
@@ -55,6 +57,9 @@ export const RUN_OPTIONS = {
   'local-parallel': { type: 'string' },
   yes: { type: 'boolean', default: false },
   'allow-network': { type: 'boolean', default: false },
+  'budget-tokens': { type: 'string' },
+  'budget-usd': { type: 'string' },
+  'allow-wide-swarm': { type: 'boolean', default: false },
   'allow-host': { type: 'string', multiple: true },
   worktrees: { type: 'boolean', default: false },
   plan: { type: 'boolean', default: false },
@@ -97,6 +102,18 @@ export interface RunOptions {
   worktrees?: boolean;
   /** Plan mode: read-only tools, the answer is a plan (RunParams.plan). */
   plan?: boolean;
+  /** --budget-tokens / --budget-usd (RunParams.budget). */
+  budget?: RunBudgetLimits;
+  /** --allow-wide-swarm: answer yes when the server asks before a wide spawn_swarm. */
+  allowWideSwarm?: boolean;
+}
+
+/** --budget-usd: dollars, a finite number > 0. */
+export function parseUsd(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(n) || n <= 0) throw new UsageError(`--budget-usd must be a positive amount of dollars such as 0.50 (got "${value}")`);
+  return n;
 }
 
 export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
@@ -130,6 +147,8 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   const subagentMaxSteps = positiveInt('--subagent-steps', values['subagent-steps']);
   const localContextSize = parseContextSize(values['context-size'], '--context-size') ?? parseContextSize(values['local-context'], '--local-context');
   const localParallel = positiveInt('--local-parallel', values['local-parallel']);
+  const budgetTokens = positiveInt('--budget-tokens', values['budget-tokens']);
+  const budgetUsd = parseUsd(values['budget-usd']);
   const modelPath = values['model-path'];
   if (modelPath !== undefined && !modelPath.trim()) throw new UsageError('--model-path is empty');
   // A GGUF on the command line means the embedded engine, unless a base URL is named too.
@@ -178,7 +197,9 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...mcp,
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
-  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan };
+  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan,
+    ...(budgetTokens || budgetUsd ? { budget: { ...(budgetTokens ? { tokens: budgetTokens } : {}), ...(budgetUsd ? { usd: budgetUsd } : {}) } } : {}),
+    ...(values['allow-wide-swarm'] ? { allowWideSwarm: true } : {}) };
 }
 
 /** --context-size (alias --local-context): tokens of context per local sequence (the embedded engine only). */
@@ -209,6 +230,10 @@ export async function runTask(opts: RunOptions): Promise<number> {
   // The CLI asks no questions (commands follow the allowlist, or --yes): anything the server still
   // asks about is declined, and the terminal shows exactly what was refused (control characters escaped).
   server.connection.onRequest(ApprovalRequest, (p) => {
+    if (p.kind === 'swarm') {
+      process.stderr.write(`${opts.allowWideSwarm ? 'allowed' : 'declined'} (${p.agentId}): a swarm of ${p.width} sub-agents (more than ${p.limit})${opts.allowWideSwarm ? '' : '\n  (use --allow-wide-swarm to allow it)'}\n`);
+      return { approved: opts.allowWideSwarm === true };
+    }
     const what = p.kind === 'command' ? `command ${visible(p.command)}` : p.kind === 'write' ? `${p.tool}: write ${visible(p.path)}` : `${p.tool} ${visible(p.args.slice(0, 2000))}`;
     const why = p.reason ? `\n  asked because ${visible(p.reason)}` : '';
     process.stderr.write(`declined (${p.agentId}): ${what}${why}\n  (the CLI does not ask; use --yes to allow commands)\n`);
@@ -222,12 +247,12 @@ export async function runTask(opts: RunOptions): Promise<number> {
       throw new Error(`the server exited unexpectedly (code ${code})\n${server.stderr.join('').slice(-2000)}`);
     });
     const result: RunResult = await Promise.race([
-      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images, ...(opts.worktrees ? { worktrees: true } : {}), ...(opts.plan ? { plan: true } : {}) }, cts.token),
+      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images, ...(opts.worktrees ? { worktrees: true } : {}), ...(opts.plan ? { plan: true } : {}), ...(opts.budget ? { budget: opts.budget } : {}) }, cts.token),
       crashed,
     ]);
     printer.finish(result);
     if (interrupted) return 130;
-    return result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1;
+    return result.status === 'done' ? 0 : result.stopReason === 'budget' ? 3 : result.status === 'cancelled' ? 130 : 1;
   } catch (err) {
     if (interrupted) return 130;
     printer.fatal((err as Error).message);

@@ -118,6 +118,21 @@ export class RunApprovals {
     };
   }
 
+  /**
+   * ToolContext.approveSwarm: a spawn_swarm wider than `swarmConfirmWidth` (default 32; 0 = never
+   * ask) asks the user first, whatever the command policy (a cost guard, not a safety one). "For
+   * this run" covers every later wide swarm of the run.
+   */
+  swarm(agentId: string) {
+    return async (width: number, args: unknown, signal: AbortSignal): Promise<Approval> => {
+      const limit = this.ctx.settings().swarmConfirmWidth ?? 32;
+      if (limit <= 0 || width <= limit) return { approved: true };
+      const reason = `it starts ${width} sub-agents at once, more than swarmcode.swarm.confirmWidth (${limit})`;
+      const approved = await this.ask('swarm', { runId: this.runId, agentId, kind: 'swarm', tool: 'spawn_swarm', width, limit, args: argsText(args), cwd: this.ctx.workspace.root, reason }, signal);
+      return { approved, reason: approved ? reason : `the user declined it (asked because ${reason})` };
+    };
+  }
+
   /** The policy's answer for something that needs approval for `params.reason`. */
   private async decide(policy: ApprovalPolicy, key: string, params: ApprovalParams & { reason: string }, signal: AbortSignal): Promise<Approval> {
     const reason = params.reason;

@@ -95,6 +95,12 @@ export interface ServerSettings {
   envPassthrough?: string[];
   /** Environment variables never passed to commands whatever their names (the CLI's `--api-key-env`). */
   secretEnv?: string[];
+  /** Per-run budget: the run stops once its agents have used this many tokens (input, cached included, + output; 0/absent = none). RunParams.budget overrides. */
+  budgetTokens?: number;
+  /** Per-run budget in USD at `pricing` (or the preset's prices); needs prices (0/absent = none). RunParams.budget overrides. */
+  budgetUsd?: number;
+  /** A `spawn_swarm` wider than this many sub-agents asks the user first (`swarm/approval` kind `swarm`); 0 = never ask. Default 32. */
+  swarmConfirmWidth?: number;
   /** MCP servers from the user's settings (`swarmcode.mcpServers`) and the CLI's `--mcp-config` files, by name (VS Code's mcp.json `servers` shape). */
   mcpServers?: Record<string, McpServerSetting>;
   /** The text of the workspace's .vscode/mcp.json (JSONC; sent only for a trusted workspace, '' for none); each of its servers' first start is confirmed by the user (`swarm/mcpConfirm`). */
@@ -129,6 +135,9 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   mcpServers: {},
   mcpApproval: {},
   mcpTimeoutMs: 120_000,
+  swarmConfirmWidth: 32,
+  budgetTokens: 0,
+  budgetUsd: 0,
   // Derived from the model's window: (window − output cap) × 0.9 — K2.5: 206,438.
   contextTokens: 0,
   sandbox: 'auto',
@@ -172,6 +181,15 @@ export interface RunParams {
    * change in this run; the answer is a plan (RunResult.plan). `/plan` and `/review` set it too.
    */
   plan?: boolean;
+  /** This run's budget (overrides the `budgetTokens` / `budgetUsd` settings; 0 = none): crossing it stops the run cleanly. */
+  budget?: RunBudgetLimits;
+}
+
+export interface RunBudgetLimits {
+  /** Input (cached included) + output tokens across every agent of the run. */
+  tokens?: number;
+  /** USD at the run's prices. */
+  usd?: number;
 }
 
 export type RunStatus = 'done' | 'failed' | 'cancelled';
@@ -207,6 +225,8 @@ export interface RunResult {
   summary: RunSummary;
   /** The run was in plan mode: `text` is a plan (the chat panel offers "Act on this plan"). */
   plan?: boolean;
+  /** Why a run that did not finish stopped, when not by the user: `budget` (the run's token / USD budget was reached; `error` says how much). */
+  stopReason?: 'budget';
   /** The slash command the task started with, when the server expanded one (`init`, a custom command). */
   command?: string;
 }
@@ -225,6 +245,11 @@ export type SwarmEvent =
    * is present on the step whose conversation was just compacted.
    */
   | { type: 'context'; agentId: string; tokens: number; budget: number; window: number; compacted?: { before: number; after: number; summarized: boolean } }
+  /**
+   * After each `usage` event: the whole run's tokens so far (every agent), its cost at the run's
+   * prices (absent without prices), and the run's budget when it has one.
+   */
+  | { type: 'run_usage'; agentId: string; tokens: TokenUsage; costUsd?: number; budget?: RunBudgetLimits }
   | { type: 'retry'; agentId: string; attempt: number; delayMs: number; reason: string }
   | { type: 'agent_spawned'; agentId: string; parentId: string; name: string; task: string }
   | { type: 'agent_finished'; agentId: string; status: RunStatus; steps: number }
@@ -288,7 +313,18 @@ export type ApprovalParams =
       /** The call's arguments as pretty JSON (what would be written; cut past 100,000 characters). */
       args: string;
     })
-  | (ApprovalBase & { kind: 'tool'; tool: string; /** The call's arguments as pretty JSON (cut past 100,000 characters). */ args: string });
+  | (ApprovalBase & { kind: 'tool'; tool: string; /** The call's arguments as pretty JSON (cut past 100,000 characters). */ args: string })
+  | (ApprovalBase & {
+      /** A swarm wider than `swarmConfirmWidth` sub-agents is about to start (a cost guard, asked whatever the command policy). */
+      kind: 'swarm';
+      tool: 'spawn_swarm';
+      /** Sub-agents it would start at once. */
+      width: number;
+      /** The setting it exceeds. */
+      limit: number;
+      /** The call's arguments as pretty JSON (cut past 100,000 characters). */
+      args: string;
+    });
 
 export interface ApprovalResult {
   approved: boolean;

@@ -15,6 +15,7 @@ import type { CodeIndex } from './index';
 import { mcpFor, type McpRunTools } from './mcp';
 import { isMcpTool } from './mcp/approval';
 import { ORCHESTRATOR_GUIDE, Scheduler, SwarmRun, Worktrees, KIMI_K25_PRICING, type Pricing } from './swarm';
+import { BudgetExceededError, effectiveBudget, RunSpend } from './swarm/budget';
 
 const active = new Map<string, { controller: AbortController; swarm?: SwarmRun }>();
 
@@ -141,7 +142,11 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const runWorkspace = params.plan ? undefined : ctx.workspace.forRun?.(runId, params.task);
   let worktrees: Worktrees | undefined;
   let conflicts: string[] = [];
+  let spend: RunSpend | undefined;
   try {
+    const pricing = pricingFor(settings);
+    // The budget stops the whole run (every agent, in-flight requests) the moment a usage report crosses it.
+    spend = new RunSpend(effectiveBudget(params.budget, settings, pricing), pricing, (err) => controller.abort(err));
     rules = await prepareRunRules(ctx, params, controller.signal);
     const plan = rules.plan;
     const runRules = rules;
@@ -163,7 +168,8 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       if (why) throw new Error(why);
       worktrees = new Worktrees(ctx.workspace.root, ctx.log, runId);
     }
-    const model = await createModelForRun(settings, ctx.log, controller.signal);
+    const model = spend.gate(await createModelForRun(settings, ctx.log, controller.signal));
+    const runSpend = spend;
     const approvals = new RunApprovals(ctx, runId);
     let context = await sharedContext(ctx, index, rules.task, rules.prefix, settings.repoMapTokens, controller.signal);
     if (mcp.problems.length) context += `\n\nUnavailable MCP servers (their tools are missing in this run):\n${mcp.problems.map((p) => `- ${p}`).join('\n')}`;
@@ -174,12 +180,19 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       // Plan mode: a workspace that refuses every write, and no command is ever approved.
       workspace: plan ? readOnlyWorkspace(ctx.workspace) : (runWorkspace ?? ctx.workspace),
       log: ctx.log,
-      emit,
+      // Each model response's usage also updates the run's spend (and may stop the run), then the running total goes out.
+      emit: (event) => {
+        emit(event);
+        if (event.type !== 'usage') return;
+        runSpend.add(event.tokens);
+        emit({ type: 'run_usage', agentId, tokens: { ...runSpend.tokens }, ...(runSpend.costUsd !== undefined ? { costUsd: runSpend.costUsd } : {}), ...(runSpend.budget ? { budget: runSpend.budget } : {}) });
+      },
       // Plan mode: no command is ever approved, and no one is asked (the looking tools keep the user's policies).
       approverFor: (id) => (plan ? async () => ({ approved: false, reason: 'plan mode runs no commands' }) : approvals.command(id)),
       writeApproverFor: (id) => approvals.write(id),
       // Plan mode: the MCP tools left are the readOnlyHint ones; they run without asking unless the user's policy says never.
       toolApproverFor: (id) => (plan ? planToolApprover(ctx, approvals.tool(id)) : approvals.tool(id)),
+      swarmApproverFor: (id) => approvals.swarm(id),
       sandbox: ctx.sandbox,
       limits: settings,
       workerTools: tools,
@@ -187,7 +200,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       sharedContext: context,
       // 'auto': thinking for the top-level agent, instant mode for sub-agents (narrow tasks).
       subagentThinking: (params.thinking ?? settings.thinking) === 'on',
-      pricing: pricingFor(settings),
+      pricing,
       services: { index },
       contextTokens: settings.contextTokens,
       worktrees,
@@ -206,14 +219,19 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       result = await swarm.runMain(agentId, messages, mainTools, settings.maxSteps, resolveThinking(settings, params), controller.signal);
     }
     ({ status, text, error } = result);
+    if (spend.exceeded) ({ status, error } = { status: 'cancelled', error: spend.exceeded });
     if (error) emit({ type: 'error', agentId, message: error });
   } catch (err) {
-    if (isAbort(err, controller.signal)) {
+    if (controller.signal.reason instanceof BudgetExceededError || err instanceof BudgetExceededError) {
+      status = 'cancelled';
+      error = spend?.exceeded ?? (err as Error).message;
+      emit({ type: 'error', agentId, message: error });
+    } else if (isAbort(err, controller.signal)) {
       status = 'cancelled';
     } else {
       status = 'failed';
       error = err instanceof Error ? err.message : String(err);
-      if (!(err instanceof Error && (err.name === 'ModelError' || err.name === 'CommandError'))) ctx.log.error(`run ${runId} failed: ${err instanceof Error ? err.stack : err}`);
+      if (!(err instanceof Error && (err.name === 'ModelError' || err.name === 'CommandError' || err.name === 'BudgetConfigError'))) ctx.log.error(`run ${runId} failed: ${err instanceof Error ? err.stack : err}`);
       emit({ type: 'error', agentId, message: error });
     }
   } finally {
@@ -230,7 +248,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   const summary = swarm ? swarm.summary(agentId) : { wallMs: Date.now() - started, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } };
   emit({ type: 'run_finished', agentId, status, summary });
   finished = true;
-  return { runId, status, text, ...(error ? { error } : {}), ...(conflicts.length ? { conflicts } : {}), summary, ...(rules?.plan ? { plan: true } : {}), ...(rules?.command ? { command: rules.command } : {}) };
+  return { runId, status, text, ...(error ? { error } : {}), ...(conflicts.length ? { conflicts } : {}), summary, ...(rules?.plan ? { plan: true } : {}), ...(spend?.exceeded ? { stopReason: 'budget' as const } : {}), ...(rules?.command ? { command: rules.command } : {}) };
 }
 
 function conflictPrompt(files: string[]): string {

@@ -13,10 +13,11 @@ import * as refactor from './refactor';
 import * as review from './review';
 import * as config from './config';
 import * as mcp from './mcp';
+import * as shortcuts from './shortcuts';
 import type { Ctx, Feature } from './context';
 
 /** Each feature exports `register(ctx): Disposable`. Add new features (e.g. ./visual) here. */
-const FEATURES: Feature[] = [config, mcp, approval, chatView, commands, visual, agents, review, refactor, codeActions, client];
+const FEATURES: Feature[] = [config, mcp, approval, chatView, commands, visual, agents, review, refactor, codeActions, shortcuts, client];
 
 export function activate(extension: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('SwarmCode', { log: true });

@@ -52,6 +52,9 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   // The server validates each server entry and reports the invalid ones.
   { setting: 'mcpServers', field: 'mcpServers', check: isObject },
   { setting: 'mcpApproval', field: 'mcpApproval', check: isMcpPolicyMap },
+  { setting: 'budget.tokens', field: 'budgetTokens', check: isNonNegInt },
+  { setting: 'budget.usd', field: 'budgetUsd', check: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 },
+  { setting: 'swarm.confirmWidth', field: 'swarmConfirmWidth', check: isNonNegInt },
   { setting: 'mcpTimeoutMs', field: 'mcpTimeoutMs', check: (v) => isPosInt(v) && (v as number) >= 1000 },
 ];
 

@@ -21,6 +21,7 @@ export interface ApprovalAnswer {
 export function grantKey(p: ApprovalParams): string {
   if (p.kind === 'command') return [p.runId, 'command', p.cwd, p.command, p.reason ?? ''].join('\u0000');
   if (p.kind === 'write') return [p.runId, 'write', p.path].join('\u0000');
+  if (p.kind === 'swarm') return [p.runId, 'swarm'].join('\u0000');
   return [p.runId, 'tool', p.tool].join('\u0000');
 }
 
@@ -87,7 +88,10 @@ export class ApprovalQueue {
     // A write shows what would be written (the edit tool's arguments).
     const what = p.kind === 'command' ? p.command : p.kind === 'write' ? p.args || p.command : p.args;
     const allowRunTitle =
-      p.kind === 'command' ? 'Run this exact command without asking again in this run' : p.kind === 'write' ? `Write ${p.path} without asking again in this run` : `Allow ${p.tool} without asking again in this run`;
+      p.kind === 'command' ? 'Run this exact command without asking again in this run'
+        : p.kind === 'write' ? `Write ${p.path} without asking again in this run`
+        : p.kind === 'swarm' ? 'Allow wide swarms without asking again in this run'
+        : `Allow ${p.tool} without asking again in this run`;
     const allow = h('button', { cls: 'button primary approve-once', text: 'Allow', attrs: { type: 'button' } });
     const allowRun = h('button', { cls: 'button approve-run', text: 'Allow for this run', title: allowRunTitle, attrs: { type: 'button' } });
     const deny = h('button', { cls: 'button deny', text: 'Deny', attrs: { type: 'button' } });
@@ -97,7 +101,10 @@ export class ApprovalQueue {
     // A command's newlines matter (each line runs); the arguments' newlines are JSON layout.
     const newlines = p.kind === 'command' ? 'mark' : 'plain';
     const warn = hasHidden(what, newlines === 'plain') ? h('div', { cls: 'approval-warning', text: 'Contains hidden or control characters (shown escaped).' }) : null;
-    const kind = p.kind === 'command' ? 'wants to run' : p.kind === 'write' ? `wants to write ${p.path} (${p.tool})` : `wants to call ${p.tool}`;
+    const kind = p.kind === 'command' ? 'wants to run'
+      : p.kind === 'write' ? `wants to write ${p.path} (${p.tool})`
+      : p.kind === 'swarm' ? `wants to start ${p.width} sub-agents at once (asks above ${p.limit})`
+      : `wants to call ${p.tool}`;
     // The reason may quote the model (its `reason` for network or leaving the sandbox): escaped too.
     const reason = p.reason ? h('div', { cls: 'approval-reason' }, document.createTextNode('Asked because '), ...visibleNodes(p.reason, 'mark')) : null;
     return h('div', { cls: `approval approval-is-${p.kind}`, attrs: { 'data-approval-id': id, 'data-agent': p.agentId, 'data-run': p.runId, 'data-kind': p.kind } },

@@ -94,6 +94,19 @@ export class Composer {
 
   focus(): void { this.input.focus(); }
 
+  /** Inserts text at the cursor (on its own lines), e.g. an editor selection; the draft is kept. */
+  insert(text: string): void {
+    const { value, selectionStart: a, selectionEnd: b } = this.input;
+    const before = value.slice(0, a);
+    const lead = before && !before.endsWith('\n') ? '\n' : '';
+    this.input.value = `${before}${lead}${text}${value.slice(b)}`;
+    const at = a + lead.length + text.length;
+    this.input.setSelectionRange(at, at);
+    this.autosize();
+    this.saveDraft();
+    this.input.focus();
+  }
+
   get plan(): boolean { return this.planBtn.getAttribute('aria-pressed') === 'true'; }
 
   setPlan(on: boolean): void {

@@ -24,7 +24,9 @@ function main(): void {
   const history = new HistoryBar({
     newChat: () => post({ type: 'newChat' }),
     open: (id) => post({ type: 'openConversation', id }),
-    refresh: () => post({ type: 'listConversations' }),
+    refresh: (query) => post({ type: 'listConversations', ...(query ? { query } : {}) }),
+    remove: (id) => post({ type: 'deleteConversation', id }),
+    exportMd: (id) => post({ type: 'exportConversation', id }),
   });
   const send = (text: string, images: ImageInput[], thinking?: ThinkingMode, plan = false) => {
     transcript.addUser(text, images);
@@ -49,7 +51,10 @@ function main(): void {
 
   const approvals = new ApprovalQueue((a) => post({ type: 'approve', ...a }));
 
-  const sync = () => composer.setBusy(pending || !!transcript.activeRun);
+  const sync = () => {
+    composer.setBusy(pending || !!transcript.activeRun);
+    transcript.setBusy(pending || !!transcript.activeRun);
+  };
 
   app.classList.add('chat');
   app.replaceChildren(history.el, transcript.el, approvals.el, composer.el);
@@ -66,7 +71,7 @@ function main(): void {
         firstInit = false;
         break;
       case 'conversations':
-        history.setList(msg.conversations);
+        history.setList(msg.conversations, msg.query);
         break;
       case 'runStarted':
         pending = false;
@@ -96,6 +101,9 @@ function main(): void {
         break;
       case 'commands':
         composer.setCommands(msg.commands);
+        break;
+      case 'insertText':
+        composer.insert(msg.text);
         break;
     }
     sync();

@@ -37,7 +37,14 @@ export type ToExtension =
   | { type: 'stop' }
   | { type: 'newChat' }
   | { type: 'openConversation'; id: string }
-  | { type: 'listConversations' }
+  /** The history list, filtered by `query` (title and message text, every word) when given. */
+  | { type: 'listConversations'; query?: string }
+  /** Delete a past conversation (the panel asked the user to confirm). */
+  | { type: 'deleteConversation'; id: string }
+  /** Save a conversation as Markdown (a save dialog picks the file). */
+  | { type: 'exportConversation'; id: string }
+  /** Rewind the shown conversation to message `index` (src/chat/rewind.ts); the extension confirms first. */
+  | { type: 'rewind'; index: number; role: 'user' | 'assistant' }
   | { type: 'openFile'; path: string; line?: number }
   /** A link clicked in rendered markdown (http/https/mailto); the extension opens it externally. */
   | { type: 'openLink'; url: string }
@@ -52,7 +59,8 @@ export type ToWebview =
   | { type: 'runStarted'; runId: string }
   | { type: 'event'; runId: string; event: EventParams['event'] }
   | { type: 'runEnded'; result: RunResult }
-  | { type: 'conversations'; conversations: ConversationSummary[] }
+  /** `query`: the list answers a search. */
+  | { type: 'conversations'; conversations: ConversationSummary[]; query?: string }
   | { type: 'error'; message: string }
   /** An agent waits for the user's yes: queued in the panel. */
   | { type: 'approval'; approval: PendingApproval }
@@ -61,4 +69,6 @@ export type ToWebview =
   /** A short confirmation (e.g. after /compact or /thinking). */
   | { type: 'notice'; message: string }
   /** The slash commands for the popup (built-in, project, user, MCP prompts). */
-  | { type: 'commands'; commands: CommandInfo[] };
+  | { type: 'commands'; commands: CommandInfo[] }
+  /** Text to add at the composer's cursor (Add Selection to Chat). */
+  | { type: 'insertText'; text: string };

@@ -3,6 +3,7 @@ import type { RunResult, RunSummary, SwarmEvent } from '../server/protocol';
 import { AgentView, flushRenders } from './agentview';
 import { h, icon } from './dom';
 import { formatTokens, Lane, SwarmPanel } from './lanes';
+import { formatUsd, UsageMeter } from './usage';
 
 export class RunView {
   readonly el: HTMLElement;
@@ -11,17 +12,23 @@ export class RunView {
   private readonly agents = new Map<string, { view: AgentView; depth: number }>();
   private swarm?: SwarmPanel;
   private readonly footer = h('div', { cls: 'run-footer' });
+  /** Context per agent and the running cost (webview/usage.ts). */
+  private readonly usage = new UsageMeter();
   active = true;
 
   constructor(readonly runId: string, private replay: boolean, private readonly changed: () => void) {
     this.root = new AgentView(replay, changed);
     this.el = h('div', { cls: 'turn assistant', attrs: { 'data-run-id': runId } },
       h('div', { cls: 'turn-role' }, icon('agent'), h('span', { text: 'SwarmCode' })),
-      this.root.el, this.footer);
+      this.root.el, this.usage.el, this.footer);
     if (!replay) this.el.classList.add('active');
   }
 
   handle(ev: SwarmEvent): void {
+    if (ev.type === 'context' || ev.type === 'run_usage') {
+      this.usage.handle(ev);
+      return;
+    }
     if (ev.type === 'run_started') {
       if (!this.rootId) this.rootId = ev.agentId;
       return;
@@ -67,7 +74,7 @@ export class RunView {
     this.el.classList.remove('active');
     flushRenders();
     if (result.status === 'failed') this.root.showError(result.error || 'The run failed.');
-    else if (result.status === 'cancelled') this.root.notice('Stopped.', 'stopped');
+    else if (result.status === 'cancelled') this.root.notice(result.stopReason === 'budget' ? 'Stopped at the budget.' : 'Stopped.', 'stopped');
     if (!this.root.hasText() && result.text && result.status === 'done') this.root.setText(result.text);
     this.finishAll();
     if (!this.footer.childElementCount) this.showSummary(result.status, result.summary);
@@ -112,7 +119,7 @@ export class RunView {
     ];
     if (s.agents && s.agents > 1) parts.push(`${s.agents} agents`);
     if (s.speedup && s.agents && s.agents > 1) parts.push(`${s.speedup.toFixed(1)}× speedup`);
-    if (s.costUsd !== undefined) parts.push(`$${s.costUsd.toFixed(4)}`);
+    if (s.costUsd !== undefined) parts.push(formatUsd(s.costUsd));
     this.footer.replaceChildren(h('span', { cls: `run-status ${status}`, text: status }), h('span', { text: parts.join(' · ') }));
   }
 }

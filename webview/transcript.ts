@@ -15,6 +15,8 @@ export class Transcript {
   private readonly imageOf = new WeakMap<Element, ImageInput>();
   private current?: RunView;
   private stick = true;
+  /** Messages of the conversation so far (user turns and ended runs): the next one's index for Rewind. */
+  private count = 0;
   private scrollPending = false;
   private lastTop = 0;
 
@@ -34,13 +36,28 @@ export class Transcript {
   get activeRun(): RunView | undefined { return this.current?.active ? this.current : undefined; }
 
   clear(): void {
+    this.count = 0;
     this.runs.clear();
     this.current = undefined;
     this.el.replaceChildren(this.empty);
     this.stick = true;
   }
 
-  addUser(text: string, images: ImageInput[] = []): void {
+  /** While a run goes (or is being started) the Rewind buttons are hidden. */
+  setBusy(busy: boolean): void {
+    this.el.classList.toggle('busy', busy);
+  }
+
+  /** Marks a turn as conversation message `index` with its Rewind button. */
+  private indexTurn(el: HTMLElement, index: number, role: 'user' | 'assistant'): void {
+    if (el.dataset.index) return;
+    el.dataset.index = String(index);
+    this.count = Math.max(this.count, index + 1);
+    const title = role === 'user' ? 'Rewind to before this message: it and everything after it go, the files their runs changed are put back' : 'Rewind to here: everything after this answer goes, the files the later runs changed are put back';
+    el.querySelector('.turn-role')?.append(h('button', { cls: 'rewind', text: '↶ Rewind', title, attrs: { type: 'button', 'aria-label': role === 'user' ? 'Rewind to before this message' : 'Rewind to this answer' } }));
+  }
+
+  addUser(text: string, images: ImageInput[] = [], index = this.count): void {
     this.empty.remove();
     const body = h('div', { cls: 'user-text', text });
     const thumbs = images.length
@@ -55,7 +72,9 @@ export class Transcript {
           return h('div', { cls: 'thumb-wrap' }, el, comp);
         }))
       : null;
-    this.el.append(h('div', { cls: 'turn user' }, h('div', { cls: 'turn-role' }, icon('user'), h('span', { text: 'You' })), body, thumbs));
+    const turn = h('div', { cls: 'turn user' }, h('div', { cls: 'turn-role' }, icon('user'), h('span', { text: 'You' })), body, thumbs);
+    this.el.append(turn);
+    this.indexTurn(turn, index, 'user');
     this.changed(true);
   }
 
@@ -85,6 +104,8 @@ export class Transcript {
   endRun(result: RunResult): void {
     const run = this.runs.get(result.runId) ?? this.current;
     run?.end(result);
+    // The extension stores the run's answer as the conversation's next message.
+    if (run) this.indexTurn(run.el, this.count, 'assistant');
     if (run && result.plan && result.status === 'done' && result.text.trim()) {
       const act = h('button', { cls: 'button primary act-on-plan', text: 'Act on this plan', title: 'Start a normal run that carries out this plan', attrs: { type: 'button' } });
       act.addEventListener('click', () => this.onActOnPlan(result.text));
@@ -116,18 +137,20 @@ export class Transcript {
     for (let i = 0; i < msgs.length; i++) {
       const m = msgs[i];
       if (m.role === 'user') {
-        this.addUser(m.text, m.images ?? []);
+        this.addUser(m.text, m.images ?? [], i);
         const stored = conv.runs[runIdx++];
         const next = msgs[i + 1];
         const run = new RunView(stored?.runId ?? `stored-${i}`, true, () => {});
         if (stored) for (const ev of stored.events) run.handle(ev);
-        if (next?.role === 'assistant') {
+        const answered = next?.role === 'assistant';
+        if (answered) {
           if (!run.root.hasText() && next.text) run.root.setText(next.text);
           i++;
         }
         run.close();
         this.empty.remove();
         this.el.append(run.el);
+        if (answered) this.indexTurn(run.el, i, 'assistant');
         this.runs.set(run.runId, run);
       } else {
         const run = new RunView(`stored-${i}`, true, () => {});
@@ -135,6 +158,7 @@ export class Transcript {
         run.close();
         this.empty.remove();
         this.el.append(run.el);
+        this.indexTurn(run.el, i, 'assistant');
       }
     }
     this.changed(true);
@@ -168,6 +192,12 @@ export class Transcript {
     if (copy) {
       const code = copy.parentElement?.querySelector('code')?.textContent ?? '';
       void navigator.clipboard?.writeText(code).then(() => { copy.textContent = 'Copied'; }, () => {});
+      return;
+    }
+    const rewind = target?.closest('button.rewind');
+    const turn = rewind?.closest<HTMLElement>('[data-index]');
+    if (turn?.dataset.index) {
+      if (!this.el.classList.contains('busy')) post({ type: 'rewind', index: Number(turn.dataset.index), role: turn.classList.contains('user') ? 'user' : 'assistant' });
       return;
     }
     const comp = target?.closest('button.thumb-component');

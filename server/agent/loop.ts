@@ -228,6 +228,8 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     if (turn.calls.length === 0) {
       return { status: 'done', text: lastText, steps, toolCalls, tokens };
     }
+    // Stopped while the turn streamed (its last chunk crossed the run's budget, a stop): its calls do not run.
+    signal.throwIfAborted();
     toolCalls += turn.calls.length;
     const outputs = await runCalls(opts, turn.calls, signal);
     turn.calls.forEach((call, i) => {

@@ -32,6 +32,7 @@ export const runParams: z.ZodType<RunParams> = z.object({
   thinking: thinking.optional(),
   worktrees: z.boolean().optional(),
   plan: z.boolean().optional(),
+  budget: z.object({ tokens: z.number().int().min(0).optional(), usd: z.number().min(0).finite().optional() }).optional(),
 });
 
 export const cancelParams: z.ZodType<CancelParams> = z.object({ runId: id, agentId: z.string().optional() });
@@ -125,6 +126,9 @@ export const settingsSchema: z.ZodType<Partial<ServerSettings>> = z.looseObject(
   mcpWorkspaceConfig: z.string(),
   mcpApproval: z.record(z.string(), z.enum(['ask', 'always', 'never'])),
   mcpTimeoutMs: z.number().int().min(1000),
+  budgetTokens: positive,
+  budgetUsd: z.number().min(0).finite(),
+  swarmConfirmWidth: positive,
 }).partial();
 
 /** `issue.path: message; …` for an error message. */

@@ -23,7 +23,16 @@ export interface EndpointPreset {
   keyRequired: boolean;
   /** Where the key or the model comes from, caveats; "(unverified)" marks what could not be checked. */
   notes: string;
+  /** USD per 1M tokens of the default model, where the provider publishes them (the running cost and dollar budgets). */
+  pricing?: { input: number; cachedInput: number; output: number };
 }
+
+/**
+ * Kimi K2.5 on Moonshot's global API, USD per 1M tokens: input (cache miss) $0.60, cache hit
+ * $0.10, output $3.00 — Moonshot's pricing page https://platform.moonshot.ai/docs/pricing/chat-k25
+ * (the same figures as DESIGN.md §4). The China platform bills in CNY, so it has no USD prices here.
+ */
+export const KIMI_K25_USD = { input: 0.6, cachedInput: 0.1, output: 3.0 };
 
 export const LOCAL_BASE_URL = 'local';
 /** Environment variable naming a GGUF for the embedded engine. */
@@ -42,6 +51,7 @@ export const PRESETS: EndpointPreset[] = [
     apiKeyEnv: 'MOONSHOT_API_KEY',
     keyRequired: true,
     notes: 'Key from platform.moonshot.ai. Sampling is fixed server-side.',
+    pricing: KIMI_K25_USD,
   },
   {
     id: 'moonshot-cn',

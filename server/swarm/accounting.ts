@@ -1,5 +1,6 @@
 // Per-agent bookkeeping of a run and the swarm figures of run_finished.summary.
 import type { RunStatus, TokenUsage } from '../protocol';
+import { KIMI_K25_USD } from '../model/presets';
 
 export interface AgentRecord {
   agentId: string;
@@ -22,8 +23,8 @@ export interface Pricing {
   output: number;
 }
 
-/** Kimi K2.5 on Moonshot's API, USD per 1M tokens (DESIGN.md §4). */
-export const KIMI_K25_PRICING: Pricing = { input: 0.6, cachedInput: 0.1, output: 3.0 };
+/** Kimi K2.5 on Moonshot's API, USD per 1M tokens (DESIGN.md §4; the source is cited in server/model/presets.ts). */
+export const KIMI_K25_PRICING: Pricing = KIMI_K25_USD;
 
 export function costUsd(tokens: TokenUsage, p: Pricing): number {
   const uncached = Math.max(0, tokens.input - tokens.cachedInput);

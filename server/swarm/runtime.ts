@@ -34,6 +34,8 @@ export interface SwarmRunOptions {
   writeApproverFor?(agentId: string): NonNullable<ToolContext['approveWrite']>;
   /** Approval of other tool calls under their per-tool policy. */
   toolApproverFor?(agentId: string): ToolContext['approveTool'];
+  /** Approval of a spawn_swarm wider than the user's setting. */
+  swarmApproverFor?(agentId: string): ToolContext['approveSwarm'];
   /** Process containment and redaction for the tools. */
   sandbox?: ToolContext['sandbox'];
   limits: SwarmLimits;
@@ -332,6 +334,7 @@ export class SwarmRun {
       approveCommand: this.opts.approverFor(agentId),
       ...(this.opts.writeApproverFor ? { approveWrite: this.opts.writeApproverFor(agentId) } : {}),
       approveTool: this.opts.toolApproverFor?.(agentId),
+      ...(this.opts.swarmApproverFor ? { approveSwarm: this.opts.swarmApproverFor(agentId) } : {}),
       ...(this.opts.sandbox ? { sandbox: this.opts.sandbox } : {}),
       // The shared index describes the main tree; an isolated agent searches its own checkout.
       ...(isolation ? {} : { services: this.opts.services }),

@@ -21,6 +21,9 @@ export const spawnSwarm = defineTool({
     const swarm = ctx.swarm;
     if (!swarm) throw new ToolError('Sub-agents are not available to this agent.');
     if (!args.prompt_template.includes('{{item}}')) throw new ToolError('prompt_template must contain {{item}}.');
+    // A swarm wider than the user's setting asks first (a cost guard); declined, nothing starts.
+    const ok = (await ctx.approveSwarm?.(args.items.length, args, signal)) ?? { approved: true };
+    if (!ok.approved) throw new ToolError(`No sub-agents were started: ${ok.reason ?? 'the user declined a swarm this wide'}. Use fewer items (batch them, or do part of the work yourself).`);
     let agent = args.agent;
     if (!agent) {
       agent = DEFAULT_WORKER;

@@ -18,6 +18,8 @@ export interface ToolContext {
   approveWrite?(relPath: string, signal: AbortSignal, call?: { tool: string; args: unknown }): Promise<Approval>;
   /** Asks about any other tool call under its policy (`toolApproval`); absent = allowed. */
   approveTool?(tool: string, args: unknown, signal: AbortSignal): Promise<boolean>;
+  /** Asks before a spawn_swarm this wide (the user's `swarmConfirmWidth`); absent = allowed. */
+  approveSwarm?(width: number, args: unknown, signal: AbortSignal): Promise<Approval>;
   /** Process containment and secret redaction (server/sandbox); a default one when absent. */
   sandbox?: Sandbox;
   /** Present for agents that may orchestrate sub-agents. */

@@ -51,7 +51,7 @@ export class ApprovalBroker {
   answer(id: string, approved: boolean, scope?: 'once' | 'run'): void {
     const w = this.waiting.get(id);
     if (!w) return;
-    const what = w.params.kind === 'command' ? 'command' : w.params.kind === 'write' ? `write of ${w.params.path}` : w.params.tool;
+    const what = w.params.kind === 'command' ? 'command' : w.params.kind === 'write' ? `write of ${w.params.path}` : w.params.kind === 'swarm' ? `swarm of ${w.params.width} sub-agents` : w.params.tool;
     this.log(`${what} ${approved ? (scope === 'run' ? 'allowed for this run' : 'allowed') : 'refused'} (run ${w.params.runId}, ${w.params.agentId})`);
     w.resolve({ approved, ...(approved && scope === 'run' ? { scope } : {}) });
   }

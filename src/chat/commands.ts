@@ -112,7 +112,7 @@ export function conversationMarkdown(conv: Conversation): string {
   return `${parts.join('\n\n')}\n`;
 }
 
-async function exportConversation(conv: Conversation, host: ChatCommandHost): Promise<void> {
+export async function exportConversation(conv: Conversation, host: Pick<ChatCommandHost, 'notice' | 'error'>): Promise<void> {
   if (!conv.messages.length) return host.error('/export: this conversation is empty.');
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
   const file = `${(conv.title || 'conversation').replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60)}.md`;

@@ -20,6 +20,7 @@ import type { Conversation, ToExtension, ToWebview } from '../../webview/message
 import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
+import { handleHistory } from './history-ops';
 import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 
 /** How long a stopped run may take to answer before the panel is told it ended anyway. */
@@ -50,6 +51,8 @@ export class ChatController implements vscode.Disposable {
   private active: ActiveRun | undefined;
   private post: (message: ToWebview) => void = () => undefined;
   private ready: Promise<boolean> = Promise.resolve(false);
+  /** The panel said `ready` since it was last attached. */
+  private attached = false;
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly events = new vscode.EventEmitter<EventParams>();
@@ -80,7 +83,10 @@ export class ChatController implements vscode.Disposable {
   attach(post: (message: ToWebview) => void): vscode.Disposable {
     this.post = post;
     return new vscode.Disposable(() => {
-      if (this.post === post) this.post = () => undefined;
+      if (this.post === post) {
+        this.post = () => undefined;
+        this.attached = false;
+      }
     });
   }
 
@@ -91,7 +97,9 @@ export class ChatController implements vscode.Disposable {
   async handle(message: ToExtension): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.attached = true;
         this.sendInit();
+        for (const text of this.inserts.splice(0)) this.post({ type: 'insertText', text });
         return this.sendCommands();
       case 'send':
         return this.send(message.text, message.images ?? [], message.thinking, message.plan);
@@ -106,8 +114,19 @@ export class ChatController implements vscode.Disposable {
       case 'openConversation':
         return this.open(message.id);
       case 'listConversations':
-        this.post({ type: 'conversations', conversations: this.store.list() });
-        return;
+      case 'deleteConversation':
+      case 'exportConversation':
+      case 'rewind':
+        return handleHistory(message, {
+          client: this.client,
+          store: this.store,
+          post: (m) => this.post(m),
+          current: () => this.conversation,
+          busy: (id) => this.active?.conversation.id === id,
+          newChat: () => this.newChat(),
+          reshow: () => this.sendInit(),
+          log: this.log,
+        });
       case 'openFile':
         return this.openFile(message.path, message.line);
       case 'openLink':
@@ -124,6 +143,15 @@ export class ChatController implements vscode.Disposable {
         this.log(`unknown webview message ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  /** Text for the composer sent before the panel was ready (Add Selection to Chat opens it). */
+  private readonly inserts: string[] = [];
+
+  /** Adds text at the composer's cursor (Add Selection to Chat); held until the panel is ready. */
+  insertIntoComposer(text: string): void {
+    this.inserts.push(text);
+    if (this.attached) this.post({ type: 'insertText', text: this.inserts.shift()! });
   }
 
   /** Starts a chat run with `text` as the user's message (code actions); with `newChat`, in a fresh conversation. */

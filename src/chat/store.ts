@@ -23,8 +23,23 @@ export function titleFor(text: string): string {
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
 }
 
-/** Appends an event, merging consecutive text/reasoning deltas of one agent to keep storage small. */
+/** Where each stored run's latest `run_usage` sits: only the latest running total is kept. */
+const lastUsage = new WeakMap<SwarmEvent[], number>();
+
+/**
+ * Appends an event, merging consecutive text/reasoning deltas of one agent to keep storage small;
+ * a `run_usage` (a running total) replaces the run's previous one in place.
+ */
 export function appendEvent(events: SwarmEvent[], event: SwarmEvent): void {
+  if (event.type === 'run_usage') {
+    const at = lastUsage.get(events);
+    if (at !== undefined && events[at]?.type === 'run_usage') events[at] = event;
+    else {
+      events.push(event);
+      lastUsage.set(events, events.length - 1);
+    }
+    return;
+  }
   const last = events[events.length - 1];
   if (
     last &&
@@ -55,6 +70,30 @@ export class ConversationStore {
 
   async setCurrent(id: string): Promise<void> {
     await this.memento.update(CURRENT, id);
+  }
+
+  /** Removes a conversation and its index entry; false when there was none. The current one is unset. */
+  async delete(id: string): Promise<boolean> {
+    const index = this.list();
+    if (!index.some((c) => c.id === id) && !this.get(id)) return false;
+    await this.memento.update(ITEM(id), undefined);
+    await this.memento.update(INDEX, index.filter((c) => c.id !== id));
+    if (this.currentId() === id) await this.memento.update(CURRENT, undefined);
+    return true;
+  }
+
+  /**
+   * Conversations whose title or any message contains every word of `query` (case-insensitive,
+   * newest first); an empty query lists them all.
+   */
+  search(query: string): ConversationSummary[] {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return this.list();
+    return this.list().filter((summary) => {
+      const conv = this.get(summary.id);
+      const hay = [summary.title, ...(conv?.messages ?? []).map((m) => m.text)].join('\n').toLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
   }
 
   /** Saves a conversation (only once it has a message) and trims the oldest past MAX_CONVERSATIONS. */

@@ -74,6 +74,13 @@ describe('src/settings', () => {
     assert.deepEqual([bad.mcpServers, bad.mcpApproval, bad.mcpTimeoutMs], [{}, {}, 120_000]);
   });
 
+  it('maps the budget and the wide-swarm width; negative, fractional or non-finite values keep the defaults', () => {
+    const s = readSettings(source({ 'budget.tokens': 50_000, 'budget.usd': 1.5, 'swarm.confirmWidth': 8 }));
+    assert.deepEqual([s.budgetTokens, s.budgetUsd, s.swarmConfirmWidth], [50_000, 1.5, 8]);
+    const bad = readSettings(source({ 'budget.tokens': -1, 'budget.usd': Number.POSITIVE_INFINITY, 'swarm.confirmWidth': 2.5 }));
+    assert.deepEqual([bad.budgetTokens, bad.budgetUsd, bad.swarmConfirmWidth], [0, 0, 32]);
+  });
+
   it('needs a key for Moonshot only', () => {
     assert.equal(needsApiKey('https://api.moonshot.ai/v1'), true);
     assert.equal(needsApiKey('https://api.moonshot.cn/v1'), true);
