@@ -47,6 +47,9 @@ describe('browser: @-mentions, context chips and code blocks', function () {
     await answer(page, ITEMS);
     assert.deepEqual((await items(page)).map((i) => i.label), ['util.ts', 'src/', 'alpha']);
     assert.equal((await items(page))[0].selected, true);
+    await send(page, { type: 'editorContext', enabled: true, context: { path: 'src/deep/a.ts', selection: { startLine: 3, endLine: 7 } } });
+    await page.screenshot({ path: 'test-artifacts/webview-mentions.png' });
+    await send(page, { type: 'editorContext', enabled: false });
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
@@ -174,6 +177,7 @@ describe('browser: @-mentions, context chips and code blocks', function () {
 
     const pres = await page.$$('.turn.assistant .md pre');
     await pres[0].hover();
+    await page.screenshot({ path: 'test-artifacts/webview-code.png' });
     await (await pres[0].$('.code-apply'))!.click();
     await (await pres[0].$('.code-insert'))!.click();
     await pres[2].hover();
