@@ -75,6 +75,10 @@ describe('protocol: attachments and swarm/mentions', function () {
     await refused([{ kind: 'path', path: 'link.txt' }], /@link\.txt: .*outside the workspace/);
     await refused([{ kind: 'path', path: 'linkdir/secret.txt' }], /outside the workspace/);
     await refused([{ kind: 'path', path: 'missing.txt' }], /@missing\.txt: no such file or folder in the workspace/);
+    writeFileSync(join(ws.path, 'blob.bin'), Buffer.from([0x89, 0x50, 0x00, 0x01, 0x02, 0x00]));
+    await refused([{ kind: 'path', path: 'blob.bin' }], /@blob\.bin: .*binary/);
+    await refused([{ kind: 'path', path: 'a\u0000b' }], /NUL/);
+    await refused([{ kind: 'path', path: 'notes.md' }, { kind: 'path', path: '../x' }], /@\.\.\/x: /);
     await refused([{ kind: 'symbol', name: 'gamma', path: 'src/util.ts', line: 1 }], /@gamma: no such symbol in src\/util\.ts/);
     await refused(Array.from({ length: 33 }, (_, i) => ({ kind: 'path' as const, path: `f${i}` })), /33 attachments: at most 32/);
     assert.equal(sim.requests.length, 0);
