@@ -2,14 +2,18 @@
 // case-insensitive; consecutive runs, matches at the start of a path segment or word, and matches in
 // the base name score higher; shorter candidates win ties. No match: undefined.
 
-const SEP = /[/\\_\-.\s]/;
+/** Whether code unit `c` separates words in a path: / \\ _ - . and space. */
+function isSep(c: number): boolean {
+  return c === 47 || c === 92 || c === 95 || c === 45 || c === 46 || c === 32;
+}
 
 function isBoundary(text: string, i: number): boolean {
   if (i === 0) return true;
-  const prev = text[i - 1];
-  if (SEP.test(prev)) return true;
-  // camelCase hump
-  return prev === prev.toLowerCase() && text[i] !== text[i].toLowerCase();
+  const prev = text.charCodeAt(i - 1);
+  if (isSep(prev)) return true;
+  // camelCase hump: a lower-case letter or digit, then an upper-case letter
+  const cur = text.charCodeAt(i);
+  return cur >= 65 && cur <= 90 && ((prev >= 97 && prev <= 122) || (prev >= 48 && prev <= 57));
 }
 
 /** Score of `query` against `text` (higher is better), or undefined when it does not match. */
@@ -26,10 +30,8 @@ export function fuzzyScore(query: string, text: string): number | undefined {
   const anywhere = t.indexOf(q);
   if (anywhere >= 0) return 4_000 - text.length + (isBoundary(text, anywhere) ? 300 : 0);
   // Subsequence: word starts first (`scc` → src/chat/controller), else the leftmost match.
-  const a = subsequence(q, t, text, base, true);
-  const b = subsequence(q, t, text, base, false);
-  if (a === undefined) return b;
-  return b === undefined ? a : Math.max(a, b);
+  // (Jumping to word starts can use up characters a later query letter needed: then leftmost.)
+  return subsequence(q, t, text, base, true) ?? subsequence(q, t, text, base, false);
 }
 
 function subsequence(q: string, t: string, text: string, base: number, boundaries: boolean): number | undefined {

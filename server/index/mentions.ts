@@ -46,17 +46,27 @@ function foldersOf(files: string[]): string[] {
   return [...out].sort();
 }
 
+const itemsOf = new WeakMap<string[], MentionItem[]>();
+
+/** Folders then files as completion items, built once per file list. */
+function pathItems(files: string[]): MentionItem[] {
+  let items = itemsOf.get(files);
+  if (!items) {
+    items = [
+      ...foldersOf(files).map((p): MentionItem => ({ kind: 'folder', path: p, label: baseOf(p), detail: parentOf(p) })),
+      ...files.map((p): MentionItem => ({ kind: 'file', path: p, label: baseOf(p), detail: parentOf(p) })),
+    ];
+    itemsOf.set(files, items);
+  }
+  return items;
+}
+
 export async function completeMentions(
   opts: { files: FileList; symbols?: SymbolIndex; query: string; limit: number },
   signal: AbortSignal,
 ): Promise<MentionItem[]> {
   const { query, limit } = opts;
-  const files = await opts.files.get(signal);
-  const folders = foldersOf(files);
-  const paths: MentionItem[] = [
-    ...folders.map((p): MentionItem => ({ kind: 'folder', path: p, label: baseOf(p), detail: parentOf(p) })),
-    ...files.map((p): MentionItem => ({ kind: 'file', path: p, label: baseOf(p), detail: parentOf(p) })),
-  ];
+  const paths = pathItems(await opts.files.get(signal));
   if (!query) {
     // Nothing typed yet: the top of the workspace, folders first.
     return paths.filter((p) => !p.path.includes('/')).slice(0, limit);
