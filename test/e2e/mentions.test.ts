@@ -10,10 +10,31 @@ import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, lastUserText, startSimulator, type Simulator } from '../support/simulator';
 import { installExtension, makeDirs, missingSetup, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { openChatView, waitFor, waitForChat } from './workbench';
+import { findChatFrame, openChatView, waitFor, waitForChat } from './workbench';
 
 const MARKER = 'e2e-mention-content-8817';
 const TASK = 'Summarise the notes';
+const EDITOR_TASK = 'Explain the open file';
+const INSERTED = 'inserted-by-e2e-4471';
+const REPLY = ['Here is a heading:', '', '```md README.md', `## ${INSERTED}`, '```'].join('\n');
+
+/** Quick Open (Ctrl+P) → `file`, then select all its text. */
+async function openAndSelectAll(page: Page, file: string): Promise<void> {
+  await page.keyboard.down('Control');
+  await page.keyboard.press('p');
+  await page.keyboard.up('Control');
+  await page.waitForSelector('.quick-input-widget input', { visible: true, timeout: 30_000 });
+  await page.keyboard.type(file);
+  await page.waitForFunction((f: string) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes(f)), { timeout: 30_000 }, file);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((f: string) => document.title.startsWith(f), { timeout: 30_000 }, file);
+  await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { visible: true, timeout: 30_000 });
+  await page.click('.editor-instance .monaco-editor .view-lines');
+  await page.keyboard.down('Control');
+  await page.keyboard.press('a');
+  await page.keyboard.up('Control');
+  await page.waitForSelector('.editor-instance .monaco-editor .selected-text', { timeout: 10_000 });
+}
 
 describe('e2e: @-mentions in code-server', function () {
   this.timeout(240_000);
@@ -35,7 +56,7 @@ describe('e2e: @-mentions in code-server', function () {
     mkdirSync(join(workspace, 'docs'), { recursive: true });
     writeFileSync(join(workspace, 'docs', 'meeting-notes.md'), `# Notes\n${MARKER}\n`);
     writeFileSync(join(workspace, 'README.md'), '# e2e mentions\n');
-    sim = await startSimulator({ respond: byConversation({ [TASK]: [{ text: 'The notes say the marker.' }] }) });
+    sim = await startSimulator({ respond: byConversation({ [TASK]: [{ text: 'The notes say the marker.' }], [EDITOR_TASK]: [{ text: REPLY }] }) });
     writeUserSettings(dirs, { 'swarmcode.baseUrl': sim.url, 'swarmcode.model': 'sim-model', 'swarmcode.thinking': 'off', 'swarmcode.logLevel': 'debug', ...QUIET_WORKBENCH });
     installExtension(dirs);
     server = await startCodeServer({ dirs, workspace, env: { MOONSHOT_API_KEY: 'e2e-key' } });
@@ -73,5 +94,29 @@ describe('e2e: @-mentions in code-server', function () {
     assert.ok(user.startsWith(`${TASK} @docs/meeting-notes.md`), user);
     assert.match(user, new RegExp(`@docs/meeting-notes\\.md \\(file, 2 lines\\)\\n\`\`\`markdown\\n# Notes\\n${MARKER}\\n\`\`\``));
     await p.screenshot({ path: join(ARTIFACTS, 'e2e-mentions.png') });
+  });
+
+  it('the editor chip sends the active file and selection; Insert puts a code block at the cursor', async function () {
+    const p = page!;
+    await openAndSelectAll(p, 'README.md');
+    let frame = await findChatFrame(p, 30_000);
+    frame = await waitForChat(p, () => [...document.querySelectorAll('.context-chips .chip-editor')].some((c) => c.textContent?.includes('README.md:1')), 30_000);
+    await (await frame.waitForSelector('button.new-chat'))!.click();
+    const input = (await frame.waitForSelector('textarea.input', { timeout: 30_000 }))!;
+    await input.click();
+    await input.type(EDITOR_TASK);
+    await input.press('Enter');
+    frame = await waitForChat(p, (t: string) => document.body.innerText.includes(t), 90_000, INSERTED);
+    const user = lastUserText(sim!.requests.find((r) => lastUserText(r.body).includes(EDITOR_TASK))!.body);
+    assert.match(user, /@README\.md \(file, 1 lines\)\n```markdown\n# e2e mentions\n```/);
+    assert.match(user, /@selection \(README\.md:1-1\)\n```markdown\n# e2e mentions\n/);
+    // Insert: the block replaces the editor's selection (the whole file).
+    const pre = (await frame.waitForSelector('.turn.assistant pre[data-path="README.md"]'))!;
+    await pre.hover();
+    await (await pre.$('.code-insert'))!.click();
+    await p.waitForFunction((t: string) => (document.querySelector('.editor-instance .monaco-editor .view-lines') as HTMLElement | null)?.innerText.includes(t), { timeout: 30_000 }, INSERTED);
+    const lines = await p.$eval('.editor-instance .monaco-editor .view-lines', (e) => (e as HTMLElement).innerText);
+    assert.doesNotMatch(lines, /e2e mentions/, 'the selection was replaced');
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-mentions-editor.png') });
   });
 });
