@@ -18,13 +18,20 @@ function isBoundary(text: string, i: number): boolean {
 
 /** Score of `query` against `text` (higher is better), or undefined when it does not match. */
 export function fuzzyScore(query: string, text: string): number | undefined {
-  if (!query) return 0;
-  const q = query.toLowerCase();
-  const t = text.toLowerCase();
+  return query ? scoreLower(query.toLowerCase(), text, text.toLowerCase()) : 0;
+}
+
+/** fuzzyScore with the query and the text already lower-cased (`t`). */
+function scoreLower(q: string, text: string, t: string): number | undefined {
+  // Cheap reject: every query character in order.
+  for (let i = 0, at = 0; i < q.length; i++, at++) {
+    at = t.indexOf(q[i], at);
+    if (at < 0) return undefined;
+  }
   const base = t.lastIndexOf('/') + 1;
   // A contiguous hit is the strongest signal: whole base name, base name prefix, anywhere.
   const exactAt = t.indexOf(q, base);
-  if (t.slice(base) === q) return 10_000 - text.length;
+  if (exactAt === base && t.length - base === q.length) return 10_000 - text.length;
   if (exactAt === base) return 8_000 - text.length;
   if (exactAt >= 0) return 6_000 - text.length + (isBoundary(text, exactAt) ? 500 : 0);
   const anywhere = t.indexOf(q);
@@ -32,6 +39,30 @@ export function fuzzyScore(query: string, text: string): number | undefined {
   // Subsequence: word starts first (`scc` → src/chat/controller), else the leftmost match.
   // (Jumping to word starts can use up characters a later query letter needed: then leftmost.)
   return subsequence(q, t, text, base, true) ?? subsequence(q, t, text, base, false);
+}
+
+/** Strings lower-cased once, for many queries (the workspace's paths). */
+export class FuzzyIndex<T> {
+  private readonly lower: string[];
+  private readonly keys: string[];
+
+  constructor(readonly items: readonly T[], key: (item: T) => string) {
+    this.keys = items.map(key);
+    this.lower = this.keys.map((k) => k.toLowerCase());
+  }
+
+  /** The `limit` best items for `query` (stable for equal scores); '' keeps the order. */
+  filter(query: string, limit: number): T[] {
+    if (!query) return this.items.slice(0, limit);
+    const q = query.toLowerCase();
+    const scored: { i: number; score: number }[] = [];
+    for (let i = 0; i < this.keys.length; i++) {
+      const s = scoreLower(q, this.keys[i], this.lower[i]);
+      if (s !== undefined) scored.push({ i, score: s });
+    }
+    scored.sort((a, b) => b.score - a.score || a.i - b.i);
+    return scored.slice(0, limit).map((s) => this.items[s.i]);
+  }
 }
 
 function subsequence(q: string, t: string, text: string, base: number, boundaries: boolean): number | undefined {
@@ -55,14 +86,6 @@ function subsequence(q: string, t: string, text: string, base: number, boundarie
 }
 
 /** The `limit` best of `items` for `query` (stable for equal scores). */
-export function fuzzyFilter<T>(query: string, items: Iterable<T>, key: (item: T) => string, limit: number): T[] {
-  const scored: { item: T; score: number; i: number }[] = [];
-  let i = 0;
-  for (const item of items) {
-    const s = fuzzyScore(query, key(item));
-    if (s !== undefined) scored.push({ item, score: s, i });
-    i++;
-  }
-  scored.sort((a, b) => b.score - a.score || a.i - b.i);
-  return scored.slice(0, limit).map((s) => s.item);
+export function fuzzyFilter<T>(query: string, items: readonly T[], key: (item: T) => string, limit: number): T[] {
+  return new FuzzyIndex(items, key).filter(query, limit);
 }

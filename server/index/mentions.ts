@@ -2,7 +2,7 @@
 // .gitignore'd ones are left out) and symbol definitions, fuzzy-matched, best first.
 import type { MentionItem } from '../protocol';
 import { listFiles } from './ripgrep';
-import { fuzzyFilter } from './fuzzy';
+import { FuzzyIndex, fuzzyFilter } from './fuzzy';
 import type { SymbolIndex } from './symbols';
 
 const SYMBOL_WAIT_MS = 300;
@@ -46,19 +46,20 @@ function foldersOf(files: string[]): string[] {
   return [...out].sort();
 }
 
-const itemsOf = new WeakMap<string[], MentionItem[]>();
+const indexOf = new WeakMap<string[], FuzzyIndex<MentionItem>>();
 
-/** Folders then files as completion items, built once per file list. */
-function pathItems(files: string[]): MentionItem[] {
-  let items = itemsOf.get(files);
-  if (!items) {
-    items = [
+/** Folders then files as completion items, indexed once per file list. */
+function pathIndex(files: string[]): FuzzyIndex<MentionItem> {
+  let index = indexOf.get(files);
+  if (!index) {
+    const items = [
       ...foldersOf(files).map((p): MentionItem => ({ kind: 'folder', path: p, label: baseOf(p), detail: parentOf(p) })),
       ...files.map((p): MentionItem => ({ kind: 'file', path: p, label: baseOf(p), detail: parentOf(p) })),
     ];
-    itemsOf.set(files, items);
+    index = new FuzzyIndex(items, (i) => i.path);
+    indexOf.set(files, index);
   }
-  return items;
+  return index;
 }
 
 export async function completeMentions(
@@ -66,12 +67,12 @@ export async function completeMentions(
   signal: AbortSignal,
 ): Promise<MentionItem[]> {
   const { query, limit } = opts;
-  const paths = pathItems(await opts.files.get(signal));
+  const paths = pathIndex(await opts.files.get(signal));
   if (!query) {
     // Nothing typed yet: the top of the workspace, folders first.
-    return paths.filter((p) => !p.path.includes('/')).slice(0, limit);
+    return paths.items.filter((p) => !p.path.includes('/')).slice(0, limit);
   }
-  const pathHits = fuzzyFilter(query, paths, (p) => p.path, limit);
+  const pathHits = paths.filter(query, limit);
   let symbolHits: MentionItem[] = [];
   if (opts.symbols && !query.includes('/')) {
     const ready = opts.symbols.ready(signal).catch(() => undefined);

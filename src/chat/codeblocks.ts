@@ -58,6 +58,7 @@ export async function runCodeBlockAction(a: CodeBlockAction, lastEditor: vscode.
     const range = sel ?? new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
     edit.replace(uri, range, a.code, annotation);
   }
-  const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
-  return applied ? undefined : undefined; // declined in the preview: nothing to report
+  // false when the user discards it in the preview: nothing to report.
+  await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+  return undefined;
 }
