@@ -8,8 +8,8 @@ import { MAX_ATTACHMENTS } from '../protocol';
 import type { Workspace } from '../workspace';
 import type { Logger } from '../log';
 import type { Sandbox } from '../sandbox';
-import type { CodeIndex } from '../index';
 import { listFiles } from '../index/ripgrep';
+import { extractTags, supports } from '../index/symbols/tags';
 import { gitTool } from '../tools/git';
 import { ToolError, type ToolContext } from '../tools/types';
 import { formatAttachments, languageOf, oneLine, type Block } from './format';
@@ -30,7 +30,6 @@ export interface AttachmentEnv {
   workspace: Workspace;
   log: Logger;
   sandbox?: Sandbox;
-  index?: CodeIndex;
 }
 
 /** The attachments as one text block ('' for none); AttachmentError names the first one that fails. */
@@ -112,7 +111,8 @@ async function symbolBlock(a: Extract<Attachment, { kind: 'symbol' }>, env: Atta
   const rel = ws.relative(await ws.resolve(a.path));
   const text = await ws.readText(rel, signal);
   const lines = text.split('\n');
-  const defs = (env.index?.symbols.files.get(rel) ?? []).filter((t) => t.role === 'def');
+  // The file's own tags, parsed now: the index may not be built yet, and the text may be newer.
+  const defs = (supports(rel) ? extractTags(rel, text) : []).filter((t) => t.role === 'def');
   // The definition nearest the line the client saw (the file may have changed since).
   const own = defs.filter((t) => t.name === a.name).sort((x, y) => Math.abs(x.line - a.line) - Math.abs(y.line - a.line))[0];
   let start = own?.line ?? a.line;

@@ -5,7 +5,6 @@ import type { Handler } from '../context';
 import { RunRequest } from '../protocol';
 import { executeRun } from '../runs';
 import { AttachmentError, resolveAttachments } from '../attachments/resolve';
-import { codeIndexFor } from '../index/service';
 import { checked, runParams } from './params';
 
 export const runHandler: Handler = {
@@ -17,7 +16,7 @@ export const runHandler: Handler = {
       let attachments = '';
       if (params.attachments?.length) {
         try {
-          const env = { workspace: ctx.workspace, log: ctx.log, sandbox: ctx.sandbox, index: codeIndexFor(ctx) };
+          const env = { workspace: ctx.workspace, log: ctx.log, sandbox: ctx.sandbox };
           attachments = await resolveAttachments(params.attachments, env, controller.signal);
         } catch (err) {
           if (err instanceof AttachmentError) throw new ResponseError(ErrorCodes.InvalidParams, `${RunRequest.method}: ${err.message}`);
