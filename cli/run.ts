@@ -11,6 +11,7 @@ import {
   CancelRequest,
   EventNotification,
   RunRequest,
+  type Attachment,
   type ImageInput,
   type RunBudgetLimits,
   type RunResult,
@@ -21,6 +22,7 @@ import { startServer } from './client';
 import { createPrinter } from './print';
 import { visible } from '../webview/visible';
 import { loadMcpConfigs } from './mcp-config';
+import { parseMentions } from '../server/attachments/parse';
 
 const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N] [--thinking on|off]
@@ -32,7 +34,9 @@ const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] 
               TASK   (swarmcode run --help: every flag)
 
 TASK may start with a slash command: /init, /plan, /review, /swarm or a custom command
-from .swarmcode/commands/NAME.md (its $ARGUMENTS are the rest of TASK).`;
+from .swarmcode/commands/NAME.md (its $ARGUMENTS are the rest of TASK).
+@path in TASK attaches that workspace file (its content) or folder (its file list) to the
+message, @git the uncommitted changes; \\@ is a literal @.`;
 
 /** The parser's options; cli/help.ts describes each (checked by test/unit/cli/help.test.ts). */
 export const RUN_OPTIONS = {
@@ -97,6 +101,8 @@ export interface RunOptions {
   settings: Partial<ServerSettings>;
   task: string;
   images: ImageInput[];
+  /** `@path` / `@git` mentions in the task (RunParams.attachments). */
+  attachments: Attachment[];
   json: boolean;
   /** Each sub-agent in its own git worktree (RunParams.worktrees). */
   worktrees?: boolean;
@@ -124,7 +130,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw new UsageError((err as Error).message);
   }
   const { values, positionals } = parsed;
-  const task = positionals.join(' ').trim();
+  const { text: task, attachments } = parseMentions(positionals.join(' ').trim());
   if (!task) throw new UsageError('no TASK given');
   const thinking = values.thinking;
   if (thinking !== undefined && thinking !== 'on' && thinking !== 'off') throw new UsageError('--thinking must be on or off');
@@ -197,7 +203,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...mcp,
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
-  return { workspace, settings, task, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan,
+  return { workspace, settings, task, attachments, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan,
     ...(budgetTokens || budgetUsd ? { budget: { ...(budgetTokens ? { tokens: budgetTokens } : {}), ...(budgetUsd ? { usd: budgetUsd } : {}) } } : {}),
     ...(values['allow-wide-swarm'] ? { allowWideSwarm: true } : {}) };
 }
@@ -247,7 +253,7 @@ export async function runTask(opts: RunOptions): Promise<number> {
       throw new Error(`the server exited unexpectedly (code ${code})\n${server.stderr.join('').slice(-2000)}`);
     });
     const result: RunResult = await Promise.race([
-      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images, ...(opts.worktrees ? { worktrees: true } : {}), ...(opts.plan ? { plan: true } : {}), ...(opts.budget ? { budget: opts.budget } : {}) }, cts.token),
+      server.connection.sendRequest(RunRequest, { runId, task: opts.task, images: opts.images, ...(opts.attachments.length ? { attachments: opts.attachments } : {}), ...(opts.worktrees ? { worktrees: true } : {}), ...(opts.plan ? { plan: true } : {}), ...(opts.budget ? { budget: opts.budget } : {}) }, cts.token),
       crashed,
     ]);
     printer.finish(result);

@@ -3,6 +3,7 @@
 // Everything is either a type or a method declaration; it imports nothing else of ours.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { McpServerSetting } from './protocol/mcp';
+import type { Attachment } from './protocol/attachments';
 
 // ---------------------------------------------------------------------------
 // Settings (sent in `initializationOptions`, and as `workspace/didChangeConfiguration`
@@ -183,6 +184,13 @@ export interface RunParams {
   plan?: boolean;
   /** This run's budget (overrides the `budgetTokens` / `budgetUsd` settings; 0 = none): crossing it stops the run cleanly. */
   budget?: RunBudgetLimits;
+  /**
+   * Context attached to the message (`@`-mentions, the editor's file and selection), at most
+   * MAX_ATTACHMENTS: resolved before the run starts and put after the task in the user's turn.
+   * A path outside the workspace (or a symlink out of it), a missing file or symbol is refused
+   * with -32602 naming the mention.
+   */
+  attachments?: Attachment[];
 }
 
 export interface RunBudgetLimits {
@@ -355,3 +363,4 @@ export * from './protocol/search';
 export * from './protocol/review';
 export * from './protocol/rules';
 export * from './protocol/mcp';
+export * from './protocol/attachments';

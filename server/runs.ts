@@ -106,7 +106,8 @@ function planToolApprover(ctx: ServerContext, usual: ReturnType<RunApprovals['to
   return (tool, args, signal) => (isMcpTool(tool) && policyFor(ctx.settings(), tool) !== 'never' ? Promise.resolve(true) : usual(tool, args, signal));
 }
 
-export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal): Promise<RunResult> {
+/** `attachments`: the resolved attached context (server/attachments), put after the task in the user's turn. */
+export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal, extra: { attachments?: string } = {}): Promise<RunResult> {
   const { runId } = params;
   if (active.has(runId)) throw new Error(`run ${runId} is already active`);
   const controller = new AbortController();
@@ -209,7 +210,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     entry.swarm = swarm;
     emit({ type: 'run_started', agentId, task: params.task, model: model.id });
     const system = settings.swarm ? `${AGENT_SYSTEM_PROMPT}\n\n${ORCHESTRATOR_GUIDE}` : AGENT_SYSTEM_PROMPT;
-    const messages = initialMessages({ system, context, task: rules.task, images: params.images, history: params.history });
+    const messages = initialMessages({ system, context, task: rules.task, attachments: extra.attachments, images: params.images, history: params.history });
     const mainTools = settings.swarm ? [...tools, ...orchestrationTools] : tools;
     let result = await swarm.runMain(agentId, messages, mainTools, settings.maxSteps, resolveThinking(settings, params), controller.signal);
     // Merge conflicts from sub-agents' worktrees go back to the orchestrator once before the run ends.

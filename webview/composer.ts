@@ -1,13 +1,19 @@
 // The input area: textarea (Enter sends, Shift+Enter newline), image paste/attach with thumbnails,
-// thinking mode, the Plan toggle, the slash-command popup, send and stop buttons.
-import type { CommandInfo, ImageInput, ThinkingMode } from '../server/protocol';
+// thinking mode, the Plan toggle, the slash-command and `@`-mention popups, the context chips,
+// send and stop buttons.
+import type { CommandInfo, ImageInput, MentionItem, ThinkingMode } from '../server/protocol';
+import type { ContextRef, EditorContext } from './messages';
+import { ContextChips, withoutMention } from './chips';
 import { h, icon } from './dom';
+import { MentionMenu, mentionAt, type Choice } from './mentions';
 import { SlashMenu } from './slash';
 
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 export interface ComposerEvents {
-  send(text: string, images: ImageInput[], thinking: ThinkingMode | undefined, plan: boolean): void;
+  send(text: string, images: ImageInput[], thinking: ThinkingMode | undefined, plan: boolean, context: ContextRef[]): void;
+  /** The `@` popup wants completions (answered through Composer.mentionResults). */
+  mentionQuery(id: number, query: string): void;
   /** A command the chat panel carries out itself (`/compact`, `/undo`, `/clear`, …). */
   command(name: string, args: string): void;
   /** The slash popup opened: the command list may be refreshed. */
@@ -29,12 +35,15 @@ export class Composer {
   private readonly note = h('div', { cls: 'composer-note' });
   private readonly planBtn: HTMLButtonElement;
   readonly slash = new SlashMenu((cmd) => this.complete(cmd));
+  readonly mentions: MentionMenu;
+  readonly chips = new ContextChips((token) => this.removeMention(token));
   private images: ImageInput[] = [];
   /** File names of `images` where known (pasted images have none). */
   private names: (string | undefined)[] = [];
   private busy = false;
 
   constructor(private readonly events: ComposerEvents, draft: string, thinking: ThinkingMode | '') {
+    this.mentions = new MentionMenu((id, q) => events.mentionQuery(id, q), (c) => this.insertMention(c));
     this.input = h('textarea', { cls: 'input', attrs: { rows: '1', placeholder: 'Ask SwarmCode… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' } });
     this.input.value = draft;
     this.fileInput = h('input', { cls: 'file-input', attrs: { type: 'file', accept: 'image/*', multiple: '' } });
@@ -54,20 +63,25 @@ export class Composer {
 
     this.el = h('div', { cls: 'composer' },
       this.slash.el,
+      this.mentions.el,
+      this.chips.el,
       this.thumbs,
       this.note,
       h('div', { cls: 'input-wrap' }, this.input),
       h('div', { cls: 'composer-bar' }, attach, this.fileInput, this.thinkingSel, this.planBtn, h('span', { cls: 'spacer' }), this.stopBtn, this.sendBtn));
 
     this.input.addEventListener('keydown', (e) => {
-      if (!e.isComposing && this.slash.key(e)) return;
+      if (!e.isComposing && (this.mentions.key(e) || this.slash.key(e))) return;
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey) {
         e.preventDefault();
         this.submit();
       }
     });
-    this.input.addEventListener('input', () => { this.autosize(); this.saveDraft(); this.onSlashInput(); });
-    this.input.addEventListener('blur', () => this.slash.close());
+    this.input.addEventListener('input', () => { this.autosize(); this.saveDraft(); this.onSlashInput(); this.onMentionInput(); });
+    // Caret moves without typing (arrows, clicks) open or close the mention popup too.
+    this.input.addEventListener('keyup', (e) => { if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home' || e.key === 'End') this.onMentionInput(); });
+    this.input.addEventListener('click', () => this.onMentionInput());
+    this.input.addEventListener('blur', () => { this.slash.close(); this.mentions.close(); });
     this.planBtn.addEventListener('click', () => this.setPlan(!this.plan));
     this.input.addEventListener('paste', (e) => this.onPaste(e));
     this.thinkingSel.addEventListener('change', () => this.saveDraft());
@@ -120,6 +134,48 @@ export class Composer {
     if (this.slash.open) this.slash.update(this.input.value);
   }
 
+  /** The active editor for the context chip (`enabled`: the swarmcode.chat.editorContext setting). */
+  setEditorContext(enabled: boolean, context: EditorContext | undefined): void {
+    this.chips.setEditor(enabled, context);
+  }
+
+  mentionResults(id: number, items: MentionItem[]): void {
+    this.mentions.results(id, items);
+  }
+
+  private onMentionInput(): void {
+    this.chips.setText(this.input.value);
+    if (this.input.selectionStart !== this.input.selectionEnd) return this.mentions.close();
+    this.mentions.update(this.input.value, this.input.selectionStart ?? this.input.value.length);
+  }
+
+  /** A popup choice: `@query` at the caret becomes `@token ` and the mention is tracked for sending. */
+  private insertMention(c: Choice): void {
+    const caret = this.input.selectionStart ?? this.input.value.length;
+    const at = mentionAt(this.input.value, caret);
+    if (!at) return;
+    const before = this.input.value.slice(0, at.start);
+    const after = this.input.value.slice(caret).replace(/^\S*/, '');
+    const insert = `@${c.token}${after.startsWith(' ') ? '' : ' '}`;
+    this.input.value = before + insert + after;
+    const pos = before.length + insert.length;
+    this.input.setSelectionRange(pos, pos);
+    this.chips.track(c.token, c.ref);
+    this.chips.setText(this.input.value);
+    this.autosize();
+    this.saveDraft();
+  }
+
+  /** A mention chip's ×: its `@token` leaves the text. */
+  private removeMention(token: string): void {
+    const text = withoutMention(this.input.value, token);
+    this.input.value = text;
+    this.chips.setText(text);
+    this.autosize();
+    this.saveDraft();
+    this.input.focus();
+  }
+
   private onSlashInput(): void {
     const wasOpen = this.slash.open;
     this.slash.update(this.input.value);
@@ -142,7 +198,9 @@ export class Composer {
     const slash = /^\/([A-Za-z0-9_.:-]+)(?:\s+([\s\S]*))?$/.exec(text);
     const local = slash && !images.length ? this.slash.find(slash[1]) : undefined;
     if (slash && local?.runsIn === 'client') this.events.command(slash[1], (slash[2] ?? '').trim());
-    else this.events.send(text, images, (this.thinkingSel.value || undefined) as ThinkingMode | undefined, this.plan);
+    else this.events.send(text, images, (this.thinkingSel.value || undefined) as ThinkingMode | undefined, this.plan, this.chips.refs(text));
+    this.chips.reset();
+    this.mentions.close();
     this.images = [];
     this.names = [];
     this.renderThumbs();

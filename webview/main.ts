@@ -1,6 +1,6 @@
 // Chat panel entry (bundled to dist/webview.js). Wires the typed message map to the views.
 import type { ImageInput, ThinkingMode } from '../server/protocol';
-import type { ToWebview } from './messages';
+import type { ContextRef, ToWebview } from './messages';
 import { ApprovalQueue } from './approvals';
 import { Composer } from './composer';
 import { h } from './dom';
@@ -28,11 +28,11 @@ function main(): void {
     remove: (id) => post({ type: 'deleteConversation', id }),
     exportMd: (id) => post({ type: 'exportConversation', id }),
   });
-  const send = (text: string, images: ImageInput[], thinking?: ThinkingMode, plan = false) => {
+  const send = (text: string, images: ImageInput[], thinking?: ThinkingMode, plan = false, context: ContextRef[] = []) => {
     transcript.addUser(text, images);
     pending = true;
     sync();
-    post({ type: 'send', text, images, ...(thinking ? { thinking } : {}), ...(plan ? { plan } : {}) });
+    post({ type: 'send', text, images, ...(thinking ? { thinking } : {}), ...(plan ? { plan } : {}), ...(context.length ? { context } : {}) });
   };
   // "Act on this plan": a normal run with the plan as its context.
   transcript.onActOnPlan = (plan) => {
@@ -41,7 +41,8 @@ function main(): void {
     send(`${ACT_ON_PLAN}\n\n${plan}`, []);
   };
   const composer = new Composer({
-    send: (text, images, thinking, plan) => send(text, images, thinking, plan),
+    send: (text, images, thinking, plan, context) => send(text, images, thinking, plan, context),
+    mentionQuery: (id, query) => post({ type: 'mentionQuery', id, query }),
     command: (name, args) => post({ type: 'command', name, args }),
     commandsWanted: () => post({ type: 'listCommands' }),
     stop: () => post({ type: 'stop' }),
@@ -105,6 +106,12 @@ function main(): void {
       case 'insertText':
         composer.insert(msg.text);
         break;
+      case 'mentionResults':
+        composer.mentionResults(msg.id, msg.items);
+        return; // not a state change: no sync()
+      case 'editorContext':
+        composer.setEditorContext(msg.enabled, msg.context);
+        return;
     }
     sync();
   };

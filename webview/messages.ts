@@ -1,5 +1,28 @@
 // The one typed message map between the extension (src/chatView) and the chat panel (webview/).
-import type { ApprovalParams, CommandInfo, EventParams, ImageInput, RunResult, ThinkingMode } from '../server/protocol';
+import type { ApprovalParams, CommandInfo, EventParams, ImageInput, MentionItem, RunResult, ThinkingMode } from '../server/protocol';
+
+/**
+ * Context attached to a message from the composer: `@`-mentions and the editor chip. The extension
+ * turns each into a RunParams attachment (paths, symbols and git resolved by the server; the
+ * selection, diagnostics and terminal output read in the extension).
+ */
+export type ContextRef =
+  | { kind: 'path'; path: string }
+  | { kind: 'symbol'; name: string; path: string; line: number }
+  | { kind: 'git' }
+  | { kind: 'problems' }
+  | { kind: 'terminal' }
+  | { kind: 'selection' }
+  /** The editor chip: the active file and, when there is one, its selection (as of sending). */
+  | { kind: 'editor' };
+
+/** The active editor as the context chip shows it; absent when no file editor is open. */
+export interface EditorContext {
+  /** Workspace-relative path. */
+  path: string;
+  /** 1-based lines of a non-empty selection. */
+  selection?: { startLine: number; endLine: number };
+}
 
 /** A `swarm/approval` waiting for the user; `id` is the extension's, one per request. */
 export interface PendingApproval {
@@ -29,7 +52,11 @@ export interface Conversation extends ConversationSummary {
 export type ToExtension =
   | { type: 'ready' }
   /** `plan`: the Plan toggle is on (RunParams.plan). A `/command` in `text` is expanded by the server. */
-  | { type: 'send'; text: string; images: ImageInput[]; thinking?: ThinkingMode; plan?: boolean }
+  | { type: 'send'; text: string; images: ImageInput[]; thinking?: ThinkingMode; plan?: boolean; context?: ContextRef[] }
+  /** The `@` popup wants completions for `query` (swarm/mentions); answered by `mentionResults` with the same id. */
+  | { type: 'mentionQuery'; id: number; query: string }
+  /** A code block's button: copy to the clipboard, insert at the editor's cursor, or apply to a file through a preview. */
+  | { type: 'codeBlock'; action: 'copy' | 'insert' | 'apply'; code: string; language?: string; path?: string }
   /** A slash command the panel does not send as a task (`runsIn: 'client'`): /compact, /undo, /export, /clear, /model, /thinking. */
   | { type: 'command'; name: string; args: string }
   /** The slash popup opened: send the command list again (custom commands may have changed). */
@@ -71,4 +98,7 @@ export type ToWebview =
   /** The slash commands for the popup (built-in, project, user, MCP prompts). */
   | { type: 'commands'; commands: CommandInfo[] }
   /** Text to add at the composer's cursor (Add Selection to Chat). */
-  | { type: 'insertText'; text: string };
+  | { type: 'insertText'; text: string }
+  | { type: 'mentionResults'; id: number; items: MentionItem[] }
+  /** The active editor for the context chip; `enabled` false when `swarmcode.chat.editorContext` is off. */
+  | { type: 'editorContext'; enabled: boolean; context?: EditorContext };

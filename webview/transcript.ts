@@ -188,10 +188,14 @@ export class Transcript {
 
   private onClick(e: MouseEvent): void {
     const target = e.target as Element | null;
-    const copy = target?.closest('button.code-copy');
-    if (copy) {
-      const code = copy.parentElement?.querySelector('code')?.textContent ?? '';
-      void navigator.clipboard?.writeText(code).then(() => { copy.textContent = 'Copied'; }, () => {});
+    const action = target?.closest<HTMLButtonElement>('.code-actions button');
+    const pre = action?.closest<HTMLElement>('pre');
+    if (action && pre) {
+      // Copy, insert and apply go through the extension (the clipboard, the editor, the refactor preview).
+      const code = pre.querySelector('code')?.textContent ?? '';
+      const kind = action.classList.contains('code-insert') ? 'insert' : action.classList.contains('code-apply') ? 'apply' : 'copy';
+      post({ type: 'codeBlock', action: kind, code, ...(pre.dataset.lang ? { language: pre.dataset.lang } : {}), ...(pre.dataset.path ? { path: pre.dataset.path } : {}) });
+      if (kind === 'copy') action.textContent = 'Copied';
       return;
     }
     const rewind = target?.closest('button.rewind');

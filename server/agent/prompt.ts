@@ -20,6 +20,8 @@ export function initialMessages(opts: {
   system: string;
   context: string;
   task: string;
+  /** Attached context (server/attachments/format.ts), after the task in the same user turn. */
+  attachments?: string;
   images?: ImageInput[];
   history?: HistoryTurn[];
 }): ChatMessage[] {
@@ -29,11 +31,12 @@ export function initialMessages(opts: {
     else messages.push({ role: 'assistant', content: turn.text });
   }
   const images = opts.images ?? [];
+  const text = opts.attachments ? (opts.task ? `${opts.task}\n\n${opts.attachments}` : opts.attachments) : opts.task;
   if (images.length === 0) {
-    messages.push({ role: 'user', content: opts.task });
+    messages.push({ role: 'user', content: text });
   } else {
     const parts: ContentPart[] = images.map((img) => ({ type: 'image', mimeType: img.mimeType, data: img.data }));
-    if (opts.task) parts.push({ type: 'text', text: opts.task });
+    if (text) parts.push({ type: 'text', text });
     messages.push({ role: 'user', content: parts });
   }
   return messages;

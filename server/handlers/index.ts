@@ -14,6 +14,7 @@ import { removeWorktreeHandler } from './review-worktrees';
 import { refactorHandler } from './refactor';
 import { commandsHandler } from './commands';
 import { expandCommandHandler } from './expand-command';
+import { mentionsHandler } from './mentions';
 
 export const handlers: Handler[] = [
   runHandler,
@@ -30,4 +31,5 @@ export const handlers: Handler[] = [
   refactorHandler,
   commandsHandler,
   expandCommandHandler,
+  mentionsHandler,
 ];

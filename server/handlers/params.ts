@@ -4,7 +4,7 @@
 // each schema in step with its type in server/protocol.ts.
 import { z } from 'zod';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import type { McpServerSetting } from '../protocol';
+import type { Attachment, McpServerSetting, MentionsParams } from '../protocol';
 import type {
   ApprovalPolicy,
   CancelParams,
@@ -24,6 +24,16 @@ const thinking = z.enum(['auto', 'on', 'off']);
 const count = z.number().int().min(0);
 const image = z.object({ mimeType: z.string().min(1).max(100), data: z.string() });
 
+const relPath = z.string().min(1).max(4096);
+const attachment: z.ZodType<Attachment> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: relPath }),
+  z.object({ kind: z.literal('symbol'), name: z.string().min(1).max(500), path: relPath, line: z.number().int().min(1) }),
+  z.object({ kind: z.literal('git') }),
+  z.object({ kind: z.literal('text'), source: z.enum(['selection', 'problems', 'terminal']), label: z.string().max(1000), text: z.string(), language: z.string().max(50).optional() }),
+]);
+
+export const mentionsParams: z.ZodType<MentionsParams> = z.object({ query: z.string().max(1000), limit: z.number().int().min(1).optional() });
+
 export const runParams: z.ZodType<RunParams> = z.object({
   runId: id,
   task: z.string(),
@@ -33,6 +43,8 @@ export const runParams: z.ZodType<RunParams> = z.object({
   worktrees: z.boolean().optional(),
   plan: z.boolean().optional(),
   budget: z.object({ tokens: z.number().int().min(0).optional(), usd: z.number().min(0).finite().optional() }).optional(),
+  // The count limit (MAX_ATTACHMENTS) is checked where they are resolved, with a message that says so.
+  attachments: z.array(attachment).max(1000).optional(),
 });
 
 export const cancelParams: z.ZodType<CancelParams> = z.object({ runId: id, agentId: z.string().optional() });

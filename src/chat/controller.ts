@@ -7,6 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   CancelRequest,
   EventNotification,
+  MentionsRequest,
   RunRequest,
   type EventParams,
   type ImageInput,
@@ -15,13 +16,16 @@ import {
   type SwarmEvent,
   type ThinkingMode,
   type CommandInfo,
+  type MentionItem,
 } from '../../server/protocol';
-import type { Conversation, ToExtension, ToWebview } from '../../webview/messages';
+import type { Conversation, ContextRef, ToExtension, ToWebview } from '../../webview/messages';
 import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
 import { handleHistory } from './history-ops';
 import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
+import { EditorContextFeed } from './editor-context';
+import { runCodeBlockAction } from './codeblocks';
 
 /** How long a stopped run may take to answer before the panel is told it ended anyway. */
 const STOP_GRACE_MS = 10_000;
@@ -60,6 +64,8 @@ export class ChatController implements vscode.Disposable {
   readonly onDidEvent = this.events.event;
   /** Pending `swarm/approval` questions, shown in the panel's queue. */
   readonly approvals: ApprovalBroker;
+  /** The active file and selection (the composer's chip), the terminal's last output, @-mention attachments. */
+  private readonly editorContext: EditorContextFeed;
 
   constructor(
     private readonly store: ConversationStore,
@@ -71,7 +77,8 @@ export class ChatController implements vscode.Disposable {
     this.approvals = new ApprovalBroker((m) => this.post(m), log, reveal);
     const current = store.currentId();
     this.conversation = (current && store.get(current)) || newConversation(randomUUID());
-    this.disposables.push(this.events, client.onNotification(EventNotification, (p) => this.onEvent(p)));
+    this.editorContext = new EditorContextFeed((enabled, context) => this.post({ type: 'editorContext', enabled, ...(context ? { context } : {}) }));
+    this.disposables.push(this.events, this.editorContext, client.onNotification(EventNotification, (p) => this.onEvent(p)));
   }
 
   /** The client feature hands over its start promise (true when the server runs). */
@@ -100,9 +107,17 @@ export class ChatController implements vscode.Disposable {
         this.attached = true;
         this.sendInit();
         for (const text of this.inserts.splice(0)) this.post({ type: 'insertText', text });
+        this.editorContext.send();
         return this.sendCommands();
       case 'send':
-        return this.send(message.text, message.images ?? [], message.thinking, message.plan);
+        return this.send(message.text, message.images ?? [], message.thinking, message.plan, message.context);
+      case 'mentionQuery':
+        return this.mentionQuery(message.id, message.query);
+      case 'codeBlock': {
+        const problem = await runCodeBlockAction(message, this.editorContext.lastEditor);
+        if (problem) this.post({ type: 'error', message: problem });
+        return;
+      }
       case 'command':
         return this.command(message.name, message.args);
       case 'listCommands':
@@ -241,7 +256,14 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
-  private async send(text: string, images: ImageInput[], thinking?: ThinkingMode, plan?: boolean): Promise<void> {
+  /** Completions for the composer's `@` popup (swarm/mentions); none while the server is not running. */
+  private async mentionQuery(id: number, query: string): Promise<void> {
+    let items: MentionItem[] = [];
+    if (await this.ready) items = await this.client.sendRequest(MentionsRequest, { query, limit: 30 }).catch((err: unknown) => (this.log(`swarm/mentions failed: ${String(err)}`), []));
+    this.post({ type: 'mentionResults', id, items });
+  }
+
+  private async send(text: string, images: ImageInput[], thinking?: ThinkingMode, plan?: boolean, context: ContextRef[] = []): Promise<void> {
     // A panel command that reached here as text (the popup's list was not loaded yet).
     const slash = /^\/([A-Za-z0-9_.:-]+)(?:\s+([\s\S]*))?$/.exec(text.trim());
     if (slash && images.length === 0 && isClientCommand(slash[1])) {
@@ -275,9 +297,10 @@ export class ChatController implements vscode.Disposable {
     let result: RunResult;
     try {
       if (!(await this.ready)) throw new Error('The SwarmCode server is not running: see the "SwarmCode" output channel.');
+      const attachments = await this.editorContext.attachments(context);
       const request = this.client.sendRequest(
         RunRequest,
-        { runId, task: text, ...(images.length ? { images } : {}), history, ...(thinking ? { thinking } : {}), ...(plan ? { plan } : {}) },
+        { runId, task: text, ...(images.length ? { images } : {}), ...(attachments.length ? { attachments } : {}), history, ...(thinking ? { thinking } : {}), ...(plan ? { plan } : {}) },
         cts.token,
       );
       result = await Promise.race([request, forced]);
