@@ -16,7 +16,7 @@ import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from 
 const CATCHER = `
 const fs = require('node:fs');
 const [dir, pid] = [process.argv[1], Number(process.argv[2])];
-const end = Date.now() + 60000;
+const end = Date.now() + 180000;
 while (Date.now() < end) {
   let names = [];
   try { names = fs.readdirSync(dir); } catch {}
@@ -33,7 +33,7 @@ function walk(dir: string, rel = ''): string[] {
 }
 
 describe('security: temp files after a SIGKILL', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   let sim: Simulator | undefined;
   const servers: TestServer[] = [];
   let ws: ReturnType<typeof tempDir>;
