@@ -352,6 +352,7 @@ export const ApprovalRequest = new RequestType<ApprovalParams, ApprovalResult, v
 // Feature methods, declared in their own files and exported from here: import from this file.
 export * from './protocol/visual';
 export * from './protocol/search';
+export * from './protocol/symbols';
 export * from './protocol/review';
 export * from './protocol/rules';
 export * from './protocol/mcp';
