@@ -48,6 +48,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--allow-wide-swarm', 'allow a spawn_swarm wider than swarmConfirmWidth (default 32) sub-agents; without it such a swarm is declined'],
       ['--allow-network', 'commands get network access inside the sandbox (default: no network)'],
       ['--allow-host HOST', 'repeatable: commands may reach HOST through a filtering proxy, other hosts are refused (Linux)'],
+      ['--shell SHELL', 'the shell commands run through: auto (default: /bin/sh; on Windows PowerShell, else cmd), sh, powershell, pwsh, cmd, gitbash, or an absolute path'],
       ['--json', 'print one swarm/event JSON object per line instead, ending with run_finished'],
       ['--image FILE', 'attach a PNG, JPEG, WebP or GIF (repeatable)'],
       ['--mcp-config FILE', 'MCP servers in VS Code\'s mcp.json shape (JSONC; repeatable, later files win by name); tools reach the model as mcp__SERVER__TOOL'],
@@ -61,6 +62,9 @@ export const HELP: Record<string, CommandHelp> = {
       ['SWARMCODE_MODEL_PATH', 'GGUF for the embedded engine when --model-path is absent (else the first *.gguf in ~/.cache/swarmcode/models)'],
       ['SWARMCODE_LOG', '`debug` logs the server\'s debug lines to stderr (default: warnings)'],
       ['SWARMCODE_BROWSER', 'Chromium / Chrome / Edge for the visual tools (found automatically otherwise)'],
+      ['SWARMCODE_SHELL', 'the shell when --shell is absent or auto (same values)'],
+      ['SWARMCODE_SYMBOLS_ENGINE', 'tree-sitter engine for symbols: auto (native, then WebAssembly), native or wasm'],
+      ['SWARMCODE_NO_NATIVE', '`1`: no native code in the server (search by ripgrep, symbols by WebAssembly)'],
       ...SERVER_ENV,
     ],
     exit: [

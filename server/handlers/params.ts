@@ -124,6 +124,7 @@ export const settingsSchema: z.ZodType<Partial<ServerSettings>> = z.looseObject(
   allowedHosts: z.array(z.string().min(1)),
   envPassthrough: z.array(z.string().min(1)),
   secretEnv: z.array(z.string().min(1)),
+  shell: z.string().trim().min(1).max(4096).refine((s) => !s.includes('\0'), 'contains a NUL byte'),
   // Each server entry is checked by server/mcp/config.ts (a bad one is logged and left out, the others load).
   mcpServers: z.record(z.string(), z.custom<McpServerSetting>((v) => !!v && typeof v === 'object')),
   mcpWorkspaceConfig: z.string(),
