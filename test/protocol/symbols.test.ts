@@ -44,7 +44,7 @@ describe('protocol: symbols on the native and the WebAssembly engine', function 
       server.connection.onNotification('window/logMessage', (p: { message: string }) => void logs.push(p.message));
       const got: Record<string, unknown> = {};
       for (const name of NAMES) {
-        const r = await server.connection.sendRequest(SymbolsRequest, { name });
+        const r: SymbolsResultInfo = await server.connection.sendRequest(SymbolsRequest, { name });
         assert.equal(r.symbolsEngine, engine.expect);
         assert.ok(r.defs.length + r.refs.length > 0, `${name}: nothing found`);
         got[name] = { defs: r.defs, refs: r.refs };
