@@ -56,7 +56,7 @@ const load = (id: string): unknown => require(id);
 export const QUERY_TIMEOUT_MICROS = 1_000_000;
 
 let nativeCore: typeof NativeParser | undefined;
-function nativeGrammar(id: LanguageId): Grammar {
+export function nativeGrammar(id: LanguageId): Grammar {
   const spec = loadLanguage(id);
   nativeCore ??= load('tree-sitter') as typeof NativeParser;
   const parser = new nativeCore();
@@ -111,8 +111,11 @@ const why = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0]
 const grammars = new Map<LanguageId, Promise<Grammar | null>>();
 let reported: string | undefined;
 
-/** The grammar for `id` (loaded once per process; null when no engine can load it). */
-export function grammarFor(id: LanguageId, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Grammar | null> {
+/**
+ * The grammar for `id` (loaded once per process; null when no engine can load it). `loadNative`:
+ * tests stand in a binding that does not load (a prebuild for another architecture).
+ */
+export function grammarFor(id: LanguageId, log: Logger, env: NodeJS.ProcessEnv = process.env, loadNative: (id: LanguageId) => Grammar = nativeGrammar): Promise<Grammar | null> {
   let g = grammars.get(id);
   if (!g) {
     g = (async () => {
@@ -121,7 +124,7 @@ export function grammarFor(id: LanguageId, log: Logger, env: NodeJS.ProcessEnv =
       let nativeFailure: string | undefined;
       if (choice !== 'wasm') {
         try {
-          return nativeGrammar(id);
+          return loadNative(id);
         } catch (err) {
           nativeFailure = why(err);
           if (choice === 'native') {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../../server/log';
 import { SymbolIndex } from '../../../server/index/symbols';
 import { buildRepoMap, estimateTokens } from '../../../server/index/repo_map';
-import { engineChoice, resetEngines } from '../../../server/index/symbols/engine';
+import { engineChoice, grammarFor, nativeGrammar, resetEngines, symbolsEngine } from '../../../server/index/symbols/engine';
 import { extractTags } from '../../../server/index/symbols/tags';
 
 const log = createLogger(() => 'error', () => {});
@@ -139,6 +139,35 @@ describe('server/index/symbols: the native and WebAssembly engines agree', funct
     const a = (native['a.ts'] as { name: string; line: number; column: number }[]).find((t) => t.name === 'ñandú')!;
     assert.deepEqual([a.line, a.column], [1, 27], 'columns count UTF-16 characters after 日本語, not bytes');
     assert.ok((native['b.py'] as unknown[]).length > 0);
+  });
+
+  it('per language: a grammar whose native binding does not load falls back to wasm, the others stay native', async () => {
+    const env = withEngine(undefined);
+    env.before();
+    try {
+      const lines: string[] = [];
+      const spy = createLogger(() => 'info', (_l, line) => void lines.push(line));
+      // As on linux-arm64, where tree-sitter-typescript's prebuild is an x86-64 file.
+      const loadNative = (id: string) => {
+        if (id === 'typescript') throw new Error('tree-sitter-typescript.node: wrong ELF class: ELFCLASS64 (x86-64)');
+        return nativeGrammar(id as 'javascript');
+      };
+      const ts = await grammarFor('typescript', spy, process.env, loadNative);
+      const js = await grammarFor('javascript', spy, process.env, loadNative);
+      assert.equal(ts?.engine, 'wasm');
+      assert.equal(js?.engine, 'native');
+      assert.equal(await symbolsEngine(spy), 'native+wasm');
+      assert.ok(lines.some((l) => /typescript: native tree-sitter does not load \(.*wrong ELF class.*\); using WebAssembly/.test(l)), lines.join('\n'));
+      const tags = ts!.withMatches('function f() {}', (m) => m.length);
+      assert.ok(tags > 0);
+      // Forced native: no fallback, no symbols for that language, said in a warning.
+      process.env.SWARMCODE_SYMBOLS_ENGINE = 'native';
+      resetEngines();
+      assert.equal(await grammarFor('typescript', spy, process.env, loadNative), null);
+      assert.ok(lines.some((l) => /no symbols for typescript/.test(l)));
+    } finally {
+      env.after();
+    }
   });
 
   it('reads the choice from SWARMCODE_SYMBOLS_ENGINE and SWARMCODE_NO_NATIVE', () => {
