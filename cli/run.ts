@@ -1,6 +1,6 @@
 // `swarmcode run`: one task against the workspace, events streamed to the terminal or as JSON lines.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
@@ -23,12 +23,13 @@ import { createPrinter } from './print';
 import { visible } from '../webview/visible';
 import { loadMcpConfigs } from './mcp-config';
 import { parseMentions } from '../server/attachments/parse';
+import { shellFor, ShellError } from '../server/tools/shell';
 
 const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N] [--thinking on|off]
               [--max-steps N] [--max-total-steps N] [--concurrency N] [--max-agents N] [--subagent-steps N] [--no-swarm]
               [--model-path GGUF] [--context-size N] [--local-parallel N]
-              [--worktrees] [--plan] [--yes] [--allow-network] [--allow-host HOST]...
+              [--worktrees] [--plan] [--yes] [--allow-network] [--allow-host HOST]... [--shell SHELL]
               [--budget-tokens N] [--budget-usd X] [--allow-wide-swarm]
               [--json] [--image FILE]... [--mcp-config FILE]... [--mcp-allow SERVER|TOOL]...
               TASK   (swarmcode run --help: every flag)
@@ -65,6 +66,7 @@ export const RUN_OPTIONS = {
   'budget-usd': { type: 'string' },
   'allow-wide-swarm': { type: 'boolean', default: false },
   'allow-host': { type: 'string', multiple: true },
+  shell: { type: 'string' },
   worktrees: { type: 'boolean', default: false },
   plan: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -172,6 +174,15 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (!decision.ok) throw new UsageError(decision.message);
   const endpoint = decision.endpoint;
   if (localContextSize && endpoint.kind !== 'local') throw new UsageError('--context-size sizes the embedded engine; this run uses an endpoint (set the context on its server)');
+  const shell = values.shell?.trim();
+  if (values.shell !== undefined) {
+    // Checked here, on the machine the server runs on: a missing shell is a usage error, not a failed run.
+    try {
+      shellFor('', shell || '(empty)', { platform: process.platform, env, exists: (f) => existsSync(f) });
+    } catch (err) {
+      throw new UsageError(`--shell: ${err instanceof ShellError ? err.message : String(err)}`);
+    }
+  }
   let mcp: ReturnType<typeof loadMcpConfigs>;
   try {
     mcp = loadMcpConfigs((values['mcp-config'] ?? []).map((f) => resolve(f)), values['mcp-allow'] ?? []);
@@ -185,6 +196,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     approval: values.yes ? 'always' : 'allowlist',
     ...(values['allow-network'] ? { allowNetwork: true } : {}),
     ...(values['allow-host']?.length ? { allowedHosts: values['allow-host'] } : {}),
+    ...(shell ? { shell } : {}),
     // The key's variable never reaches commands, whatever its name (docs/security.md).
     ...(values['api-key-env'] ?? preset?.apiKeyEnv ? { secretEnv: [(values['api-key-env'] ?? preset?.apiKeyEnv)!] } : {}),
     ...(thinking ? { thinking } : {}),

@@ -1,7 +1,9 @@
 // Checks a packaged .vsix for one target by the magic numbers of every file in it: each
 // executable or shared library must be the target's format (ELF on Linux, Mach-O on macOS, PE on
 // Windows) and architecture, ripgrep must be there in that format, and the tree-sitter prebuilds
-// must be the target's only.
+// must be the target's only. Symbols: the tree-sitter core's prebuild for the target, and per
+// grammar its prebuild (`grammars[lang] = 'prebuild'`) or, where the package has none that fits,
+// only the WebAssembly fallback (`'wasm'`); web-tree-sitter and every grammar's .wasm always ship.
 //   node scripts/check-package.mjs dist/swarmcode-win32-x64.vsix win32-x64
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -12,6 +14,12 @@ const ELF_MACHINE = { 0x3e: 'x64', 0xb7: 'arm64', 0x28: 'arm', 0x03: 'ia32', 0xf
 const PE_MACHINE = { 0x8664: 'x64', 0xaa64: 'arm64', 0x14c: 'ia32', 0x1c4: 'arm' };
 const MACHO_CPU = { 0x01000007: 'x64', 0x0100000c: 'arm64', 7: 'ia32', 12: 'arm' };
 const FORMAT = { linux: 'elf', darwin: 'macho', win32: 'pe' };
+/** The grammars the symbol index loads: package → the .wasm files it must ship. */
+export const GRAMMARS = {
+  c: ['c'], cpp: ['cpp'], go: ['go'], java: ['java'], javascript: ['javascript'], python: ['python'], rust: ['rust'],
+  typescript: ['typescript', 'tsx'],
+};
+const isWasm = (buf) => buf.length >= 8 && buf.readUInt32BE(0) === 0x0061736d;
 
 /** The executable format and architecture of a file's first bytes, or undefined for data. */
 export function classify(buf) {
@@ -82,11 +90,25 @@ export async function checkVsix(vsix, target) {
   if (!rg) problems.push(`no ripgrep for ${target} (${rgName})`);
   const treeSitter = `extension/dist/node_modules/tree-sitter/prebuilds/${target}/tree-sitter.node`;
   if (!binaries.some((b) => b.path === treeSitter)) problems.push(`no tree-sitter prebuild for ${target} (${treeSitter})`);
+  const mods = 'extension/dist/node_modules';
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const wasmOk = (path) => {
+    const f = byPath.get(path);
+    if (!f) problems.push(`no ${path} (the WebAssembly fallback)`);
+    else if (!isWasm(f.head)) problems.push(`${path} is not WebAssembly`);
+  };
+  wasmOk(`${mods}/web-tree-sitter/tree-sitter.wasm`);
+  if (!byPath.has(`${mods}/web-tree-sitter/tree-sitter.cjs`)) problems.push(`no ${mods}/web-tree-sitter/tree-sitter.cjs`);
+  const grammars = {};
+  for (const [pkg, langs] of Object.entries(GRAMMARS)) {
+    for (const l of langs) wasmOk(`${mods}/tree-sitter-${pkg}/tree-sitter-${l}.wasm`);
+    grammars[pkg] = binaries.some((b) => b.path === `${mods}/tree-sitter-${pkg}/prebuilds/${target}/tree-sitter-${pkg}.node`) ? 'prebuild' : 'wasm';
+  }
   for (const f of files) {
     const m = /\/prebuilds\/([^/]+)\//.exec(f.path);
     if (m && m[1] !== target) problems.push(`${f.path}: another platform's prebuild`);
   }
-  return { files: files.length, binaries, problems };
+  return { files: files.length, binaries, problems, grammars };
 }
 
 const self = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.dirname, 'check-package.mjs');
@@ -100,6 +122,8 @@ if (self) {
     const formats = {};
     for (const b of r.binaries) formats[`${b.format} ${b.arch}`] = (formats[`${b.format} ${b.arch}`] ?? 0) + 1;
     process.stdout.write(`${vsix}: ${r.files} files, binaries ${JSON.stringify(formats)}\n`);
+    const wasmOnly = Object.entries(r.grammars).filter(([, e]) => e === 'wasm').map(([g]) => g);
+    process.stdout.write(`  symbols: tree-sitter prebuilds for ${Object.keys(r.grammars).length - wasmOnly.length} grammars${wasmOnly.length ? `; WebAssembly only: ${wasmOnly.join(', ')}` : ''}\n`);
     for (const p of r.problems) process.stdout.write(`  ✗ ${p}\n`);
     process.exit(r.problems.length ? 1 : 0);
   });

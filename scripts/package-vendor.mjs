@@ -21,10 +21,16 @@ import { classify } from './check-package.mjs';
 export const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
 export const HOST = `${process.platform}-${process.arch}`;
 // External in scripts/build.mjs and needed by dist/server.js at run time.
-const VENDORED = /^(@vscode\/ripgrep|puppeteer-core|esbuild|react|react-dom|node-llama-cpp|tree-sitter(-.*)?)$/;
+const VENDORED = /^(@vscode\/ripgrep|puppeteer-core|esbuild|react|react-dom|node-llama-cpp|tree-sitter(-.*)?|web-tree-sitter)$/;
+// The symbol index's fallback where no native tree-sitter loads: web-tree-sitter's runtime and each
+// top-level grammar package's own tree-sitter-<lang>.wasm (a nested copy, e.g. tree-sitter-cpp's
+// tree-sitter-c, is not loaded by the server and stays out).
+const KEEP_WASM = /^node_modules\/(web-tree-sitter\/tree-sitter|tree-sitter-[a-z]+\/tree-sitter-[a-z]+)\.wasm$/;
 const GPU_BUILD = /^@node-llama-cpp\/.*-(cuda|cuda-ext|vulkan)$/;
 const DROP_FILE = /\.(c|cc|cpp|cxx|h|hpp|hh|o|a|obj|gyp|gypi|mk|map|md|markdown|d\.ts|d\.mts|d\.cts|tsbuildinfo|wasm|bundle)$|(^|[\\/])grammar\.json$/i;
 const DROP_DIR = new Set(['test', 'tests', '__tests__', 'example', 'examples', 'docs', '.github', 'obj.target', 'deps', '.deps', 'node_modules']);
+// Per package: folders it ships that the server never loads (web-tree-sitter's debug build, its C sources).
+const DROP_PKG_DIR = { 'web-tree-sitter': new Set(['debug', 'lib', 'src']) };
 
 const FORMAT = { linux: 'elf', darwin: 'macho', win32: 'pe' };
 
@@ -118,6 +124,7 @@ export function vendor({ root = process.cwd(), target = HOST, out = join(root, '
   function copyPackage(dir, rel) {
     const dest = join(out, relative('node_modules', rel));
     const native = existsSync(join(dir, 'binding.gyp'));
+    const pkgName = rel.slice(rel.lastIndexOf('node_modules/') + 'node_modules/'.length);
     cpSync(dir, dest, {
       recursive: true,
       dereference: true,
@@ -126,6 +133,7 @@ export function vendor({ root = process.cwd(), target = HOST, out = join(root, '
         if (r === '') return true;
         const parts = r.split(sep);
         if (parts.some((p) => DROP_DIR.has(p))) return false;
+        if (DROP_PKG_DIR[pkgName]?.has(parts[0])) return false;
         const st = statSync(src);
         if (st.isDirectory()) return true;
         // build/ of a native package: this machine's compile (addons only), kept for this
@@ -142,7 +150,7 @@ export function vendor({ root = process.cwd(), target = HOST, out = join(root, '
           dropped.push(relative(root, src));
           return false;
         }
-        if (DROP_FILE.test(src)) return false;
+        if (DROP_FILE.test(src) && !KEEP_WASM.test(`${rel}/${parts.join('/')}`)) return false;
         bytes += st.size;
         return true;
       },

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
  * `tiers: []` marks something optional (reported, never a reason to skip).
  */
 export const PREREQS = [
-  { what: 'git', apt: 'git', tiers: ['unit', 'protocol', 'security', 'browser', 'e2e', 'package'], probe: { command: 'git' } },
+  { what: 'git', apt: 'git', tiers: ['unit', 'protocol', 'security', 'browser', 'e2e', 'package', 'setup'], probe: { command: 'git' } },
   { what: 'bubblewrap (bwrap, the command sandbox)', apt: 'bubblewrap', tiers: ['protocol', 'security', 'e2e'], probe: { command: 'bwrap' } },
   {
     what: 'Chromium',

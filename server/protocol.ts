@@ -102,6 +102,13 @@ export interface ServerSettings {
   budgetUsd?: number;
   /** A `spawn_swarm` wider than this many sub-agents asks the user first (`swarm/approval` kind `swarm`); 0 = never ask. Default 32. */
   swarmConfirmWidth?: number;
+  /**
+   * The shell run_command uses (`swarmcode.shell`, CLI `--shell`; server/tools/shell.ts): `auto`
+   * (`/bin/sh` on Linux and macOS; on Windows PowerShell 7, else Windows PowerShell, else cmd),
+   * `sh`, `powershell`, `pwsh`, `cmd`, `gitbash`, or an absolute path to a shell. Unset or `auto`:
+   * the server's SWARMCODE_SHELL, else auto.
+   */
+  shell?: string;
   /** MCP servers from the user's settings (`swarmcode.mcpServers`) and the CLI's `--mcp-config` files, by name (VS Code's mcp.json `servers` shape). */
   mcpServers?: Record<string, McpServerSetting>;
   /** The text of the workspace's .vscode/mcp.json (JSONC; sent only for a trusted workspace, '' for none); each of its servers' first start is confirmed by the user (`swarm/mcpConfirm`). */
@@ -143,6 +150,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   contextTokens: 0,
   sandbox: 'auto',
   allowNetwork: false,
+  // auto: SWARMCODE_SHELL when set, else /bin/sh (Windows: PowerShell, else cmd).
+  shell: 'auto',
   allowedHosts: [],
   envPassthrough: [],
 };
@@ -360,6 +369,7 @@ export const ApprovalRequest = new RequestType<ApprovalParams, ApprovalResult, v
 // Feature methods, declared in their own files and exported from here: import from this file.
 export * from './protocol/visual';
 export * from './protocol/search';
+export * from './protocol/symbols';
 export * from './protocol/review';
 export * from './protocol/rules';
 export * from './protocol/mcp';

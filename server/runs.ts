@@ -8,6 +8,7 @@ import type { Tool } from './tools/types';
 import { AGENT_SYSTEM_PROMPT, initialMessages, planTools, withFolderRules, workspaceContext } from './agent';
 import { RunApprovals, policyFor } from './approval';
 import { loadSkill } from './tools/load_skill';
+import { hostShellKind } from './tools/process';
 import { readOnlyWorkspace } from './workspace';
 import { prepareRunRules, type RunRules } from './run-rules';
 import { codeIndexFor } from './index/service';
@@ -72,7 +73,8 @@ export function identifiersIn(task: string): string[] {
  */
 async function sharedContext(ctx: ServerContext, index: CodeIndex, task: string, prefix: string, maxTokens: number, signal: AbortSignal): Promise<string> {
   // Rules and skills first: right after the system prompt, identical for every agent of the run.
-  const base = prefix ? `${prefix}\n\n${workspaceContext(ctx.workspace.root)}` : workspaceContext(ctx.workspace.root);
+  const where = workspaceContext(ctx.workspace.root, hostShellKind(ctx.sandbox.shell));
+  const base = prefix ? `${prefix}\n\n${where}` : where;
   if (maxTokens <= 0) return base;
   const wait = new AbortController();
   const timer = setTimeout(() => wait.abort(), REPO_MAP_WAIT_MS);

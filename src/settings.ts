@@ -40,6 +40,7 @@ export const SETTING_MAP: { setting: string; field: keyof ServerSettings; check:
   { setting: 'browserPath', field: 'browserPath', check: isString },
   { setting: 'sandbox.mode', field: 'sandbox', check: oneOf('auto', 'off') },
   { setting: 'allowNetwork', field: 'allowNetwork', check: isBool },
+  { setting: 'shell', field: 'shell', check: (v) => isString(v) && !(v as string).includes('\0') && (v as string).length <= 4096 },
   { setting: 'sandbox.allowedHosts', field: 'allowedHosts', check: isStringList },
   { setting: 'sandbox.envPassthrough', field: 'envPassthrough', check: isStringList },
   { setting: 'localModelPath', field: 'localModelPath', check: isString },

@@ -11,8 +11,9 @@ run_command runs a shell command in the workspace root (the user may have to app
 Paths are relative to the workspace root. Tool errors are shown to you: read them and adjust.
 When the task is done, answer with a short summary of what you did and what you found.`;
 
-export function workspaceContext(root: string): string {
-  return `Workspace root: ${root}\nPlatform: ${process.platform}`;
+/** `shell`: what run_command runs through, when it is not /bin/sh (PowerShell, cmd, bash). */
+export function workspaceContext(root: string, shell?: string): string {
+  return `Workspace root: ${root}\nPlatform: ${process.platform}${shell && shell !== 'sh' ? `\nrun_command shell: ${shell}` : ''}`;
 }
 
 /** system → replayed history → the user's task (with images as parts). */

@@ -112,7 +112,7 @@ async function symbolBlock(a: Extract<Attachment, { kind: 'symbol' }>, env: Atta
   const text = await ws.readText(rel, signal);
   const lines = text.split('\n');
   // The file's own tags, parsed now: the index may not be built yet, and the text may be newer.
-  const defs = (supports(rel) ? extractTags(rel, text) : []).filter((t) => t.role === 'def');
+  const defs = ((supports(rel) ? await extractTags(rel, text, env.log) : undefined) ?? []).filter((t) => t.role === 'def');
   // The definition nearest the line the client saw (the file may have changed since).
   const own = defs.filter((t) => t.name === a.name).sort((x, y) => Math.abs(x.line - a.line) - Math.abs(y.line - a.line))[0];
   let start = own?.line ?? a.line;

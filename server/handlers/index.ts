@@ -5,6 +5,7 @@ import { cancelHandler } from './cancel';
 import { compactHandler } from './compact';
 import { presetsHandler } from './presets';
 import { searchHandler } from './search';
+import { symbolsHandler } from './symbols';
 import { visualHandler } from './visual';
 import { checkpointsHandler } from './rollback-checkpoints';
 import { changesHandler } from './review-changes';
@@ -22,6 +23,7 @@ export const handlers: Handler[] = [
   compactHandler,
   presetsHandler,
   searchHandler,
+  symbolsHandler,
   visualHandler,
   checkpointsHandler,
   changesHandler,

@@ -15,6 +15,7 @@ import type {
   RemoveWorktreeParams,
   RunParams,
   SearchParams,
+  SymbolsParams,
   ServerSettings,
   VisualParams,
 } from '../protocol';
@@ -56,6 +57,8 @@ export const searchParams: z.ZodType<SearchParams> = z.object({
   glob: z.string().optional(),
   maxResults: count.optional(),
 });
+
+export const symbolsParams: z.ZodType<SymbolsParams> = z.object({ name: z.string().min(1).max(1000), kind: z.string().max(100).optional() });
 
 export const changesParams: z.ZodType<ChangesParams> = z.object({ runId: id, withContent: z.boolean().optional() });
 const hunkSelection = z.object({ path: z.string().min(1).max(4096), ids: z.array(z.string().regex(/^[0-9a-f]{12}$/, 'a hunk id from swarm/changes')).min(1).max(10_000) });
@@ -133,6 +136,7 @@ export const settingsSchema: z.ZodType<Partial<ServerSettings>> = z.looseObject(
   allowedHosts: z.array(z.string().min(1)),
   envPassthrough: z.array(z.string().min(1)),
   secretEnv: z.array(z.string().min(1)),
+  shell: z.string().trim().min(1).max(4096).refine((s) => !s.includes('\0'), 'contains a NUL byte'),
   // Each server entry is checked by server/mcp/config.ts (a bad one is logged and left out, the others load).
   mcpServers: z.record(z.string(), z.custom<McpServerSetting>((v) => !!v && typeof v === 'object')),
   mcpWorkspaceConfig: z.string(),

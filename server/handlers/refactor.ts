@@ -34,7 +34,7 @@ export const refactorHandler: Handler = {
         const sandboxed = ctx.sandbox.available;
         if (testCommand && run.status === 'done' && (await approverFor(ctx, params.runId, 'main')(testCommand, root, signal, { sandboxed })).approved) {
           const via = sandboxed ? (argv: string[]) => ctx.sandbox.wrap(argv, root) : undefined;
-          const r = await execShell(testCommand, { cwd: root, timeoutMs: TEST_TIMEOUT_MS, signal, keepChars: 4000, via, env: ctx.sandbox.childEnv() });
+          const r = await execShell(testCommand, { cwd: root, timeoutMs: TEST_TIMEOUT_MS, signal, keepChars: 4000, via, env: ctx.sandbox.childEnv(), shell: ctx.sandbox.shell });
           tests = { command: testCommand, passed: r.exitCode === 0 && !r.timedOut, exitCode: r.exitCode, output: r.output };
         }
         const changes = await runChanges(root, ctx.workspace.documents, params.runId, true).catch(() => undefined);

@@ -32,6 +32,8 @@ export interface SandboxSettings {
   /** Variable names removed whatever they look like (the CLI's `--api-key-env`). */
   secretEnv?: string[];
   apiKey?: string;
+  /** The shell setting commands run through (server/tools/shell.ts). */
+  shell?: string;
 }
 
 export interface SandboxOptions {
@@ -70,6 +72,11 @@ export class Sandbox {
 
   get available(): boolean {
     return this.availability().kind !== undefined;
+  }
+
+  /** The configured shell for commands (undefined: SWARMCODE_SHELL, else auto). */
+  get shell(): string | undefined {
+    return this.settings().shell;
   }
 
   get networkAllowed(): boolean {

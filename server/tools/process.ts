@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { scrubEnv } from '../sandbox/env';
 import { HeadTailBuffer } from './output';
-import { shellFor, treeKillCommand } from './shell';
+import { shellFor, treeKillCommand, type ShellCommand } from './shell';
 
 const WIN = process.platform === 'win32';
 
@@ -88,9 +88,34 @@ function killGroup(pgid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** The setting that applies: the configured one, or SWARMCODE_SHELL when that is unset or `auto`. */
+export function effectiveShell(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const c = configured?.trim();
+  return c && c.toLowerCase() !== 'auto' ? c : env.SWARMCODE_SHELL?.trim() || c;
+}
+
+/** How this machine runs `command` under the setting (throws ShellError when that shell is missing). */
+export function hostShell(command: string, configured: string | undefined): ShellCommand {
+  return shellFor(command, effectiveShell(configured), { platform: process.platform, env: process.env, exists: fs.existsSync });
+}
+
+/** The kind of shell commands run through under the setting (undefined: the configured one is missing). */
+export function hostShellKind(configured: string | undefined): ShellCommand['kind'] | undefined {
+  try {
+    return hostShell('', configured).kind;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The user's shell (`/bin/sh -c command`; on Windows PowerShell, cmd or Git Bash), detached into its own process group; stdout+stderr combined. */
 export function execShell(command: string, opts: ExecOptions): Promise<ExecResult> {
-  const sh = shellFor(command, opts.shell ?? process.env.SWARMCODE_SHELL, { platform: process.platform, env: process.env, exists: fs.existsSync });
+  let sh: ShellCommand;
+  try {
+    sh = hostShell(command, opts.shell);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   return execArgv([sh.file, ...sh.args], { ...opts, verbatim: sh.verbatim });
 }
 

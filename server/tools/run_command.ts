@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool, ToolError } from './types';
-import { execShell } from './process';
+import { execShell, hostShell } from './process';
+import { ShellError } from './shell';
 import { defaultSandbox } from './sandboxed';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -35,6 +36,13 @@ export const runCommand = defineTool({
     if (args.command.includes('\0')) throw new ToolError('The command contains a NUL byte; a shell command line cannot. Nothing was run.');
     const cwd = ctx.workspace.root;
     const sandbox = ctx.sandbox ?? defaultSandbox();
+    // A configured shell that is missing: said before anyone is asked to approve the command.
+    try {
+      hostShell(args.command, sandbox.shell);
+    } catch (err) {
+      if (err instanceof ShellError) throw new ToolError(`${err.message} Nothing was run; ask the user to fix swarmcode.shell (or --shell).`);
+      throw err;
+    }
     const sandboxed = sandbox.available && args.outside_sandbox !== true;
     const needs = { sandboxed, network: args.network === true, outside: args.outside_sandbox === true, why: args.reason };
     const approval = await ctx.approveCommand(args.command, cwd, signal, needs);
@@ -45,7 +53,7 @@ export const runCommand = defineTool({
     const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;
     ctx.log.debug(`run_command${sandboxed ? ' (sandboxed)' : ''}: ${args.command}`);
     const via = sandboxed ? (argv: string[]) => sandbox.wrap(argv, cwd, { network: needs.network }) : undefined;
-    const exec = () => execShell(args.command, { cwd, timeoutMs, signal, via, env: sandbox.childEnv() });
+    const exec = () => execShell(args.command, { cwd, timeoutMs, signal, via, env: sandbox.childEnv(), shell: sandbox.shell });
     // In a run, the files the command changes are journaled (review lists them, reject undoes them).
     const r = ctx.workspace.journalCommand ? (await ctx.workspace.journalCommand(exec)).value : await exec();
     const status = r.timedOut

@@ -79,6 +79,8 @@ export function shellFor(command: string, setting: ShellSetting, e: ShellEnv): S
     throw new ShellError(`The configured shell ${s} was not found on PATH.`);
   }
   // A path to a shell: PowerShell, cmd and bash-likes by their name, anything else gets -c.
+  const p = e.platform === 'win32' ? path.win32 : path.posix;
+  if (!p.isAbsolute(s)) throw new ShellError(`The configured shell ${s} is neither auto, sh, powershell, pwsh, cmd nor gitbash, and not an absolute path.`);
   if (!e.exists(s)) throw new ShellError(`The configured shell ${s} does not exist.`);
   const base = path.win32.basename(s).toLowerCase().replace(/\.exe$/, '');
   if (base === 'pwsh' || base === 'powershell') return powershell(command, s);

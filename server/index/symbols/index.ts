@@ -3,9 +3,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Logger } from '../../log';
 import { listFiles } from '../ripgrep';
+import { symbolsEngine, type SymbolsEngine } from './engine';
 import { extractTags, supports, type Tag } from './tags';
 
 export type { Tag } from './tags';
+export type { SymbolsEngine } from './engine';
 
 export interface SymbolLocation extends Tag {
   path: string;
@@ -59,7 +61,7 @@ export class SymbolIndex {
       }
       await this.load(rel);
     }
-    this.log.info(`symbols: ${this.files.size} files in ${Math.round(performance.now() - t0)} ms`);
+    this.log.info(`symbols: ${this.files.size} files in ${Math.round(performance.now() - t0)} ms (engine ${await this.engine()})`);
   }
 
   private async load(rel: string): Promise<void> {
@@ -72,10 +74,17 @@ export class SymbolIndex {
       }
       const text = await readFile(abs, 'utf8');
       if (text.includes('\0')) return;
-      this.files.set(rel, extractTags(rel, text));
+      const tags = await extractTags(rel, text, this.log);
+      if (tags) this.files.set(rel, tags);
+      else this.files.delete(rel);
     } catch {
       this.files.delete(rel);
     }
+  }
+
+  /** Which tree-sitter engine parses: native, wasm, both (per language) or none. */
+  engine(): Promise<SymbolsEngine> {
+    return symbolsEngine(this.log);
   }
 
   /** Re-parses changed files (absolute paths); deleted ones are dropped. */

@@ -54,18 +54,29 @@ export interface LanguageSpec {
   query: string;
 }
 
-/** Loads a grammar and its query source (throws when the grammar package is missing). */
-export function loadLanguage(id: LanguageId): LanguageSpec {
+const packageOf = (id: LanguageId) => (id === 'tsx' ? 'tree-sitter-typescript' : `tree-sitter-${id}`);
+
+/**
+ * Loads a grammar's native binding (unless `grammar: false`) and its query source (throws when
+ * the grammar package is missing or its binding does not load).
+ */
+export function loadLanguage(id: LanguageId, opts: { grammar?: boolean } = {}): LanguageSpec {
   const extra = EXTRA[id] ?? '';
+  const native = opts.grammar !== false;
   switch (id) {
     case 'typescript':
     case 'tsx': {
-      const ts = req('tree-sitter-typescript');
-      return { grammar: id === 'tsx' ? ts.tsx : ts.typescript, query: tagsOf('tree-sitter-javascript') + tagsOf('tree-sitter-typescript') + extra };
+      const ts = native ? req('tree-sitter-typescript') : undefined;
+      return { grammar: ts && (id === 'tsx' ? ts.tsx : ts.typescript), query: tagsOf('tree-sitter-javascript') + tagsOf('tree-sitter-typescript') + extra };
     }
     default: {
-      const pkg = `tree-sitter-${id}`;
-      return { grammar: req(pkg), query: tagsOf(pkg) + extra };
+      const pkg = packageOf(id);
+      return { grammar: native ? req(pkg) : undefined, query: tagsOf(pkg) + extra };
     }
   }
+}
+
+/** The grammar package's own WebAssembly build (tree-sitter-<lang>.wasm at its root). */
+export function wasmPath(id: LanguageId): string {
+  return join(dirname(req.resolve(`${packageOf(id)}/package.json`)), `tree-sitter-${id}.wasm`);
 }

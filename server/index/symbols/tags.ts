@@ -1,6 +1,7 @@
 // Definitions and references of one file from its language's tags query.
-import type Parser from 'tree-sitter';
-import { languageOf, loadLanguage, type LanguageId } from './languages';
+import type { Logger } from '../../log';
+import { grammarFor, type MatchLike } from './engine';
+import { languageOf } from './languages';
 
 export interface Tag {
   name: string;
@@ -15,52 +16,24 @@ export interface Tag {
   signature?: string;
 }
 
-interface Loaded {
-  parser: Parser;
-  query: Parser.Query;
-}
-
-const loaded = new Map<LanguageId, Loaded | null>();
-
-/** The tree-sitter binding, loaded on the first file parsed (a native addon: not every process needs it). */
-let treeSitter: typeof Parser | undefined;
-function parserClass(): typeof Parser {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (treeSitter ??= require('tree-sitter') as typeof Parser);
-}
-
-function get(id: LanguageId): Loaded | null {
-  let l = loaded.get(id);
-  if (l === undefined) {
-    try {
-      const spec = loadLanguage(id);
-      const P = parserClass();
-      const parser = new P();
-      parser.setLanguage(spec.grammar as Parser.Language);
-      l = { parser, query: new P.Query(spec.grammar as Parser.Language, spec.query) };
-    } catch {
-      l = null;
-    }
-    loaded.set(id, l);
-  }
-  return l;
-}
-
-/** Whether symbols can be extracted from this path (by extension, grammar installed). */
+/** Whether symbols may be extracted from this path (by extension; the grammar may still not load). */
 export function supports(path: string): boolean {
-  const id = languageOf(path);
-  return id !== undefined && get(id) !== null;
+  return languageOf(path) !== undefined;
 }
 
-export function extractTags(path: string, text: string): Tag[] {
+/** The tags of one file; undefined when its language has no grammar that loads. */
+export async function extractTags(path: string, text: string, log: Logger): Promise<Tag[] | undefined> {
   const id = languageOf(path);
-  const l = id && get(id);
-  if (!l) return [];
-  const tree = l.parser.parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 2) });
+  const grammar = id && (await grammarFor(id, log));
+  if (!grammar) return undefined;
+  return grammar.withMatches(text, (matches) => collect(matches, text));
+}
+
+function collect(matches: MatchLike[], text: string): Tag[] {
   const out: Tag[] = [];
   const defAt = new Set<string>();
   const lines = text.split('\n');
-  for (const m of l.query.matches(tree.rootNode)) {
+  for (const m of matches) {
     const name = m.captures.find((c) => c.name === 'name');
     const tagged = m.captures.find((c) => c.name.startsWith('definition.') || c.name.startsWith('reference.'));
     if (!name || !tagged) continue;

@@ -43,6 +43,22 @@ describe('cli help and --version', () => {
     }
   });
 
+  it('an alias shares its flag\'s row: each flag is named in one row only', () => {
+    for (const [name, h] of Object.entries(HELP)) {
+      const seen = new Map<string, string>();
+      for (const [row] of h.flags) {
+        for (const f of row.split(/[ ,]+/).filter((x) => x.startsWith('-'))) {
+          assert.ok(!seen.has(f), `${name}: ${f} in two rows: "${seen.get(f)}" and "${row}"`);
+          seen.set(f, row);
+        }
+      }
+      for (const [row, what] of h.flags) assert.doesNotMatch(what, /^the same as --/, `${name}: ${row} is an alias with its own row`);
+    }
+    const row = HELP.run!.flags.find(([f]) => f.includes('--local-context'))!;
+    assert.match(row[0], /--context-size, --local-context N/);
+    assert.match(formatHelp(HELP.run!), /--context-size, --local-context N +embedded engine/);
+  });
+
   it('every help lists environment variables and the exit codes 0 and 2', () => {
     for (const [name, h] of Object.entries(HELP)) {
       assert.ok(h.env.length > 0, name);

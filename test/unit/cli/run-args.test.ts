@@ -33,6 +33,15 @@ describe('cli: run flags', () => {
     assert.equal(o.settings.localParallel, 2);
   });
 
+  it('--shell: a name or an absolute path becomes the shell setting; a missing or relative one is a usage error', () => {
+    assert.equal(parseRunArgs(['--workspace', dir, 'task'], env).settings.shell, undefined);
+    assert.equal(parseRunArgs(['--workspace', dir, '--shell', ' sh ', 'task'], env).settings.shell, 'sh');
+    assert.equal(parseRunArgs(['--workspace', dir, '--shell', process.execPath, 'task'], env).settings.shell, process.execPath);
+    for (const bad of [join(dir, 'no-such-shell'), 'zsh', '', 'cmd\0rm']) {
+      assert.throws(() => parseRunArgs(['--workspace', dir, '--shell', bad, 'task'], env), (e: Error) => e instanceof UsageError && e.message.startsWith('--shell: '), JSON.stringify(bad));
+    }
+  });
+
   it('a missing GGUF, zero, negative, fractional and non-numeric limits are usage errors', () => {
     assert.throws(() => parseRunArgs(['--workspace', dir, '--model-path', join(dir, 'nope.gguf'), 't'], {}), /nope\.gguf does not exist/);
     assert.throws(() => parseRunArgs(['--workspace', dir, '--model-path', '', 't'], {}), UsageError);

@@ -126,6 +126,12 @@ describe('src/settings', () => {
     }
   });
 
+  it('passes swarmcode.shell through (a name or a path, trimmed); empty, non-string or NUL-bearing values keep auto', () => {
+    assert.equal(readSettings(source({ shell: ' gitbash ' })).shell, 'gitbash');
+    assert.equal(readSettings(source({ shell: 'C:\\Program Files\\Git\\bin\\bash.exe' })).shell, 'C:\\Program Files\\Git\\bin\\bash.exe');
+    for (const bad of ['', '   ', 7, ['cmd'], 'cmd\0', 'x'.repeat(5000)]) assert.equal(readSettings(source({ shell: bad })).shell, 'auto', JSON.stringify(bad).slice(0, 20));
+  });
+
   it('describes settings without the key', () => {
     const line = describeSettings({ ...DEFAULT_SETTINGS, apiKey: 'sk-secret-value-123' });
     assert.ok(!line.includes('sk-secret'), line);

@@ -114,4 +114,43 @@ describe('run_command tool', () => {
     assert.match(r.output, /Invalid arguments for run_command[\s\S]*timeout_ms/);
     assert.deepEqual(f.approvals, []);
   });
+
+  describe('the shell setting (swarmcode.shell / --shell / SWARMCODE_SHELL)', () => {
+    const prevEnv = process.env.SWARMCODE_SHELL;
+    afterEach(() => {
+      if (prevEnv === undefined) delete process.env.SWARMCODE_SHELL;
+      else process.env.SWARMCODE_SHELL = prevEnv;
+    });
+    // $BASH_VERSION is set by bash only: it tells which shell ran the line.
+    const probe = { command: 'echo "bash=[$BASH_VERSION]"' };
+
+    it('a path to bash runs the command through bash; auto and sh through /bin/sh', async function () {
+      if (!fs.existsSync('/bin/bash') || fs.realpathSync('/bin/sh').endsWith('bash')) this.skip();
+      f.ctx.sandbox = new Sandbox(() => ({ sandbox: 'off', shell: '/bin/bash' }));
+      assert.match((await run(f, probe)).output, /bash=\[\d/);
+      for (const shell of ['auto', 'sh', undefined]) {
+        f.ctx.sandbox = new Sandbox(() => ({ sandbox: 'off', shell }));
+        assert.match((await run(f, probe)).output, /bash=\[\]/, String(shell));
+      }
+      // Unset or auto: the server's SWARMCODE_SHELL decides; a configured shell wins over it.
+      process.env.SWARMCODE_SHELL = '/bin/bash';
+      f.ctx.sandbox = new Sandbox(() => ({ sandbox: 'off', shell: 'auto' }));
+      assert.match((await run(f, probe)).output, /bash=\[\d/);
+      f.ctx.sandbox = new Sandbox(() => ({ sandbox: 'off', shell: 'sh' }));
+      assert.match((await run(f, probe)).output, /bash=\[\]/);
+    });
+
+    it('a missing or relative shell: a clear tool error, nobody is asked, nothing runs', async () => {
+      for (const shell of ['/nonexistent/bash', 'bin/zsh', 'C:\\Windows\\System32\\cmd.exe']) {
+        f.ctx.sandbox = new Sandbox(() => ({ sandbox: 'off', shell }));
+        f.approvals.length = 0;
+        const r = await run(f, { command: 'touch ran.txt' });
+        assert.equal(r.ok, false, shell);
+        assert.match(r.output, /configured shell .* (does not exist|not an absolute path)[\s\S]*Nothing was run/, shell);
+        assert.deepEqual(f.approvals, [], 'not offered for approval');
+        assert.equal(fs.existsSync(path.join(f.dir, 'ran.txt')), false);
+      }
+    });
+  });
 });
+

@@ -4,6 +4,7 @@
 // process and every child it started; /F: forcefully).
 import assert from 'node:assert/strict';
 import { shellFor, ShellError, treeKillCommand, type ShellEnv } from '../../../server/tools/shell';
+import { effectiveShell } from '../../../server/tools/process';
 
 function win(files: string[], env: NodeJS.ProcessEnv = {}): ShellEnv {
   const set = new Set(files.map((f) => f.toLowerCase()));
@@ -54,4 +55,46 @@ describe('run_command shell choice (server/tools/shell.ts)', () => {
     assert.throws(() => treeKillCommand('win32', 0), ShellError);
     assert.throws(() => treeKillCommand('win32', -1), ShellError);
   });
+
+  // The whole argv per shell for one awkward line (quotes, &&, a pipe, %VAR%, $var): each shell
+  // gets the line as one argument, unchanged, except cmd, whose /s /c "…" strips the outer quotes
+  // itself (so Node must pass the arguments verbatim).
+  it('argv per shell: the command line is passed unchanged as one argument', () => {
+    const line = 'echo "a b" && dir %TEMP% | findstr $x';
+    const all = win([PWSH, PS5, GITBASH, 'D:\\bin\\zsh.exe', 'D:\\alt\\cmd.exe']);
+    const argv = (setting: string) => {
+      const c = shellFor(line, setting, all);
+      return [c.file, ...c.args, c.kind, c.verbatim ? 'verbatim' : 'quoted'];
+    };
+    assert.deepEqual(argv('pwsh'), [PWSH, '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', line, 'powershell', 'quoted']);
+    assert.deepEqual(argv('powershell'), [PS5, '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', line, 'powershell', 'quoted']);
+    assert.deepEqual(argv('cmd'), ['C:\\Windows\\System32\\cmd.exe', '/d', '/s', '/c', `"${line}"`, 'cmd', 'verbatim']);
+    assert.deepEqual(argv('gitbash'), [GITBASH, '-c', line, 'bash', 'quoted']);
+    assert.deepEqual(argv('Git-Bash'), [GITBASH, '-c', line, 'bash', 'quoted'], 'names are case-insensitive');
+    assert.deepEqual(argv('D:\\bin\\zsh.exe'), ['D:\\bin\\zsh.exe', '-c', line, 'sh', 'quoted']);
+    assert.deepEqual(argv('D:\\alt\\cmd.exe'), ['D:\\alt\\cmd.exe', '/d', '/s', '/c', `"${line}"`, 'cmd', 'verbatim']);
+    assert.deepEqual(argv('  cmd  '), argv('cmd'), 'surrounding blanks ignored');
+    // macOS and Linux: /bin/sh by default, bash on PATH when asked, a path as given.
+    const mac: ShellEnv = { platform: 'darwin', env: { PATH: '/usr/local/bin:/bin' }, exists: (f) => f === '/bin/bash' || f === '/usr/local/bin/fish' };
+    assert.deepEqual(shellFor(line, undefined, mac), { file: '/bin/sh', args: ['-c', line], kind: 'sh' });
+    assert.deepEqual(shellFor(line, 'bash', mac), { file: '/bin/bash', args: ['-c', line], kind: 'bash' });
+    assert.deepEqual(shellFor(line, '/usr/local/bin/fish', mac), { file: '/usr/local/bin/fish', args: ['-c', line], kind: 'sh' });
+  });
+
+  it('hostile settings: relative paths, drive-relative paths and missing shells are refused by name', () => {
+    assert.throws(() => shellFor('x', 'tools\\bash.exe', win(['tools\\bash.exe'])), /not an absolute path/);
+    assert.throws(() => shellFor('x', 'C:bash.exe', win(['C:bash.exe'])), /not an absolute path/);
+    assert.throws(() => shellFor('x', 'zsh', { platform: 'linux', env: {}, exists: () => true }), /not an absolute path/);
+    assert.throws(() => shellFor('x', 'pwsh', win([PS5], { PATH: 'C:\\tools', SystemRoot: '' })), /pwsh was not found/);
+    assert.throws(() => shellFor('x', 'gitbash', { platform: 'linux', env: { PATH: '/nowhere' }, exists: () => false }), ShellError);
+  });
+
+  it('the setting that applies: the configured one, else SWARMCODE_SHELL, else auto', () => {
+    assert.equal(effectiveShell('cmd', { SWARMCODE_SHELL: 'gitbash' }), 'cmd');
+    assert.equal(effectiveShell('auto', { SWARMCODE_SHELL: 'gitbash' }), 'gitbash');
+    assert.equal(effectiveShell(undefined, { SWARMCODE_SHELL: ' pwsh ' }), 'pwsh');
+    assert.equal(effectiveShell('AUTO', {}), 'AUTO');
+    assert.equal(effectiveShell(undefined, { SWARMCODE_SHELL: '' }), undefined);
+  });
 });
+

@@ -1,0 +1,23 @@
+// swarm/symbols: definitions and references from the tree-sitter symbol index, with its engine.
+import type { Handler } from '../context';
+import { SymbolsRequest } from '../protocol';
+import { codeIndexFor } from '../index/service';
+import { checked, symbolsParams } from './params';
+
+export const symbolsHandler: Handler = {
+  register(ctx) {
+    ctx.connection.onRequest(SymbolsRequest, async (raw, token) => {
+      const params = checked(SymbolsRequest.method, symbolsParams, raw);
+      const ctl = new AbortController();
+      const sub = token.onCancellationRequested(() => ctl.abort());
+      try {
+        const symbols = codeIndexFor(ctx).symbols;
+        await symbols.ready(ctl.signal);
+        const { defs, refs } = symbols.find(params.name, params.kind);
+        return { defs, refs, symbolsEngine: await symbols.engine() };
+      } finally {
+        sub.dispose();
+      }
+    });
+  },
+};
