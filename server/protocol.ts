@@ -368,3 +368,4 @@ export * from './protocol/review';
 export * from './protocol/rules';
 export * from './protocol/mcp';
 export * from './protocol/attachments';
+export * from './protocol/lm';

@@ -15,6 +15,7 @@ import { refactorHandler } from './refactor';
 import { commandsHandler } from './commands';
 import { expandCommandHandler } from './expand-command';
 import { mentionsHandler } from './mentions';
+import { lmHandler } from './lm';
 
 export const handlers: Handler[] = [
   runHandler,
@@ -32,4 +33,5 @@ export const handlers: Handler[] = [
   commandsHandler,
   expandCommandHandler,
   mentionsHandler,
+  lmHandler,
 ];
