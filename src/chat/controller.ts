@@ -94,6 +94,11 @@ export class ChatController implements vscode.Disposable {
     this.ready = ready;
   }
 
+  /** True once the server runs (false when it could not start); for other features that send requests. */
+  whenReady(): Promise<boolean> {
+    return this.ready;
+  }
+
   /** The view attaches its postMessage; returns the detach. */
   attach(post: (message: ToWebview) => void): vscode.Disposable {
     this.post = post;

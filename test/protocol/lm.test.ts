@@ -41,7 +41,9 @@ describe('protocol: language models for other clients (swarm/lm*)', function () 
     sim = await startSimulator({ respond: script([{ text: 'Hello from the endpoint, streamed in pieces.' }]), chunkChars: 5 });
     server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'sim-model', apiKey: 'k' });
     const deltas: string[] = [];
-    server.connection.onNotification(LmDeltaNotification, (p) => p.requestId === 'q1' && deltas.push(p.text));
+    server.connection.onNotification(LmDeltaNotification, (p) => {
+      if (p.requestId === 'q1') deltas.push(p.text);
+    });
     const res = await server.connection.sendRequest(LmCompleteRequest, { requestId: 'q1', messages: [{ role: 'system', text: 'Be brief.' }, { role: 'user', text: 'Say hello' }], maxTokens: 100 });
     assert.equal(res.text, 'Hello from the endpoint, streamed in pieces.');
     assert.equal(res.finishReason, 'stop');
