@@ -1,17 +1,16 @@
 // Sub-agents stream at the same time: the CLI's human output keeps each one's text whole by
 // buffering it per agent and printing complete lines, each prefixed with the agent's lane
 // ("[worker#2 src/a.ts] …"). Pure (writes through a callback), so it is unit-testable.
+import { laneLabel } from '../webview/lane-label';
 import { visible } from '../webview/visible';
 
 /** A line longer than this without a newline is printed in pieces (a model that never breaks lines). */
 const MAX_LINE = 2000;
 const LABEL_CHARS = 32;
 
-/** The lane's name: the spawn_swarm item, else the task's first line; control characters escaped, cut. */
-export function laneLabel(spawn: { item?: string; task: string }): string {
-  const raw = spawn.item ?? spawn.task.trim().split('\n')[0] ?? '';
-  const line = visible(raw.replace(/\s+/g, ' ').trim());
-  return line.length > LABEL_CHARS ? `${line.slice(0, LABEL_CHARS - 1)}…` : line;
+/** The lane's name for a terminal line: control characters escaped, cut short. */
+export function cliLaneLabel(spawn: { item?: string; task: string }): string {
+  return visible(laneLabel(spawn.item, spawn.task, LABEL_CHARS));
 }
 
 interface Buffer {
@@ -27,7 +26,7 @@ export class LaneBuffers {
   constructor(private readonly write: (line: string) => void, private readonly dim: (s: string) => string = (s) => s) {}
 
   spawned(agentId: string, spawn: { item?: string; task: string }): void {
-    const label = laneLabel(spawn);
+    const label = cliLaneLabel(spawn);
     this.tags.set(agentId, `[${visible(agentId)}${label ? ` ${label}` : ''}] `);
   }
 

@@ -1,6 +1,7 @@
 // Output of `swarmcode run`: JSON lines (--json) or a readable stream for a terminal.
 import type { RunResult, SwarmEvent } from '../server/protocol';
 import { visible } from '../webview/visible';
+import { plural } from '../webview/lane-label';
 import { LaneBuffers } from './lanes';
 
 export interface Printer {
@@ -113,8 +114,4 @@ export function createPrinter(json: boolean): Printer {
       process.stderr.write(`error: ${message}\n`);
     },
   };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

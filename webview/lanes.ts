@@ -4,33 +4,16 @@
 import type { RunStatus } from '../server/protocol';
 import { h } from './dom';
 import type { AgentView } from './agentview';
+import { formatElapsed, laneLabel, plural } from './lane-label';
+
+export { plural } from './lane-label';
 
 const MAX_TICKS = 40;
-const LABEL_CHARS = 80;
 
 /** How long a running lane may go without any event before it is flagged (the `swarmcode.laneStallSeconds` setting). */
 let stallMs = 60_000;
 export function setStallMs(ms: number): void {
   if (Number.isFinite(ms) && ms > 0) stallMs = ms;
-}
-
-/** The lane's name: the spawn_swarm item, else the first line of the task. */
-export function laneLabel(item: string | undefined, task: string): string {
-  const raw = (item ?? task.trim().split('\n')[0] ?? '').replace(/\s+/g, ' ').trim();
-  return raw.length > LABEL_CHARS ? `${raw.slice(0, LABEL_CHARS - 1)}…` : raw || '(no task)';
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** 42s, 3m 05s, 1h 02m. */
-export function formatElapsed(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
 export class Lane {
