@@ -50,6 +50,8 @@ export function register(ctx: Ctx): vscode.Disposable {
         tooltip: `${m.id} on SwarmCode's configured endpoint`,
         maxInputTokens: Math.max(1, m.contextWindow - m.maxOutputTokens),
         maxOutputTokens: m.maxOutputTokens,
+        // In the Chat view's model picker: without Copilot, a participant (@swarmcode too) gets no request until a model is picked.
+        isUserSelectable: true,
         capabilities: {},
       }));
     },

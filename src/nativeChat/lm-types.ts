@@ -13,6 +13,8 @@ export interface LanguageModelChatInformation {
   readonly detail?: string;
   readonly maxInputTokens: number;
   readonly maxOutputTokens: number;
+  /** Shown in the Chat view's model picker (VS Code's LanguageModelChatInformation.isUserSelectable). */
+  readonly isUserSelectable?: boolean;
   readonly capabilities: { readonly imageInput?: boolean; readonly toolCalling?: boolean | number };
 }
 
