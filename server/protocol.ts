@@ -268,7 +268,11 @@ export type SwarmEvent =
    */
   | { type: 'run_usage'; agentId: string; tokens: TokenUsage; costUsd?: number; budget?: RunBudgetLimits }
   | { type: 'retry'; agentId: string; attempt: number; delayMs: number; reason: string }
-  | { type: 'agent_spawned'; agentId: string; parentId: string; name: string; task: string }
+  /**
+   * `name`: the sub-agent template (create_subagent's name; `worker` for spawn_swarm's default);
+   * `item`: the spawn_swarm item it works on. Clients name its lane by `item`, else by `task`'s first line.
+   */
+  | { type: 'agent_spawned'; agentId: string; parentId: string; name: string; task: string; item?: string }
   | { type: 'agent_finished'; agentId: string; status: RunStatus; steps: number }
   | { type: 'error'; agentId: string; message: string }
   | { type: 'run_finished'; agentId: string; status: RunStatus; summary: RunSummary };
@@ -374,3 +378,4 @@ export * from './protocol/review';
 export * from './protocol/rules';
 export * from './protocol/mcp';
 export * from './protocol/attachments';
+export * from './protocol/lm';

@@ -14,10 +14,11 @@ import * as review from './review';
 import * as config from './config';
 import * as mcp from './mcp';
 import * as shortcuts from './shortcuts';
+import * as nativeChat from './nativeChat';
 import type { Ctx, Feature } from './context';
 
 /** Each feature exports `register(ctx): Disposable`. Add new features (e.g. ./visual) here. */
-const FEATURES: Feature[] = [config, mcp, approval, chatView, commands, visual, agents, review, refactor, codeActions, shortcuts, client];
+const FEATURES: Feature[] = [config, mcp, approval, chatView, commands, visual, agents, review, refactor, codeActions, shortcuts, nativeChat, client];
 
 export function activate(extension: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('SwarmCode', { log: true });

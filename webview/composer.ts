@@ -258,7 +258,14 @@ export class Composer {
         cls: 'thumb-component', text: '→ Component', title: 'Make a component from this image (screenshot to component)',
         attrs: { type: 'button', 'aria-label': 'Make a component from this image' },
       });
-      comp.addEventListener('click', () => this.events.toComponent(img, this.names[i]));
+      // The image goes to the screenshot-to-component flow: it leaves the composer (issue 14).
+      comp.addEventListener('click', () => {
+        const name = this.names[i];
+        this.images.splice(i, 1);
+        this.names.splice(i, 1);
+        this.renderThumbs();
+        this.events.toComponent(img, name);
+      });
       return h('div', { cls: 'thumb-wrap' }, pic, rm, comp);
     }));
     this.thumbs.classList.toggle('hidden', this.images.length === 0);

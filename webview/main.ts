@@ -5,6 +5,7 @@ import { ApprovalQueue } from './approvals';
 import { Composer } from './composer';
 import { h } from './dom';
 import { HistoryBar } from './history';
+import { setStallMs } from './lanes';
 import { Transcript } from './transcript';
 import { loadState, onMessage, post, saveState } from './vscode';
 
@@ -112,6 +113,9 @@ function main(): void {
       case 'editorContext':
         composer.setEditorContext(msg.enabled, msg.context);
         return;
+      case 'swarmSettings':
+        setStallMs(msg.stallSeconds * 1000);
+        break;
     }
     sync();
   };

@@ -101,4 +101,6 @@ export type ToWebview =
   | { type: 'insertText'; text: string }
   | { type: 'mentionResults'; id: number; items: MentionItem[] }
   /** The active editor for the context chip; `enabled` false when `swarmcode.chat.editorContext` is off. */
-  | { type: 'editorContext'; enabled: boolean; context?: EditorContext };
+  | { type: 'editorContext'; enabled: boolean; context?: EditorContext }
+  /** Swarm lane settings: a running lane without any event for `stallSeconds` is flagged (`swarmcode.laneStallSeconds`). */
+  | { type: 'swarmSettings'; stallSeconds: number };

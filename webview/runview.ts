@@ -2,7 +2,7 @@
 import type { RunResult, RunSummary, SwarmEvent } from '../server/protocol';
 import { AgentView, flushRenders } from './agentview';
 import { h, icon } from './dom';
-import { formatTokens, Lane, SwarmPanel } from './lanes';
+import { formatTokens, Lane, plural, SwarmPanel } from './lanes';
 import { formatUsd, UsageMeter } from './usage';
 
 export class RunView {
@@ -34,7 +34,7 @@ export class RunView {
       return;
     }
     if (ev.type === 'agent_spawned') {
-      this.spawn(ev.agentId, ev.parentId, ev.name, ev.task);
+      this.spawn(ev.agentId, ev.parentId, ev.name, ev.task, ev.item);
       return;
     }
     const sub = this.agents.get(ev.agentId);
@@ -45,6 +45,7 @@ export class RunView {
       else this.root.handle(ev);
       return;
     }
+    this.swarm?.lanes.get(ev.agentId)?.progressed();
     if (ev.type === 'agent_finished') {
       this.swarm?.lanes.get(ev.agentId)?.finish(ev.status, ev.steps);
     } else {
@@ -54,7 +55,7 @@ export class RunView {
     this.changed();
   }
 
-  private spawn(agentId: string, parentId: string, name: string, task: string): void {
+  private spawn(agentId: string, parentId: string, name: string, task: string, item?: string): void {
     if (this.agents.has(agentId) || agentId === this.rootId) return;
     const depth = (this.agents.get(parentId)?.depth ?? 0) + 1;
     const view = new AgentView(this.replay, () => { this.swarm?.refresh(); this.changed(); });
@@ -63,7 +64,7 @@ export class RunView {
       this.swarm = new SwarmPanel();
       this.root.appendBlock(this.swarm.el);
     }
-    this.swarm.add(new Lane(agentId, name, task, view, depth));
+    this.swarm.add(new Lane(agentId, name, task, view, depth, { item, live: !this.replay }));
     this.changed();
   }
 
@@ -112,8 +113,8 @@ export class RunView {
   private showSummary(status: string, s: RunSummary | undefined): void {
     if (!s) return;
     const parts = [
-      `${s.steps} step${s.steps === 1 ? '' : 's'}`,
-      `${s.toolCalls} tool call${s.toolCalls === 1 ? '' : 's'}`,
+      plural(s.steps, 'step'),
+      plural(s.toolCalls, 'tool call'),
       `${formatTokens(s.tokens.input)} in${s.tokens.cachedInput ? ` (${formatTokens(s.tokens.cachedInput)} cached)` : ''} / ${formatTokens(s.tokens.output)} out`,
       `${(s.wallMs / 1000).toFixed(1)}s`,
     ];

@@ -16,6 +16,7 @@ import { refactorHandler } from './refactor';
 import { commandsHandler } from './commands';
 import { expandCommandHandler } from './expand-command';
 import { mentionsHandler } from './mentions';
+import { lmHandler } from './lm';
 
 export const handlers: Handler[] = [
   runHandler,
@@ -34,4 +35,5 @@ export const handlers: Handler[] = [
   commandsHandler,
   expandCommandHandler,
   mentionsHandler,
+  lmHandler,
 ];

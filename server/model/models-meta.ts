@@ -52,3 +52,20 @@ async function query(baseUrl: string, model: string, apiKey: string | undefined,
     return undefined;
   }
 }
+
+/** Every model `baseUrl/models` lists, with the window each declares (3 s at most); [] when it lists none or fails. */
+export async function listModels(baseUrl: string, apiKey: string | undefined, signal?: AbortSignal): Promise<{ id: string; window?: number }[]> {
+  const timeout = AbortSignal.timeout(3000);
+  try {
+    const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/models`, {
+      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    if (!res.ok) return [];
+    const body = (await res.json()) as { data?: ModelEntry[] };
+    const entries = Array.isArray(body.data) ? body.data : [];
+    return entries.filter((e): e is ModelEntry & { id: string } => typeof e?.id === 'string' && e.id.length > 0 && e.id.length <= 256).map((e) => ({ id: e.id, window: windowOf(e) }));
+  } catch {
+    return [];
+  }
+}

@@ -199,7 +199,7 @@ export class SwarmRun {
   private handleFor(parent: AgentRecord): SwarmHandle {
     return {
       createAgent: (name, systemPrompt, tools) => this.createTemplate(name, systemPrompt, tools),
-      assign: (agent, task, signal) => this.assign(parent, agent, task, signal),
+      assign: (agent, task, signal, opts) => this.assign(parent, agent, task, signal, opts?.item),
       agentNames: () => [...this.templates.keys()],
     };
   }
@@ -224,14 +224,14 @@ export class SwarmRun {
     while (this.live.size) await Promise.allSettled([...this.live]);
   }
 
-  private assign(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal): Promise<SubagentResult> {
-    const job = this.runAssigned(parent, agentName, task, signal);
+  private assign(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal, item?: string): Promise<SubagentResult> {
+    const job = this.runAssigned(parent, agentName, task, signal, item);
     this.live.add(job);
     void job.then(() => this.live.delete(job), () => this.live.delete(job));
     return job;
   }
 
-  private async runAssigned(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal): Promise<SubagentResult> {
+  private async runAssigned(parent: AgentRecord, agentName: string, task: string, signal: AbortSignal, item?: string): Promise<SubagentResult> {
     const template = this.templates.get(agentName);
     if (!template) {
       const names = [...this.templates.keys()];
@@ -248,7 +248,7 @@ export class SwarmRun {
     this.instanceCount.set(template.name, n);
     const agentId = `${template.name}#${n}`;
     const record = this.register(agentId, parent.agentId, template.name, parent.steps);
-    this.opts.emit({ type: 'agent_spawned', agentId, parentId: parent.agentId, name: template.name, task });
+    this.opts.emit({ type: 'agent_spawned', agentId, parentId: parent.agentId, name: template.name, task, ...(item !== undefined ? { item } : {}) });
 
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(abortError('timed out')), this.opts.limits.subagentTimeoutMs);

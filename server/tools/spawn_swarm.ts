@@ -35,7 +35,7 @@ export const spawnSwarm = defineTool({
         const task = args.prompt_template.split('{{item}}').join(item);
         const head = `## ${i + 1}. ${item}\n`;
         try {
-          const r = await swarm.assign(agent!, task, signal);
+          const r = await swarm.assign(agent!, task, signal, { item });
           return { done: r.status === 'done', text: head + formatSubagentResult(r) };
         } catch (err) {
           if (err instanceof ToolError) return { done: false, text: `${head}[not run: ${err.message}]` };

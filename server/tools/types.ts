@@ -65,7 +65,8 @@ export interface SwarmHandle {
   /** Registers a sub-agent template; returns a confirmation for the model. ToolError on bad input. */
   createAgent(name: string, systemPrompt: string, tools?: string[]): string;
   /** Runs one task on a fresh instance of the named sub-agent. ToolError when it cannot start. */
-  assign(agent: string, task: string, signal: AbortSignal): Promise<SubagentResult>;
+  /** `opts.item`: the spawn_swarm item this sub-agent works on (names its lane in the clients). */
+  assign(agent: string, task: string, signal: AbortSignal, opts?: { item?: string }): Promise<SubagentResult>;
   /** Names of the templates created so far. */
   agentNames(): string[];
 }

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
 import { CancelRequest } from '../../server/protocol';
 import type { Ctx } from '../context';
-import { AgentsModel, describeAgent, describeCounts, shortTask, type AgentInfo, type RunInfo } from './model';
+import { AgentsModel, describeCounts, shortTask, type AgentInfo, type RunInfo } from './model';
+import { STALL_SETTING, stallSeconds } from './stall';
 
 export const VIEW_ID = 'swarmcode.agents';
 export const CANCEL_AGENT = 'swarmcode.agents.cancel';
@@ -19,6 +20,7 @@ const ICONS: Record<string, vscode.ThemeIcon> = {
   done: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   cancelled: new vscode.ThemeIcon('circle-slash'),
+  stalled: new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')),
 };
 
 class AgentsTree implements vscode.TreeDataProvider<Node> {
@@ -50,7 +52,7 @@ class AgentsTree implements vscode.TreeDataProvider<Node> {
     }
     const agent = this.model.agent(node.runId, node.agentId);
     if (!agent) return new vscode.TreeItem('(gone)');
-    return agentItem(agent, this.model.children(node.runId, agent.agentId).length > 0);
+    return agentItem(agent, this.model, this.model.children(node.runId, agent.agentId).length > 0);
   }
 
   getParent(node: Node): Node | undefined {
@@ -78,14 +80,15 @@ function runItem(run: RunInfo, model: AgentsModel): vscode.TreeItem {
   return item;
 }
 
-function agentItem(agent: AgentInfo, hasChildren: boolean): vscode.TreeItem {
-  const item = new vscode.TreeItem(agent.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+function agentItem(agent: AgentInfo, model: AgentsModel, hasChildren: boolean): vscode.TreeItem {
+  // Named by its item / task: the sub-agents of one spawn_swarm share a template name (`worker`).
+  const item = new vscode.TreeItem(agent.label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = `agent:${agent.runId}:${agent.agentId}`;
-  item.description = describeAgent(agent);
-  item.iconPath = ICONS[agent.status];
+  item.description = model.describe(agent);
+  item.iconPath = model.stalled(agent) ? ICONS.stalled : ICONS[agent.status];
   item.contextValue = agent.status === 'running' ? 'swarmcode.agent.running' : 'swarmcode.agent';
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${agent.name}** (\`${agent.agentId}\`) — ${agent.status}, ${agent.steps} steps`);
+  md.appendMarkdown(`**${agent.name}** (\`${agent.agentId}\`) — ${agent.status}, ${agent.steps} step${agent.steps === 1 ? '' : 's'}`);
   if (agent.lastTool) md.appendMarkdown(`, last tool \`${agent.lastTool}\``);
   md.appendMarkdown('\n\n');
   md.appendText(agent.task);
@@ -139,18 +142,32 @@ class RunProgress implements vscode.Disposable {
 
 export function register(ctx: Ctx): vscode.Disposable {
   const model = new AgentsModel();
+  model.stallMs = stallSeconds() * 1000;
   const tree = new AgentsTree(model);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const progress = new RunProgress(model);
   let lastProgress = 0;
-  const updateBadge = () => {
+  // The activity-bar badge means one thing: files waiting for review (src/review). Running
+  // sub-agents are counted here, in the Agents view's header, and in the status-bar progress.
+  const updateHeader = () => {
     const running = model.running().reduce((n, r) => n + model.counts(r.runId).running, 0);
-    view.badge = running ? { value: running, tooltip: `${running} sub-agent${running === 1 ? '' : 's'} running` } : undefined;
+    const stalled = model.running().reduce((n, r) => n + r.agents.filter((a) => model.stalled(a)).length, 0);
+    view.description = running ? `${running} running${stalled ? `, ${stalled} without progress` : ''}` : undefined;
   };
+  // Elapsed times and stall flags move without events: refresh once a second while a run is active.
+  const clock = setInterval(() => {
+    if (!model.running().length) return;
+    tree.refresh();
+    updateHeader();
+  }, 1000);
   return vscode.Disposable.from(
     tree,
     view,
     progress,
+    new vscode.Disposable(() => clearInterval(clock)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(STALL_SETTING)) model.stallMs = stallSeconds() * 1000;
+    }),
     ctx.chat.onDidEvent(({ runId, event }) => {
       if (!model.apply(runId, event)) return;
       tree.refresh();
@@ -159,7 +176,7 @@ export function register(ctx: Ctx): vscode.Disposable {
       if (boundary || Date.now() - lastProgress > 250) {
         lastProgress = Date.now();
         progress.update();
-        updateBadge();
+        updateHeader();
       }
     }),
     vscode.commands.registerCommand(CANCEL_AGENT, (node?: Node) => {
@@ -185,7 +202,7 @@ async function pickAndCancel(ctx: Ctx, model: AgentsModel): Promise<void> {
   const items: (vscode.QuickPickItem & { runId: string; agentId?: string })[] = [];
   for (const run of model.running()) {
     items.push({ label: `$(run-all) ${shortTask(run.task)}`, description: 'the whole run', runId: run.runId });
-    for (const a of run.agents.filter((x) => x.status === 'running')) items.push({ label: `$(person) ${a.name}`, description: describeAgent(a), runId: run.runId, agentId: a.agentId });
+    for (const a of run.agents.filter((x) => x.status === 'running')) items.push({ label: `$(person) ${a.label}`, description: model.describe(a), runId: run.runId, agentId: a.agentId });
   }
   if (items.length === 0) {
     void vscode.window.showInformationMessage('SwarmCode: nothing is running.');

@@ -10,7 +10,13 @@ export interface AgentInfo {
   parentId: string;
   name: string;
   task: string;
+  /** The spawn_swarm item it works on. */
+  item?: string;
+  /** The row's name: the item, else the task's first line (see laneLabel). */
+  label: string;
   status: AgentStatus;
+  /** When its last event arrived: a running agent quiet for longer than the stall threshold is flagged. */
+  lastEventAt: number;
   /** Model turns so far (one `usage` event per turn; `agent_finished.steps` when it ends). */
   steps: number;
   /** The tool the agent is running now (between `tool_called` and its `tool_output`). */
@@ -60,6 +66,9 @@ export class AgentsModel {
       this.prune();
     }
     const agent = event.agentId === 'main' ? undefined : run.agents.find((a) => a.agentId === event.agentId);
+    // Any event is progress; one that ends a stall changes what the row shows.
+    const wasStalled = agent ? this.stalled(agent) : false;
+    if (agent) agent.lastEventAt = this.now();
     switch (event.type) {
       case 'run_started':
         run.task = event.task;
@@ -72,9 +81,12 @@ export class AgentsModel {
           parentId: event.parentId,
           name: event.name,
           task: event.task,
+          ...(event.item !== undefined ? { item: event.item } : {}),
+          label: laneLabel(event.item, event.task),
           status: 'running',
           steps: 0,
           startedAt: this.now(),
+          lastEventAt: this.now(),
         });
         return true;
       case 'agent_finished':
@@ -118,8 +130,20 @@ export class AgentsModel {
         this.prune();
         return true;
       default:
-        return false;
+        return wasStalled;
     }
+  }
+
+  /** A running agent that sent no event for `stallMs` (the `swarmcode.laneStallSeconds` setting). */
+  stallMs = 60_000;
+
+  stalled(a: AgentInfo): boolean {
+    return a.status === 'running' && this.now() - a.lastEventAt >= this.stallMs;
+  }
+
+  /** The tree row's description for a sub-agent (see describeAgent), at this model's clock. */
+  describe(a: AgentInfo): string {
+    return describeAgent(a, this.now(), this.stallMs);
   }
 
   /** Newest first. */
@@ -178,11 +202,33 @@ export function describeCounts(c: RunCounts): string {
   return parts.join(' · ');
 }
 
-/** The tree row's description for a sub-agent: status, steps, current tool. */
-export function describeAgent(a: AgentInfo): string {
+/**
+ * The tree row's description for a sub-agent: its id, status, steps, current tool, elapsed time,
+ * and "no progress" once it has been quiet for `stallMs`.
+ */
+export function describeAgent(a: AgentInfo, now = Date.now(), stallMs = Infinity): string {
   const steps = `${a.steps} step${a.steps === 1 ? '' : 's'}`;
-  if (a.status === 'running') return a.currentTool ? `${steps} · ${a.currentTool}…` : `${steps} · thinking`;
-  return `${a.status} · ${steps}`;
+  const elapsed = formatElapsed((a.finishedAt ?? now) - a.startedAt);
+  if (a.status !== 'running') return `${a.agentId} · ${a.status} · ${steps} · ${elapsed}`;
+  const parts = [a.agentId, steps, a.currentTool ? `${a.currentTool}…` : 'thinking', elapsed];
+  const quiet = now - a.lastEventAt;
+  if (quiet >= stallMs) parts.push(`⚠ no progress for ${formatElapsed(quiet)}`);
+  return parts.join(' · ');
+}
+
+/** The name of a sub-agent's row: its spawn_swarm item, else its task's first line (as the chat's lanes). */
+export function laneLabel(item: string | undefined, task: string, max = 60): string {
+  const raw = (item ?? task.trim().split('\n')[0] ?? '').replace(/\s+/g, ' ').trim();
+  return raw.length > max ? `${raw.slice(0, max - 1)}…` : raw || '(no task)';
+}
+
+/** 42s, 3m 05s, 1h 02m. */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** One line for labels: the first line of a task, cut. */

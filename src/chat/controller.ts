@@ -23,6 +23,7 @@ import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
 import { handleHistory } from './history-ops';
+import { STALL_SETTING, stallSeconds } from '../agents/stall';
 import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 import { EditorContextFeed } from './editor-context';
 import { runCodeBlockAction } from './codeblocks';
@@ -78,12 +79,24 @@ export class ChatController implements vscode.Disposable {
     const current = store.currentId();
     this.conversation = (current && store.get(current)) || newConversation(randomUUID());
     this.editorContext = new EditorContextFeed((enabled, context) => this.post({ type: 'editorContext', enabled, ...(context ? { context } : {}) }));
-    this.disposables.push(this.events, this.editorContext, client.onNotification(EventNotification, (p) => this.onEvent(p)));
+    this.disposables.push(
+      this.events,
+      this.editorContext,
+      client.onNotification(EventNotification, (p) => this.onEvent(p)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(STALL_SETTING)) this.post({ type: 'swarmSettings', stallSeconds: stallSeconds() });
+      }),
+    );
   }
 
   /** The client feature hands over its start promise (true when the server runs). */
   setReady(ready: Promise<boolean>): void {
     this.ready = ready;
+  }
+
+  /** True once the server runs (false when it could not start); for other features that send requests. */
+  whenReady(): Promise<boolean> {
+    return this.ready;
   }
 
   /** The view attaches its postMessage; returns the detach. */
@@ -108,6 +121,7 @@ export class ChatController implements vscode.Disposable {
         this.sendInit();
         for (const text of this.inserts.splice(0)) this.post({ type: 'insertText', text });
         this.editorContext.send();
+        this.post({ type: 'swarmSettings', stallSeconds: stallSeconds() });
         return this.sendCommands();
       case 'send':
         return this.send(message.text, message.images ?? [], message.thinking, message.plan, message.context);
@@ -171,14 +185,16 @@ export class ChatController implements vscode.Disposable {
 
   /** Starts a chat run with `text` as the user's message (code actions); with `newChat`, in a fresh conversation. */
   startRun(text: string, opts: { newChat?: boolean } = {}): Promise<void> {
-    if (opts.newChat && !this.active && this.conversation.messages.length > 0) this.newChat();
-    return this.send(text, []);
+    // The panel did not type this message: once it is recorded, the panel is sent the whole
+    // conversation (an `init` before it, from newChat, would show the run without its prompt).
+    if (opts.newChat && !this.active && this.conversation.messages.length > 0) this.newChat(false);
+    return this.send(text, [], undefined, undefined, [], false);
   }
 
-  newChat(): void {
+  newChat(show = true): void {
     this.conversation = newConversation(randomUUID());
     void this.store.setCurrent(this.conversation.id);
-    this.sendInit();
+    if (show) this.sendInit();
   }
 
   private open(id: string): void {
@@ -263,7 +279,8 @@ export class ChatController implements vscode.Disposable {
     this.post({ type: 'mentionResults', id, items });
   }
 
-  private async send(text: string, images: ImageInput[], thinking?: ThinkingMode, plan?: boolean, context: ContextRef[] = []): Promise<void> {
+  /** `typed`: the panel already shows the user's message (it sent it); else the conversation is sent again with it. */
+  private async send(text: string, images: ImageInput[], thinking?: ThinkingMode, plan?: boolean, context: ContextRef[] = [], typed = true): Promise<void> {
     // A panel command that reached here as text (the popup's list was not loaded yet).
     const slash = /^\/([A-Za-z0-9_.:-]+)(?:\s+([\s\S]*))?$/.exec(text.trim());
     if (slash && images.length === 0 && isClientCommand(slash[1])) {
@@ -293,6 +310,7 @@ export class ChatController implements vscode.Disposable {
     const conversation = this.conversation;
     const history = conversation.messages.filter((m) => m.text.trim()).map(({ role, text: t }) => ({ role, text: t }));
     const { run, forced } = this.begin(text, images);
+    if (!typed) this.sendInit();
     const { runId, cts } = run;
     let result: RunResult;
     try {

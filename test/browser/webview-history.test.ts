@@ -150,7 +150,7 @@ describe('browser: webview chat panel history and swarm lanes', function () {
       laneMd: root.querySelector('.lane .md strong')?.textContent,
     }));
     assert.equal(r.rootText, 'Splitting the work across agents.');
-    assert.deepEqual(r.lanes.map((l) => l.name), subs);
+    assert.deepEqual(r.lanes.map((l) => l.name), subs.map((s) => `Handle the ${s}`));
     assert.match(r.lanes[0].cls, /\bdone\b/);
     assert.match(r.lanes[1].cls, /\brunning\b/);
     assert.match(r.lanes[1].cls, /\bcritical\b/);

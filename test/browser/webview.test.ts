@@ -280,27 +280,34 @@ describe('browser: webview chat panel', function () {
     await page.close();
   });
 
-  it('"→ Component" on an attached image posts imageToComponent with that image and its name', async () => {
+  it('"→ Component" on an attached image posts imageToComponent with that image and its name, and takes it out of the composer', async () => {
     const page = await panel.open();
-    await page.evaluate((b64) => {
+    const paste = (names: string[]) => page.evaluate((b64, ns) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const dt = new DataTransfer();
-      dt.items.add(new File([bytes], 'login-card.png', { type: 'image/png' }));
+      for (const n of ns) dt.items.add(new File([bytes], n, { type: 'image/png' }));
       document.querySelector('textarea.input')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-    }, PNG_B64);
-    await page.waitForSelector('.thumbs .thumb-wrap .thumb-component');
+    }, PNG_B64, names);
+    await paste(['login-card.png', 'other.png']);
+    await page.waitForFunction(() => document.querySelectorAll('.thumbs .thumb-wrap .thumb-component').length === 2);
     await page.click('.thumbs .thumb-wrap .thumb-component');
     const msgs = (await posted(page)).filter((m) => m.type === 'imageToComponent');
     assert.deepEqual(msgs, [{ type: 'imageToComponent', image: { mimeType: 'image/png', data: PNG_B64 }, name: 'login-card.png' }]);
-    // The image stays attached (the user may still send it to the chat) and nothing was sent.
-    assert.equal(await page.$$eval('.thumbs .thumb', (e) => e.length), 1);
+    // Issue 14: the image went to the component flow, so it left the composer (the other one stays) and nothing was sent.
+    assert.deepEqual(await page.$$eval('.thumbs .thumb', (e) => e.map((x) => x.getAttribute('alt'))), ['image 1']);
+    await page.click('.thumbs .thumb-wrap .thumb-component');
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'imageToComponent').map((m) => m.type === 'imageToComponent' && m.name), ['login-card.png', 'other.png']);
+    assert.equal(await page.$$eval('.thumbs .thumb', (e) => e.length), 0);
+    assert.equal(await page.$eval('.thumbs', (e) => e.classList.contains('hidden')), true);
     assert.equal((await posted(page)).filter((m) => m.type === 'send').length, 0);
     // Once sent, the image in the user's message offers the same action.
+    await paste(['again.png']);
+    await page.waitForSelector('.thumbs .thumb-wrap .thumb-component');
     await page.type('textarea.input', 'like this');
     await page.keyboard.press('Enter');
     await page.click('.turn.user .user-images .thumb-component');
     const again = (await posted(page)).filter((m) => m.type === 'imageToComponent');
-    assert.deepEqual(again[1], { type: 'imageToComponent', image: { mimeType: 'image/png', data: PNG_B64 } });
+    assert.deepEqual(again[2], { type: 'imageToComponent', image: { mimeType: 'image/png', data: PNG_B64 } });
     assert.deepEqual(await page.evaluate(() => (window as any).__csp), []);
     await page.close();
   });

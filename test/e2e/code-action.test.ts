@@ -11,11 +11,12 @@ import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { byConversation, contentText, startSimulator, type Simulator } from '../support/simulator';
 import { installExtension, makeDirs, missingSetup, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { chatText, findChatFrame, openChatView, runCommand, sendMessage, waitForChat } from './workbench';
+import { chatEval, chatText, findChatFrame, openChatView, runCommand, sendMessage, waitForChat } from './workbench';
 
 const SELECTED = 'export function addNumbers(a: number, b: number): number { return a - b; } // e2e-selected-8127';
 const SOURCE = `${SELECTED}\n`;
 const EXPLAINED = 'It subtracts instead of adding: e2e-explained-5521';
+const EXPLAINED_AGAIN = 'Still subtracting: e2e-explained-again-6140';
 const FIXED = 'Fixed the operator: e2e-fixed-3391';
 const SWARM_TASK = 'Agents view check e2e';
 const SUB_TASK = 'slow-subtask-4471: write a very long essay';
@@ -43,6 +44,16 @@ async function openAndSelectAll(page: Page, file: string): Promise<void> {
   await page.keyboard.press('a');
   await page.keyboard.up('Control');
   await page.waitForSelector('.editor-instance .monaco-editor .selected-text', { timeout: 10_000 });
+}
+
+/** The SwarmCode activity-bar icon's badge text ('' when none is shown). */
+function activityBadge(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const item = [...document.querySelectorAll<HTMLElement>('.activitybar .action-item')].find((x) => x.querySelector('[aria-label^="SwarmCode"]'));
+    const badge = item?.querySelector<HTMLElement>('.badge');
+    if (!badge || getComputedStyle(badge).display === 'none' || !badge.offsetParent) return '';
+    return badge.textContent?.trim() ?? '';
+  });
 }
 
 /** Clicks a button of VS Code's modal dialog. */
@@ -80,7 +91,8 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     writeFileSync(join(workspace, 'src', 'math.ts'), SOURCE);
     sim = await startSimulator({
       respond: byConversation({
-        'Explain what this code does': [{ text: EXPLAINED }],
+        // The second explain (from an open conversation) gets the second turn.
+        'Explain what this code does': [{ text: EXPLAINED }, { text: EXPLAINED_AGAIN }],
         // The sub-agent's conversation (its task) streams slowly until it is cancelled.
         [SUB_TASK]: [{ text: `${'An essay sentence. '.repeat(300)}never-reached`, chunkChars: 4, latency: { ttftMs: 200, tokensPerSec: 20 } }],
         [SWARM_TASK]: [
@@ -177,6 +189,37 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     await p.screenshot({ path: join(ARTIFACTS, 'e2e-code-action.png') });
   });
 
+  it('a code action run while the chat shows a conversation opens a new one with the prompt and the selection (issue 14)', async function () {
+    const p = page!;
+    // The panel shows the previous test's conversation (the explain run and its answer).
+    await waitForChat(p, (t: string) => document.body.innerText.includes(t) && !!document.querySelector('.turn.user'), 30_000, EXPLAINED);
+    const before = sim!.requests.length;
+    const previousRun = await chatEval(p, () => document.querySelector('.turn.assistant')?.getAttribute('data-run-id') ?? '');
+    assert.ok(previousRun, 'the previous run is shown');
+    await openAndSelectAll(p, 'math.ts');
+    await runCommand(p, 'SwarmCode: Explain Selection', 'Explain Selection');
+    // A new run answered…
+    const deadline = Date.now() + 60_000;
+    while (!sim!.requests.slice(before).some((r) => r.conversation.includes('Explain what this code does'))) {
+      if (Date.now() > deadline) throw new Error('the second explain run never reached the model');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await waitForChat(p, (prev: string) => [...document.querySelectorAll('.turn.assistant')].some((t) => t.getAttribute('data-run-id') !== prev && t.querySelector('.run-footer .run-status')), 90_000, previousRun);
+    // …in a fresh conversation that shows the user's turn (the prompt with the selection) before the answer.
+    const shown = await chatEval(p, () => ({
+      users: [...document.querySelectorAll('.turn.user .user-text')].map((e) => e.textContent ?? ''),
+      answers: [...document.querySelectorAll('.turn.assistant')].map((e) => e.textContent ?? ''),
+      order: [...document.querySelectorAll('.turn')].map((e) => (e.classList.contains('user') ? 'user' : 'assistant')),
+    }));
+    assert.ok(shown, 'the chat document is there');
+    assert.equal(shown.users.length, 1, `one user turn in the new conversation: ${JSON.stringify(shown.users)}`);
+    assert.match(shown.users[0], /Explain what this code does/);
+    assert.ok(shown.users[0].includes('e2e-selected-8127'), `the selection is in the user's turn: ${shown.users[0]}`);
+    assert.deepEqual(shown.order, ['user', 'assistant']);
+    assert.ok(shown.answers[0].includes(EXPLAINED_AGAIN), shown.answers[0]);
+    await p.screenshot({ path: join(ARTIFACTS, 'e2e-code-action-open-conversation.png') });
+  });
+
   it('a run that edits a file (Fix Selection from the command palette) is listed in the Changes review and undone', async function () {
     const p = page!;
     await openAndSelectAll(p, 'math.ts');
@@ -184,6 +227,14 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     let frame = await findChatFrame(p, 60_000);
     frame = await waitForChat(p, (t: string) => document.body.innerText.includes(t), 90_000, FIXED);
     assert.equal(readFileSync(join(workspace, 'src', 'math.ts'), 'utf8'), SOURCE.replace('a - b', 'a + b'), 'the agent edited the file');
+    // The activity-bar badge counts files waiting for review (issue 14: one meaning).
+    await p.waitForFunction(
+      () => {
+        const item = [...document.querySelectorAll<HTMLElement>('.activitybar .action-item')].find((x) => x.querySelector('[aria-label^="SwarmCode"]'));
+        return item?.querySelector('.badge')?.textContent?.trim() === '1';
+      },
+      { timeout: 30_000, polling: 250 },
+    );
 
     // The run ended with a change: the review lists it (the notification's Review does the same).
     await runCommand(p, 'SwarmCode: Review Changes', 'Review Changes');
@@ -244,6 +295,12 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     }
     const sub = sim!.requests.find((r) => r.conversation.includes('slow-subtask-4471'));
     assert.ok(sub, 'the sub-agent is streaming');
+    // Issue 14: the row is named by its task (not only its template), and running agents are counted
+    // in the Agents header, not in the activity-bar badge (which means files to review: none now).
+    assert.match(text, /slow-subtask-4471: write a very long essay/);
+    const header = await p.evaluate(() => [...document.querySelectorAll<HTMLElement>('.pane-header')].find((h) => h.textContent?.trim().toUpperCase().startsWith('AGENTS'))?.textContent ?? '');
+    assert.match(header, /1 running/);
+    assert.equal(await activityBadge(p), '', 'no badge while only agents run');
     await new Promise((r) => setTimeout(r, 300));
     await p.screenshot({ path: join(ARTIFACTS, 'e2e-agents.png') });
 
@@ -282,7 +339,8 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     let frame = await findChatFrame(p, 60_000);
     frame = await waitForChat(p, (titleAndDone: string) => {
       const [title, done] = JSON.parse(titleAndDone) as string[];
-      return document.querySelector('.conv-title')?.textContent === title && document.body.innerText.includes(done);
+      // The answer streams in before the run's end reaches the panel: wait for the end (stop hidden) too.
+      return document.querySelector('.conv-title')?.textContent === title && document.body.innerText.includes(done) && !!document.querySelector('button.stop.hidden');
     }, 90_000, JSON.stringify([REFACTOR, REFACTOR_DONE]));
     const shown = await frame.evaluate(() => ({
       user: document.querySelector('.turn.user .user-text')?.textContent ?? '',

@@ -91,6 +91,20 @@ describe('protocol: agent swarm', function () {
     const positions = items.map((i) => out.indexOf(`summary of ${i}`));
     assert.ok(positions.every((p) => p >= 0));
     assert.deepEqual([...positions].sort((a, b) => a - b), positions, 'results are in item order');
+    // Issue 14: every sub-agent of one spawn_swarm is a `worker`; its item tells the lanes apart.
+    const spawned = events(result.runId).filter((e) => e.type === 'agent_spawned');
+    assert.deepEqual(spawned.map((e) => e.type === 'agent_spawned' && [e.agentId, e.name, e.item]), [['worker#1', 'worker', 'slow'], ['worker#2', 'worker', 'medium'], ['worker#3', 'worker', 'fast']]);
+  });
+
+  it('assign_task sub-agents carry no item (clients name their lane by the task)', async () => {
+    await setup(swarmScript([worker('reviewer'), assign(['Check the parser\nthen report'], 'reviewer'), { text: 'ok' }], (task) => [{ text: `did ${task}` }]));
+    const result = await server.run({ task: 'one' });
+    assert.equal(result.status, 'done', result.error);
+    const spawned = events(result.runId).find((e) => e.type === 'agent_spawned');
+    assert.ok(spawned && spawned.type === 'agent_spawned');
+    assert.equal(spawned.name, 'reviewer');
+    assert.equal(spawned.task, 'Check the parser\nthen report');
+    assert.equal('item' in spawned, false);
   });
 
   it('enforces the sub-agent limit and tells the model plainly', async () => {
