@@ -1,7 +1,7 @@
 // Conversations persisted in a Memento (workspaceState): an index of summaries plus one entry per
 // conversation. Invariant kept by the controller: `runs[i]` belongs to the i-th user message.
-import type { SwarmEvent } from '../../server/protocol';
-import type { Conversation, ConversationSummary } from '../../webview/messages';
+import type { RunStatus, SwarmEvent } from '../../server/protocol';
+import type { Conversation, ConversationStatus, ConversationSummary } from '../../webview/messages';
 
 /** The subset of vscode.Memento used here (so the store runs without VS Code in unit tests). */
 export interface MementoLike {
@@ -21,6 +21,11 @@ export function newConversation(id: string, now = Date.now()): Conversation {
 export function titleFor(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
+}
+
+/** A run's end status as the history list shows it. */
+export function runStateOf(status: RunStatus): ConversationStatus {
+  return status === 'done' ? 'done' : status === 'failed' ? 'failed' : 'stopped';
 }
 
 /** Where each stored run's latest `run_usage` sits: only the latest running total is kept. */
@@ -99,7 +104,12 @@ export class ConversationStore {
   /** Saves a conversation (only once it has a message) and trims the oldest past MAX_CONVERSATIONS. */
   async save(conversation: Conversation): Promise<void> {
     if (conversation.messages.length === 0) return;
-    const summary: ConversationSummary = { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt };
+    const summary: ConversationSummary = {
+      id: conversation.id,
+      title: conversation.title,
+      updatedAt: conversation.updatedAt,
+      ...(conversation.status ? { status: conversation.status } : {}),
+    };
     const index = [summary, ...this.list().filter((c) => c.id !== conversation.id)];
     const keep = index.slice(0, MAX_CONVERSATIONS);
     await this.memento.update(ITEM(conversation.id), conversation);
