@@ -78,7 +78,13 @@ export class ConversationStore {
   }
 
   /** Removes a conversation and its index entry; false when there was none. The current one is unset. */
-  async delete(id: string): Promise<boolean> {
+  delete(id: string): Promise<boolean> {
+    const next = this.saving.then(() => this.remove(id));
+    this.saving = next.then(() => undefined, () => undefined);
+    return next;
+  }
+
+  private async remove(id: string): Promise<boolean> {
     const index = this.list();
     if (!index.some((c) => c.id === id) && !this.get(id)) return false;
     await this.memento.update(ITEM(id), undefined);
@@ -101,8 +107,17 @@ export class ConversationStore {
     });
   }
 
+  /** Saves and deletes run one after another: each reads the index and writes it back (runs of several conversations save at once). */
+  private saving: Promise<void> = Promise.resolve();
+
   /** Saves a conversation (only once it has a message) and trims the oldest past MAX_CONVERSATIONS. */
-  async save(conversation: Conversation): Promise<void> {
+  save(conversation: Conversation): Promise<void> {
+    const next = this.saving.then(() => this.write(conversation));
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(conversation: Conversation): Promise<void> {
     if (conversation.messages.length === 0) return;
     const summary: ConversationSummary = {
       id: conversation.id,

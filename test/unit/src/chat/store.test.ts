@@ -82,4 +82,15 @@ describe('src/chat/store', () => {
     assert.equal(titleFor('  '), 'New chat');
     assert.equal(titleFor('x'.repeat(100)).length, 58);
   });
+
+  it('keeps every conversation and its last run state when conversations save at once (concurrent runs)', async () => {
+    // VS Code's Memento.update is asynchronous: two saves that interleave read and write the index.
+    const m = memento();
+    const slow: MementoLike = { get: m.get, update: (k, v) => new Promise((r) => setImmediate(() => void m.update(k, v).then(r))) };
+    const store = new ConversationStore(slow);
+    const a = { ...newConversation('a', 1), title: 'A', messages: [{ role: 'user' as const, text: 'x' }], status: 'running' as const };
+    const b = { ...newConversation('b', 2), title: 'B', messages: [{ role: 'user' as const, text: 'y' }], status: 'running' as const };
+    await Promise.all([store.save(a), store.save(b), store.save({ ...b, status: 'done', updatedAt: 3 }), store.save({ ...a, status: 'failed', updatedAt: 4 })]);
+    assert.deepEqual(store.list().map((c) => [c.id, c.status]), [['a', 'failed'], ['b', 'done']]);
+  });
 });
