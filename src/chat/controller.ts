@@ -25,6 +25,7 @@ import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, runStateOf, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
 import { handleHistory } from './history-ops';
+import { workspaceUri } from '../roots';
 import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 import { EditorContextFeed } from './editor-context';
 import { runCodeBlockAction } from './codeblocks';
@@ -405,8 +406,8 @@ export class ChatController implements vscode.Disposable {
 
   /** Opens a workspace file (links in the model's markdown); paths outside the workspace are refused. */
   private async openFile(file: string, line?: number): Promise<void> {
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const uri = path.isAbsolute(file) || !root ? vscode.Uri.file(path.resolve(file)) : vscode.Uri.file(path.resolve(root.fsPath, file));
+    // Relative: as the server names it (`name/…` in a multi-root workspace).
+    const uri = path.isAbsolute(file) ? vscode.Uri.file(path.resolve(file)) : workspaceUri(file) ?? vscode.Uri.file(path.resolve(file));
     if (!vscode.workspace.getWorkspaceFolder(uri)) {
       this.post({ type: 'error', message: `Not opening ${file}: it is outside the workspace.` });
       return;

@@ -52,8 +52,9 @@ describe('protocol: multi-root workspace', function () {
     base.cleanup();
   });
 
-  async function runCalls(calls: SimToolCall[]): Promise<{ runId: string; outs: { ok: boolean; output: string }[] }> {
-    sim = await startSimulator({ respond: script([{ toolCalls: calls }, { text: 'done' }]) });
+  /** One run whose model calls `calls` (then, with `more`, those in a second turn), then answers. */
+  async function runCalls(calls: SimToolCall[], more?: SimToolCall[]): Promise<{ runId: string; outs: { ok: boolean; output: string }[] }> {
+    sim = await startSimulator({ respond: script([{ toolCalls: calls }, ...(more ? [{ toolCalls: more }] : []), { text: 'done' }]) });
     server = await startTestServer([api, web], { baseUrl: sim.url, approval: 'always', swarm: false });
     const result = await server.run({ task: 'multi-root work' });
     assert.equal(result.status, 'done', result.error);
@@ -140,7 +141,15 @@ describe('protocol: multi-root workspace', function () {
         `(echo z > ${join(outside, 'escape.txt')}) 2>/dev/null; echo outside=$?`,
         `(echo z > ${join(api, '.git', 'hooks', 'evil')}) 2>/dev/null; echo git=$?`,
       ].join('; ');
-      const { runId, outs } = await runCalls([{ name: 'run_command', arguments: { command } }]);
+      const { runId, outs } = await runCalls([{ name: 'run_command', arguments: { command } }], [
+        { name: 'git', arguments: { action: 'status', path: 'web' } },
+        { name: 'git', arguments: { action: 'status' } },
+      ]);
+      // git runs in the folder the path names; without a path it asks for one.
+      assert.match(outs[1].output, /\?\? made-web\.txt/);
+      assert.doesNotMatch(outs[1].output, /made-api/);
+      assert.equal(outs[2].ok, false);
+      assert.match(outs[2].output, /several folders \(api, web\)/);
       assert.equal(outs[0].ok, true, outs[0].output);
       assert.match(outs[0].output, /exit code 0/, outs[0].output);
       assert.match(outs[0].output, /outside=[1-9]/);

@@ -1,0 +1,51 @@
+// Multi-root naming and path resolution (server/workspace/roots.ts). Folder names come from the
+// client's WorkspaceFolder.name (LSP 3.6 workspace folders); the extension (src/folder-names.ts)
+// must name them the same way to map paths back to files.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { linkFarm, MultiRoot, rootNames, type Root } from '../../../server/workspace/roots';
+import { folderNames } from '../../../src/folder-names';
+
+describe('workspace/roots: multi-root names and paths', () => {
+  let base = '';
+  let multi: MultiRoot;
+  let roots: Root[];
+  before(async () => {
+    base = realpathSync(mkdtempSync(join(tmpdir(), 'roots-')));
+    for (const d of ['a', 'b', 'out', 'farms']) mkdirSync(join(base, d));
+    writeFileSync(join(base, 'a', 'x.txt'), 'x');
+    writeFileSync(join(base, 'out', 'secret'), 's');
+    symlinkSync(join(base, 'out'), join(base, 'a', 'escape'));
+    roots = [{ name: 'a', real: join(base, 'a'), aliases: [] }, { name: 'b', real: join(base, 'b'), aliases: [] }];
+    multi = new MultiRoot(await linkFarm(join(base, 'farms'), roots), roots);
+  });
+  after(() => rmSync(base, { recursive: true, force: true }));
+
+  it('makes names unique (case-insensitively) and path-safe, the same in the server and the extension', () => {
+    const given = ['app', 'App', 'app', 'a/b', '..', '', 'web'];
+    const names = rootNames(given.map((name, i) => ({ path: `/p${i}/${name || 'dir'}`, name })));
+    assert.deepEqual(names, ['app', 'App-2', 'app-3', 'a_b', '_', 'dir', 'web']);
+    assert.deepEqual(folderNames(given.map((n) => n || 'dir')), names);
+  });
+
+  it('resolves name/… into that root and maps back; the farm is "."', async () => {
+    assert.equal((await multi.resolve('a/x.txt')).real, join(base, 'a', 'x.txt'));
+    assert.equal((await multi.resolve('b/new/file.ts')).real, join(base, 'b', 'new', 'file.ts'));
+    assert.equal((await multi.resolve(join(base, 'b', 'y'))).real, join(base, 'b', 'y'));
+    assert.equal((await multi.resolve(join(multi.farm, 'a', 'x.txt'))).real, join(base, 'a', 'x.txt'));
+    assert.equal((await multi.resolve('.')).real, multi.farm);
+    assert.equal(multi.relative(join(base, 'a', 'x.txt')), 'a/x.txt');
+    assert.equal(multi.relative(join(base, 'b')), 'b');
+    assert.equal(multi.relative(multi.farm), '.');
+    assert.equal(multi.relative(join(multi.farm, 'b', 'z')), 'b/z');
+  });
+
+  it('refuses paths that escape every root, name no folder, or go through a link out of their root', async () => {
+    const refused = ['../x', 'a/../../out/secret', join(base, 'out', 'secret'), 'c/x', 'x.txt', 'a/escape/secret', 'a\0b', 'a/../b/../../etc'];
+    for (const p of refused) await assert.rejects(multi.resolve(p), { name: 'ToolError' }, p);
+    // A path that leaves one root for another through `..` is still inside the workspace: the other root.
+    assert.equal((await multi.resolve('a/../b/y')).real, join(base, 'b', 'y'));
+  });
+});
