@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JournalStore } from '../../../server/workspace/journal-store';
 import { linkFarm, MultiRoot, rootNames, type Root } from '../../../server/workspace/roots';
 import { folderNames } from '../../../src/folder-names';
 
@@ -47,5 +48,19 @@ describe('workspace/roots: multi-root names and paths', () => {
     for (const p of refused) await assert.rejects(multi.resolve(p), { name: 'ToolError' }, p);
     // A path that leaves one root for another through `..` is still inside the workspace: the other root.
     assert.equal((await multi.resolve('a/../b/y')).real, join(base, 'b', 'y'));
+  });
+
+  it('a journal on disk whose recorded roots differ from the workspace\'s is not loaded (a widened list would let reject write there)', async () => {
+    const store = new JournalStore(multi.farm, join(base, 'journals'));
+    store.roots = roots.map((r) => ({ name: r.name, real: r.real }));
+    const manifest = (list: unknown) => JSON.stringify({ version: 1, runId: 'r', root: multi.farm, roots: list, pid: 1, task: 't', startedAt: 1, state: 'finished' });
+    mkdirSync(join(base, 'journals', 'r', 'entries'), { recursive: true });
+    writeFileSync(join(base, 'journals', 'r', 'manifest.json'), manifest([...store.roots, { name: 'etc', real: '/etc' }]));
+    assert.equal(await store.get('r'), undefined);
+    writeFileSync(join(base, 'journals', 'r', 'manifest.json'), manifest(store.roots));
+    const j = await store.get('r');
+    assert.ok(j);
+    assert.equal(j.rootOf(join(base, 'b', 'q')), join(base, 'b'));
+    assert.equal(j.rootOf('/etc/passwd'), multi.farm);
   });
 });
