@@ -6,7 +6,7 @@
 // resolved inside exactly one real root; one escaping every root is refused.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ToolError } from './tool-error';
 import { isInside, resolveInRoot, type ResolvedPath } from './sandbox';
 
@@ -53,16 +53,39 @@ export function rootContaining(roots: readonly Root[], abs: string): Root | unde
 }
 
 /**
- * The folder of links `<name> → <root>` for several roots, under `base` (recreated on every start:
- * nothing found there is trusted). Its path depends only on the roots, so journals keyed by it
- * are found again after a restart.
+ * The folder of links `<name> → <root>` for several roots, under `base`. Its path depends only on
+ * the roots, so journals keyed by it are found again after a restart, and two servers over the
+ * same folders share it: each link is checked and, when missing or different, replaced atomically
+ * (a new link renamed over it), so a server never sees the folder half made. Anything else found
+ * there is removed; the folder itself must be a real folder of this user.
  */
 export async function linkFarm(base: string, roots: readonly Root[]): Promise<string> {
   const key = createHash('sha256').update(JSON.stringify(roots.map((r) => [r.name, r.real]))).digest('hex').slice(0, 16);
   const dir = path.join(base, key);
-  await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  for (const r of roots) await fs.symlink(r.real, path.join(dir, r.name), 'dir');
+  const st = await fs.lstat(dir);
+  if (!st.isDirectory() || (typeof process.getuid === 'function' && st.uid !== process.getuid())) {
+    throw new Error(`The multi-root folder ${dir} is not a folder of this user; remove it and start again.`);
+  }
+  const wanted = new Map(roots.map((r) => [r.name, r.real]));
+  for (const entry of await fs.readdir(dir)) {
+    // (A `.tmp` link may be another server's, about to be renamed into place.)
+    if (!wanted.has(entry) && !entry.endsWith('.tmp')) await fs.rm(path.join(dir, entry), { recursive: true, force: true });
+  }
+  for (const [name, real] of wanted) {
+    const link = path.join(dir, name);
+    if ((await fs.readlink(link).catch(() => undefined)) === real) continue;
+    const tmp = `${link}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await fs.symlink(real, tmp, 'dir');
+    await fs.rename(tmp, link).catch(async (err: NodeJS.ErrnoException) => {
+      // A real folder where the link belongs (rename cannot replace it): remove it, then retry once.
+      if (err.code !== 'EISDIR' && err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+      await fs.rm(link, { recursive: true, force: true });
+      await fs.rename(tmp, link).catch(() => {
+        throw err;
+      });
+    });
+  }
   return fs.realpath(dir);
 }
 

@@ -2,7 +2,7 @@
 // client's WorkspaceFolder.name (LSP 3.6 workspace folders); the extension (src/folder-names.ts)
 // must name them the same way to map paths back to files.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalStore } from '../../../server/workspace/journal-store';
@@ -62,5 +62,21 @@ describe('workspace/roots: multi-root names and paths', () => {
     assert.ok(j);
     assert.equal(j.rootOf(join(base, 'b', 'q')), join(base, 'b'));
     assert.equal(j.rootOf('/etc/passwd'), multi.farm);
+  });
+
+  it('the folder of links is shared by servers over the same folders and repaired, never trusted', async () => {
+    const farms = join(base, 'farms2');
+    const [x, y] = await Promise.all([linkFarm(farms, roots), linkFarm(farms, roots)]);
+    assert.equal(x, y);
+    // Tampered: a link pointing elsewhere, a real folder in a link's place, a stray entry.
+    rmSync(join(x, 'a'));
+    symlinkSync(join(base, 'out'), join(x, 'a'));
+    rmSync(join(x, 'b'));
+    mkdirSync(join(x, 'b'));
+    writeFileSync(join(x, 'stray'), 's');
+    assert.equal(await linkFarm(farms, roots), x);
+    assert.equal(realpathSync(join(x, 'a')), join(base, 'a'));
+    assert.equal(realpathSync(join(x, 'b')), join(base, 'b'));
+    assert.ok(!existsSync(join(x, 'stray')));
   });
 });
