@@ -3,7 +3,6 @@
 // the server (swarm/run, swarm/event, swarm/cancel). Events are routed by run id to their own
 // conversation; only the shown conversation's events reach the panel.
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
@@ -25,7 +24,7 @@ import { needsModelSetup, type Config } from '../config';
 import { appendEvent, newConversation, runStateOf, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
 import { handleHistory } from './history-ops';
-import { workspaceUri } from '../roots';
+import { offerModelSetup, openFile } from './panel-actions';
 import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 import { EditorContextFeed } from './editor-context';
 import { runCodeBlockAction } from './codeblocks';
@@ -173,7 +172,7 @@ export class ChatController implements vscode.Disposable {
           log: this.log,
         });
       case 'openFile':
-        return this.openFile(message.path, message.line);
+        return openFile(message.path, message.line, (m) => this.post({ type: 'error', message: m }));
       case 'openLink':
         if (/^(https?|mailto):/i.test(message.url)) await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
         return;
@@ -376,16 +375,7 @@ export class ChatController implements vscode.Disposable {
     await this.flushSave(run);
     if (this.conversation.id === conversation.id) this.post({ type: 'runEnded', result });
     this.post({ type: 'conversations', conversations: this.list() });
-    if (result.status === 'failed' && needsModelSetup(result.error)) this.offerModelSetup();
-  }
-
-  private offerModelSetup(): void {
-    void vscode.window
-      .showErrorMessage('SwarmCode: no model is usable. Set an API key, or point SwarmCode at a local GGUF or a self-hosted endpoint.', 'Set API Key', 'Open Settings')
-      .then((choice) => {
-        if (choice === 'Set API Key') void vscode.commands.executeCommand('swarmcode.setApiKey');
-        else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'swarmcode.');
-      });
+    if (result.status === 'failed' && needsModelSetup(result.error)) offerModelSetup();
   }
 
   private onEvent(params: EventParams): void {
@@ -402,22 +392,6 @@ export class ChatController implements vscode.Disposable {
     if (run.saveTimer) clearTimeout(run.saveTimer);
     run.saveTimer = undefined;
     return this.store.save(run.conversation).then(undefined, (err: unknown) => this.log(`could not save conversation: ${String(err)}`));
-  }
-
-  /** Opens a workspace file (links in the model's markdown); paths outside the workspace are refused. */
-  private async openFile(file: string, line?: number): Promise<void> {
-    // Relative: as the server names it (`name/…` in a multi-root workspace).
-    const uri = path.isAbsolute(file) ? vscode.Uri.file(path.resolve(file)) : workspaceUri(file) ?? vscode.Uri.file(path.resolve(file));
-    if (!vscode.workspace.getWorkspaceFolder(uri)) {
-      this.post({ type: 'error', message: `Not opening ${file}: it is outside the workspace.` });
-      return;
-    }
-    try {
-      const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
-      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: true });
-    } catch (err) {
-      this.post({ type: 'error', message: `Cannot open ${file}: ${errorMessage(err)}` });
-    }
   }
 
   dispose(): void {
