@@ -13,7 +13,6 @@ import {
   type EventParams,
   type ImageInput,
   type RunResult,
-  type RunStatus,
   type SwarmEvent,
   type ThinkingMode,
   type CommandInfo,
@@ -28,31 +27,13 @@ import { offerModelSetup, openFile } from './panel-actions';
 import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 import { EditorContextFeed } from './editor-context';
 import { runCodeBlockAction } from './codeblocks';
+import { emptyResult, withRunState, type ActiveRun } from './runs';
+
+export { emptyResult };
 
 /** How long a stopped run may take to answer before the panel is told it ended anyway. */
 const STOP_GRACE_MS = 10_000;
 const SAVE_EVERY_MS = 2_000;
-
-interface ActiveRun {
-  runId: string;
-  cts: vscode.CancellationTokenSource;
-  conversation: Conversation;
-  events: SwarmEvent[];
-  /** Resolves (with a local result) when the server does not answer a stop in time. */
-  forceEnd: (result: RunResult) => void;
-  /** The pending periodic save of this run's conversation. */
-  saveTimer?: NodeJS.Timeout;
-}
-
-export function emptyResult(runId: string, status: RunStatus, error?: string): RunResult {
-  return {
-    runId,
-    status,
-    text: '',
-    ...(error ? { error } : {}),
-    summary: { wallMs: 0, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } },
-  };
-}
 
 export class ChatController implements vscode.Disposable {
   private conversation: Conversation;
@@ -122,12 +103,9 @@ export class ChatController implements vscode.Disposable {
   }
 
   private withState(list: ConversationSummary[]): ConversationSummary[] {
-    return list.map((c) => {
-      if (this.runOf(c.id)) return { ...c, status: 'running' };
-      // Saved mid-run by a window that went away: that run is gone.
-      return c.status === 'running' ? { ...c, status: 'stopped' } : c;
-    });
+    return withRunState(list, (id) => this.runOf(id) !== undefined);
   }
+
 
   async handle(message: ToExtension): Promise<void> {
     switch (message.type) {

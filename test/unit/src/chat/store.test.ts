@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SwarmEvent } from '../../../../server/protocol';
+import { withRunState } from '../../../../src/chat/runs';
 import { appendEvent, ConversationStore, MAX_CONVERSATIONS, newConversation, titleFor, type MementoLike } from '../../../../src/chat/store';
 
 /** A Memento that round-trips through JSON like VS Code's storage does. */
@@ -92,5 +93,15 @@ describe('src/chat/store', () => {
     const b = { ...newConversation('b', 2), title: 'B', messages: [{ role: 'user' as const, text: 'y' }], status: 'running' as const };
     await Promise.all([store.save(a), store.save(b), store.save({ ...b, status: 'done', updatedAt: 3 }), store.save({ ...a, status: 'failed', updatedAt: 4 })]);
     assert.deepEqual(store.list().map((c) => [c.id, c.status]), [['a', 'failed'], ['b', 'done']]);
+  });
+
+  it('lists a conversation as running only while its run goes on here; one saved mid-run by a closed window shows stopped', () => {
+    const list = [
+      { id: 'a', title: 'A', updatedAt: 3, status: 'running' as const },
+      { id: 'b', title: 'B', updatedAt: 2, status: 'running' as const },
+      { id: 'c', title: 'C', updatedAt: 1, status: 'failed' as const },
+      { id: 'd', title: 'D', updatedAt: 0 },
+    ];
+    assert.deepEqual(withRunState(list, (id) => id === 'a' || id === 'd').map((c) => c.status), ['running', 'stopped', 'failed', 'running']);
   });
 });
