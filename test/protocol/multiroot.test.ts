@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChangesRequest, RejectRequest, type SwarmEvent } from '../../server/protocol';
+import { ChangesRequest, MentionsRequest, RejectRequest, type SwarmEvent } from '../../server/protocol';
 import { SearchRequest } from '../../server/protocol/search';
 import { detectSandbox } from '../../server/sandbox/detect';
 import { script, startSimulator, type SimToolCall, type Simulator } from '../support/simulator';
@@ -82,6 +82,12 @@ describe('protocol: multi-root workspace', function () {
     // swarm/search (the index) answers over both roots with folder-prefixed paths.
     const found = await server!.connection.sendRequest(SearchRequest, { query: 'needle-7731' });
     assert.deepEqual(found.matches.map((m) => m.path).sort(), ['api/src/alpha.ts', 'web/beta.ts']);
+
+    // @-mentions (swarm/mentions) list files of both roots by their folder-prefixed paths.
+    const mentioned = await server!.connection.sendRequest(MentionsRequest, { query: 'beta' });
+    assert.ok(mentioned.some((m) => m.kind === 'file' && m.path === 'web/beta.ts'), JSON.stringify(mentioned));
+    const alpha = await server!.connection.sendRequest(MentionsRequest, { query: 'alpha' });
+    assert.ok(alpha.some((m) => m.kind === 'file' && m.path === 'api/src/alpha.ts'), JSON.stringify(alpha));
 
     const changes = await server!.connection.sendRequest(ChangesRequest, { runId, withContent: false });
     assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['api/src/alpha.ts modified', 'web/new.txt added']);
