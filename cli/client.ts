@@ -1,7 +1,7 @@
 // The CLI's side of the protocol: spawn `dist/server.js --stdio` and talk JSON-RPC to it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { ServerSettings } from '../server/protocol';
@@ -32,7 +32,8 @@ export function serverPath(): string {
 }
 
 export async function startServer(
-  workspace: string,
+  /** The workspace folder, or several (a multi-root workspace: every one is a root). */
+  workspace: string | string[],
   settings: Partial<ServerSettings>,
   opts: { serverPath?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ServerHandle> {
@@ -40,7 +41,9 @@ export async function startServer(
   const nodeArgs = (process.env.SWARMCODE_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // The server gets the key in the settings, never in its environment (children inherit from it).
   const env = opts.env ?? scrubEnv(process.env, { secretNames: settings.secretEnv, passthrough: settings.envPassthrough }).env;
-  const child = spawn(process.execPath, [...nodeArgs, opts.serverPath ?? serverPath(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: workspace, env });
+  const folders = typeof workspace === 'string' ? [workspace] : workspace;
+  if (!folders.length) throw new Error('startServer: no workspace folder');
+  const child = spawn(process.execPath, [...nodeArgs, opts.serverPath ?? serverPath(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: folders[0], env });
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -51,8 +54,9 @@ export async function startServer(
   });
   await Promise.race([died, connection.sendRequest('initialize', {
     processId: process.pid,
-    rootUri: pathToFileURL(workspace).href,
-    workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'workspace' }],
+    rootUri: pathToFileURL(folders[0]).href,
+    // One folder keeps the name it always had; several are named after their folders (the server makes names unique).
+    workspaceFolders: folders.map((f) => ({ uri: pathToFileURL(f).href, name: folders.length === 1 ? 'workspace' : basename(f) })),
     capabilities: {},
     initializationOptions: settings,
   })]);

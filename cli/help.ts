@@ -22,7 +22,7 @@ export const HELP: Record<string, CommandHelp> = {
     usage: 'swarmcode run [options] TASK',
     about: 'Runs one task in a workspace. The answer streams to stdout; thinking and tool calls to stderr.',
     flags: [
-      ['--workspace DIR', 'the repository to work on (default: the current directory)'],
+      ['--workspace DIR', 'the repository to work on (default: the current directory); given several times, a multi-root workspace whose paths start with each folder\'s name'],
       ['--preset NAME', 'endpoint preset: moonshot, moonshot-cn, kimi-code, openrouter, vllm, sglang, ollama, lmstudio, llamacpp, local (fills base URL, model, key variable, dialect)'],
       ['--base-url URL', 'OpenAI-compatible base URL, or `local` for the embedded llama.cpp engine (default https://api.moonshot.ai/v1)'],
       ['--model ID', 'model id sent to the endpoint (default kimi-k2.5)'],

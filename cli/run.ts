@@ -25,7 +25,7 @@ import { loadMcpConfigs } from './mcp-config';
 import { parseMentions } from '../server/attachments/parse';
 import { shellFor, ShellError } from '../server/tools/shell';
 
-const USAGE = `swarmcode run [--workspace DIR] [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
+const USAGE = `swarmcode run [--workspace DIR]... [--preset NAME] [--base-url URL] [--model ID] [--api-key-env NAME]
               [--dialect auto|moonshot|vllm|none] [--max-tokens N] [--context-window N] [--thinking on|off]
               [--max-steps N] [--max-total-steps N] [--concurrency N] [--max-agents N] [--subagent-steps N] [--no-swarm]
               [--model-path GGUF] [--context-size N] [--local-parallel N]
@@ -41,7 +41,7 @@ message, @git the uncommitted changes; \\@ is a literal @.`;
 
 /** The parser's options; cli/help.ts describes each (checked by test/unit/cli/help.test.ts). */
 export const RUN_OPTIONS = {
-  workspace: { type: 'string' },
+  workspace: { type: 'string', multiple: true },
   'base-url': { type: 'string' },
   model: { type: 'string' },
   'api-key-env': { type: 'string' },
@@ -99,7 +99,10 @@ function loadImage(file: string): ImageInput {
 }
 
 export interface RunOptions {
+  /** The (first) workspace folder. */
   workspace: string;
+  /** Every workspace folder when --workspace was given more than once (a multi-root workspace). */
+  workspaces?: string[];
   settings: Partial<ServerSettings>;
   task: string;
   images: ImageInput[];
@@ -136,12 +139,15 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (!task) throw new UsageError('no TASK given');
   const thinking = values.thinking;
   if (thinking !== undefined && thinking !== 'on' && thinking !== 'off') throw new UsageError('--thinking must be on or off');
-  const workspace = resolve(values.workspace ?? process.cwd());
-  try {
-    if (!statSync(workspace).isDirectory()) throw new Error('not a directory');
-  } catch (err) {
-    throw new UsageError(`--workspace ${workspace}: ${(err as Error).message}`);
+  const workspaces = (values.workspace?.length ? values.workspace : [process.cwd()]).map((w) => resolve(w));
+  for (const workspace of workspaces) {
+    try {
+      if (!statSync(workspace).isDirectory()) throw new Error('not a directory');
+    } catch (err) {
+      throw new UsageError(`--workspace ${workspace}: ${(err as Error).message}`);
+    }
   }
+  const workspace = workspaces[0];
   const preset = values.preset === undefined ? undefined : PRESETS.find((p) => p.id === values.preset);
   if (values.preset !== undefined && !preset) throw new UsageError(`--preset ${values.preset}: unknown; one of ${PRESETS.map((p) => p.id).join(', ')}`);
   const dialect = values.dialect;
@@ -215,7 +221,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     ...mcp,
     logLevel: env.SWARMCODE_LOG === 'debug' ? 'debug' : 'warn',
   };
-  return { workspace, settings, task, attachments, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan,
+  return { workspace, ...(workspaces.length > 1 ? { workspaces } : {}), settings, task, attachments, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan,
     ...(budgetTokens || budgetUsd ? { budget: { ...(budgetTokens ? { tokens: budgetTokens } : {}), ...(budgetUsd ? { usd: budgetUsd } : {}) } } : {}),
     ...(values['allow-wide-swarm'] ? { allowWideSwarm: true } : {}) };
 }
@@ -229,7 +235,7 @@ export function parseContextSize(value: string | undefined, flag = '--context-si
 }
 
 export async function runTask(opts: RunOptions): Promise<number> {
-  const server = await startServer(opts.workspace, opts.settings);
+  const server = await startServer(opts.workspaces ?? opts.workspace, opts.settings);
   const printer = createPrinter(opts.json);
   const runId = randomUUID();
   const cts = new CancellationTokenSource();

@@ -97,8 +97,13 @@ connection.onInitialize(async (params) => {
     throw new ResponseError(ErrorCodes.InvalidParams, `initialize: invalid initializationOptions: ${invalid.join('; ')}`);
   }
   mergeSettings(params.initializationOptions);
-  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-  const root = (folder && uriToPath(folder)) ?? params.rootPath ?? process.cwd();
+  // Every workspace folder is a root (multi-root: tool paths start with the folder's name).
+  const folders = (params.workspaceFolders ?? []).flatMap((f) => {
+    const p = uriToPath(f.uri);
+    return p ? [{ path: p, name: f.name }] : [];
+  });
+  const folder = params.rootUri ?? undefined;
+  const root = folders.length ? folders : ((folder && uriToPath(folder)) ?? params.rootPath ?? process.cwd());
   // Edits to buffers with unsaved changes go to the client as workspace/applyEdit (when it can).
   const client = lspClientEdits(connection, params.capabilities, editorDocuments, () => settings.editPreview ?? false);
   try {
@@ -116,7 +121,7 @@ connection.onInitialize(async (params) => {
 
 connection.onInitialized(() => {
   initialized = true;
-  log.info(`SwarmCode server ready in ${workspace?.root} (model ${settings.model} at ${settings.baseUrl})`);
+  log.info(`SwarmCode server ready in ${workspace?.folders ? workspace.roots?.join(', ') : workspace?.root} (model ${settings.model} at ${settings.baseUrl})`);
   // Warm the search index and symbols in the background so the first run finds them ready.
   const index = codeIndexFor(ctx);
   const never = new AbortController().signal;

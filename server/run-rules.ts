@@ -18,7 +18,8 @@ export interface RunRules {
 }
 
 export async function prepareRunRules(ctx: ServerContext, params: RunParams, signal: AbortSignal): Promise<RunRules> {
-  const root = ctx.workspace.root;
+  // Multi-root: the project's rules, commands and skills are those of the first folder.
+  const root = ctx.workspace.folders ? (ctx.workspace.roots?.[0] ?? ctx.workspace.root) : ctx.workspace.root;
   const expanded = await expandTask(params.task, commandSources(root), signal);
   const plan = params.plan === true || expanded.plan === true;
   const [rules, skills] = await Promise.all([
@@ -27,5 +28,5 @@ export async function prepareRunRules(ctx: ServerContext, params: RunParams, sig
   ]);
   for (const r of rules) if (r.truncated) ctx.log.warn(`rules from ${r.label} were cut to the size limit`);
   const prefix = [rulesPrompt(rules), skillsPrompt(skills), plan ? PLAN_MODE_GUIDE : ''].filter(Boolean).join('\n\n');
-  return { task: expanded.task, plan, ...(expanded.command ? { command: expanded.command } : {}), prefix, skills, folders: new NestedRulesFinder(root) };
+  return { task: expanded.task, plan, ...(expanded.command ? { command: expanded.command } : {}), prefix, skills, folders: new NestedRulesFinder(ctx.workspace.root) };
 }

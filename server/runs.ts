@@ -73,7 +73,9 @@ export function identifiersIn(task: string): string[] {
  */
 async function sharedContext(ctx: ServerContext, index: CodeIndex, task: string, prefix: string, maxTokens: number, signal: AbortSignal): Promise<string> {
   // Rules and skills first: right after the system prompt, identical for every agent of the run.
-  const where = workspaceContext(ctx.workspace.root, hostShellKind(ctx.sandbox.shell));
+  const ws = ctx.workspace;
+  const folders = ws.folders?.map((name, i) => ({ name, path: ws.roots?.[i] ?? '' }));
+  const where = workspaceContext(ws.root, hostShellKind(ctx.sandbox.shell), folders);
   const base = prefix ? `${prefix}\n\n${where}` : where;
   if (maxTokens <= 0) return base;
   const wait = new AbortController();

@@ -1,5 +1,6 @@
 // The header: "New chat" and a drop-down list of past conversations: searchable (title and message
-// text, by the extension), each with Export (Markdown) and Delete (asks once more on the row).
+// text, by the extension), each with its last run's state, Export (Markdown) and Delete (asks once
+// more on the row).
 import type { ConversationSummary } from './messages';
 import { h, icon } from './dom';
 
@@ -121,11 +122,18 @@ export class HistoryBar {
         attrs: { 'data-id': c.id, role: 'option', tabindex: '0' },
       },
       h('span', { cls: 'history-title', text: title }),
+      statusBadge(c),
       h('span', { cls: 'history-time', text: ago(c.updatedAt) }),
       h('button', { cls: 'history-export', text: 'Export', title: 'Save as Markdown', attrs: { type: 'button', 'aria-label': `Export ${title} as Markdown` } }),
       h('button', { cls: 'history-delete', text: confirm ? 'Delete?' : 'Delete', title: confirm ? 'Click again to delete' : 'Delete this conversation', attrs: { type: 'button', 'aria-label': confirm ? `Confirm deleting ${title}` : `Delete ${title}` } }));
     }));
   }
+}
+
+/** The last run's state: running (several conversations may run at once), done, failed or stopped. */
+function statusBadge(c: ConversationSummary): HTMLElement | null {
+  if (!c.status) return null;
+  return h('span', { cls: `history-status ${c.status}`, text: c.status, title: `Last run: ${c.status}`, attrs: { 'data-status': c.status } });
 }
 
 function ago(ts: number): string {

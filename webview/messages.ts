@@ -36,10 +36,15 @@ export interface StoredMessage {
   images?: ImageInput[];
 }
 
+/** Where a conversation's last run stands (shown in the history list). */
+export type ConversationStatus = 'running' | 'done' | 'failed' | 'stopped';
+
 export interface ConversationSummary {
   id: string;
   title: string;
   updatedAt: number;
+  /** Its last run's state; absent before the first run (and in conversations saved by older versions). */
+  status?: ConversationStatus;
 }
 
 export interface Conversation extends ConversationSummary {

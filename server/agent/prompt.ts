@@ -11,9 +11,18 @@ run_command runs a shell command in the workspace root (the user may have to app
 Paths are relative to the workspace root. Tool errors are shown to you: read them and adjust.
 When the task is done, answer with a short summary of what you did and what you found.`;
 
-/** `shell`: what run_command runs through, when it is not /bin/sh (PowerShell, cmd, bash). */
-export function workspaceContext(root: string, shell?: string): string {
-  return `Workspace root: ${root}\nPlatform: ${process.platform}${shell && shell !== 'sh' ? `\nrun_command shell: ${shell}` : ''}`;
+/**
+ * `shell`: what run_command runs through, when it is not /bin/sh (PowerShell, cmd, bash).
+ * `folders`: a multi-root workspace's folders (tool paths start with their names).
+ */
+export function workspaceContext(root: string, shell?: string, folders?: { name: string; path: string }[]): string {
+  const shellLine = shell && shell !== 'sh' ? `\nrun_command shell: ${shell}` : '';
+  if (!folders || folders.length < 2) return `Workspace root: ${root}\nPlatform: ${process.platform}${shellLine}`;
+  const list = folders.map((f) => `- ${f.name}/ → ${f.path}`).join('\n');
+  return (
+    `Workspace folders (a multi-root workspace; every path starts with a folder's name, e.g. ${folders[0].name}/README.md):\n${list}\n` +
+    `Commands run in a folder holding one link per workspace folder (cd into one first).\nPlatform: ${process.platform}${shellLine}`
+  );
 }
 
 /** system → replayed history → the user's task (with images as parts). */

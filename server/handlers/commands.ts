@@ -8,7 +8,7 @@ export const commandsHandler: Handler = {
   register(ctx) {
     ctx.connection.onRequest(CommandsRequest, (raw) => {
       checked(CommandsRequest.method, noParams, raw);
-      return listCommands(commandSources(ctx.workspace.root));
+      return listCommands(commandSources(ctx.workspace.folders ? (ctx.workspace.roots?.[0] ?? ctx.workspace.root) : ctx.workspace.root));
     });
   },
 };

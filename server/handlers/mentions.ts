@@ -11,7 +11,7 @@ export const mentionsHandler: Handler = {
     ctx.onFilesChanged(() => files?.invalidate());
     ctx.connection.onRequest(MentionsRequest, async (raw, token) => {
       const p = checked(MentionsRequest.method, mentionsParams, raw);
-      files ??= new FileList(ctx.workspace.root);
+      files ??= new FileList(ctx.workspace.root, ctx.workspace.folders ?? []);
       const ctl = new AbortController();
       const sub = token.onCancellationRequested(() => ctl.abort());
       try {

@@ -13,18 +13,18 @@ export interface Shard {
 export const MAX_FILES_SCANNED = 5000;
 
 /** Files in scope with their number of matching lines (1 per file for a glob-only scope). */
-export async function findSites(root: string, scope: RefactorParams['scope'], signal: AbortSignal): Promise<Map<string, number>> {
+export async function findSites(root: string, scope: RefactorParams['scope'], signal: AbortSignal, tops: readonly string[] = ['.']): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const globArgs = scope?.glob ? ['--glob', scope.glob] : [];
   if (scope?.pattern) {
-    const args = [...RG_COMMON, '--count', ...globArgs, ...(scope.regex ? [] : ['--fixed-strings']), '--', scope.pattern, '.'];
+    const args = [...RG_COMMON, '--count', ...globArgs, ...(scope.regex ? [] : ['--fixed-strings']), '--', scope.pattern, ...tops];
     await runRipgrep(args, root, signal, (line) => {
       const i = line.lastIndexOf(':');
       if (i > 0) out.set(rgRelative(line.slice(0, i)), Number(line.slice(i + 1)));
       return out.size < MAX_FILES_SCANNED;
     });
   } else if (scope?.glob) {
-    await runRipgrep([...RG_COMMON, '--files', ...globArgs, '.'], root, signal, (line) => {
+    await runRipgrep([...RG_COMMON, '--files', ...globArgs, ...tops], root, signal, (line) => {
       if (line) out.set(rgRelative(line), 1);
       return out.size < MAX_FILES_SCANNED;
     });

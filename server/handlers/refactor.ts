@@ -13,6 +13,7 @@ import { findSites, makeShards, refactorTask } from './refactor-plan';
 import { detectTestCommand } from './refactor-tests';
 import { changedIdentifiers, responsibleShards, type ShardSymbols } from './refactor-blame';
 import { checked, refactorParams } from './params';
+import { rgTargets } from '../index/rg';
 
 const TEST_TIMEOUT_MS = 10 * 60_000;
 
@@ -25,7 +26,7 @@ export const refactorHandler: Handler = {
       const signal = controller.signal;
       const root = ctx.workspace.root;
       try {
-        const sites = await findSites(root, params.scope, signal);
+        const sites = await findSites(root, params.scope, signal, rgTargets(ctx.workspace, '.'));
         const shards = makeShards(sites, params.maxShards ?? 16);
         const testCommand = params.testCommand === '' ? undefined : (params.testCommand ?? (await detectTestCommand(root)));
         ctx.log.info(`refactor ${params.runId}: ${sites.size} file(s) in scope, ${shards.length} shard(s), tests: ${testCommand ?? 'none'}`);
@@ -33,7 +34,9 @@ export const refactorHandler: Handler = {
         let tests: RefactorTests | undefined;
         const sandboxed = ctx.sandbox.available;
         if (testCommand && run.status === 'done' && (await approverFor(ctx, params.runId, 'main')(testCommand, root, signal, { sandboxed })).approved) {
-          const via = sandboxed ? (argv: string[]) => ctx.sandbox.wrap(argv, root) : undefined;
+          // Multi-root: every root writable, the folder of links (cwd) visible.
+          const box = ctx.workspace.folders ? { writable: [...(ctx.workspace.roots ?? [])], readOnly: [root] } : {};
+          const via = sandboxed ? (argv: string[]) => ctx.sandbox.wrap(argv, root, box) : undefined;
           const r = await execShell(testCommand, { cwd: root, timeoutMs: TEST_TIMEOUT_MS, signal, keepChars: 4000, via, env: ctx.sandbox.childEnv(), shell: ctx.sandbox.shell });
           tests = { command: testCommand, passed: r.exitCode === 0 && !r.timedOut, exitCode: r.exitCode, output: r.output };
         }

@@ -3,6 +3,7 @@ import type { Logger } from '../log';
 import { buildRepoMap, type RepoMapOptions } from './repo_map';
 import { createSearch, type Search, type SearchOptions, type SearchWorkspace } from './search';
 import { SymbolIndex, type SymbolOptions } from './symbols';
+import { rootsView } from './roots-view';
 
 export type { SearchQuery, SearchMatch, SearchResult } from './types';
 export type { Search } from './search';
@@ -27,14 +28,15 @@ export function createCodeIndex(
   opts: { search?: SearchOptions; symbols?: SymbolOptions } = {},
 ): CodeIndex {
   const search = createSearch(workspace, log, opts.search);
-  const symbols = new SymbolIndex(workspace.root, log, opts.symbols);
+  const view = rootsView(workspace);
+  const symbols = new SymbolIndex(workspace.root, log, { ...opts.symbols, tops: view.tops });
   return {
     search,
     symbols,
     buildRepoMap: (o, signal) => buildRepoMap(symbols, o, signal),
     update(absPaths) {
       search.update(absPaths);
-      symbols.update(absPaths).catch((err: Error) => log.warn(`symbols: update failed: ${err.message}`));
+      symbols.update(absPaths.map(view.toIndex)).catch((err: Error) => log.warn(`symbols: update failed: ${err.message}`));
     },
     dispose() {
       search.dispose();

@@ -12,10 +12,14 @@ const MAX_SYMBOL_CANDIDATES = 200_000;
 export class FileList {
   private files: Promise<string[]> | undefined;
 
-  constructor(private readonly root: string) {}
+  /** `tops`: multi-root, the folders of links under `root` that ripgrep walks (none: `root` itself). */
+  constructor(
+    private readonly root: string,
+    private readonly tops: readonly string[] = [],
+  ) {}
 
   get(signal: AbortSignal): Promise<string[]> {
-    this.files ??= listFiles(this.root, signal).then(
+    this.files ??= listFiles(this.root, signal, [...this.tops]).then(
       (f) => f.sort(),
       (err: unknown) => {
         this.files = undefined;

@@ -43,6 +43,8 @@ export class NativeSearch {
     readonly root: string,
     addon: NativeAddon,
     opts: IndexOptions = {},
+    /** Multi-root: the folders of links under `root` that ripgrep walks (none: `root` itself). */
+    private readonly tops: string[] = [],
   ) {
     this.ix = new addon.TrigramIndex(opts);
   }
@@ -50,7 +52,7 @@ export class NativeSearch {
   /** Indexes every file ripgrep would search, in batches on the addon's worker thread. */
   async build(signal: AbortSignal): Promise<BuildReport> {
     const t0 = performance.now();
-    const files = (await listFiles(this.root, signal)).map((rel) => [pathKey(rel), rel]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((x) => x[1]);
+    const files = (await listFiles(this.root, signal, this.tops)).map((rel) => [pathKey(rel), rel]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((x) => x[1]);
     const report: BuildReport = { files: files.length, indexed: 0, binary: 0, overflow: 0, ms: 0 };
     for (let i = 0; i < files.length; i += BATCH) {
       if (signal.aborted) throw abortError();
@@ -117,7 +119,7 @@ export class NativeSearch {
       byDir.set(d, [...(byDir.get(d) ?? []), rel]);
     }
     for (const [dir, rels] of byDir) {
-      const listed = new Set(await listFiles(this.root, signal, [dir]));
+      const listed = new Set(await listFiles(this.root, signal, dir === '.' && this.tops.length ? this.tops : [dir]));
       for (const rel of rels) if (listed.has(rel)) this.upsert(rel, join(this.root, rel));
       // New folders: every listed file under them.
       const folders = rels.filter((r) => !listed.has(r)).map((r) => `${r}/`);

@@ -68,6 +68,14 @@ export function runRipgrep(
   });
 }
 
+/**
+ * What ripgrep is pointed at for a workspace-relative `shown` path: the path itself, or for the
+ * whole of a multi-root workspace its folders (links ripgrep follows when named, not when walked).
+ */
+export function rgTargets(ws: { folders?: readonly string[] }, shown: string): string[] {
+  return shown === '.' && ws.folders?.length ? [...ws.folders] : [shown];
+}
+
 /** Workspace-relative form of a path ripgrep printed (it was run in the root). */
 export function rgRelative(p: string): string {
   return p.startsWith('./') ? p.slice(2) : p;

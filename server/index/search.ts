@@ -7,6 +7,7 @@ import { NativeSearch, type BuildReport } from './native_search';
 import { ripgrepSearch } from './ripgrep';
 import { DirWatcher } from './watch';
 import type { SearchQuery, SearchResult } from './types';
+import { rootsView } from './roots-view';
 
 export const DEFAULT_MAX_RESULTS = 200;
 export const MAX_LINE_CHARS = 2000;
@@ -40,10 +41,15 @@ export interface Search {
 /** What the index needs of the workspace: its root and, when there is an editor, its unsaved buffers. */
 export interface SearchWorkspace {
   root: string;
+  /** Multi-root: the real roots and their names (the folders of links under `root`). */
+  roots?: readonly string[];
+  folders?: readonly string[];
   documents?: DocumentStore & { dirtyPaths?(): string[] };
 }
 
-export function createSearch(workspace: SearchWorkspace, log: Logger, options: SearchOptions = {}): Search {
+export function createSearch(given: SearchWorkspace, log: Logger, options: SearchOptions = {}): Search {
+  const view = rootsView(given);
+  const workspace = view.workspace;
   const root = workspace.root;
   const life = new AbortController();
   const loaded = options.disableNative ? { addon: undefined, reason: 'disabled by configuration' } : loadNative();
@@ -59,7 +65,7 @@ export function createSearch(workspace: SearchWorkspace, log: Logger, options: S
   function startBuild(): Promise<boolean> {
     if (!loaded.addon) return Promise.resolve(false);
     if (building) return building;
-    const ns = new NativeSearch(root, loaded.addon, options);
+    const ns = new NativeSearch(root, loaded.addon, options, view.tops);
     ns.buffers = workspace.documents;
     building = ns.build(life.signal).then(
       async (report) => {
@@ -116,9 +122,10 @@ export function createSearch(workspace: SearchWorkspace, log: Logger, options: S
         if (r) return { ...r, engine: 'native' };
         log.debug(`search: regex ${JSON.stringify(query.query)} outside the native subset; asking ripgrep`);
       }
-      return { ...(await ripgrepSearch(root, query, max, MAX_LINE_CHARS, signal)), engine: 'ripgrep' };
+      return { ...(await ripgrepSearch(root, query, max, MAX_LINE_CHARS, signal, view.tops.length ? view.tops : undefined)), engine: 'ripgrep' };
     },
-    update(absPaths) {
+    update(given) {
+      const absPaths = given.map(view.toIndex);
       if (!native) {
         if (building) for (const p of absPaths) pending.add(p);
         return;

@@ -74,6 +74,8 @@ function recording(base: Workspace, changed: Set<string>, agentId: string): Work
   return {
     root: ws.root,
     documents: ws.documents,
+    ...(ws.roots ? { roots: ws.roots } : {}),
+    ...(ws.folders ? { folders: ws.folders } : {}),
     resolve: (p) => ws.resolve(p),
     relative: (p) => ws.relative(p),
     readText: (p, s) => ws.readText(p, s),

@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { defineTool, ToolError, type ToolContext } from './types';
-import { RG_COMMON, rgRelative, runRipgrep } from '../index/rg';
+import { RG_COMMON, rgRelative, runRipgrep, rgTargets } from '../index/rg';
 import { formatLineMatches, parseJsonEvent, type LineCollector } from './grep_lines';
 import { grepNative } from './grep_native';
 
@@ -44,7 +44,7 @@ export const grep = defineTool({
     const max = args.max_results ?? DEFAULT_MAX_RESULTS;
     const base = [...RG_COMMON, ...(args.regex ? [] : ['--fixed-strings']), '--regexp', args.pattern];
     if (args.glob) base.push('--glob', args.glob);
-    const target = ['--', shown];
+    const target = ['--', ...rgTargets(ws, shown)];
     const what = `${args.regex ? 'regex' : 'literal'} ${JSON.stringify(args.pattern)}`;
     const scope = `${shown === '.' ? '' : ` in ${shown}`}${args.glob ? ` (glob ${JSON.stringify(args.glob)})` : ''}`;
 

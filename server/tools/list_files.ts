@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { z } from 'zod';
 import { defineTool, ToolError } from './types';
-import { RG_COMMON, rgRelative, runRipgrep } from '../index/rg';
+import { RG_COMMON, rgRelative, rgTargets, runRipgrep } from '../index/rg';
 
 export const MAX_LISTED_FILES = 1000;
 
@@ -25,7 +25,7 @@ export const listFiles = defineTool({
     if (st.isFile()) return shown;
     const rgArgs = ['--files', ...RG_COMMON];
     if (args.glob) rgArgs.push('--glob', args.glob);
-    rgArgs.push('--', shown === '.' ? '.' : shown);
+    rgArgs.push('--', ...rgTargets(ws, shown));
     const files: string[] = [];
     let total = 0;
     const res = await runRipgrep(rgArgs, ws.root, signal, (line) => {

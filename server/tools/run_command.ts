@@ -52,7 +52,10 @@ export const runCommand = defineTool({
     }
     const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;
     ctx.log.debug(`run_command${sandboxed ? ' (sandboxed)' : ''}: ${args.command}`);
-    const via = sandboxed ? (argv: string[]) => sandbox.wrap(argv, cwd, { network: needs.network }) : undefined;
+    // Multi-root: every root writable (their .git read-only); cwd is the folder of links to them.
+    const roots = ctx.workspace.roots ?? [cwd];
+    const box = roots.length > 1 || roots[0] !== cwd ? { writable: [...roots], readOnly: [cwd] } : {};
+    const via = sandboxed ? (argv: string[]) => sandbox.wrap(argv, cwd, { ...box, network: needs.network }) : undefined;
     const exec = () => execShell(args.command, { cwd, timeoutMs, signal, via, env: sandbox.childEnv(), shell: sandbox.shell });
     // In a run, the files the command changes are journaled (review lists them, reject undoes them).
     const r = ctx.workspace.journalCommand ? (await ctx.workspace.journalCommand(exec)).value : await exec();

@@ -77,16 +77,33 @@ export interface CommandChanges<T> {
   changed: string[];
 }
 
-/** Runs `fn` (a command in `root`) and journals the files it changed. */
-export async function journalCommand<T>(root: string, journal: RunJournal, fn: () => Promise<T>): Promise<CommandChanges<T>> {
-  const gitDir = await gitDirOf(root);
-  const before = gitDir ? await treeOf(root, gitDir).catch(() => undefined) : undefined;
+/** A root the command may change: its folder and the prefix of its tool paths (`name/` in a multi-root workspace). */
+export interface CommandRoot {
+  dir: string;
+  prefix: string;
+}
+
+/** Runs `fn` (a command in the workspace) and journals the files it changed in every git root. */
+export async function journalCommand<T>(roots: string | CommandRoot[], journal: RunJournal, fn: () => Promise<T>): Promise<CommandChanges<T>> {
+  const list = typeof roots === 'string' ? [{ dir: roots, prefix: '' }] : roots;
+  const before: { root: CommandRoot; gitDir: string; tree: string }[] = [];
+  for (const root of list) {
+    const gitDir = await gitDirOf(root.dir);
+    const tree = gitDir ? await treeOf(root.dir, gitDir).catch(() => undefined) : undefined;
+    if (gitDir && tree) before.push({ root, gitDir, tree });
+  }
   const value = await fn();
-  if (!gitDir || !before) return { value, changed: [] };
-  const after = await treeOf(root, gitDir);
-  if (after === before) return { value, changed: [] };
+  const changed: string[] = [];
+  for (const b of before) changed.push(...(await journalChanges(b.root, b.gitDir, b.tree, journal)));
+  return { value, changed };
+}
+
+async function journalChanges(root: CommandRoot, gitDir: string, before: string, journal: RunJournal): Promise<string[]> {
+  const dir = root.dir;
+  const after = await treeOf(dir, gitDir);
+  if (after === before) return [];
   // ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0"
-  const fields = String(await git(root, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after])).split('\0');
+  const fields = String(await git(dir, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after])).split('\0');
   const changed: string[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const meta = fields[i].replace(/^\n/, '');
@@ -94,12 +111,13 @@ export async function journalCommand<T>(root: string, journal: RunJournal, fn: (
     const [oldMode, newMode, oldSha] = meta.slice(1).split(' ');
     const rel = fields[i + 1];
     if (oldMode === '120000' || newMode === '120000' || oldMode === '160000' || newMode === '160000' || isCachePath(rel)) continue;
-    const abs = path.join(root, rel);
-    const known = /^0+$/.test(oldMode) ? null : { bytes: (await git(root, ['cat-file', 'blob', oldSha], {}, 'buffer')) as Buffer, mode: parseInt(oldMode, 8) & 0o777 };
-    await journal.before(abs, rel, undefined, known);
-    const now = await readInside(root, abs, rel).catch(() => undefined);
+    const abs = path.join(dir, rel);
+    const shown = `${root.prefix}${rel}`;
+    const known = /^0+$/.test(oldMode) ? null : { bytes: (await git(dir, ['cat-file', 'blob', oldSha], {}, 'buffer')) as Buffer, mode: parseInt(oldMode, 8) & 0o777 };
+    await journal.before(abs, shown, undefined, known);
+    const now = await readInside(dir, abs, shown).catch(() => undefined);
     await journal.after(abs, now ? now.bytes : null);
-    changed.push(rel);
+    changed.push(shown);
   }
-  return { value, changed };
+  return changed;
 }

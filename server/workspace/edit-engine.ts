@@ -15,6 +15,7 @@ import type { RunJournal } from './journal';
 import type { RevertPlan } from './journal-restore';
 import type { ClientEdits } from './client-edits';
 import { KeyedMutex } from './mutex';
+import { rootFor } from './roots';
 import { VersionTracker, type StaleReason } from './versions';
 import { applyEol, decodeText, detectEol, encodeText, toCrlf, toLf, DEFAULT_FORMAT, type TextFormat } from './encoding';
 import { MAX_TEXT_BYTES, throwIfAborted, mib } from './files';
@@ -39,6 +40,8 @@ export interface EngineDocuments extends DocumentStore {
 export interface CoreDeps {
   /** Real path of the workspace root: writes never leave it, even through a racing symlink swap. */
   root: string;
+  /** Multi-root: the real root that contains `abs` (reads and writes stay inside that one). */
+  rootOf?(abs: string): string | undefined;
   documents: EngineDocuments;
   resolve(p: string): Promise<ResolvedPath>;
   relative(abs: string): string;
@@ -182,7 +185,7 @@ export class EditEngine {
     const shown = this.deps.relative(r.real);
     if (dirty) return { text: open, format: { ...DEFAULT_FORMAT, eol: detectEol(open) }, dirty, exists: true };
     // One descriptor, no symlink followed on the way: a folder swapped for a symlink is refused.
-    const got = await readAt(this.deps.root, r.real, shown, MAX_TEXT_BYTES, signal);
+    const got = await readAt(rootFor(this.deps, r.real), r.real, shown, MAX_TEXT_BYTES, signal);
     if (got.kind === 'missing') {
       // Open in the editor but not (or no longer) on disk: the buffer is the file; a write creates it.
       if (open !== undefined) return { text: open, format: DEFAULT_FORMAT, dirty: false, exists: true };
@@ -239,7 +242,7 @@ export class EditEngine {
       throw new ToolError(`The new content of ${shown} would be ${mib(bytes.length)}, over the ${mib(MAX_TEXT_BYTES)} limit; write it in smaller files.`);
     }
     await scope.journal?.before(r.real, shown);
-    await writeInside(this.deps.root, r.real, shown, bytes, { signal });
+    await writeInside(rootFor(this.deps, r.real), r.real, shown, bytes, { signal });
     await scope.journal?.after(r.real, bytes);
     docs.wroteToDisk?.(r.real, text);
     if (r.lexical !== r.real) docs.wroteToDisk?.(r.lexical, text);

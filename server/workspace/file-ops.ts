@@ -13,6 +13,7 @@ import type { StaleReason, VersionTracker } from './versions';
 import { decodeText } from './encoding';
 import { readAt, removeInside, writeInside, type ReadOutcome } from './safe-fs';
 import { mib, throwIfAborted } from './files';
+import { rootFor } from './roots';
 
 /** Files moved are read whole (copy + delete, through the pinned folders); above this: run_command. */
 export const MAX_MOVE_BYTES = 64 * 1024 * 1024;
@@ -33,12 +34,12 @@ export async function deleteFile(host: OpsHost, scope: EditScope, p: string, sig
     r.real,
     async () => {
       refuseDirty(host, r, shown, 'delete');
-      const got = await readAt(host.deps.root, r.real, shown, MAX_MOVE_BYTES, signal);
+      const got = await readAt(rootFor(host.deps, r.real), r.real, shown, MAX_MOVE_BYTES, signal);
       requireFile(got, shown, 'delete_file deletes one file; use run_command for folders');
       if (got.kind === 'file') checkText(host, scope, r.real, shown, got.bytes, true);
       throwIfAborted(signal);
       await scope.journal?.before(r.real, shown);
-      await removeInside(host.deps.root, r.real, shown);
+      await removeInside(rootFor(host.deps, r.real), r.real, shown);
       await scope.journal?.after(r.real, null);
       host.versions.noteWrite(scope.agent, r.real, '');
     },
@@ -68,11 +69,11 @@ export async function moveFile(host: OpsHost, scope: EditScope, from: string, to
   return host.locks.run(a, () => host.locks.run(b, async () => {
     refuseDirty(host, rf, sf, 'move');
     refuseDirty(host, rt, st, 'overwrite');
-    const src = await readAt(host.deps.root, rf.real, sf, MAX_MOVE_BYTES, signal);
+    const src = await readAt(rootFor(host.deps, rf.real), rf.real, sf, MAX_MOVE_BYTES, signal);
     requireFile(src, sf, 'move_file moves one file; use run_command (mv) for folders');
     if (src.kind !== 'file') throw new ToolError(`${sf} is ${mib((src as { size: number }).size)}, over the ${mib(MAX_MOVE_BYTES)} limit for move_file; use run_command (mv).`);
     const text = checkText(host, scope, rf.real, sf, src.bytes, false);
-    const dst = await readAt(host.deps.root, rt.real, st, MAX_MOVE_BYTES, signal);
+    const dst = await readAt(rootFor(host.deps, rt.real), rt.real, st, MAX_MOVE_BYTES, signal);
     if (dst.kind === 'dir') throw new ToolError(`${st} is a folder; give the full new path of the file (e.g. ${path.posix.join(st, path.basename(rf.real))}).`);
     if (dst.kind === 'other') throw new ToolError(`${st} exists and is not a regular file; nothing was moved.`);
     const overwrote = dst.kind !== 'missing';
@@ -81,9 +82,9 @@ export async function moveFile(host: OpsHost, scope: EditScope, from: string, to
     throwIfAborted(signal);
     await scope.journal?.before(rf.real, sf);
     await scope.journal?.before(rt.real, st);
-    await writeInside(host.deps.root, rt.real, st, src.bytes, { mode: src.mode, signal });
+    await writeInside(rootFor(host.deps, rt.real), rt.real, st, src.bytes, { mode: src.mode, signal });
     await scope.journal?.after(rt.real, src.bytes);
-    await removeInside(host.deps.root, rf.real, sf);
+    await removeInside(rootFor(host.deps, rf.real), rf.real, sf);
     await scope.journal?.after(rf.real, null);
     host.versions.noteWrite(scope.agent, rf.real, '');
     host.versions.noteWrite(scope.agent, rt.real, text ?? '');
@@ -93,7 +94,7 @@ export async function moveFile(host: OpsHost, scope: EditScope, from: string, to
 }
 
 function refuseRoot(host: OpsHost, r: ResolvedPath, given: string): void {
-  if (r.real === host.deps.root) throw new ToolError(`${JSON.stringify(given)} is the workspace root, not a file; give a file path (folders: use run_command).`);
+  if (r.real === rootFor(host.deps, r.real)) throw new ToolError(`${JSON.stringify(given)} is the workspace root, not a file; give a file path (folders: use run_command).`);
 }
 
 function refuseDirty(host: OpsHost, r: ResolvedPath, shown: string, what: string): void {

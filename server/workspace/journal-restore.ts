@@ -59,13 +59,13 @@ export async function planRevert(current: Buffer | null, mine: Buffer | null | u
 }
 
 /** Why the entry's path cannot be trusted (a tampered journal, or a symlink on the path now). */
-async function pathProblem(root: string, e: JournalEntry): Promise<string | undefined> {
-  const lexical = path.resolve(root, e.path);
+async function pathProblem(root: string, rel: string, e: JournalEntry): Promise<string | undefined> {
+  const lexical = path.resolve(root, rel);
   if (!path.isAbsolute(e.abs) || !isInside(root, e.abs) || e.abs === root || lexical !== path.resolve(e.abs)) {
     return `its recorded path is outside the workspace (${root}); not touched`;
   }
   try {
-    const r = await resolveInRoot(root, e.path);
+    const r = await resolveInRoot(root, rel);
     if (r.real !== e.abs) return `its folder was replaced by a symlink since the run wrote it (now leads to ${r.real}); not touched`;
   } catch (err) {
     return `${(err as Error).message.replace(/^Refused path [^:]*: /, '')}; not touched`;
@@ -74,10 +74,11 @@ async function pathProblem(root: string, e: JournalEntry): Promise<string | unde
 }
 
 export async function restoreEntry(j: RunJournal, e: JournalEntry, out: RestoreOutcome, ctx: { restoreBuffer?: BufferRestorer; newer: string[] }): Promise<boolean> {
-  const root = j.manifest.root;
+  // Multi-root: the root that contains the entry, and its path there.
+  const { root, rel } = j.placeOf(e.abs, e.path);
   const skip = (reason: string) => (out.skipped.push({ path: e.path, reason }), false);
-  if (e.link !== undefined && !e.existed) return removeLink(root, e, out);
-  const problem = await pathProblem(root, e);
+  if (e.link !== undefined && !e.existed) return removeLink(root, rel, e, out);
+  const problem = await pathProblem(root, rel, e);
   if (problem) return skip(problem);
   const original = await j.original(e).then((b) => b ?? null);
   const mine = await j.runVersion(e);
@@ -109,10 +110,10 @@ export async function restoreEntry(j: RunJournal, e: JournalEntry, out: RestoreO
 }
 
 /** A link the run created: removed when it is still that link (its folder resolved, never followed). */
-async function removeLink(root: string, e: JournalEntry, out: RestoreOutcome): Promise<boolean> {
+async function removeLink(root: string, rel: string, e: JournalEntry, out: RestoreOutcome): Promise<boolean> {
   const skip = (reason: string) => (out.skipped.push({ path: e.path, reason }), false);
-  if (!isInside(root, e.abs) || path.resolve(root, e.path) !== path.resolve(e.abs)) return skip(`its recorded path is outside the workspace (${root}); not touched`);
-  const parent = await resolveInRoot(root, path.dirname(e.path)).catch(() => undefined);
+  if (!isInside(root, e.abs) || path.resolve(root, rel) !== path.resolve(e.abs)) return skip(`its recorded path is outside the workspace (${root}); not touched`);
+  const parent = await resolveInRoot(root, path.posix.dirname(rel)).catch(() => undefined);
   if (!parent || path.join(parent.real, path.basename(e.abs)) !== e.abs) return skip('its folder was replaced since the run wrote it; not touched');
   const target = await fs.readlink(e.abs).catch(() => undefined);
   if (target === undefined) {

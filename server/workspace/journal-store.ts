@@ -50,9 +50,10 @@ export function safeRunDir(runId: string): string {
 const stores = new Map<string, JournalStore>();
 
 /** The one store per workspace root in this process. */
-export function journalStoreFor(root: string): JournalStore {
+export function journalStoreFor(root: string, roots?: { name: string; real: string }[]): JournalStore {
   let s = stores.get(root);
   if (!s) stores.set(root, (s = new JournalStore(root, path.join(journalBaseDir(), createHash('sha256').update(root).digest('hex').slice(0, 16)))));
+  if (roots?.length) s.roots = roots;
   return s;
 }
 
@@ -60,6 +61,8 @@ export class JournalStore {
   /** Journals of runs live in this process (or loaded for review). */
   private readonly open = new Map<string, RunJournal>();
   private pruned = false;
+  /** Multi-root: the real roots, recorded in each new journal (`root` is then the folder of links). */
+  roots?: { name: string; real: string }[];
 
   constructor(
     readonly root: string,
@@ -68,7 +71,7 @@ export class JournalStore {
 
   /** A fresh journal for a run; nothing touches the disk until the run's first write. */
   create(runId: string, task: string): RunJournal {
-    const j = RunJournal.create(path.join(this.dir, safeRunDir(runId)), this.root, runId, task);
+    const j = RunJournal.create(path.join(this.dir, safeRunDir(runId)), this.root, runId, task, this.roots);
     this.open.set(runId, j);
     return j;
   }
@@ -79,6 +82,8 @@ export class JournalStore {
     if (live) return live;
     const j = await RunJournal.load(path.join(this.dir, safeRunDir(runId)));
     if (!j || j.manifest.root !== this.root) return undefined;
+    // A journal may name only this workspace's roots (a tampered list could widen what it touches).
+    if (JSON.stringify(j.manifest.roots ?? []) !== JSON.stringify(this.roots ?? [])) return undefined;
     this.open.set(runId, j);
     return j;
   }
@@ -147,11 +152,11 @@ export class JournalStore {
       if (!j || (j.manifest.pid !== process.pid && pidAlive(j.manifest.pid) && j.manifest.state === 'active')) continue;
       const dirs = new Set<string>();
       for (const e of j.list()) {
-        if (!isInside(this.root, e.abs)) continue;
+        if (!isInside(j.rootOf(e.abs), e.abs)) continue;
         dirs.add(path.dirname(e.abs));
         for (const d of e.createdDirs ?? []) dirs.add(d);
       }
-      for (const d of dirs) n += (await sweepTemps(this.root, d, pidAlive).catch(() => [])).length;
+      for (const d of dirs) n += (await sweepTemps(j.rootOf(d), d, pidAlive).catch(() => [])).length;
       for (const sub of ['', 'entries', 'blobs']) {
         const folder = path.join(this.dir, name, sub);
         for (const f of await fs.readdir(folder).catch(() => [] as string[])) {

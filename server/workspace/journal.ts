@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import type { RunStatus } from '../protocol';
 import { readJson, syncDir, writeDurable, writeQuick } from './durable';
 import { describeFsError, readInside } from './safe-fs';
+import { rootContaining } from './roots';
 import { restoreEntry, type BufferRestorer, type PathLock, type RestoreOutcome } from './journal-restore';
 
 export type { BufferRestorer, PathLock, RestoreOutcome };
@@ -28,6 +29,8 @@ export interface JournalManifest {
   version: 1;
   runId: string;
   root: string;
+  /** Multi-root: the real roots (with their path names); each entry lives in the one containing it. */
+  roots?: { name: string; real: string }[];
   pid: number;
   task: string;
   startedAt: number;
@@ -67,8 +70,25 @@ export class RunJournal {
     public manifest: JournalManifest,
   ) {}
 
-  static create(dir: string, root: string, runId: string, task: string): RunJournal {
-    return new RunJournal(dir, { version: 1, runId, root, pid: process.pid, task: task.slice(0, 500), startedAt: Date.now(), state: 'active' });
+  static create(dir: string, root: string, runId: string, task: string, roots?: { name: string; real: string }[]): RunJournal {
+    return new RunJournal(dir, { version: 1, runId, root, ...(roots?.length ? { roots } : {}), pid: process.pid, task: task.slice(0, 500), startedAt: Date.now(), state: 'active' });
+  }
+
+  /**
+   * Where `abs` is checked and written: the root containing it and its path inside that root
+   * (multi-root), else the workspace root and `rel`. A path in no root gets the workspace root
+   * (the farm of links in a multi-root workspace), inside which every read and write is refused.
+   */
+  placeOf(abs: string, rel: string): { root: string; rel: string } {
+    const roots = this.manifest.roots;
+    if (!roots?.length) return { root: this.manifest.root, rel };
+    const root = rootContaining(roots.map((r) => ({ ...r, aliases: [] })), abs);
+    return root ? { root: root.real, rel: path.relative(root.real, abs).split(path.sep).join('/') } : { root: this.manifest.root, rel };
+  }
+
+  /** The root whose containment applies to `abs`. */
+  rootOf(abs: string): string {
+    return this.placeOf(abs, '').root;
   }
 
   /** Loads a journal from disk (after a restart); undefined when it has no manifest. */
@@ -134,7 +154,7 @@ export class RunJournal {
     const id = this.nextId++;
     const entry: JournalEntry = { id, path: rel, abs, existed: false };
     // Read first (never through a symlink): a refusal here is the workspace's, not the journal's.
-    const orig = bufferText !== undefined ? undefined : known !== undefined ? (known ?? undefined) : await readInside(this.manifest.root, abs, rel);
+    const orig = bufferText !== undefined ? undefined : known !== undefined ? (known ?? undefined) : await readInside(this.rootOf(abs), abs, rel);
     try {
       await this.ensureCreated();
       if (bufferText !== undefined) {
@@ -147,7 +167,7 @@ export class RunJournal {
         entry.size = orig.bytes.length;
         await writeDurable(this.blobPath(entry), orig.bytes);
       } else {
-        entry.createdDirs = await missingDirs(path.dirname(abs), this.manifest.root);
+        entry.createdDirs = await missingDirs(path.dirname(abs), this.rootOf(abs));
       }
       await writeDurable(path.join(this.dir, 'entries', `${id}.json`), JSON.stringify(entry));
     } catch (err) {
@@ -223,7 +243,7 @@ export class RunJournal {
     if (this.entries.size === 0) return this.destroy();
     for (const e of this.list()) {
       if (e.buffer || othersTouch(e.abs)) continue;
-      const now = await readInside(this.manifest.root, e.abs, e.path).then((f) => f?.bytes ?? null, () => undefined);
+      const now = await readInside(this.rootOf(e.abs), e.abs, e.path).then((f) => f?.bytes ?? null, () => undefined);
       if (now === undefined) continue;
       const mine = await this.runVersion(e);
       if (mine === undefined || (now === null ? mine !== null : !mine?.equals(now))) await this.after(e.abs, now);

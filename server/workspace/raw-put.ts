@@ -11,11 +11,13 @@ import type { EditScope } from './edit-engine';
 import type { KeyedMutex } from './mutex';
 import { isInside, type ResolvedPath } from './sandbox';
 import { readInside, writeInside } from './safe-fs';
+import { rootFor } from './roots';
 
 export type RawContent = { kind: 'file'; bytes: Buffer; mode?: number } | { kind: 'link'; target: string } | { kind: 'mode'; mode: number };
 
 export interface RawDeps {
   root: string;
+  rootOf?(abs: string): string | undefined;
   locks: KeyedMutex;
   resolve(p: string): Promise<ResolvedPath>;
   relative(abs: string): string;
@@ -40,20 +42,20 @@ export async function putRaw(deps: RawDeps, scope: EditScope, p: string, raw: Ra
     if (st?.isSymbolicLink()) throw new ToolError(`${shown} is a symbolic link in the workspace; it is not replaced.`);
     if (st && !st.isFile()) throw new ToolError(`${shown} is not a regular file in the workspace.`);
     if (raw.kind === 'link') {
-      const why = await linkEscapes(deps.root, abs, raw.target);
+      const why = await linkEscapes(rootFor(deps, abs), abs, raw.target);
       if (why) throw new ToolError(`Refused symbolic link ${shown}: ${why}.`);
     }
     if (raw.kind === 'mode' && !st) throw new ToolError(`${shown} does not exist in the workspace.`);
     await scope.journal?.before(abs, shown);
     if (raw.kind === 'mode') {
-      const now = await readInside(deps.root, abs, shown);
+      const now = await readInside(rootFor(deps, abs), abs, shown);
       if (!now) throw new ToolError(`${shown} does not exist in the workspace.`);
-      await writeInside(deps.root, abs, shown, now.bytes, { mode: raw.mode & 0o7777 });
+      await writeInside(rootFor(deps, abs), abs, shown, now.bytes, { mode: raw.mode & 0o7777 });
       await scope.journal?.after(abs, now.bytes);
       return;
     }
     if (raw.kind === 'file') {
-      await writeInside(deps.root, abs, shown, raw.bytes, raw.mode === undefined ? {} : { mode: raw.mode & 0o7777 });
+      await writeInside(rootFor(deps, abs), abs, shown, raw.bytes, raw.mode === undefined ? {} : { mode: raw.mode & 0o7777 });
       await scope.journal?.after(abs, raw.bytes);
       return;
     }

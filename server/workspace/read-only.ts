@@ -12,6 +12,8 @@ export function readOnlyWorkspace(ws: Workspace): Workspace {
   return {
     root: ws.root,
     documents: ws.documents,
+    ...(ws.roots ? { roots: ws.roots } : {}),
+    ...(ws.folders ? { folders: ws.folders } : {}),
     resolve: (p) => ws.resolve(p),
     relative: (p) => ws.relative(p),
     readText: (p, s) => ws.readText(p, s),

@@ -44,7 +44,7 @@ async function prepare(j: RunJournal, selections: HunkSelection[], documents: Do
     if (e.buffer) throw new HunkError(`${rel} was changed in an editor buffer; accept or reject it as a whole.`);
     if (!e.existed) throw new HunkError(`${rel} was created by the run; accept or reject it as a whole.`);
     if (documents.isDirty(e.abs)) throw new HunkError(`${rel} has unsaved changes in the editor; save or revert it first.`);
-    const cur = (await readInside(j.manifest.root, e.abs, rel).catch(() => undefined))?.bytes;
+    const cur = (await readInside(j.rootOf(e.abs), e.abs, rel).catch(() => undefined))?.bytes;
     if (!cur) throw new HunkError(`${rel} was deleted; accept or reject it as a whole.`);
     const original = exactText((await j.original(e))!, rel);
     const current = exactText(cur, rel);
@@ -79,11 +79,11 @@ export async function rejectHunks(j: RunJournal, selections: HunkSelection[], do
   for (const p of await prepare(j, selections, documents)) {
     await lock(p.e.abs, async () => {
       // Re-read under the lock: a write since prepare() makes the ids stale (decideHunks throws).
-      const cur = await readInside(j.manifest.root, p.e.abs, p.e.path);
+      const cur = await readInside(j.rootOf(p.e.abs), p.e.abs, p.e.path);
       if (!cur) throw new HunkError(`${p.e.path} was deleted meanwhile; nothing changed.`);
       const text = decideHunks(p.original, exactText(cur.bytes, p.e.path), p.ids, 'reject');
       const bytes = Buffer.from(text, 'utf8');
-      await writeInside(j.manifest.root, p.e.abs, p.e.path, bytes);
+      await writeInside(j.rootOf(p.e.abs), p.e.abs, p.e.path, bytes);
       // The run's version is now this text: a later whole-file reject restores the checkpoint.
       await j.after(p.e.abs, bytes);
       if (text === p.original) {

@@ -47,7 +47,7 @@ export async function runChanges(root: string, documents: DocumentStore, runId: 
     const original = await j.original(e);
     const open = e.buffer ? documents.get(e.abs) : undefined;
     // A tampered entry pointing outside the workspace is never read (reject skips it with a reason).
-    const disk = open === undefined && isInside(root, e.abs) ? await readInside(root, e.abs, e.path).then((f) => f?.bytes, () => undefined) : undefined;
+    const disk = open === undefined && isInside(j.rootOf(e.abs), e.abs) ? await readInside(j.rootOf(e.abs), e.abs, e.path).then((f) => f?.bytes, () => undefined) : undefined;
     const orig = e.buffer ? { text: original?.toString('utf8') } : textOf(original);
     const cur = open !== undefined ? { text: open } : textOf(disk);
     const exists = open !== undefined || disk !== undefined;

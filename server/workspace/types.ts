@@ -16,6 +16,13 @@ export interface Workspace {
   readonly root: string;
   readonly documents: DocumentStore;
   /**
+   * Every real root (several in a multi-root workspace, where `root` is a folder of links named
+   * after them). Absent: just `root`.
+   */
+  readonly roots?: readonly string[];
+  /** Multi-root: the folder names tool paths start with (`name/…`); undefined with one root. */
+  readonly folders?: readonly string[];
+  /**
    * Workspace-relative (or absolute inside the root) path → absolute path.
    * Refuses, with a ToolError, `..` escapes, absolute paths outside the root and
    * symlinks whose target leaves the root.

@@ -11,6 +11,8 @@ import type { MoveOutcome } from './file-ops';
 import { journalStoreFor } from './journal-store';
 import { putRaw, type RawContent } from './raw-put';
 import { journalCommand } from './command-journal';
+import { linkFarm, MultiRoot, rootNames, type Root, type RootSpec } from './roots';
+import { journalBaseDir } from './journal-store';
 
 export interface WorkspaceOptions {
   /** Applies edits to open buffers with unsaved changes (workspace/applyEdit). */
@@ -21,8 +23,48 @@ export interface WorkspaceOptions {
   rebaseStaleEdits?: boolean;
 }
 
-export async function createWorkspace(root: string, documents: DocumentStore, opts: WorkspaceOptions = {}): Promise<Workspace> {
-  const given = path.resolve(root);
+/**
+ * A workspace over one root, or over several (multi-root: tool paths start with the folder's
+ * name; see roots.ts). The same folder given twice counts once; one root behaves as before.
+ */
+export async function createWorkspace(root: string | RootSpec[], documents: DocumentStore, opts: WorkspaceOptions = {}): Promise<Workspace> {
+  const specs = typeof root === 'string' ? [{ path: root }] : root;
+  if (specs.length === 0) throw new Error('A workspace needs at least one folder');
+  const names = rootNames(specs);
+  const roots: Root[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const given = path.resolve(spec.path);
+    const real = await realDir(given);
+    if (!roots.some((r) => r.real === real)) roots.push({ name: names[i], real, aliases: given === real ? [] : [given] });
+  }
+  let core: Core;
+  if (roots.length === 1) {
+    const { real, aliases } = roots[0];
+    const relative = (abs: string) => {
+      const rel = path.relative(real, abs);
+      return rel === '' ? '.' : rel.split(path.sep).join('/');
+    };
+    const resolve = (p: string): Promise<ResolvedPath> => resolveInRoot(real, p, aliases);
+    const engine = new EditEngine({ root: real, documents: documents as EngineDocuments, resolve, relative, client: opts.client, rebase: opts.rebaseStaleEdits });
+    core = { root: real, documents, engine, resolve, relative };
+  } else {
+    const farm = await linkFarm(process.env.SWARMCODE_ROOTS_DIR ?? path.join(journalBaseDir(), '.roots'), roots);
+    const multi = new MultiRoot(farm, roots);
+    const resolve = (p: string) => multi.resolve(p);
+    const relative = (abs: string) => multi.relative(abs);
+    const rootOf = (abs: string) => multi.rootOf(abs)?.real;
+    const engine = new EditEngine({ root: farm, rootOf, documents: documents as EngineDocuments, resolve, relative, client: opts.client, rebase: opts.rebaseStaleEdits });
+    core = { root: farm, documents, engine, resolve, relative, multi };
+  }
+  if (!opts.ephemeral) {
+    engines.set(core.root, core.engine);
+    // Temp files of a server killed mid-write (they would block removing folders on restore).
+    await journalStoreFor(core.root, journalRoots(core)).sweep().catch(() => 0);
+  }
+  return new WorkspaceView(core, {});
+}
+
+async function realDir(given: string): Promise<string> {
   let real: string;
   try {
     real = await fs.realpath(given);
@@ -30,20 +72,12 @@ export async function createWorkspace(root: string, documents: DocumentStore, op
     throw new Error(`Workspace root ${given} is not accessible: ${(err as Error).message}`);
   }
   if (!(await fs.stat(real)).isDirectory()) throw new Error(`Workspace root ${given} is not a directory`);
-  const aliases = given === real ? [] : [given];
-  const relative = (abs: string) => {
-    const rel = path.relative(real, abs);
-    return rel === '' ? '.' : rel.split(path.sep).join('/');
-  };
-  const resolve = (p: string): Promise<ResolvedPath> => resolveInRoot(real, p, aliases);
-  const engine = new EditEngine({ root: real, documents: documents as EngineDocuments, resolve, relative, client: opts.client, rebase: opts.rebaseStaleEdits });
-  const core: Core = { root: real, documents, engine, resolve, relative };
-  if (!opts.ephemeral) {
-    engines.set(real, engine);
-    // Temp files of a server killed mid-write (they would block removing folders on restore).
-    await journalStoreFor(real).sweep().catch(() => 0);
-  }
-  return new WorkspaceView(core, {});
+  return real;
+}
+
+/** The roots a multi-root workspace's journals record. */
+function journalRoots(core: Core): { name: string; real: string }[] | undefined {
+  return core.multi?.roots.map((r) => ({ name: r.name, real: r.real }));
 }
 
 /** The engine of a workspace created in this process (rollback uses its locks and client). */
@@ -53,7 +87,9 @@ export function engineFor(root: string): EditEngine | undefined {
 const engines = new Map<string, EditEngine>();
 
 interface Core {
+  /** The one root; with several, the folder of links to them (see roots.ts). */
   root: string;
+  multi?: MultiRoot;
   documents: DocumentStore;
   engine: EditEngine;
   resolve(p: string): Promise<ResolvedPath>;
@@ -72,6 +108,14 @@ class WorkspaceView implements Workspace {
 
   get documents(): DocumentStore {
     return this.core.documents;
+  }
+
+  get roots(): readonly string[] {
+    return this.core.multi ? this.core.multi.roots.map((r) => r.real) : [this.core.root];
+  }
+
+  get folders(): readonly string[] | undefined {
+    return this.core.multi?.names;
   }
 
   async resolve(p: string): Promise<string> {
@@ -99,14 +143,16 @@ class WorkspaceView implements Workspace {
   }
 
   putRaw(p: string, raw: RawContent): Promise<void> {
-    const { root, engine, resolve, relative } = this.core;
-    return putRaw({ root, locks: engine.locks, resolve, relative }, this.scope, p, raw);
+    const { root, engine, resolve, relative, multi } = this.core;
+    return putRaw({ root, rootOf: (abs) => multi?.rootOf(abs)?.real, locks: engine.locks, resolve, relative }, this.scope, p, raw);
   }
 
   async journalCommand<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[] }> {
     const journal = this.scope.journal;
     if (!journal) return { value: await fn(), changed: [] };
-    return journalCommand(this.core.root, journal, fn);
+    const multi = this.core.multi;
+    const roots = multi ? multi.roots.map((r) => ({ dir: r.real, prefix: `${r.name}/` })) : [{ dir: this.core.root, prefix: '' }];
+    return journalCommand(roots, journal, fn);
   }
 
   moveFile(from: string, to: string, opts: { overwrite?: boolean } = {}, signal?: AbortSignal): Promise<MoveOutcome> {
@@ -120,7 +166,7 @@ class WorkspaceView implements Workspace {
   }
 
   forRun(runId: string, task: string): RunWorkspace {
-    const journal = journalStoreFor(this.core.root).create(runId, task);
+    const journal = journalStoreFor(this.core.root, journalRoots(this.core)).create(runId, task);
     return new RunView(this.core, { journal, runId });
   }
 }

@@ -1,7 +1,8 @@
-// The chat's state machine: which conversation is shown, the one active run, and the messages
-// between the webview (webview/messages.ts) and the server (swarm/run, swarm/event, swarm/cancel).
+// The chat's state machine: which conversation is shown, the runs going on (one per conversation,
+// several conversations at once), and the messages between the webview (webview/messages.ts) and
+// the server (swarm/run, swarm/event, swarm/cancel). Events are routed by run id to their own
+// conversation; only the shown conversation's events reach the panel.
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
@@ -12,53 +13,37 @@ import {
   type EventParams,
   type ImageInput,
   type RunResult,
-  type RunStatus,
   type SwarmEvent,
   type ThinkingMode,
   type CommandInfo,
   type MentionItem,
 } from '../../server/protocol';
-import type { Conversation, ContextRef, ToExtension, ToWebview } from '../../webview/messages';
+import type { Conversation, ContextRef, ConversationSummary, ToExtension, ToWebview } from '../../webview/messages';
 import { needsModelSetup, type Config } from '../config';
-import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
+import { appendEvent, newConversation, runStateOf, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
 import { handleHistory } from './history-ops';
 import { STALL_SETTING, stallSeconds } from '../agents/stall';
+import { offerModelSetup, openFile } from './panel-actions';
 import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 import { EditorContextFeed } from './editor-context';
 import { runCodeBlockAction } from './codeblocks';
+import { emptyResult, withRunState, type ActiveRun } from './runs';
+
+export { emptyResult };
 
 /** How long a stopped run may take to answer before the panel is told it ended anyway. */
 const STOP_GRACE_MS = 10_000;
 const SAVE_EVERY_MS = 2_000;
 
-interface ActiveRun {
-  runId: string;
-  cts: vscode.CancellationTokenSource;
-  conversation: Conversation;
-  events: SwarmEvent[];
-  /** Resolves (with a local result) when the server does not answer a stop in time. */
-  forceEnd: (result: RunResult) => void;
-}
-
-export function emptyResult(runId: string, status: RunStatus, error?: string): RunResult {
-  return {
-    runId,
-    status,
-    text: '',
-    ...(error ? { error } : {}),
-    summary: { wallMs: 0, steps: 0, toolCalls: 0, tokens: { input: 0, cachedInput: 0, output: 0 } },
-  };
-}
-
 export class ChatController implements vscode.Disposable {
   private conversation: Conversation;
-  private active: ActiveRun | undefined;
+  /** The runs going on, by run id (at most one per conversation). */
+  private readonly runs = new Map<string, ActiveRun>();
   private post: (message: ToWebview) => void = () => undefined;
   private ready: Promise<boolean> = Promise.resolve(false);
   /** The panel said `ready` since it was last attached. */
   private attached = false;
-  private saveTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly events = new vscode.EventEmitter<EventParams>();
   /** Every `swarm/event` of every run (chat runs, refactors): the one subscription point for views (agents, review). */
@@ -110,9 +95,30 @@ export class ChatController implements vscode.Disposable {
     });
   }
 
+  /** Whether the shown conversation has a run going on (other conversations may run too). */
   get busy(): boolean {
-    return this.active !== undefined;
+    return this.shownRun() !== undefined;
   }
+
+  /** The run of a conversation, if one is going on. */
+  private runOf(conversationId: string): ActiveRun | undefined {
+    for (const run of this.runs.values()) if (run.conversation.id === conversationId) return run;
+    return undefined;
+  }
+
+  private shownRun(): ActiveRun | undefined {
+    return this.runOf(this.conversation.id);
+  }
+
+  /** The stored list with each conversation's live state ('running' only while its run is here). */
+  private list(): ConversationSummary[] {
+    return this.withState(this.store.list());
+  }
+
+  private withState(list: ConversationSummary[]): ConversationSummary[] {
+    return withRunState(list, (id) => this.runOf(id) !== undefined);
+  }
+
 
   async handle(message: ToExtension): Promise<void> {
     switch (message.type) {
@@ -151,13 +157,14 @@ export class ChatController implements vscode.Disposable {
           store: this.store,
           post: (m) => this.post(m),
           current: () => this.conversation,
-          busy: (id) => this.active?.conversation.id === id,
+          busy: (id) => this.runOf(id) !== undefined,
+          withState: (list) => this.withState(list),
           newChat: () => this.newChat(),
           reshow: () => this.sendInit(),
           log: this.log,
         });
       case 'openFile':
-        return this.openFile(message.path, message.line);
+        return openFile(message.path, message.line, (m) => this.post({ type: 'error', message: m }));
       case 'openLink':
         if (/^(https?|mailto):/i.test(message.url)) await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
         return;
@@ -187,7 +194,7 @@ export class ChatController implements vscode.Disposable {
   startRun(text: string, opts: { newChat?: boolean } = {}): Promise<void> {
     // The panel did not type this message: once it is recorded, the panel is sent the whole
     // conversation (an `init` before it, from newChat, would show the run without its prompt).
-    if (opts.newChat && !this.active && this.conversation.messages.length > 0) this.newChat(false);
+    if (opts.newChat && (this.shownRun() || this.conversation.messages.length > 0)) this.newChat(false);
     return this.send(text, [], undefined, undefined, [], false);
   }
 
@@ -198,8 +205,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private open(id: string): void {
-    const live = this.active?.conversation.id === id ? this.active.conversation : undefined;
-    const conversation = live ?? this.store.get(id);
+    const conversation = this.runOf(id)?.conversation ?? this.store.get(id);
     if (!conversation) {
       this.post({ type: 'error', message: `Conversation ${id} no longer exists.` });
       return;
@@ -210,13 +216,15 @@ export class ChatController implements vscode.Disposable {
   }
 
   private sendInit(): void {
-    this.post({ type: 'init', conversation: this.conversation, conversations: this.store.list() });
-    if (this.active && this.active.conversation === this.conversation) this.post({ type: 'runStarted', runId: this.active.runId });
+    this.post({ type: 'init', conversation: this.conversation, conversations: this.list() });
+    const run = this.shownRun();
+    if (run) this.post({ type: 'runStarted', runId: run.runId });
     this.approvals.replay();
   }
 
+  /** Stops the shown conversation's run (runs of other conversations go on). */
   stop(): void {
-    const run = this.active;
+    const run = this.shownRun();
     if (!run) return;
     this.log(`stopping run ${run.runId}`);
     run.cts.cancel();
@@ -229,15 +237,11 @@ export class ChatController implements vscode.Disposable {
   /**
    * Shows a run started elsewhere with its own request (e.g. swarm/refactor) in the panel: a new
    * conversation titled `title`, `task` as the user's message, the run's swarm/events rendered
-   * live. The caller reports the run's end with the returned function. Undefined (nothing shown)
-   * while a chat run is active: the panel follows one run at a time.
+   * live. The caller reports the run's end with the returned function. Runs of other
+   * conversations go on.
    */
   trackRun(runId: string, task: string, title = titleFor(task)): ((result: RunResult) => void) | undefined {
-    if (this.active) {
-      this.log(`run ${runId} is not shown in the chat: run ${this.active.runId} is active`);
-      return undefined;
-    }
-    if (this.conversation.messages.length > 0) this.newChat();
+    if (this.shownRun() || this.conversation.messages.length > 0) this.newChat();
     const { run, forced } = this.begin(task, [], runId, title);
     this.sendInit(); // the panel did not type this message: show it, then the live run
     void vscode.commands.executeCommand('swarmcode.chat.focus').then(undefined, () => undefined);
@@ -261,7 +265,7 @@ export class ChatController implements vscode.Disposable {
     try {
       await runChatCommand(name, args, {
         client: this.client,
-        activeRunId: () => this.active?.runId,
+        activeRunId: () => this.shownRun()?.runId,
         conversation: () => this.conversation,
         newChat: () => this.newChat(),
         notice: (message) => this.post({ type: 'notice', message }),
@@ -289,7 +293,7 @@ export class ChatController implements vscode.Disposable {
       return;
     }
     const mcp = slash ? this.commands.find((c) => c.name === slash[1] && c.source === 'mcp') : undefined;
-    if (mcp && !this.active) {
+    if (mcp && !this.shownRun()) {
       try {
         const expanded = await expandMcpPrompt(this.client, mcp, (slash?.[2] ?? '').trim());
         text = expanded.text;
@@ -299,8 +303,8 @@ export class ChatController implements vscode.Disposable {
         return;
       }
     }
-    if (this.active) {
-      this.post({ type: 'error', message: 'A run is already in progress: stop it first.' });
+    if (this.shownRun()) {
+      this.post({ type: 'error', message: 'A run is already in progress in this conversation: stop it first, or start a new chat.' });
       return;
     }
     if (!text.trim() && images.length === 0) return;
@@ -329,7 +333,7 @@ export class ChatController implements vscode.Disposable {
     await this.finish(run, result);
   }
 
-  /** Records the user's message and a new run in the current conversation and makes it the active run. */
+  /** Records the user's message and a new run in the current conversation and adds it to the runs going on. */
   private begin(text: string, images: ImageInput[], runId: string = randomUUID(), title?: string): { run: ActiveRun; forced: Promise<RunResult> } {
     const conversation = this.conversation;
     conversation.messages.push({ role: 'user', text, ...(images.length ? { images } : {}) });
@@ -341,11 +345,12 @@ export class ChatController implements vscode.Disposable {
     let forceEnd: (result: RunResult) => void = () => undefined;
     const forced = new Promise<RunResult>((resolve) => (forceEnd = resolve));
     const run: ActiveRun = { runId, cts, conversation, events, forceEnd };
-    this.active = run;
+    this.runs.set(runId, run);
+    conversation.status = 'running';
     void this.store.setCurrent(conversation.id);
     // Saved before the list is sent, so the header and history show the new title right away.
     void this.store.save(conversation).then(
-      () => this.post({ type: 'conversations', conversations: this.store.list() }),
+      () => this.post({ type: 'conversations', conversations: this.list() }),
       (err: unknown) => this.log(`could not save conversation: ${String(err)}`),
     );
     this.post({ type: 'runStarted', runId });
@@ -353,68 +358,42 @@ export class ChatController implements vscode.Disposable {
     return { run, forced };
   }
 
-  /** Ends the active run: stores the answer, tells the panel, offers set-up when no model is usable. */
+  /** Ends a run: stores the answer, tells the panel, offers set-up when no model is usable. */
   private async finish(run: ActiveRun, result: RunResult): Promise<void> {
+    if (this.runs.get(run.runId) !== run) return; // already ended (a forced end, then the server's answer)
     run.cts.dispose();
-    if (this.active === run) this.active = undefined;
+    this.runs.delete(run.runId);
     const { runId, conversation } = run;
     this.log(`run ${runId} ended: ${result.status}${result.error ? ` (${result.error})` : ''}`);
     conversation.messages.push({ role: 'assistant', text: result.text ?? '' });
+    conversation.status = runStateOf(result.status);
     conversation.updatedAt = Date.now();
-    await this.flushSave(conversation);
-    if (this.conversation === conversation) this.post({ type: 'runEnded', result });
-    this.post({ type: 'conversations', conversations: this.store.list() });
-    if (result.status === 'failed' && needsModelSetup(result.error)) this.offerModelSetup();
-  }
-
-  private offerModelSetup(): void {
-    void vscode.window
-      .showErrorMessage('SwarmCode: no model is usable. Set an API key, or point SwarmCode at a local GGUF or a self-hosted endpoint.', 'Set API Key', 'Open Settings')
-      .then((choice) => {
-        if (choice === 'Set API Key') void vscode.commands.executeCommand('swarmcode.setApiKey');
-        else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'swarmcode.');
-      });
+    await this.flushSave(run);
+    if (this.conversation.id === conversation.id) this.post({ type: 'runEnded', result });
+    this.post({ type: 'conversations', conversations: this.list() });
+    if (result.status === 'failed' && needsModelSetup(result.error)) offerModelSetup();
   }
 
   private onEvent(params: EventParams): void {
     this.events.fire(params);
     const { runId, event } = params;
-    const run = this.active;
-    if (!run || run.runId !== runId) return;
+    const run = this.runs.get(runId);
+    if (!run) return;
     appendEvent(run.events, event);
-    if (this.conversation === run.conversation) this.post({ type: 'event', runId, event });
-    if (!this.saveTimer) {
-      const conversation = run.conversation;
-      this.saveTimer = setTimeout(() => void this.flushSave(conversation), SAVE_EVERY_MS);
-    }
+    if (this.conversation.id === run.conversation.id) this.post({ type: 'event', runId, event });
+    if (!run.saveTimer) run.saveTimer = setTimeout(() => void this.flushSave(run), SAVE_EVERY_MS);
   }
 
-  private flushSave(conversation: Conversation): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    return this.store.save(conversation).then(undefined, (err: unknown) => this.log(`could not save conversation: ${String(err)}`));
-  }
-
-  /** Opens a workspace file (links in the model's markdown); paths outside the workspace are refused. */
-  private async openFile(file: string, line?: number): Promise<void> {
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const uri = path.isAbsolute(file) || !root ? vscode.Uri.file(path.resolve(file)) : vscode.Uri.file(path.resolve(root.fsPath, file));
-    if (!vscode.workspace.getWorkspaceFolder(uri)) {
-      this.post({ type: 'error', message: `Not opening ${file}: it is outside the workspace.` });
-      return;
-    }
-    try {
-      const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
-      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: true });
-    } catch (err) {
-      this.post({ type: 'error', message: `Cannot open ${file}: ${errorMessage(err)}` });
-    }
+  private flushSave(run: ActiveRun): Promise<void> {
+    if (run.saveTimer) clearTimeout(run.saveTimer);
+    run.saveTimer = undefined;
+    return this.store.save(run.conversation).then(undefined, (err: unknown) => this.log(`could not save conversation: ${String(err)}`));
   }
 
   dispose(): void {
-    if (this.active) {
-      this.active.cts.cancel();
-      void this.flushSave(this.active.conversation);
+    for (const run of this.runs.values()) {
+      run.cts.cancel();
+      void this.flushSave(run);
     }
     for (const d of this.disposables) d.dispose();
   }

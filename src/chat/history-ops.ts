@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { RejectRequest } from '../../server/protocol';
-import type { Conversation, ToExtension, ToWebview } from '../../webview/messages';
+import type { Conversation, ConversationSummary, ToExtension, ToWebview } from '../../webview/messages';
 import type { ConversationStore } from './store';
 import { exportConversation } from './commands';
 import { describeRewind, planRewind, rollBackRuns, truncate } from './rewind';
@@ -18,6 +18,8 @@ export interface HistoryHost {
   current(): Conversation;
   /** True while a run of this conversation is going. */
   busy(id: string): boolean;
+  /** The list with each conversation's live state (running while its run goes; several may run at once). */
+  withState?(list: ConversationSummary[]): ConversationSummary[];
   /** Shows a fresh conversation (after the shown one was deleted). */
   newChat(): void;
   /** Sends the shown conversation to the panel again (after a rewind). */
@@ -29,7 +31,8 @@ export async function handleHistory(message: HistoryMessage, host: HistoryHost):
   switch (message.type) {
     case 'listConversations': {
       const query = message.query?.slice(0, 500) ?? '';
-      host.post({ type: 'conversations', conversations: host.store.search(query), ...(query ? { query } : {}) });
+      const found = host.store.search(query);
+      host.post({ type: 'conversations', conversations: host.withState?.(found) ?? found, ...(query ? { query } : {}) });
       return;
     }
     case 'deleteConversation': {
@@ -38,7 +41,8 @@ export async function handleHistory(message: HistoryMessage, host: HistoryHost):
       await host.store.delete(message.id);
       host.log(`conversation ${message.id} deleted`);
       if (shown) host.newChat();
-      host.post({ type: 'conversations', conversations: host.store.list() });
+      const list = host.store.list();
+      host.post({ type: 'conversations', conversations: host.withState?.(list) ?? list });
       return;
     }
     case 'exportConversation': {

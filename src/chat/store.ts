@@ -1,7 +1,7 @@
 // Conversations persisted in a Memento (workspaceState): an index of summaries plus one entry per
 // conversation. Invariant kept by the controller: `runs[i]` belongs to the i-th user message.
-import type { SwarmEvent } from '../../server/protocol';
-import type { Conversation, ConversationSummary } from '../../webview/messages';
+import type { RunStatus, SwarmEvent } from '../../server/protocol';
+import type { Conversation, ConversationStatus, ConversationSummary } from '../../webview/messages';
 
 /** The subset of vscode.Memento used here (so the store runs without VS Code in unit tests). */
 export interface MementoLike {
@@ -21,6 +21,11 @@ export function newConversation(id: string, now = Date.now()): Conversation {
 export function titleFor(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
+}
+
+/** A run's end status as the history list shows it. */
+export function runStateOf(status: RunStatus): ConversationStatus {
+  return status === 'done' ? 'done' : status === 'failed' ? 'failed' : 'stopped';
 }
 
 /** Where each stored run's latest `run_usage` sits: only the latest running total is kept. */
@@ -73,7 +78,13 @@ export class ConversationStore {
   }
 
   /** Removes a conversation and its index entry; false when there was none. The current one is unset. */
-  async delete(id: string): Promise<boolean> {
+  delete(id: string): Promise<boolean> {
+    const next = this.saving.then(() => this.remove(id));
+    this.saving = next.then(() => undefined, () => undefined);
+    return next;
+  }
+
+  private async remove(id: string): Promise<boolean> {
     const index = this.list();
     if (!index.some((c) => c.id === id) && !this.get(id)) return false;
     await this.memento.update(ITEM(id), undefined);
@@ -96,10 +107,24 @@ export class ConversationStore {
     });
   }
 
+  /** Saves and deletes run one after another: each reads the index and writes it back (runs of several conversations save at once). */
+  private saving: Promise<void> = Promise.resolve();
+
   /** Saves a conversation (only once it has a message) and trims the oldest past MAX_CONVERSATIONS. */
-  async save(conversation: Conversation): Promise<void> {
+  save(conversation: Conversation): Promise<void> {
+    const next = this.saving.then(() => this.write(conversation));
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(conversation: Conversation): Promise<void> {
     if (conversation.messages.length === 0) return;
-    const summary: ConversationSummary = { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt };
+    const summary: ConversationSummary = {
+      id: conversation.id,
+      title: conversation.title,
+      updatedAt: conversation.updatedAt,
+      ...(conversation.status ? { status: conversation.status } : {}),
+    };
     const index = [summary, ...this.list().filter((c) => c.id !== conversation.id)];
     const keep = index.slice(0, MAX_CONVERSATIONS);
     await this.memento.update(ITEM(conversation.id), conversation);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ChangeHunk } from '../../server/protocol';
 import { hunkAt, lensLine, type ReviewModel } from './model';
+import { serverPath } from '../roots';
 
 export const ACCEPT_HUNK = 'swarmcode.review.acceptHunk';
 export const REJECT_HUNK = 'swarmcode.review.rejectHunk';
@@ -14,11 +15,9 @@ export interface HunkRef {
   id: string;
 }
 
+/** A file's path as the server names it (`name/…` in a multi-root workspace). */
 export function relativePath(uri: vscode.Uri): string | undefined {
-  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-  if (!root || uri.scheme !== 'file') return undefined;
-  const rel = vscode.workspace.asRelativePath(uri, false);
-  return rel === uri.fsPath ? undefined : rel.replace(/\\/g, '/');
+  return serverPath(uri);
 }
 
 /** Pending hunks of a workspace file, across the listed runs. */

@@ -5,16 +5,15 @@ import * as vscode from 'vscode';
 import type { ChangedFile } from '../../server/protocol';
 import { shortTask } from '../agents/model';
 import { CHECKPOINT_SCHEME, changeLetter, checkpointUriParts, hunkLabel, lineDelta, parseCheckpointUri, type PendingRun, type ReviewModel } from './model';
+import { workspaceUri } from '../roots';
 
 export const VIEW_ID = 'swarmcode.changes';
 export const OPEN_DIFF = 'swarmcode.review.openDiff';
 
 export type ReviewNode = { kind: 'run'; runId: string } | { kind: 'file'; runId: string; path: string } | { kind: 'hunk'; runId: string; path: string; id: string } | { kind: 'worktree'; runId: string; path: string };
 
-export function workspaceUri(file: string): vscode.Uri | undefined {
-  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-  return root ? vscode.Uri.joinPath(root, ...file.split('/')) : undefined;
-}
+// The file a server path names (`name/…` in a multi-root workspace).
+export { workspaceUri };
 
 export function checkpointUri(runId: string, file: string, side: 'original' | 'empty' = 'original'): vscode.Uri {
   const { path: p, query } = checkpointUriParts(runId, file, side);

@@ -34,7 +34,7 @@ export interface TestServer extends ServerHandle {
 let counter = 0;
 
 /** `env`: the server process's environment (default: this process's), e.g. a temp HOME. */
-export async function startTestServer(workspace: string, settings: Partial<ServerSettings>, env?: NodeJS.ProcessEnv): Promise<TestServer> {
+export async function startTestServer(workspace: string | string[], settings: Partial<ServerSettings>, env?: NodeJS.ProcessEnv): Promise<TestServer> {
   ensureBuilt();
   const handle = await startServer(workspace, { apiKey: 'test-key', logLevel: 'warn', ...settings }, { serverPath: join(ROOT, 'dist/server.js'), ...(env ? { env } : {}) });
   const events = new Map<string, SwarmEvent[]>();

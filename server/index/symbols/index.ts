@@ -18,6 +18,8 @@ export interface SymbolOptions {
   maxFiles?: number;
   /** Files larger than this are skipped. */
   maxFileBytes?: number;
+  /** Multi-root: the folders of links under the root that ripgrep walks (none: the root itself). */
+  tops?: string[];
 }
 
 const SLICE_MS = 12;
@@ -37,7 +39,10 @@ export class SymbolIndex {
   ) {
     this.maxFiles = opts.maxFiles ?? 20_000;
     this.maxFileBytes = opts.maxFileBytes ?? 512 * 1024;
+    this.tops = opts.tops ?? [];
   }
+
+  private readonly tops: string[];
 
   /** Parses every supported file ripgrep would search (once; later calls await the same build). */
   ready(signal: AbortSignal): Promise<void> {
@@ -50,7 +55,7 @@ export class SymbolIndex {
 
   private async build(signal: AbortSignal): Promise<void> {
     const t0 = performance.now();
-    const all = (await listFiles(this.root, signal)).filter(supports).sort();
+    const all = (await listFiles(this.root, signal, this.tops)).filter(supports).sort();
     if (all.length > this.maxFiles) this.log.warn(`symbols: ${all.length} source files; indexing the first ${this.maxFiles}`);
     let t = performance.now();
     for (const rel of all.slice(0, this.maxFiles)) {

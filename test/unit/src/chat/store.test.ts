@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SwarmEvent } from '../../../../server/protocol';
+import { withRunState } from '../../../../src/chat/runs';
 import { appendEvent, ConversationStore, MAX_CONVERSATIONS, newConversation, titleFor, type MementoLike } from '../../../../src/chat/store';
 
 /** A Memento that round-trips through JSON like VS Code's storage does. */
@@ -81,5 +82,26 @@ describe('src/chat/store', () => {
   it('titles from the first line, shortened', () => {
     assert.equal(titleFor('  '), 'New chat');
     assert.equal(titleFor('x'.repeat(100)).length, 58);
+  });
+
+  it('keeps every conversation and its last run state when conversations save at once (concurrent runs)', async () => {
+    // VS Code's Memento.update is asynchronous: two saves that interleave read and write the index.
+    const m = memento();
+    const slow: MementoLike = { get: m.get, update: (k, v) => new Promise((r) => setImmediate(() => void m.update(k, v).then(r))) };
+    const store = new ConversationStore(slow);
+    const a = { ...newConversation('a', 1), title: 'A', messages: [{ role: 'user' as const, text: 'x' }], status: 'running' as const };
+    const b = { ...newConversation('b', 2), title: 'B', messages: [{ role: 'user' as const, text: 'y' }], status: 'running' as const };
+    await Promise.all([store.save(a), store.save(b), store.save({ ...b, status: 'done', updatedAt: 3 }), store.save({ ...a, status: 'failed', updatedAt: 4 })]);
+    assert.deepEqual(store.list().map((c) => [c.id, c.status]), [['a', 'failed'], ['b', 'done']]);
+  });
+
+  it('lists a conversation as running only while its run goes on here; one saved mid-run by a closed window shows stopped', () => {
+    const list = [
+      { id: 'a', title: 'A', updatedAt: 3, status: 'running' as const },
+      { id: 'b', title: 'B', updatedAt: 2, status: 'running' as const },
+      { id: 'c', title: 'C', updatedAt: 1, status: 'failed' as const },
+      { id: 'd', title: 'D', updatedAt: 0 },
+    ];
+    assert.deepEqual(withRunState(list, (id) => id === 'a' || id === 'd').map((c) => c.status), ['running', 'stopped', 'failed', 'running']);
   });
 });
