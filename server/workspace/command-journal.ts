@@ -1,12 +1,17 @@
-// Files a command changes, brought into the run's journal (git workspaces): before the command a
-// tree of the workspace as it is (tracked and untracked files, .gitignore respected, build and test
-// caches left out) is written with a private index, seeded from the user's index so only changed
-// files are hashed; after it, another. Each file that differs is journaled with its state from
-// the first tree (unless the run journaled it earlier) and its new bytes as the run's version,
-// so review lists it and reject restores or removes it. Nothing touches the user's index or refs;
-// the trees are unreferenced objects (like `git stash create`'s). Symbolic links are not tracked.
+// Files a command changes, brought into the run's journal: before the command a tree of the
+// workspace as it is (tracked and untracked files, .gitignore respected, build and test caches
+// left out) is written with a private index, after it another. Each file that differs is journaled
+// with its state from the first tree (unless the run journaled it earlier) and its new bytes as the
+// run's version, so review lists it and reject restores or removes it.
+// - A git workspace (its root is the top of a work tree): the index is seeded from the user's, so
+//   only changed files are hashed; nothing touches the user's index or refs, the trees are
+//   unreferenced objects (like `git stash create`'s).
+// - Any other folder: a private bare repository beside the workspace's journals
+//   (GIT_DIR + GIT_WORK_TREE, git(1) ENVIRONMENT) whose index, kept between commands, is the seed;
+//   dependency folders (node_modules, .venv, venv) are left out as well.
+// Symbolic links are not tracked.
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunJournal } from './journal';
@@ -14,13 +19,15 @@ import { CACHE_EXCLUDES, isCachePath } from './caches';
 import { readInside } from './safe-fs';
 import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
 
+const SNAPSHOT_TIMEOUT_MS = 60_000;
 const ENV_KEYS = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'SystemRoot'];
 
 function git(root: string, args: string[], env: Record<string, string> = {}, encoding: 'utf8' | 'buffer' = 'utf8'): Promise<string | Buffer> {
   const base: Record<string, string> = {};
   for (const k of ENV_KEYS) if (process.env[k] !== undefined) base[k] = process.env[k]!;
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: root, env: { ...base, ...configEnv(SAFE_GIT_CONFIG), ...env }, encoding, maxBuffer: 512 * 1024 * 1024, windowsHide: true }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    // A snapshot that takes longer than SNAPSHOT_TIMEOUT_MS (a huge folder) is given up: the command is then not tracked.
+    execFile('git', args, { cwd: root, env: { ...base, ...configEnv(SAFE_GIT_CONFIG), ...env }, encoding, maxBuffer: 512 * 1024 * 1024, windowsHide: true, timeout: SNAPSHOT_TIMEOUT_MS }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
 }
 
@@ -39,7 +46,46 @@ function safeConfig(root: string): Record<string, string> {
   return configEnv([...SAFE_GIT_CONFIG, ...filterOverrides(filterNames(listing))]);
 }
 
+/** How to snapshot one workspace: git's environment for it and the index that seeds each snapshot. */
+interface Snapshots {
+  env: Record<string, string>;
+  seed: string;
+  /** Private repository: the seed is replaced by each snapshot's index (a stat cache for the next). */
+  keepSeed: boolean;
+  excludes: string[];
+}
+
+const DEPENDENCY_EXCLUDES = ['**/node_modules/**', '.venv/**', 'venv/**'];
+
 const repos = new Map<string, Promise<string | undefined>>();
+const privates = new Map<string, Promise<string>>();
+
+/** The private bare repository for a non-git workspace (created once per folder). */
+function privateRepo(dir: string): Promise<string> {
+  let p = privates.get(dir);
+  if (!p) {
+    p = (async () => {
+      await mkdir(path.dirname(dir), { recursive: true });
+      await git(path.dirname(dir), ['init', '-q', '--bare', dir]);
+      return dir;
+    })();
+    p.catch(() => privates.delete(dir));
+    privates.set(dir, p);
+  }
+  return p;
+}
+
+async function snapshotsFor(root: string, journal: RunJournal): Promise<Snapshots | undefined> {
+  const gitDir = await gitDirOf(root);
+  if (gitDir) return { env: {}, seed: path.join(gitDir, 'index'), keepSeed: false, excludes: CACHE_EXCLUDES };
+  // Beside the run journals of this workspace (journal-store.ts: <base>/<hash of root>/<run>/).
+  const dir = await privateRepo(path.join(path.dirname(journal.dir), '.command-snapshots.git')).catch(() => undefined);
+  if (!dir) return undefined;
+  // Journals kept inside the workspace (it is the home folder) are never part of its snapshots.
+  const store = path.relative(root, path.dirname(path.dirname(journal.dir))).split(path.sep).join('/');
+  const own = store && !store.startsWith('..') && !path.isAbsolute(store) ? [`${store}/**`] : [];
+  return { env: { GIT_DIR: dir, GIT_WORK_TREE: root }, seed: path.join(dir, 'index'), keepSeed: true, excludes: [...CACHE_EXCLUDES, ...DEPENDENCY_EXCLUDES, ...own] };
+}
 
 /** The git dir when `root` is the top of a git work tree, else undefined (then commands are not tracked). */
 function gitDirOf(root: string): Promise<string | undefined> {
@@ -58,14 +104,17 @@ function gitDirOf(root: string): Promise<string | undefined> {
   return p;
 }
 
-async function treeOf(root: string, gitDir: string): Promise<string> {
+async function treeOf(root: string, snap: Snapshots): Promise<string> {
   const tmp = await mkdtemp(path.join(tmpdir(), 'swarmcode-cmd-'));
   const index = path.join(tmp, 'index');
   try {
-    await copyFile(path.join(gitDir, 'index'), index).catch(() => undefined);
-    const env = { ...safeConfig(root), GIT_INDEX_FILE: index };
-    await git(root, ['add', '-A', '--', '.', ...CACHE_EXCLUDES.map((p) => `:(exclude,glob)${p}`)], env);
-    return String(await git(root, ['write-tree'], env)).trim();
+    await copyFile(snap.seed, index).catch(() => undefined);
+    const env = { ...safeConfig(root), ...snap.env, GIT_INDEX_FILE: index };
+    await git(root, ['add', '-A', '--', '.', ...snap.excludes.map((p) => `:(exclude,glob)${p}`)], env);
+    const tree = String(await git(root, ['write-tree'], env)).trim();
+    // Concurrent commands each work on their own copy; the last one's index seeds the next.
+    if (snap.keepSeed) await copyFile(index, `${snap.seed}.${process.pid}.tmp`).then(() => rename(`${snap.seed}.${process.pid}.tmp`, snap.seed)).catch(() => undefined);
+    return tree;
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -79,14 +128,14 @@ export interface CommandChanges<T> {
 
 /** Runs `fn` (a command in `root`) and journals the files it changed. */
 export async function journalCommand<T>(root: string, journal: RunJournal, fn: () => Promise<T>): Promise<CommandChanges<T>> {
-  const gitDir = await gitDirOf(root);
-  const before = gitDir ? await treeOf(root, gitDir).catch(() => undefined) : undefined;
+  const snap = await snapshotsFor(root, journal).catch(() => undefined);
+  const before = snap ? await treeOf(root, snap).catch(() => undefined) : undefined;
   const value = await fn();
-  if (!gitDir || !before) return { value, changed: [] };
-  const after = await treeOf(root, gitDir);
+  if (!snap || !before) return { value, changed: [] };
+  const after = await treeOf(root, snap);
   if (after === before) return { value, changed: [] };
   // ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0"
-  const fields = String(await git(root, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after])).split('\0');
+  const fields = String(await git(root, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after], snap.env)).split('\0');
   const changed: string[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const meta = fields[i].replace(/^\n/, '');
@@ -95,7 +144,7 @@ export async function journalCommand<T>(root: string, journal: RunJournal, fn: (
     const rel = fields[i + 1];
     if (oldMode === '120000' || newMode === '120000' || oldMode === '160000' || newMode === '160000' || isCachePath(rel)) continue;
     const abs = path.join(root, rel);
-    const known = /^0+$/.test(oldMode) ? null : { bytes: (await git(root, ['cat-file', 'blob', oldSha], {}, 'buffer')) as Buffer, mode: parseInt(oldMode, 8) & 0o777 };
+    const known = /^0+$/.test(oldMode) ? null : { bytes: (await git(root, ['cat-file', 'blob', oldSha], snap.env, 'buffer')) as Buffer, mode: parseInt(oldMode, 8) & 0o777 };
     await journal.before(abs, rel, undefined, known);
     const now = await readInside(root, abs, rel).catch(() => undefined);
     await journal.after(abs, now ? now.bytes : null);
