@@ -124,15 +124,28 @@ export interface CommandChanges<T> {
   value: T;
   /** Workspace-relative paths the command created, changed or deleted. */
   changed: string[];
+  /** Set when its changes could not be journaled (a snapshot failed or took too long). */
+  untracked?: string;
+}
+
+function untracked(err: unknown): string {
+  const e = err as { killed?: boolean; message?: string };
+  return e.killed ? `snapshotting the workspace took over ${SNAPSHOT_TIMEOUT_MS / 1000} s` : `snapshotting the workspace failed: ${(e.message ?? String(err)).split('\n')[0]}`;
 }
 
 /** Runs `fn` (a command in `root`) and journals the files it changed. */
 export async function journalCommand<T>(root: string, journal: RunJournal, fn: () => Promise<T>): Promise<CommandChanges<T>> {
   const snap = await snapshotsFor(root, journal).catch(() => undefined);
-  const before = snap ? await treeOf(root, snap).catch(() => undefined) : undefined;
+  let failed: string | undefined;
+  const before = snap ? await treeOf(root, snap).catch((err) => void (failed = untracked(err))) : undefined;
   const value = await fn();
-  if (!snap || !before) return { value, changed: [] };
-  const after = await treeOf(root, snap);
+  if (!snap || !before) return { value, changed: [], ...(failed ? { untracked: failed } : {}) };
+  let after: string;
+  try {
+    after = await treeOf(root, snap);
+  } catch (err) {
+    return { value, changed: [], untracked: untracked(err) };
+  }
   if (after === before) return { value, changed: [] };
   // ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0"
   const fields = String(await git(root, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after], snap.env)).split('\0');

@@ -103,7 +103,7 @@ class WorkspaceView implements Workspace {
     return putRaw({ root, locks: engine.locks, resolve, relative }, this.scope, p, raw);
   }
 
-  async journalCommand<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[] }> {
+  async journalCommand<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[]; untracked?: string }> {
     const journal = this.scope.journal;
     if (!journal) return { value: await fn(), changed: [] };
     return journalCommand(this.core.root, journal, fn);
