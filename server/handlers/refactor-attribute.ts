@@ -12,7 +12,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Shard } from './refactor-plan';
 import { importsOf, mentions, responsibleShards, type ShardSymbols } from './refactor-blame';
-import { failingTests, filesNamed, frameFiles, type FailingTest } from './refactor-failures';
+import { filesNamed, frameFiles, type FailingTest } from './refactor-failures';
 
 export type BlameHow = 'named' | 'imports' | 'symbols' | 'bisect' | 'output';
 
@@ -55,12 +55,12 @@ export function blame(a: Attribution, shard: Shard, how: BlameHow, tests: string
   else a.blamed.set(shard.id, { how, tests: new Set(tests) });
 }
 
-export async function attribute(output: string, shards: Shard[], root: string, symbols: ShardSymbols): Promise<Attribution> {
+/** `failing`: the failing tests read from `output` (failingTests), those to trace; undefined when the output named none. */
+export async function attribute(failing: FailingTest[] | undefined, output: string, shards: Shard[], root: string, symbols: ShardSymbols): Promise<Attribution> {
   const byFile = new Map<string, Shard>();
   for (const s of shards) for (const f of s.files) byFile.set(f, s);
-  const failing = await failingTests(output, root);
-  const a: Attribution = { blamed: new Map(), ambiguous: [], unattributed: [], failing };
-  if (!failing.length) {
+  const a: Attribution = { blamed: new Map(), ambiguous: [], unattributed: [], failing: failing ?? [] };
+  if (!failing) {
     for (const s of await responsibleShards(output, shards, root, symbols)) blame(a, s, 'output', []);
     return a;
   }

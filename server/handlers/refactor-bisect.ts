@@ -90,12 +90,23 @@ async function passWith(inp: BisectInput, reverted: Set<Shard>, tests: string[])
   return failing.size > 0 && tests.every((t) => !failing.has(t));
 }
 
+/** Those of `tests` that fail with every shard put back (they failed before the refactor). */
+export async function failingBefore(inp: BisectInput, tests: string[]): Promise<string[]> {
+  await inp.scratch.apply(inp.shards, new Set(inp.shards), inp.baseline);
+  const r = await runTests(inp.ctx, inp.command, inp.scratch.dir, inp.signal, [inp.scratch.source]);
+  if (r.passed || r.timedOut) return [];
+  const failing = new Set((await failingTests(r.output, inp.scratch.dir)).map((t) => t.file));
+  return tests.filter((t) => failing.has(t));
+}
+
 /**
  * The candidates whose change makes `tests` fail; empty when reverting all of them does not make
  * the tests pass (the failure is not theirs alone) or the test budget ran out first.
  */
-export async function bisect(inp: BisectInput, candidates: Shard[], tests: string[]): Promise<Shard[]> {
-  if (!(await passWith(inp, new Set(candidates), tests))) return [];
+export async function bisect(inp: BisectInput, candidates: Shard[], tests: string[], baselinePasses = false): Promise<Shard[]> {
+  // `baselinePasses`: the tests pass with every shard put back (failingBefore said so); no need to ask again.
+  const all = candidates.length === inp.shards.length;
+  if (!(all && baselinePasses) && !(await passWith(inp, new Set(candidates), tests))) return [];
   const search = async (cands: Shard[], also: Shard[]): Promise<Shard[]> => {
     if (cands.length === 1) return cands;
     if (inp.scratch.runs >= MAX_RUNS) return cands;

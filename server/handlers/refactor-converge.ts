@@ -1,7 +1,8 @@
 // swarm/refactor, the server's test-and-fix rounds, run inside the refactor's run once its
 // orchestrator is done (every shard merged): run the project's tests on the merged workspace;
 // trace each failing test to the shard responsible (refactor-attribute.ts, bisecting where that
-// is ambiguous: refactor-bisect.ts); give each responsible shard a fix sub-agent with the failing
+// is ambiguous: refactor-bisect.ts; a test that fails with every shard's change put back failed
+// before the refactor and is left out); give each responsible shard a fix sub-agent with the failing
 // output, whose edit tools may write only that shard's files; run the tests again; at most
 // `fixRounds` rounds. Fix sub-agents are the run's own (events, journal, review, cancel).
 import * as fs from 'node:fs/promises';
@@ -13,7 +14,8 @@ import type { SubagentResult } from '../tools/types';
 import type { Shard } from './refactor-plan';
 import { changedIdentifiers, type ShardSymbols } from './refactor-blame';
 import { attribute, blame, type Attribution } from './refactor-attribute';
-import { bisect, Scratch, type Baseline } from './refactor-bisect';
+import { bisect, failingBefore, Scratch, type Baseline, type BisectInput } from './refactor-bisect';
+import { failingTests } from './refactor-failures';
 import { runTests, shortened, type TestRun } from './refactor-run-tests';
 
 export interface ConvergeSetup {
@@ -76,6 +78,7 @@ export function convergence(setup: ConvergeSetup): { extension: RunExtension; re
   const { ctx, command, shards } = setup;
   const root = ctx.workspace.root;
   const result: Converged = { rounds: [] };
+  const preexisting = new Set<string>();
   const extension: RunExtension = {
     async afterMain({ swarm, mainId, signal }) {
       for (let round = 0; ; round++) {
@@ -85,9 +88,27 @@ export function convergence(setup: ConvergeSetup): { extension: RunExtension; re
         result.rounds.push(record);
         for (const s of shards) s.failing = undefined;
         if (run.passed) break;
-        const a = await attribute(run.output, shards, root, await shardSymbols(root, shards, setup.baseline));
-        if (a.ambiguous.length) record.bisectRuns = await bisectAmbiguous(setup, a, signal);
-        record.failingTests = a.failing.map((t) => t.file);
+        const parsed = await failingTests(run.output, root);
+        let scratch: Scratch | undefined;
+        let a: Attribution;
+        try {
+          // Round 0: a failing test that fails with every shard's change put back is not the refactor's.
+          if (round === 0 && parsed.length) {
+            scratch = await Scratch.create(root, shards.flatMap((s) => s.files));
+            for (const t of await failingBefore(bisectInput(setup, scratch, signal), parsed.map((t) => t.file))) preexisting.add(t);
+          }
+          const own = parsed.filter((t) => !preexisting.has(t.file));
+          a = await attribute(parsed.length ? own : undefined, run.output, shards, root, await shardSymbols(root, shards, setup.baseline));
+          if (a.ambiguous.length) {
+            scratch ??= await Scratch.create(root, shards.flatMap((s) => s.files));
+            record.bisectRuns = await bisectAmbiguous(setup, a, scratch, round === 0, signal);
+          }
+        } finally {
+          await scratch?.dispose();
+        }
+        record.failingTests = parsed.map((t) => t.file);
+        const before = parsed.filter((t) => preexisting.has(t.file)).map((t) => t.file);
+        if (before.length) record.preexisting = before;
         record.unattributed = a.unattributed;
         record.blamed = [...a.blamed].map(([shard, b]) => ({ shard, how: b.how, tests: [...b.tests] }));
         const blamed = shards.filter((s) => a.blamed.has(s.id));
@@ -112,19 +133,17 @@ export function convergence(setup: ConvergeSetup): { extension: RunExtension; re
   return { extension, result };
 }
 
-/** Bisects each ambiguous group on one scratch copy; returns the test runs it took. */
-async function bisectAmbiguous(setup: ConvergeSetup, a: Attribution, signal: AbortSignal): Promise<number> {
-  const root = setup.ctx.workspace.root;
-  const scratch = await Scratch.create(root, setup.shards.flatMap((s) => s.files));
-  try {
-    for (const g of a.ambiguous) {
-      const tests = g.tests.map((t) => t.file);
-      const culprits = await bisect({ ctx: setup.ctx, command: setup.command, scratch, shards: setup.shards, baseline: setup.baseline, signal }, g.candidates, tests);
-      // Not narrowed (reverting them all does not help, or the budget ran out): every candidate gets it.
-      for (const s of culprits.length ? culprits : g.candidates) blame(a, s, culprits.length ? 'bisect' : 'imports', tests);
-    }
-    return scratch.runs;
-  } finally {
-    await scratch.dispose();
+function bisectInput(setup: ConvergeSetup, scratch: Scratch, signal: AbortSignal): BisectInput {
+  return { ctx: setup.ctx, command: setup.command, scratch, shards: setup.shards, baseline: setup.baseline, signal };
+}
+
+/** Bisects each ambiguous group on the scratch copy; returns the test runs it took. */
+async function bisectAmbiguous(setup: ConvergeSetup, a: Attribution, scratch: Scratch, baselineChecked: boolean, signal: AbortSignal): Promise<number> {
+  for (const g of a.ambiguous) {
+    const tests = g.tests.map((t) => t.file);
+    const culprits = await bisect(bisectInput(setup, scratch, signal), g.candidates, tests, baselineChecked);
+    // Not narrowed (reverting them all does not help, or the budget ran out): every candidate gets it.
+    for (const s of culprits.length ? culprits : g.candidates) blame(a, s, culprits.length ? 'bisect' : 'imports', tests);
   }
+  return scratch.runs;
 }

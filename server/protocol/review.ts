@@ -188,6 +188,8 @@ export interface RefactorRound {
   blamed: { shard: string; how: RefactorBlameHow; tests: string[] }[];
   /** Failing tests no shard's change reaches. */
   unattributed: string[];
+  /** Failing tests that fail with every shard's change put back too (not the refactor's; no shard is blamed). */
+  preexisting?: string[];
   /** Test runs bisection took (on a scratch copy). */
   bisectRuns?: number;
 }

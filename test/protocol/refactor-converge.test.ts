@@ -167,8 +167,9 @@ describe('protocol: swarm/refactor converges', function () {
     assert.ok(res.rounds);
     assert.deepEqual(res.rounds[0].failingTests, ['test/shapes.test.js']);
     assert.deepEqual(res.rounds[0].blamed, [{ shard: 'shard-2', how: 'bisect', tests: ['test/shapes.test.js'] }]);
-    // All reverted (passes), shard-1 reverted (fails), shard-2 reverted (passes).
-    assert.equal(res.rounds[0].bisectRuns, 3);
+    // (Every shard reverted passes: checked once for pre-existing failures.) shard-1 reverted: fails; shard-2 reverted: passes.
+    assert.equal(res.rounds[0].bisectRuns, 2);
+    assert.equal(res.rounds[0].preexisting, undefined);
     assert.deepEqual(res.rounds.map((r) => r.passed), [false, true]);
     assert.deepEqual(res.shards.map((s) => [s.files[0], s.outcome]), [['lib/area.js', 'passed'], ['lib/perim.js', 'fixed']]);
     assert.equal(readFileSync(join(ws.path, 'lib/perim.js'), 'utf8'), 'exports.perimeter = (width, height) => 2 * (width + height);\n');
@@ -188,5 +189,25 @@ describe('protocol: swarm/refactor converges', function () {
     assert.equal(res.status, 'done', res.error);
     assert.deepEqual(res.rounds?.map((r) => r.passed), [false, false]);
     assert.deepEqual(res.shards.map((s) => [s.outcome, s.fixRounds, s.failing]), [['failing', 1, true]]);
+  });
+
+  it('leaves out a test that failed before the refactor: no shard is blamed for it, no fix round starts', async () => {
+    write(ws.path, {
+      'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
+      'lib/a.js': 'exports.one = () => 1;\n',
+      'test/a.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { one } = require('../lib/a');\ntest('one', () => assert.equal(one(), 1));\n",
+      // Broken before the refactor, and it imports the shard's file.
+      'test/old.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { one } = require('../lib/a');\ntest('old', () => assert.equal(one() + 1, 3));\n",
+    });
+    sim = await startSimulator({ respond: router([read('lib/a.js'), edit('lib/a.js', '=> 1', '=> 0 + 1'), { text: 'done' }], { 'You own shard-1': [{ text: 'should not run' }] }) });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', swarm: false });
+    const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rc-old', instruction: 'Spell one as 0 + 1', scope: { glob: 'lib/*.js' } });
+    assert.equal(res.status, 'done', res.error);
+    assert.equal(res.rounds?.length, 1);
+    assert.deepEqual(res.rounds[0].failingTests, ['test/old.test.js']);
+    assert.deepEqual(res.rounds[0].preexisting, ['test/old.test.js']);
+    assert.deepEqual(res.rounds[0].blamed, []);
+    assert.deepEqual(res.shards.map((s) => [s.outcome, s.failing]), [['passed', undefined]]);
+    assert.ok(!sim.requests.some((r) => JSON.stringify(r.body.messages).includes('You own shard-1')), 'no fix agent started');
   });
 });
