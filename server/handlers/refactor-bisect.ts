@@ -1,6 +1,7 @@
 // swarm/refactor: when a failing test reaches several shards' changes alike, find the shards
 // whose change makes it fail by bisection. On a scratch copy of the workspace (the merged result;
-// `.git` and caches left out, a top-level node_modules linked), shards' files are put back to
+// caches left out; `.git` and top-level dependency folders linked, so tests that read git see what
+// they see in the workspace; the sandbox keeps both read-only), shards' files are put back to
 // their state before the refactor, half of the candidates at a time: when reverting a half makes
 // the failing tests pass, the culprit is in that half; when neither half alone does, each half
 // holds one (searched with the other half reverted). Bounded by MAX_RUNS test runs.
@@ -14,7 +15,7 @@ import { failingTests } from './refactor-failures';
 import { runTests } from './refactor-run-tests';
 
 const MAX_RUNS = 12;
-const LINKED = new Set(['node_modules', '.venv', 'venv']);
+const LINKED = new Set(['.git', 'node_modules', '.venv', 'venv']);
 
 /** Files' bytes before the refactor (null: the file did not exist). */
 export type Baseline = Map<string, Buffer | null>;
@@ -32,10 +33,9 @@ export class Scratch {
     const s = new Scratch(dir, root);
     try {
       for (const name of await fs.readdir(root)) {
-        if (name === '.git') continue;
         const from = path.join(root, name);
         if (LINKED.has(name)) await fs.symlink(from, path.join(dir, name));
-        else await fs.cp(from, path.join(dir, name), { recursive: true, verbatimSymlinks: true, filter: (src) => !isCachePath(path.relative(root, src).split(path.sep).join('/')) });
+        else await fs.cp(from, path.join(dir, name), { recursive: true, verbatimSymlinks: true, mode: fs.constants.COPYFILE_FICLONE, filter: (src) => !isCachePath(path.relative(root, src).split(path.sep).join('/')) });
       }
       for (const f of files) s.merged.set(f, await fs.readFile(path.join(root, f)).catch(() => null));
     } catch (err) {

@@ -9,7 +9,7 @@
 // (docs.python.org/3/library/unittest.html#command-line-interface).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChangesRequest, RefactorRequest, RejectRequest } from '../../server/protocol';
 import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
@@ -147,7 +147,8 @@ describe('protocol: swarm/refactor converges', function () {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/area.js': 'exports.area = (w, h) => w * h;\n',
       'lib/perim.js': 'exports.perimeter = (w, h) => 2 * (w + h);\n',
-      'test/shapes.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { area } = require('../lib/area');\nconst { perimeter } = require('../lib/perim');\ntest('shapes', () => {\n  assert.equal(area(2, 3), 6);\n  assert.equal(perimeter(2, 3), 10);\n});\n",
+      // Contained: a write outside the workspace must not reach the real file system.
+      'test/shapes.test.js': `try { require('node:fs').writeFileSync(${JSON.stringify(`${ws.path}-escaped`)}, 'x'); } catch {}\nconst test = require('node:test');\nconst assert = require('node:assert');\nconst { area } = require('../lib/area');\nconst { perimeter } = require('../lib/perim');\ntest('shapes', () => {\n  assert.equal(area(2, 3), 6);\n  assert.equal(perimeter(2, 3), 10);\n});\n`,
     });
     sim = await startSimulator({
       respond: router(
@@ -173,6 +174,7 @@ describe('protocol: swarm/refactor converges', function () {
     assert.deepEqual(res.rounds.map((r) => r.passed), [false, true]);
     assert.deepEqual(res.shards.map((s) => [s.files[0], s.outcome]), [['lib/area.js', 'passed'], ['lib/perim.js', 'fixed']]);
     assert.equal(readFileSync(join(ws.path, 'lib/perim.js'), 'utf8'), 'exports.perimeter = (width, height) => 2 * (width + height);\n');
+    assert.ok(!existsSync(`${ws.path}-escaped`), 'the tests ran in the sandbox');
   });
 
   it('stops after fixRounds and reports the shard still failing', async () => {
