@@ -104,16 +104,33 @@ function gitDirOf(root: string): Promise<string | undefined> {
   return p;
 }
 
+let seedVersion = 0;
+
 async function treeOf(root: string, snap: Snapshots): Promise<string> {
   const tmp = await mkdtemp(path.join(tmpdir(), 'swarmcode-cmd-'));
   const index = path.join(tmp, 'index');
-  try {
-    await copyFile(snap.seed, index).catch(() => undefined);
+  const add = async () => {
     const env = { ...safeConfig(root), ...snap.env, GIT_INDEX_FILE: index };
     await git(root, ['add', '-A', '--', '.', ...snap.excludes.map((p) => `:(exclude,glob)${p}`)], env);
-    const tree = String(await git(root, ['write-tree'], env)).trim();
-    // Concurrent commands each work on their own copy; the last one's index seeds the next.
-    if (snap.keepSeed) await copyFile(index, `${snap.seed}.${process.pid}.tmp`).then(() => rename(`${snap.seed}.${process.pid}.tmp`, snap.seed)).catch(() => undefined);
+    return String(await git(root, ['write-tree'], env)).trim();
+  };
+  try {
+    const seeded = await copyFile(snap.seed, index).then(() => true, () => false);
+    let tree: string;
+    try {
+      tree = await add();
+    } catch (err) {
+      // A private seed that git cannot read (cut short by a crash) is dropped: hash from scratch.
+      if (!snap.keepSeed || !seeded || (err as { killed?: boolean }).killed) throw err;
+      await rm(index, { force: true });
+      tree = await add();
+    }
+    // Concurrent commands each work on their own copy; the last one's index seeds the next
+    // (written beside the seed under a name of its own, then renamed over it).
+    if (snap.keepSeed) {
+      const next = `${snap.seed}.${process.pid}.${++seedVersion}.tmp`;
+      await copyFile(index, next).then(() => rename(next, snap.seed)).catch(() => rm(next, { force: true }));
+    }
     return tree;
   } finally {
     await rm(tmp, { recursive: true, force: true });
