@@ -110,8 +110,19 @@ function planToolApprover(ctx: ServerContext, usual: ReturnType<RunApprovals['to
   return (tool, args, signal) => (isMcpTool(tool) && policyFor(ctx.settings(), tool) !== 'never' ? Promise.resolve(true) : usual(tool, args, signal));
 }
 
-/** `attachments`: the resolved attached context (server/attachments), put after the task in the user's turn. */
-export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal, extra: { attachments?: string } = {}): Promise<RunResult> {
+/** What a caller adds to a run. */
+export interface RunExtension {
+  /** The resolved attached context (server/attachments), put after the task in the user's turn. */
+  attachments?: string;
+  /**
+   * After the top-level agent ended `done` (and merge conflicts went back to it), with the run's
+   * journal still open: sub-agents it launches are part of the run (events, review, cancel).
+   * swarm/refactor's test-and-fix rounds.
+   */
+  afterMain?(run: { swarm: SwarmRun; mainId: string; signal: AbortSignal }): Promise<void>;
+}
+
+export async function executeRun(ctx: ServerContext, params: RunParams, signal: AbortSignal, extra: RunExtension = {}): Promise<RunResult> {
   const { runId } = params;
   if (active.has(runId)) throw new Error(`run ${runId} is already active`);
   const controller = new AbortController();
@@ -223,6 +234,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
       messages.push({ role: 'user', content: conflictPrompt(open) });
       result = await swarm.runMain(agentId, messages, mainTools, settings.maxSteps, resolveThinking(settings, params), controller.signal);
     }
+    if (result.status === 'done' && extra.afterMain) await extra.afterMain({ swarm, mainId: agentId, signal: controller.signal });
     ({ status, text, error } = result);
     if (spend.exceeded) ({ status, error } = { status: 'cancelled', error: spend.exceeded });
     if (error) emit({ type: 'error', agentId, message: error });

@@ -35,11 +35,11 @@ async function namedFiles(output: string, root: string): Promise<string[]> {
 }
 
 const JS_IMPORT = /(?:require\(\s*|import\s*\(\s*|from\s+|import\s+)['"]([^'"]+)['"]/g;
-const PY_IMPORT = /^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))/gm;
+const PY_IMPORT = /^\s*(?:from\s+([\w.]+)\s+import\s+\(?([\w, ]*)|import\s+([\w.]+))/gm;
 const JS_TRY = ['', '.js', '.ts', '.mjs', '.cjs', '.tsx', '.jsx', '/index.js', '/index.ts'];
 
 /** Workspace-relative files a test file imports (relative JS/TS specifiers, Python modules). */
-async function importsOf(root: string, testFile: string): Promise<string[]> {
+export async function importsOf(root: string, testFile: string): Promise<string[]> {
   const text = await fs.readFile(path.join(root, testFile), 'utf8').catch(() => '');
   const dir = path.posix.dirname(testFile);
   const out: string[] = [];
@@ -56,19 +56,23 @@ async function importsOf(root: string, testFile: string): Promise<string[]> {
   }
   if (testFile.endsWith('.py')) {
     for (const m of text.matchAll(PY_IMPORT)) {
-      const mod = (m[1] ?? m[2]).replace(/^\.+/, '').split('.').join('/');
+      const mod = (m[1] ?? m[3]).replace(/^\.+/, '').split('.').join('/');
       for (const cand of [`${mod}.py`, `${mod}/__init__.py`, path.posix.join(dir, `${mod}.py`)]) {
         if (await exists(cand)) {
           out.push(cand);
           break;
         }
       }
+      // `from pkg import mod`: the names may be modules of the package.
+      for (const name of (m[2] ?? '').split(',').map((n) => n.trim().split(/\s/)[0]).filter(Boolean)) {
+        if (await exists(`${mod}/${name}.py`)) out.push(`${mod}/${name}.py`);
+      }
     }
   }
   return out;
 }
 
-function mentions(text: string, symbols: Set<string> | undefined): boolean {
+export function mentions(text: string, symbols: Set<string> | undefined): boolean {
   if (!symbols) return false;
   for (const s of symbols) if (new RegExp(`\\b${escape(s)}\\b`).test(text)) return true;
   return false;

@@ -69,11 +69,11 @@ export function refactorTask(p: RefactorParams, shards: Shard[], testCommand: st
     shards.length
       ? `Call spawn_swarm once with one item per shard (the item text is the shard line above) and a prompt_template telling the sub-agent to apply the refactor to exactly its shard's files: read each file, edit it with edit_file, touch no other file, and report what it changed.`
       : '',
-    p.worktrees && testCommand
-      ? `Each sub-agent works in its own git worktree (a copy of the workspace), merged back when it finishes. Do not have shards run the tests in their worktrees: one shard's change alone cannot pass a change that spans files. Resolve any merge conflicts the results report, then run the tests on the merged result as below.`
+    p.worktrees
+      ? 'Each sub-agent works in its own git worktree (a copy of the workspace), merged back when it finishes. Resolve any merge conflicts the results report.'
       : '',
     testCommand
-      ? `When the shards are done, run the tests with run_command: \`${testCommand}\`. If they fail, find the shard responsible for each failure: the shard whose files the output names, else the shard whose files the failing test imports and whose changed names (functions, variables) it uses. Send the failure to that shard only (assign_task to a sub-agent created for that shard, with the failure output and the shard's files; it edits only its own files), then run the tests again. Stop after ${p.fixRounds ?? 2} fix round(s).`
+      ? `Do not run the tests yourself and do not have the shards run them: one shard's change alone cannot pass a change that spans files. When you finish, the server runs \`${testCommand}\` on the merged result and gives each failure to the shard responsible.`
       : 'No test command is known for this project; check your edits by reading the changed files.',
     'Finish with a short summary per shard.',
   ]

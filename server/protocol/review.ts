@@ -153,10 +153,10 @@ export interface RefactorParams {
   testCommand?: string;
   /** At most this many shards (sub-agents), default 16. */
   maxShards?: number;
-  /** Rounds of sending test failures back to the responsible shards inside the run, default 2. */
+  /** Rounds of giving test failures to the responsible shards (a fix sub-agent per shard), default 2. */
   fixRounds?: number;
   thinking?: ThinkingMode;
-  /** Each shard in its own git worktree, its tests run there, merged back three-way (see RunParams.worktrees). */
+  /** Each shard in its own git worktree, merged back (see RunParams.worktrees); the tests run on the merged result. */
   worktrees?: boolean;
 }
 
@@ -165,11 +165,36 @@ export interface RefactorShard {
   files: string[];
   /** Matching lines in those files (1 per file for a glob-only scope). */
   sites: number;
-  /** The final test run's output names this shard's files. */
+  /** The final test run's failures are attributed to this shard. */
   failing?: boolean;
+  /** After the tests: `passed` (never blamed), `fixed` (blamed, then its fix rounds made its tests pass), `failing`. */
+  outcome?: 'passed' | 'fixed' | 'failing';
+  /** Fix rounds this shard was given (a sub-agent each). */
+  fixRounds?: number;
+  /** Files its fix sub-agents changed. */
+  fixedFiles?: string[];
 }
 
-/** The server's own test run after the swarm finished (the agents' fix rounds happen inside the run). */
+/** How a failing test was traced to a shard (docs/protocol.md, swarm/refactor). */
+export type RefactorBlameHow = 'named' | 'imports' | 'symbols' | 'bisect' | 'output';
+
+/** One run of the tests on the merged result, and where its failures were traced. */
+export interface RefactorRound {
+  round: number;
+  passed: boolean;
+  exitCode: number | null;
+  /** Failing test files, as the runner's output names them. */
+  failingTests: string[];
+  blamed: { shard: string; how: RefactorBlameHow; tests: string[] }[];
+  /** Failing tests no shard's change reaches. */
+  unattributed: string[];
+  /** Failing tests that fail with every shard's change put back too (not the refactor's; no shard is blamed). */
+  preexisting?: string[];
+  /** Test runs bisection took (on a scratch copy). */
+  bisectRuns?: number;
+}
+
+/** The server's own test run on the merged result. */
 export interface RefactorTests {
   command: string;
   passed: boolean;
@@ -180,7 +205,10 @@ export interface RefactorTests {
 
 export interface RefactorResult extends RunResult {
   shards: RefactorShard[];
+  /** The last test run (on the merged result). */
   tests?: RefactorTests;
+  /** Every test run, first to last; fix rounds happen between them. */
+  rounds?: RefactorRound[];
   /** Files the refactor wrote (review them with swarm/changes). */
   changedFiles: string[];
 }

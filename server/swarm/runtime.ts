@@ -11,6 +11,7 @@ import { scheduled } from './scheduled';
 import { criticalSteps, costUsd, sumTokens, type AgentRecord, type Pricing } from './accounting';
 import { SUBAGENT_SYSTEM_PROMPT, subagentTask } from './prompt';
 import { isolated, type Isolation } from './isolation';
+import { fenced } from './fence';
 import type { Worktrees } from './worktrees';
 import type { SkillSet } from '../rules';
 
@@ -61,6 +62,8 @@ interface Template {
   name: string;
   systemPrompt: string;
   tools: string[];
+  /** Files its instances may write (workspace-relative); all when absent. */
+  writable?: string[];
 }
 
 function abortError(reason: string): Error {
@@ -218,6 +221,18 @@ export class SwarmRun {
     return `${replaced ? 'Updated' : 'Created'} sub-agent "${trimmed}" with tools: ${chosen.join(', ')}. Give it work with assign_task.`;
   }
 
+  /**
+   * Runs one sub-agent for the server itself (not a model's tool call), launched under `parentId`
+   * like an assign_task of it: same budgets, events, journal and worktree. With `writable`, its
+   * edit tools refuse every other file.
+   */
+  runSubagent(parentId: string, name: string, systemPrompt: string, task: string, signal: AbortSignal, writable?: string[]): Promise<SubagentResult> {
+    this.createTemplate(name, systemPrompt);
+    if (writable) this.templates.get(name.trim())!.writable = writable;
+    const parent = this.records.get(parentId) ?? this.register(parentId, undefined, parentId, 0);
+    return this.assign(parent, name.trim(), task, signal);
+  }
+
   /** Sub-agents still running (or unwinding); `settled()` waits for them. */
   private readonly live = new Set<Promise<unknown>>();
 
@@ -267,7 +282,9 @@ export class SwarmRun {
     try {
       if (this.opts.worktrees) isolation = await isolated(this.opts.worktrees, agentId);
       const tools = this.toolsFor(template);
-      const r = await this.drive(record, messages, tools, this.opts.limits.subagentMaxSteps, this.opts.subagentThinking, changed, childSignal, this.opts.limits.allowNestedSpawn, isolation);
+      if (isolation && template.writable) isolation = { ...isolation, workspace: fenced(isolation.workspace, template.writable) };
+      const base = template.writable && !isolation ? fenced(this.opts.workspace, template.writable) : undefined;
+      const r = await this.drive(record, messages, tools, this.opts.limits.subagentMaxSteps, this.opts.subagentThinking, changed, childSignal, this.opts.limits.allowNestedSpawn, isolation, base);
       result = { agentId, status: r.status, text: r.text, steps: r.steps, changedFiles: [...changed].sort(), ...(r.error ? { error: r.error } : {}) };
     } catch (err) {
       if (signal.aborted) {
@@ -326,10 +343,11 @@ export class SwarmRun {
     signal: AbortSignal,
     canSpawn: boolean,
     isolation?: Isolation,
+    workspace?: Workspace,
   ): Promise<AgentResult> {
     const { agentId } = record;
     const toolContext: ToolContext = {
-      workspace: recording(isolation?.workspace ?? this.opts.workspace, changed, agentId),
+      workspace: recording(isolation?.workspace ?? workspace ?? this.opts.workspace, changed, agentId),
       runId: this.opts.runId,
       agentId,
       log: this.opts.log,

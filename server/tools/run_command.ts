@@ -58,7 +58,9 @@ export const runCommand = defineTool({
     const via = sandboxed ? (argv: string[]) => sandbox.wrap(argv, cwd, { ...box, network: needs.network }) : undefined;
     const exec = () => execShell(args.command, { cwd, timeoutMs, signal, via, env: sandbox.childEnv(), shell: sandbox.shell });
     // In a run, the files the command changes are journaled (review lists them, reject undoes them).
-    const r = ctx.workspace.journalCommand ? (await ctx.workspace.journalCommand(exec)).value : await exec();
+    const journaled = ctx.workspace.journalCommand ? await ctx.workspace.journalCommand(exec) : { value: await exec() };
+    const r = journaled.value;
+    const notReviewed = 'untracked' in journaled && journaled.untracked ? `\n[the files it changed are not in the run's review: ${journaled.untracked}]` : '';
     const status = r.timedOut
       ? `[timed out after ${formatMs(timeoutMs)}; the process tree was killed]`
       : r.signal
@@ -66,7 +68,7 @@ export const runCommand = defineTool({
         : `[exit code ${r.exitCode}]`;
     const stray = r.strayKilled ? '\n[processes it left running in the background were stopped]' : '';
     const out = r.output.length ? (r.output.endsWith('\n') ? r.output : r.output + '\n') : '(no output)\n';
-    return `${out}${status}${stray}`;
+    return `${out}${status}${stray}${notReviewed}`;
   },
 });
 

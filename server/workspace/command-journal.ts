@@ -1,12 +1,18 @@
-// Files a command changes, brought into the run's journal (git workspaces): before the command a
-// tree of the workspace as it is (tracked and untracked files, .gitignore respected, build and test
-// caches left out) is written with a private index, seeded from the user's index so only changed
-// files are hashed; after it, another. Each file that differs is journaled with its state from
-// the first tree (unless the run journaled it earlier) and its new bytes as the run's version,
-// so review lists it and reject restores or removes it. Nothing touches the user's index or refs;
-// the trees are unreferenced objects (like `git stash create`'s). Symbolic links are not tracked.
+// Files a command changes, brought into the run's journal: before the command a tree of the
+// workspace as it is (tracked and untracked files, .gitignore respected, build and test caches
+// left out) is written with a private index, after it another. Each file that differs is journaled
+// with its state from the first tree (unless the run journaled it earlier) and its new bytes as the
+// run's version, so review lists it and reject restores or removes it.
+// - A git workspace (its root is the top of a work tree): the index is seeded from the user's, so
+//   only changed files are hashed; nothing touches the user's index or refs, the trees are
+//   unreferenced objects (like `git stash create`'s).
+// - Any other folder: a private bare repository beside the workspace's journals
+//   (GIT_DIR + GIT_WORK_TREE, git(1) ENVIRONMENT) whose index, kept between commands, is the seed;
+//   dependency folders (node_modules, .venv, venv) are left out as well.
+// Symbolic links are not tracked.
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunJournal } from './journal';
@@ -14,13 +20,15 @@ import { CACHE_EXCLUDES, isCachePath } from './caches';
 import { readInside } from './safe-fs';
 import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
 
+const SNAPSHOT_TIMEOUT_MS = 60_000;
 const ENV_KEYS = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'SystemRoot'];
 
 function git(root: string, args: string[], env: Record<string, string> = {}, encoding: 'utf8' | 'buffer' = 'utf8'): Promise<string | Buffer> {
   const base: Record<string, string> = {};
   for (const k of ENV_KEYS) if (process.env[k] !== undefined) base[k] = process.env[k]!;
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: root, env: { ...base, ...configEnv(SAFE_GIT_CONFIG), ...env }, encoding, maxBuffer: 512 * 1024 * 1024, windowsHide: true }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    // A snapshot that takes longer than SNAPSHOT_TIMEOUT_MS (a huge folder) is given up: the command is then not tracked.
+    execFile('git', args, { cwd: root, env: { ...base, ...configEnv(SAFE_GIT_CONFIG), ...env }, encoding, maxBuffer: 512 * 1024 * 1024, windowsHide: true, timeout: SNAPSHOT_TIMEOUT_MS }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
 }
 
@@ -39,7 +47,48 @@ function safeConfig(root: string): Record<string, string> {
   return configEnv([...SAFE_GIT_CONFIG, ...filterOverrides(filterNames(listing))]);
 }
 
+/** How to snapshot one workspace: git's environment for it and the index that seeds each snapshot. */
+interface Snapshots {
+  env: Record<string, string>;
+  seed: string;
+  /** Private repository: the seed is replaced by each snapshot's index (a stat cache for the next). */
+  keepSeed: boolean;
+  excludes: string[];
+}
+
+const DEPENDENCY_EXCLUDES = ['**/node_modules/**', '.venv/**', 'venv/**'];
+
 const repos = new Map<string, Promise<string | undefined>>();
+const privates = new Map<string, Promise<string>>();
+
+/** The private bare repository for a non-git workspace (created once per folder). */
+function privateRepo(dir: string): Promise<string> {
+  let p = privates.get(dir);
+  if (!p) {
+    p = (async () => {
+      await mkdir(path.dirname(dir), { recursive: true });
+      await git(path.dirname(dir), ['init', '-q', '--bare', dir]);
+      return dir;
+    })();
+    p.catch(() => privates.delete(dir));
+    privates.set(dir, p);
+  }
+  return p;
+}
+
+async function snapshotsFor({ dir: root, prefix }: CommandRoot, journal: RunJournal): Promise<Snapshots | undefined> {
+  const gitDir = await gitDirOf(root);
+  if (gitDir) return { env: {}, seed: path.join(gitDir, 'index'), keepSeed: false, excludes: CACHE_EXCLUDES };
+  // Beside the run journals of this workspace (journal-store.ts: <base>/<hash of root>/<run>/).
+  // One repository per root (its index is that root's seed); a multi-root workspace's roots are told apart by their folder.
+  const name = prefix ? `.command-snapshots-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.git` : '.command-snapshots.git';
+  const dir = await privateRepo(path.join(path.dirname(journal.dir), name)).catch(() => undefined);
+  if (!dir) return undefined;
+  // Journals kept inside the workspace (it is the home folder) are never part of its snapshots.
+  const store = path.relative(root, path.dirname(path.dirname(journal.dir))).split(path.sep).join('/');
+  const own = store && !store.startsWith('..') && !path.isAbsolute(store) ? [`${store}/**`] : [];
+  return { env: { GIT_DIR: dir, GIT_WORK_TREE: root }, seed: path.join(dir, 'index'), keepSeed: true, excludes: [...CACHE_EXCLUDES, ...DEPENDENCY_EXCLUDES, ...own] };
+}
 
 /** The git dir when `root` is the top of a git work tree, else undefined (then commands are not tracked). */
 function gitDirOf(root: string): Promise<string | undefined> {
@@ -58,14 +107,34 @@ function gitDirOf(root: string): Promise<string | undefined> {
   return p;
 }
 
-async function treeOf(root: string, gitDir: string): Promise<string> {
+let seedVersion = 0;
+
+async function treeOf(root: string, snap: Snapshots): Promise<string> {
   const tmp = await mkdtemp(path.join(tmpdir(), 'swarmcode-cmd-'));
   const index = path.join(tmp, 'index');
-  try {
-    await copyFile(path.join(gitDir, 'index'), index).catch(() => undefined);
-    const env = { ...safeConfig(root), GIT_INDEX_FILE: index };
-    await git(root, ['add', '-A', '--', '.', ...CACHE_EXCLUDES.map((p) => `:(exclude,glob)${p}`)], env);
+  const add = async () => {
+    const env = { ...safeConfig(root), ...snap.env, GIT_INDEX_FILE: index };
+    await git(root, ['add', '-A', '--', '.', ...snap.excludes.map((p) => `:(exclude,glob)${p}`)], env);
     return String(await git(root, ['write-tree'], env)).trim();
+  };
+  try {
+    const seeded = await copyFile(snap.seed, index).then(() => true, () => false);
+    let tree: string;
+    try {
+      tree = await add();
+    } catch (err) {
+      // A private seed that git cannot read (cut short by a crash) is dropped: hash from scratch.
+      if (!snap.keepSeed || !seeded || (err as { killed?: boolean }).killed) throw err;
+      await rm(index, { force: true });
+      tree = await add();
+    }
+    // Concurrent commands each work on their own copy; the last one's index seeds the next
+    // (written beside the seed under a name of its own, then renamed over it).
+    if (snap.keepSeed) {
+      const next = `${snap.seed}.${process.pid}.${++seedVersion}.tmp`;
+      await copyFile(index, next).then(() => rename(next, snap.seed)).catch(() => rm(next, { force: true }));
+    }
+    return tree;
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -75,6 +144,13 @@ export interface CommandChanges<T> {
   value: T;
   /** Workspace-relative paths the command created, changed or deleted. */
   changed: string[];
+  /** Set when its changes could not be journaled (a snapshot failed or took too long). */
+  untracked?: string;
+}
+
+function untracked(err: unknown): string {
+  const e = err as { killed?: boolean; message?: string };
+  return e.killed ? `snapshotting the workspace took over ${SNAPSHOT_TIMEOUT_MS / 1000} s` : `snapshotting the workspace failed: ${(e.message ?? String(err)).split('\n')[0]}`;
 }
 
 /** A root the command may change: its folder and the prefix of its tool paths (`name/` in a multi-root workspace). */
@@ -83,27 +159,34 @@ export interface CommandRoot {
   prefix: string;
 }
 
-/** Runs `fn` (a command in the workspace) and journals the files it changed in every git root. */
+/** Runs `fn` (a command in the workspace) and journals the files it changed in every root. */
 export async function journalCommand<T>(roots: string | CommandRoot[], journal: RunJournal, fn: () => Promise<T>): Promise<CommandChanges<T>> {
   const list = typeof roots === 'string' ? [{ dir: roots, prefix: '' }] : roots;
-  const before: { root: CommandRoot; gitDir: string; tree: string }[] = [];
+  const before: { root: CommandRoot; snap: Snapshots; tree: string }[] = [];
+  let failed: string | undefined;
   for (const root of list) {
-    const gitDir = await gitDirOf(root.dir);
-    const tree = gitDir ? await treeOf(root.dir, gitDir).catch(() => undefined) : undefined;
-    if (gitDir && tree) before.push({ root, gitDir, tree });
+    const snap = await snapshotsFor(root, journal).catch(() => undefined);
+    const tree = snap ? await treeOf(root.dir, snap).catch((err) => void (failed ??= untracked(err))) : undefined;
+    if (snap && tree) before.push({ root, snap, tree });
   }
   const value = await fn();
   const changed: string[] = [];
-  for (const b of before) changed.push(...(await journalChanges(b.root, b.gitDir, b.tree, journal)));
-  return { value, changed };
+  for (const b of before) {
+    try {
+      changed.push(...(await journalChanges(b.root, b.snap, b.tree, journal)));
+    } catch (err) {
+      failed ??= untracked(err);
+    }
+  }
+  return { value, changed, ...(failed ? { untracked: failed } : {}) };
 }
 
-async function journalChanges(root: CommandRoot, gitDir: string, before: string, journal: RunJournal): Promise<string[]> {
+async function journalChanges(root: CommandRoot, snap: Snapshots, before: string, journal: RunJournal): Promise<string[]> {
   const dir = root.dir;
-  const after = await treeOf(dir, gitDir);
+  const after = await treeOf(dir, snap);
   if (after === before) return [];
   // ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0"
-  const fields = String(await git(dir, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after])).split('\0');
+  const fields = String(await git(dir, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after], snap.env)).split('\0');
   const changed: string[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const meta = fields[i].replace(/^\n/, '');
@@ -113,7 +196,7 @@ async function journalChanges(root: CommandRoot, gitDir: string, before: string,
     if (oldMode === '120000' || newMode === '120000' || oldMode === '160000' || newMode === '160000' || isCachePath(rel)) continue;
     const abs = path.join(dir, rel);
     const shown = `${root.prefix}${rel}`;
-    const known = /^0+$/.test(oldMode) ? null : { bytes: (await git(dir, ['cat-file', 'blob', oldSha], {}, 'buffer')) as Buffer, mode: parseInt(oldMode, 8) & 0o777 };
+    const known = /^0+$/.test(oldMode) ? null : { bytes: (await git(dir, ['cat-file', 'blob', oldSha], snap.env, 'buffer')) as Buffer, mode: parseInt(oldMode, 8) & 0o777 };
     await journal.before(abs, shown, undefined, known);
     const now = await readInside(dir, abs, shown).catch(() => undefined);
     await journal.after(abs, now ? now.bytes : null);

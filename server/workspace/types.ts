@@ -50,7 +50,7 @@ export interface Workspace {
    * Runs a command in the workspace and brings the files it created, changed or deleted into the
    * run's journal (git workspaces; see command-journal.ts). Present on engine workspaces.
    */
-  journalCommand?<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[] }>;
+  journalCommand?<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[]; untracked?: string }>;
   /** Moves one file; journaled (reject restores bytes and mode). Present on engine workspaces. */
   moveFile?(from: string, to: string, opts?: { overwrite?: boolean }, signal?: AbortSignal): Promise<{ from: string; to: string; bytes: number; overwrote: boolean }>;
   /** A view for one agent: its reads are remembered and its writes must be based on what it read. */

@@ -147,7 +147,7 @@ class WorkspaceView implements Workspace {
     return putRaw({ root, rootOf: (abs) => multi?.rootOf(abs)?.real, locks: engine.locks, resolve, relative }, this.scope, p, raw);
   }
 
-  async journalCommand<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[] }> {
+  async journalCommand<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[]; untracked?: string }> {
     const journal = this.scope.journal;
     if (!journal) return { value: await fn(), changed: [] };
     const multi = this.core.multi;

@@ -92,13 +92,19 @@ export async function refactorAcrossWorkspace(ctx: Ctx): Promise<void> {
           if (id !== runId) return;
           switch (event.type) {
             case 'agent_spawned':
+              // The server's fix rounds: the tests failed on the merged result and a shard is fixing it.
+              if (event.name.startsWith('fix-')) {
+                progress.report({ message: `tests failed; ${event.name.slice(4)} is fixing its files…` });
+                return;
+              }
               agents++;
               break;
             case 'agent_finished':
+              if (event.agentId.startsWith('fix-')) return;
               finished++;
               break;
             case 'run_finished':
-              progress.report({ message: event.status === 'done' ? 'running the tests…' : event.status });
+              progress.report({ message: event.status });
               return;
             case 'tool_called':
               if (event.agentId === 'main' && agents === 0) progress.report({ message: `${event.name}…` });

@@ -44,7 +44,8 @@ export function summarizeRefactor(r: RefactorResult): { line: string; details: s
   if (r.tests) line += r.tests.passed ? ` Tests passed (${r.tests.command}).` : ` Tests FAILED (${r.tests.command}, exit ${r.tests.exitCode ?? 'none'}).`;
   const details = [
     `refactor ${r.runId}: ${r.status}`,
-    ...r.shards.map((s) => `  shard ${s.id}: ${s.files.length} file(s), ${s.sites} site(s)${s.failing ? ' — FAILING' : ''}: ${s.files.join(', ')}`),
+    ...r.shards.map((s) => `  shard ${s.id}: ${s.files.length} file(s), ${s.sites} site(s)${s.outcome === 'fixed' ? ` — fixed in ${s.fixRounds} round(s)` : ''}${s.failing ? ' — FAILING' : ''}: ${s.files.join(', ')}`),
+    ...(r.rounds ?? []).map((t) => `  tests, round ${t.round}: ${t.passed ? 'passed' : `failed${t.failingTests.length ? ` (${t.failingTests.join(', ')})` : ''}; ${t.blamed.map((b) => `${b.shard} by ${b.how}`).join(', ') || 'no shard blamed'}${t.bisectRuns ? `, ${t.bisectRuns} bisection run(s)` : ''}`}`),
     ...(r.changedFiles.length ? [`  changed: ${r.changedFiles.join(', ')}`] : []),
     ...(failing.length ? [`  failing shards: ${failing.map((s) => s.id).join(', ')}`] : []),
     ...(r.tests && !r.tests.passed ? [`  test output:\n${r.tests.output}`] : []),

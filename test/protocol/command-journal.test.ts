@@ -4,9 +4,9 @@
 // index untouched.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChangesRequest, RejectRequest } from '../../server/protocol';
+import { AcceptRequest, ChangesRequest, RejectRequest } from '../../server/protocol';
 import { script, startSimulator, type Simulator } from '../support/simulator';
 import { startTestServer, tempDir, type TestServer } from '../support/server';
 
@@ -51,5 +51,70 @@ describe('protocol: command-made changes are journaled', function () {
     assert.equal(readFileSync(join(ws.path, 'gone.txt'), 'utf8'), 'bye\n');
     assert.equal(readFileSync(join(ws.path, 'dirty.txt'), 'utf8'), 'untracked work of the user\n');
     assert.ok(!existsSync(join(ws.path, 'made.txt')));
+  });
+});
+
+// Issue 12: the same in a folder that is not a git repository. The snapshots are written with a
+// private bare repository (GIT_DIR and GIT_WORK_TREE, git(1) ENVIRONMENT) beside the run journals,
+// so nothing is created in the workspace.
+describe('protocol: command-made changes are journaled outside git', function () {
+  this.timeout(30_000);
+  let sim: Simulator;
+  let server: TestServer;
+  let ws: ReturnType<typeof tempDir>;
+
+  beforeEach(() => {
+    ws = tempDir();
+    writeFileSync(join(ws.path, 'kept.txt'), 'one\r\n');
+    writeFileSync(join(ws.path, 'gone.txt'), 'bye\n');
+    writeFileSync(join(ws.path, 'bytes.bin'), Buffer.from([0, 255, 1, 254]));
+    writeFileSync(join(ws.path, 'we ird\nname.txt'), 'odd\n');
+    writeFileSync(join(ws.path, 'run.sh'), '#!/bin/sh\n', { mode: 0o644 });
+    mkdirSync(join(ws.path, 'node_modules/dep'), { recursive: true });
+    writeFileSync(join(ws.path, 'node_modules/dep/index.js'), 'old\n');
+  });
+  afterEach(async () => {
+    await server?.shutdown();
+    await sim?.close();
+    ws.cleanup();
+  });
+
+  async function runCommand(command: string) {
+    sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command } }] }, { text: 'done' }]) });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    const result = await server.run({ task: 'a command' });
+    assert.equal(result.status, 'done', result.error);
+    return result.runId;
+  }
+
+  it('lists what run_command created, changed and deleted (not dependencies or caches), and reject undoes it byte for byte', async () => {
+    const runId = await runCommand(
+      "echo new > made.txt && rm gone.txt 'we ird\nname.txt' && printf 'two\\r\\n' >> kept.txt && printf '\\001' >> bytes.bin && chmod +x run.sh && mkdir -p sub/deep && echo d > sub/deep/f.txt && echo new > node_modules/dep/index.js && mkdir -p __pycache__ && echo c > __pycache__/m.pyc",
+    );
+    assert.ok(!existsSync(join(ws.path, '.git')), 'no repository was created in the workspace');
+    // run.sh: only its mode changed; review compares content (so "unchanged"), reject restores the mode.
+    const changes = await server.connection.sendRequest(ChangesRequest, { runId, withContent: false });
+    assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['bytes.bin modified', 'gone.txt deleted', 'kept.txt modified', 'made.txt added', 'run.sh unchanged', 'sub/deep/f.txt added', 'we ird\nname.txt deleted']);
+
+    await server.connection.sendRequest(RejectRequest, { runId });
+    assert.equal(readFileSync(join(ws.path, 'kept.txt'), 'utf8'), 'one\r\n');
+    assert.equal(readFileSync(join(ws.path, 'gone.txt'), 'utf8'), 'bye\n');
+    assert.equal(readFileSync(join(ws.path, 'we ird\nname.txt'), 'utf8'), 'odd\n');
+    assert.deepEqual([...readFileSync(join(ws.path, 'bytes.bin'))], [0, 255, 1, 254]);
+    assert.equal(statSync(join(ws.path, 'run.sh')).mode & 0o777, 0o644);
+    assert.ok(!existsSync(join(ws.path, 'made.txt')));
+    assert.ok(!existsSync(join(ws.path, 'sub/deep/f.txt')));
+    assert.equal(readFileSync(join(ws.path, 'node_modules/dep/index.js'), 'utf8'), 'new\n', 'dependency folders are not journaled');
+  });
+
+  it('accepts one file and rejects the rest', async () => {
+    const runId = await runCommand('echo kept > made.txt && rm gone.txt && echo two >> kept.txt');
+    await server.connection.sendRequest(AcceptRequest, { runId, paths: ['made.txt'] });
+    const left = await server.connection.sendRequest(ChangesRequest, { runId, withContent: false });
+    assert.deepEqual(left.files.map((f) => f.path).sort(), ['gone.txt', 'kept.txt']);
+    await server.connection.sendRequest(RejectRequest, { runId });
+    assert.equal(readFileSync(join(ws.path, 'made.txt'), 'utf8'), 'kept\n');
+    assert.equal(readFileSync(join(ws.path, 'gone.txt'), 'utf8'), 'bye\n');
+    assert.equal(readFileSync(join(ws.path, 'kept.txt'), 'utf8'), 'one\r\n');
   });
 });

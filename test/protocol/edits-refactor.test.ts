@@ -50,7 +50,7 @@ describe('protocol: swarm/refactor', function () {
       ]),
     });
     server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
-    const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rf-1', instruction: 'Rename oldName to newName', scope: { pattern: 'oldName', glob: '*.ts' } });
+    const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rf-1', instruction: 'Rename oldName to newName', scope: { pattern: 'oldName', glob: '*.ts' }, fixRounds: 0 });
     assert.equal(res.status, 'done', res.error);
     assert.deepEqual(res.shards.map((s) => [s.id, s.files, s.sites]), [['shard-1', ['lib/c.ts'], 1], ['shard-2', ['src/a.ts'], 1], ['shard-3', ['src/b.ts'], 2]]);
     const task = JSON.stringify(sim.requests[0].body.messages);

@@ -34,4 +34,24 @@ describe('src/refactor/scope', () => {
     assert.match(summarizeRefactor({ ...r, status: 'failed', error: 'boom', tests: undefined }).line, /^Refactor failed: boom \(2 files changed\)\.$/);
     assert.match(summarizeRefactor({ ...r, status: 'cancelled', tests: undefined, changedFiles: [] }).line, /^Refactor cancelled; 0 files changed/);
   });
+
+  it('lists the test rounds and the shards their fix rounds fixed', () => {
+    const r: RefactorResult = {
+      runId: 'r',
+      status: 'done',
+      text: '',
+      summary: { wallMs: 1, steps: 1, toolCalls: 1, tokens: { input: 0, cachedInput: 0, output: 0 } },
+      shards: [{ id: 's1', files: ['a.ts'], sites: 1, outcome: 'fixed', fixRounds: 1 }],
+      tests: { command: 'npm test', passed: true, exitCode: 0, output: '' },
+      rounds: [
+        { round: 0, passed: false, exitCode: 1, failingTests: ['test/a.test.js'], blamed: [{ shard: 's1', how: 'bisect', tests: ['test/a.test.js'] }], unattributed: [], bisectRuns: 3 },
+        { round: 1, passed: true, exitCode: 0, failingTests: [], blamed: [], unattributed: [] },
+      ],
+      changedFiles: ['a.ts'],
+    };
+    const { details } = summarizeRefactor(r);
+    assert.ok(details.includes('  shard s1: 1 file(s), 1 site(s) — fixed in 1 round(s): a.ts'));
+    assert.ok(details.includes('  tests, round 0: failed (test/a.test.js); s1 by bisect, 3 bisection run(s)'));
+    assert.ok(details.includes('  tests, round 1: passed'));
+  });
 });
