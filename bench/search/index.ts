@@ -63,7 +63,7 @@ async function benchCorpus(label: string, root: string) {
   const t0 = performance.now();
   const ok = await native.ready();
   const buildMs = performance.now() - t0;
-  const rg = createSearch({ root }, log, { disableNative: true });
+  const rg = createSearch({ root }, log, { engine: "ripgrep" });
   const st = native.stats();
   const rows: string[] = [];
   const text = st.index?.contentBytes ?? 0;
