@@ -121,7 +121,7 @@ export const HELP: Record<string, CommandHelp> = {
   },
   doctor: {
     usage: 'swarmcode doctor [options]',
-    about: 'Checks the model endpoint (reachable, model listed, tool calls, images) or the local GGUF, and says what to fix.',
+    about: 'Checks the model endpoint (reachable, model listed, tool calls, images) or the local GGUF, and which search engine the server would use (native index, its WebAssembly build, or ripgrep), and says what to fix.',
     flags: [
       ['--base-url URL', 'endpoint to check (default https://api.moonshot.ai/v1)'],
       ['--model ID', 'model to check (default kimi-k2.5)'],
@@ -134,6 +134,8 @@ export const HELP: Record<string, CommandHelp> = {
     env: [
       ['MOONSHOT_API_KEY', 'the API key (or the variable named by --api-key-env)'],
       ['SWARMCODE_MODEL_PATH', 'GGUF for the embedded engine when no endpoint is configured'],
+      ['SWARMCODE_SEARCH_ENGINE', 'native, wasm, ripgrep or auto (default): the search engine to check for'],
+      ['SWARMCODE_NO_NATIVE, SWARMCODE_NO_WASM', '1: skip the native index, or its WebAssembly build'],
     ],
     exit: [
       ['0', 'every check passed (warnings allowed)'],

@@ -3,6 +3,7 @@
 // Each reports its engine in swarm/indexStatus and in every result, and all three return what
 // ripgrep itself returns (the oracle: `rg --json`, the flags the facade passes).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +11,7 @@ import { IndexStatusRequest, SearchRequest, type IndexStatusInfo } from '../../s
 import { loadNative } from '../../native/index';
 import { makeCorpus, norm, rgOracle, rgOrdered } from '../unit/index/corpus';
 import { startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, type TestServer } from '../support/server';
+import { ensureBuilt, ROOT, startTestServer, type TestServer } from '../support/server';
 
 const QUERIES: { query: string; regex?: boolean; glob?: string; maxResults?: number }[] = [
   { query: 'needle' },
@@ -109,6 +110,29 @@ describe('protocol: swarm/search on each engine (native, WebAssembly, ripgrep)',
       });
     });
   }
+
+  describe('swarmcode doctor', () => {
+    it('names the engine the server would use, and why the others were passed over', async function () {
+      ensureBuilt();
+      const dead = await startSimulator();
+      const url = dead.url;
+      await dead.close();
+      for (const cfg of CONFIGS) {
+        if (cfg.name === 'native' && !loadNative().addon) continue;
+        const env: NodeJS.ProcessEnv = { ...process.env, ...cfg.env };
+        delete env.SWARMCODE_SEARCH_ENGINE;
+        if (cfg.name === 'native') delete env.SWARMCODE_NO_NATIVE;
+        // The endpoint is down (its checks fail, exit 1); the search check runs regardless.
+        const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'doctor', '--json', '--base-url', url, '--model', 'm'], { encoding: 'utf8', env, timeout: 30_000 });
+        assert.equal(r.status, 1, r.stderr);
+        const check = (JSON.parse(r.stdout) as { name: string; status: string; detail: string }[]).find((c) => c.name === 'search engine');
+        assert.ok(check, r.stdout);
+        assert.match(check.detail, new RegExp(`^${cfg.name}\\b`));
+        assert.equal(check.status, cfg.name === 'ripgrep' ? 'warn' : 'ok');
+        if (cfg.name !== 'native') assert.match(check.detail, /native: disabled by SWARMCODE_NO_NATIVE=1/);
+      }
+    });
+  });
 
   describe('together', () => {
     it('every engine that ran returned the same matches', function () {
