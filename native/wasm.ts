@@ -35,6 +35,7 @@ interface RawIndex {
 interface RawModule {
   TrigramIndex: new (maxFileBytes: number, memoryCapBytes: number, maxLineBytes: number) => RawIndex;
   abiVersion: number;
+  HEAPU8: Uint8Array;
 }
 
 /** The wasm module failed (out of memory, a trap): its state is lost; the caller falls back. */
@@ -185,6 +186,12 @@ function candidates(): string[] {
   return list;
 }
 
+/** Bytes of the module's linear memory now (it grows on demand, up to 4 GiB); undefined before loading. */
+export function wasmHeapBytes(): number | undefined {
+  return loadedModule?.HEAPU8.length;
+}
+let loadedModule: RawModule | undefined;
+
 export function loadWasm(): WasmLoadResult {
   if (process.env.SWARMCODE_NO_WASM === '1') return { addon: undefined, reason: 'disabled by SWARMCODE_NO_WASM=1' };
   if (cached) return cached;
@@ -196,6 +203,7 @@ export function loadWasm(): WasmLoadResult {
     const mod = factory({ print: () => {}, printErr: () => {} });
     if (typeof mod.TrigramIndex !== 'function' || mod.abiVersion !== 1) return (cached = { addon: undefined, reason: `unexpected exports from ${found}` });
     const shared: Shared = { mod };
+    loadedModule = mod;
     const addon: NativeAddon = {
       TrigramIndex: class extends WasmIndex {
         constructor(opts?: IndexOptions) {
