@@ -15,6 +15,9 @@ const SERVER_ENV: [string, string][] = [
   ['SWARMCODE_SERVER', 'the server bundle to start (default: dist/server.js next to the CLI)'],
   ['SWARMCODE_SERVER_NODE_ARGS', 'extra Node flags for the server process (e.g. --cpu-prof)'],
   ['SWARMCODE_JOURNAL_DIR', 'where run checkpoints go (default $XDG_STATE_HOME/swarmcode/journals, else ~/.local/state/swarmcode/journals)'],
+  ['SWARMCODE_SEARCH_ENGINE', 'native, wasm or ripgrep: the server\'s search engine (default auto: native index, then its WebAssembly build, then ripgrep)'],
+  ['SWARMCODE_NO_NATIVE', '1: the server skips the native search index'],
+  ['SWARMCODE_NO_WASM', '1: the server skips the search index\'s WebAssembly build'],
 ];
 
 export const HELP: Record<string, CommandHelp> = {
@@ -135,7 +138,8 @@ export const HELP: Record<string, CommandHelp> = {
       ['MOONSHOT_API_KEY', 'the API key (or the variable named by --api-key-env)'],
       ['SWARMCODE_MODEL_PATH', 'GGUF for the embedded engine when no endpoint is configured'],
       ['SWARMCODE_SEARCH_ENGINE', 'native, wasm, ripgrep or auto (default): the search engine to check for'],
-      ['SWARMCODE_NO_NATIVE, SWARMCODE_NO_WASM', '1: skip the native index, or its WebAssembly build'],
+      ['SWARMCODE_NO_NATIVE', '1: skip the native search index (its WebAssembly build is next)'],
+      ['SWARMCODE_NO_WASM', '1: skip the search index\'s WebAssembly build'],
     ],
     exit: [
       ['0', 'every check passed (warnings allowed)'],
