@@ -21,5 +21,5 @@ export const commands: CommandEntry[] = [
   { name: 'run', summary: 'run one task in a workspace', help: HELP.run, load: async () => (await import('./run')).runCommand },
   { name: 'render', summary: 'Render an HTML file or React TSX component to a PNG (headless Chromium)', help: HELP.render, load: async () => (await import('./render')).renderCommand },
   { name: 'compare', summary: 'Compare a rendered HTML/TSX file with a target image: score, SSIM, differing regions', help: HELP.compare, load: async () => (await import('./compare')).compareCommand },
-  { name: 'doctor', summary: 'Check the model endpoint (reachable, model listed, tool calls, images) and say what to fix', help: HELP.doctor, load: async () => (await import('./doctor')).doctorCommand },
+  { name: 'doctor', summary: 'Check the model endpoint (reachable, model listed, tool calls, images) and the search engine, and say what to fix', help: HELP.doctor, load: async () => (await import('./doctor')).doctorCommand },
 ];

@@ -15,6 +15,9 @@ const SERVER_ENV: [string, string][] = [
   ['SWARMCODE_SERVER', 'the server bundle to start (default: dist/server.js next to the CLI)'],
   ['SWARMCODE_SERVER_NODE_ARGS', 'extra Node flags for the server process (e.g. --cpu-prof)'],
   ['SWARMCODE_JOURNAL_DIR', 'where run checkpoints go (default $XDG_STATE_HOME/swarmcode/journals, else ~/.local/state/swarmcode/journals)'],
+  ['SWARMCODE_SEARCH_ENGINE', 'native, wasm or ripgrep: the server\'s search engine (default auto: native index, then its WebAssembly build, then ripgrep)'],
+  ['SWARMCODE_NO_NATIVE', '1: the server skips the native search index'],
+  ['SWARMCODE_NO_WASM', '1: the server skips the search index\'s WebAssembly build'],
 ];
 
 export const HELP: Record<string, CommandHelp> = {
@@ -121,7 +124,7 @@ export const HELP: Record<string, CommandHelp> = {
   },
   doctor: {
     usage: 'swarmcode doctor [options]',
-    about: 'Checks the model endpoint (reachable, model listed, tool calls, images) or the local GGUF, and says what to fix.',
+    about: 'Checks the model endpoint (reachable, model listed, tool calls, images) or the local GGUF, and which search engine the server would use (native index, its WebAssembly build, or ripgrep), and says what to fix.',
     flags: [
       ['--base-url URL', 'endpoint to check (default https://api.moonshot.ai/v1)'],
       ['--model ID', 'model to check (default kimi-k2.5)'],
@@ -134,6 +137,9 @@ export const HELP: Record<string, CommandHelp> = {
     env: [
       ['MOONSHOT_API_KEY', 'the API key (or the variable named by --api-key-env)'],
       ['SWARMCODE_MODEL_PATH', 'GGUF for the embedded engine when no endpoint is configured'],
+      ['SWARMCODE_SEARCH_ENGINE', 'native, wasm, ripgrep or auto (default): the search engine to check for'],
+      ['SWARMCODE_NO_NATIVE', '1: skip the native search index (its WebAssembly build is next)'],
+      ['SWARMCODE_NO_WASM', '1: skip the search index\'s WebAssembly build'],
     ],
     exit: [
       ['0', 'every check passed (warnings allowed)'],

@@ -136,6 +136,8 @@ export interface NativeTrigramIndex {
   stats(): IndexStats;
   /** Drops tombstoned postings now (also happens automatically). */
   compact(): void;
+  /** Frees the index now (the WebAssembly build; the addon's is garbage-collected). Later calls throw. */
+  dispose?(): void;
 }
 
 export interface NativeAddon {

@@ -4,8 +4,8 @@
 //                     darwin-arm64, win32-x64, win32-arm64 (repeatable; `--target all` for all six)
 //   --no-build        package the dist/*.js already built
 // Each target is staged in .cache/package/<T>/ (package.json, README, LICENSE, media/, dist/*.js,
-// the vendored dist/node_modules for T, and the native search index only when T is this
-// machine) and packed there by `vsce package --target T --no-dependencies`, so no other
+// the vendored dist/node_modules for T, the native search index only when T is this machine,
+// and its WebAssembly build for every T) and packed there by `vsce package --target T --no-dependencies`, so no other
 // platform's binary can slip in. scripts/check-package.mjs verifies the result.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ import { join, resolve } from 'node:path';
 import { HOST, TARGETS, vendor } from './package-vendor.mjs';
 
 const root = resolve(import.meta.dirname, '..');
+/** The trigram index's WebAssembly build (scripts/build-wasm.mjs): glue and module. */
+export const WASM_FILES = ['trigram.js', 'trigram.wasm'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32', ...opts });
@@ -40,9 +42,11 @@ export function packageTarget(target) {
   for (const f of readdirSync(join(root, 'dist'))) if (/\.(js|css)$/.test(f)) cpSync(join(root, 'dist', f), join(stage, 'dist', f));
   writeFileSync(join(stage, '.vscodeignore'), SHIP);
   vendor({ root, target: t, out: join(stage, 'dist', 'node_modules') });
-  // The trigram index addon is compiled on this machine only; other targets use the fallback.
+  // The trigram index addon is compiled on this machine only; every target carries its
+  // WebAssembly build (platform-neutral), which the server loads where the addon is missing.
   const addon = join(root, 'native', 'build', 'Release', 'swarm_index.node');
   if (t === HOST && existsSync(addon)) cpSync(addon, join(stage, 'native', 'build', 'Release', 'swarm_index.node'));
+  for (const f of WASM_FILES) cpSync(join(root, 'native', 'wasm', f), join(stage, 'native', 'wasm', f));
   const out = vsixPath(target);
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   const targetArgs = target || TARGETS.includes(HOST) ? ['--target', t] : [];

@@ -1,11 +1,13 @@
-// Search benchmark (not a test): native trigram index vs ripgrep on the same queries.
-//   npx tsx bench/search/index.ts [--gen-mb 128] [--reps 5] [--rg-reps 3] [--only node_modules]
+// Search benchmark (not a test): the trigram index (native addon and its WebAssembly build) vs
+// ripgrep on the same queries, in the same run.
+//   npx tsx bench/search/index.ts [--gen-mb 128] [--reps 5] [--rg-reps 3] [--only node_modules|generated|symbols] [--cap-mb N]
 // Corpora: this project's node_modules, and a generated repository under /tmp.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger } from '../../server/log';
-import { createSearch } from '../../server/index/search';
+import { createSearch, type Search } from '../../server/index/search';
+import { wasmHeapBytes } from '../../native/wasm';
 import { SymbolIndex } from '../../server/index/symbols';
 import type { SearchQuery } from '../../server/index/types';
 import { runRg, RG_FILTERS } from '../../server/index/ripgrep';
@@ -17,6 +19,8 @@ const arg = (name: string, def: number) => {
 const GEN_MB = arg('gen-mb', 128);
 const REPS = arg('reps', 5);
 const RG_REPS = arg('rg-reps', 3);
+/** Index memory cap in MiB for both builds (default: theirs); past it files are read from disk per query. */
+const CAP_MB = arg('cap-mb', 0);
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const MAX = 200;
 const log = createLogger(() => 'warn', (l, line) => process.stderr.write(`${l}: ${line}\n`));
@@ -59,37 +63,51 @@ function generate(root: string, mb: number): void {
 
 async function benchCorpus(label: string, root: string) {
   const signal = new AbortController().signal;
-  const native = createSearch({ root }, log);
-  const t0 = performance.now();
-  const ok = await native.ready();
-  const buildMs = performance.now() - t0;
-  const rg = createSearch({ root }, log, { disableNative: true });
-  const st = native.stats();
   const rows: string[] = [];
-  const text = st.index?.contentBytes ?? 0;
-  const mem = st.index?.totalBytes ?? 0;
-  rows.push(`| ${label} | files indexed | ${st.build?.indexed ?? 0} (of ${st.build?.files ?? 0}; ${st.build?.binary ?? 0} binary skipped, ${st.build?.overflow ?? 0} from disk) |`);
-  rows.push(`| ${label} | corpus text | ${(text / 1048576).toFixed(1)} MiB |`);
-  rows.push(`| ${label} | index build | ${(buildMs / 1000).toFixed(2)} s, ${((text / 1048576) / (buildMs / 1000)).toFixed(1)} MB/s |`);
-  rows.push(`| ${label} | index memory | ${(mem / 1048576).toFixed(1)} MiB = ${(mem / Math.max(1, text)).toFixed(2)}× text (postings ${((st.index?.postingBytes ?? 0) / 1048576).toFixed(1)} MiB, table ${((st.index?.tableBytes ?? 0) / 1048576).toFixed(1)} MiB, block filters ${((st.index?.blockBytes ?? 0) / 1048576).toFixed(1)} MiB) |`);
-  if (!ok) rows.push(`| ${label} | native | unavailable |`);
+  // Both builds of the index, built one after the other, kept warm side by side.
+  const idx: { name: 'native' | 'wasm'; search: Search }[] = [];
+  for (const name of ['native', 'wasm'] as const) {
+    const search = createSearch({ root }, log, { engine: name, ...(CAP_MB ? { memoryCapBytes: CAP_MB * 1048576 } : {}) });
+    const t0 = performance.now();
+    const ok = await search.ready();
+    const buildMs = performance.now() - t0;
+    if (!ok) {
+      rows.push(`| ${label} | ${name} | unavailable (${search.engine().detail}) |`);
+      search.dispose();
+      continue;
+    }
+    idx.push({ name, search });
+    const st = search.stats();
+    const text = st.index?.contentBytes ?? 0;
+    const mem = st.index?.totalBytes ?? 0;
+    rows.push(`| ${label} | ${name}: files indexed | ${st.build?.indexed ?? 0} (of ${st.build?.files ?? 0}; ${st.build?.binary ?? 0} binary skipped, ${st.build?.overflow ?? 0} from disk${CAP_MB ? ` past the ${CAP_MB} MiB cap` : ''}) |`);
+    if (idx.length === 1) rows.push(`| ${label} | text held in the index | ${(text / 1048576).toFixed(1)} MiB |`);
+    rows.push(`| ${label} | ${name} index build | ${(buildMs / 1000).toFixed(2)} s, ${((text / 1048576) / (buildMs / 1000)).toFixed(1)} MB/s |`);
+    const heap = name === 'wasm' ? `; wasm linear memory grown to ${((wasmHeapBytes() ?? 0) / 1048576).toFixed(0)} MiB` : '';
+    rows.push(`| ${label} | ${name} index memory | ${(mem / 1048576).toFixed(1)} MiB = ${(mem / Math.max(1, text)).toFixed(2)}× text (postings ${((st.index?.postingBytes ?? 0) / 1048576).toFixed(1)} MiB, table ${((st.index?.tableBytes ?? 0) / 1048576).toFixed(1)} MiB, block filters ${((st.index?.blockBytes ?? 0) / 1048576).toFixed(1)} MiB)${heap} |`);
+  }
+  const rg = createSearch({ root }, log, { engine: 'ripgrep' });
+  const key = (m: { path: string; line: number; column: number }) => `${m.path}:${m.line}:${m.column}`;
   for (const [kind, qs] of [['literal', LITERALS], ['regex', REGEXES]] as const) {
-    const nat: number[] = [];
+    const times = new Map<string, number[]>(idx.map((x) => [x.name, []]));
     const rgt: number[] = [];
     const rgp: number[] = [];
-    const engines = new Set<string>();
-    const differ: string[] = [];
+    const engines = new Map<string, Set<string>>(idx.map((x) => [x.name, new Set()]));
+    const differ = new Map<string, string[]>(idx.map((x) => [x.name, []]));
     let empty = 0;
     for (const q of qs) {
       const query: SearchQuery = { query: q, regex: kind === 'regex', maxResults: MAX };
-      const first = await native.search(query, signal); // warm-up (not timed)
-      for (let r = 0; r < REPS; r++) {
-        const t = performance.now();
-        const res = await native.search(query, signal);
-        nat.push(performance.now() - t);
-        engines.add(res.engine);
-      }
       const want = await rg.search(query, signal); // warm-up: page cache (not timed)
+      for (const { name, search } of idx) {
+        const first = await search.search(query, signal); // warm-up (not timed)
+        for (let r = 0; r < REPS; r++) {
+          const t = performance.now();
+          const res = await search.search(query, signal);
+          times.get(name)!.push(performance.now() - t);
+          engines.get(name)!.add(res.engine);
+        }
+        if (first.truncated !== want.truncated || first.matches.map(key).join() !== want.matches.map(key).join()) differ.get(name)!.push(q);
+      }
       for (let r = 0; r < RG_REPS; r++) {
         const t = performance.now();
         await rg.search(query, signal);
@@ -98,15 +116,19 @@ async function benchCorpus(label: string, root: string) {
       const t = performance.now();
       await rgParallel(root, query);
       rgp.push(performance.now() - t);
-      const key = (m: { path: string; line: number; column: number }) => `${m.path}:${m.line}:${m.column}`;
       if (want.matches.length === 0) empty++;
-      if (first.truncated !== want.truncated || first.matches.map(key).join() !== want.matches.map(key).join()) differ.push(q);
     }
-    const p50n = pct(nat, 50), p99n = pct(nat, 99), p50r = pct(rgt, 50), p99r = pct(rgt, 99);
-    rows.push(`| ${label} | ${kind} ×20 warm p50 / p99 | native ${p50n.toFixed(2)} / ${p99n.toFixed(2)} ms; ripgrep ${p50r.toFixed(1)} / ${p99r.toFixed(1)} ms; **p50 speed-up ${(p50r / p50n).toFixed(1)}×** (p99 ${(p99r / p99n).toFixed(1)}×); engines: ${[...engines].join('+')}; results ≠ ripgrep: ${differ.length}/20${differ.length ? ` (${differ.join(', ')})` : ''}; queries with 0 matches: ${empty}/20 |`);
-    rows.push(`| ${label} | ${kind} ripgrep unsorted (all threads) p50 | ${pct(rgp, 50).toFixed(1)} ms = ${(pct(rgp, 50) / p50n).toFixed(1)}× native p50 |`);
+    const p50r = pct(rgt, 50), p99r = pct(rgt, 99);
+    const cells = idx.map(({ name }) => {
+      const xs = times.get(name)!;
+      const d = differ.get(name)!;
+      return `${name} ${pct(xs, 50).toFixed(2)} / ${pct(xs, 99).toFixed(2)} ms (**${(p50r / pct(xs, 50)).toFixed(1)}×** ripgrep's p50; engines ${[...engines.get(name)!].join('+')}; ≠ ripgrep ${d.length}/20${d.length ? `: ${d.join(', ')}` : ''})`;
+    });
+    rows.push(`| ${label} | ${kind} ×20 warm p50 / p99 | ${cells.join('; ')}; ripgrep ${p50r.toFixed(1)} / ${p99r.toFixed(1)} ms; queries with 0 matches: ${empty}/20 |`);
+    const base = idx.length ? pct(times.get(idx[0].name)!, 50) : NaN;
+    rows.push(`| ${label} | ${kind} ripgrep unsorted (all threads) p50 | ${pct(rgp, 50).toFixed(1)} ms = ${(pct(rgp, 50) / base).toFixed(1)}× ${idx[0]?.name ?? ''} p50 |`);
   }
-  native.dispose();
+  for (const { search } of idx) search.dispose();
   rg.dispose();
   return rows;
 }
@@ -140,12 +162,13 @@ async function benchSymbols(root: string) {
     '',
     'Method. Each corpus is indexed once (build time = ripgrep file listing + reading + indexing). Every query asks for',
     `the first ${MAX} matching lines in path order (maxResults ${MAX}), as the swarm/search request does.`,
-    `native: the warm in-process index (server/index/search.ts), 1 untimed warm-up then ${REPS} timed runs per query.`,
+    `native / wasm: the warm in-process index (server/index/search.ts) on the node-gyp addon and on its WebAssembly`,
+    `build (native/wasm, the same C++), 1 untimed warm-up then ${REPS} timed runs per query each.`,
     `ripgrep: the fallback path itself: one \`rg --sort path\` process per query (spawn + walk + search + parse),`,
     `killed once ${MAX + 1} lines are read; 1 untimed warm-up (page cache) then ${RG_REPS} timed runs per query.`,
     '--sort path makes rg single-threaded; "ripgrep unsorted" is one run per query without --sort (all threads),',
     "ripgrep's best case, for reference. p50/p99 are over all runs of the 20 queries. \"results ≠ ripgrep\" counts",
-    'queries whose native (path, line, column) list or truncation differs from ripgrep\'s.',
+    'queries whose (path, line, column) list or truncation differs from ripgrep\'s.',
     'Index memory counts the file text, posting lists, hash table, file table and block filters (IndexStats.totalBytes).',
   ];
   process.stdout.write(`${rows.join('\n')}\n${method.join('\n')}\n`);

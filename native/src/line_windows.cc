@@ -71,7 +71,7 @@ bool MakeWindows(const LineFilter& f, const std::vector<std::vector<LiteralFinde
       if (reach >= kRegion) return false;
     }
     for (size_t k = i; k < j; k++)
-      spans.push_back({occ[k].first > reach ? occ[k].first - reach : 0, std::min(n, occ[k].first + occ[k].second + reach)});
+      spans.push_back({occ[k].first > reach ? size_t(occ[k].first - reach) : 0, size_t(std::min<uint64_t>(n, occ[k].first + occ[k].second + reach))});
     i = j;
   }
   std::sort(spans.begin(), spans.end());

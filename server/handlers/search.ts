@@ -1,6 +1,7 @@
-// swarm/search: the native trigram index (or ripgrep) over the workspace.
+// swarm/search: the trigram index (native or WebAssembly) or ripgrep over the workspace;
+// swarm/indexStatus: which of them serves it.
 import type { Handler } from '../context';
-import { SearchRequest } from '../protocol';
+import { IndexStatusRequest, SearchRequest } from '../protocol';
 import { codeIndexFor } from '../index/service';
 import { checked, searchParams } from './params';
 
@@ -15,6 +16,11 @@ export const searchHandler: Handler = {
       } finally {
         sub.dispose();
       }
+    });
+    ctx.connection.onRequest(IndexStatusRequest, () => {
+      const search = codeIndexFor(ctx).search;
+      const st = search.stats();
+      return { ...search.engine(), ...(st.index ? { files: st.index.files, indexBytes: st.index.totalBytes } : {}) };
     });
   },
 };

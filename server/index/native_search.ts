@@ -165,6 +165,11 @@ export class NativeSearch {
     return this.ix.stats();
   }
 
+  /** Frees the index now (the wasm heap); the addon's is freed by the garbage collector. */
+  dispose(): void {
+    this.ix.dispose?.();
+  }
+
   /**
    * Runs a query; undefined when the regex is outside the subset the native path reproduces
    * exactly (the caller then asks ripgrep). `scope` narrows the files (with the query's glob).

@@ -1,8 +1,10 @@
-// The search facade: the native trigram index when the addon loads (built in the background on
-// first use, kept warm, updated from file-change notifications), ripgrep otherwise.
+// The search facade: the trigram index — the native addon, else its WebAssembly build (engine.ts)
+// — built in the background on first use, kept warm, updated from file-change notifications;
+// ripgrep when neither loads, and for what the index cannot answer.
 import type { Logger } from '../log';
 import type { DocumentStore } from '../workspace/types';
-import { loadNative, type IndexOptions, type IndexStats } from '../../native/index';
+import type { IndexOptions, IndexStats } from '../../native/index';
+import { chooseEngine, describeChoice, enginePreference, type EngineName, type EnginePreference } from './engine';
 import { NativeSearch, type BuildReport } from './native_search';
 import { ripgrepSearch } from './ripgrep';
 import { DirWatcher } from './watch';
@@ -13,8 +15,8 @@ export const DEFAULT_MAX_RESULTS = 200;
 export const MAX_LINE_CHARS = 2000;
 
 export interface SearchOptions extends IndexOptions {
-  /** Use ripgrep only (also forced by SWARMCODE_NO_NATIVE=1). */
-  disableNative?: boolean;
+  /** Which engine (default: SWARMCODE_SEARCH_ENGINE, else auto = native, then wasm, then ripgrep). */
+  engine?: EnginePreference;
   /** Watch the folders ripgrep walks and update the index on changes (default true). */
   watch?: boolean;
   /** Most folders to watch (default 50 000); past it the index is not trusted and ripgrep answers. */
@@ -34,7 +36,10 @@ export interface Search {
   warm(): Promise<NativeSearch | undefined>;
   /** Resolves when queued updates are applied. */
   flush(): Promise<void>;
-  stats(): { engine: 'native' | 'ripgrep'; index?: IndexStats; build?: BuildReport };
+  /** The engine answering queries now (ripgrep until the index is built and trusted). */
+  stats(): { engine: EngineName; index?: IndexStats; build?: BuildReport };
+  /** The engine chosen at start (the index answers once built), and why earlier ones were passed over. */
+  engine(): EngineStatus;
   dispose(): void;
 }
 
@@ -47,12 +52,24 @@ export interface SearchWorkspace {
   documents?: DocumentStore & { dirtyPaths?(): string[] };
 }
 
+export interface EngineStatus {
+  /** The chosen engine. */
+  engine: EngineName;
+  /** building: the index is being built (ripgrep answers meanwhile); failed: it broke, ripgrep answers. */
+  state: 'idle' | 'building' | 'ready' | 'failed';
+  /** Why engines before it were passed over, or why the index failed. */
+  detail: string;
+}
+
 export function createSearch(given: SearchWorkspace, log: Logger, options: SearchOptions = {}): Search {
   const view = rootsView(given);
   const workspace = view.workspace;
   const root = workspace.root;
   const life = new AbortController();
-  const loaded = options.disableNative ? { addon: undefined, reason: 'disabled by configuration' } : loadNative();
+  const pref = enginePreference();
+  if (pref.invalid) log.warn(`search: ${pref.invalid}`);
+  const choice = chooseEngine(options.engine ?? pref.preference);
+  let failure: string | undefined;
   let native: NativeSearch | undefined;
   let building: Promise<boolean> | undefined;
   let build: BuildReport | undefined;
@@ -60,12 +77,30 @@ export function createSearch(given: SearchWorkspace, log: Logger, options: Searc
   const pending = new Set<string>();
   let watcher: DirWatcher | undefined;
 
-  if (!loaded.addon) log.info(`search: native index unavailable (${loaded.reason}); using ripgrep`);
+  log.info(`search: engine ${describeChoice(choice)}`);
+
+  /** The index broke (a WasmFault: out of memory, a trap): ripgrep answers from now on. */
+  function failIndex(err: Error): void {
+    if (failure) return;
+    failure = `${choice.engine} index failed: ${err.message}`;
+    log.warn(`search: ${failure}; using ripgrep`);
+    native?.dispose();
+    native = undefined;
+    watcher?.close();
+    watcher = undefined;
+  }
+  const isFault = (err: unknown) => err instanceof Error && err.name === 'WasmFault';
 
   function startBuild(): Promise<boolean> {
-    if (!loaded.addon) return Promise.resolve(false);
+    if (!choice.addon || failure) return Promise.resolve(false);
     if (building) return building;
-    const ns = new NativeSearch(root, loaded.addon, options, view.tops);
+    let ns: NativeSearch;
+    try {
+      ns = new NativeSearch(root, choice.addon, options, view.tops);
+    } catch (err) {
+      failIndex(err as Error);
+      return (building = Promise.resolve(false));
+    }
     ns.buffers = workspace.documents;
     building = ns.build(life.signal).then(
       async (report) => {
@@ -93,7 +128,9 @@ export function createSearch(given: SearchWorkspace, log: Logger, options: Searc
         return true;
       },
       (err: Error) => {
-        if (err.name !== 'AbortError') log.warn(`search: index build failed (${err.message}); using ripgrep`);
+        if (isFault(err)) failIndex(err);
+        else if (err.name !== 'AbortError') log.warn(`search: index build failed (${err.message}); using ripgrep`);
+        ns.dispose();
         return false;
       },
     );
@@ -118,9 +155,14 @@ export function createSearch(given: SearchWorkspace, log: Logger, options: Searc
       if (!native) void startBuild();
       if (native && trusted()) {
         await settle();
-        const r = await native.search(query, max, MAX_LINE_CHARS, signal);
-        if (r) return { ...r, engine: 'native' };
-        log.debug(`search: regex ${JSON.stringify(query.query)} outside the native subset; asking ripgrep`);
+        try {
+          const r = await native?.search(query, max, MAX_LINE_CHARS, signal);
+          if (r) return { ...r, engine: choice.engine };
+          if (native) log.debug(`search: regex ${JSON.stringify(query.query)} outside the native subset; asking ripgrep`);
+        } catch (err) {
+          if (!isFault(err)) throw err;
+          failIndex(err as Error);
+        }
       }
       return { ...(await ripgrepSearch(root, query, max, MAX_LINE_CHARS, signal, view.tops.length ? view.tops : undefined)), engine: 'ripgrep' };
     },
@@ -134,7 +176,8 @@ export function createSearch(given: SearchWorkspace, log: Logger, options: Searc
       updates = updates
         .then(() => ns.update(absPaths, life.signal))
         .catch((err: Error) => {
-          if (err.name !== 'AbortError') log.warn(`search: index update failed: ${err.message}`);
+          if (isFault(err)) failIndex(err);
+          else if (err.name !== 'AbortError') log.warn(`search: index update failed: ${err.message}`);
         });
     },
     ready(signal) {
@@ -158,11 +201,18 @@ export function createSearch(given: SearchWorkspace, log: Logger, options: Searc
       return updates;
     },
     stats() {
-      return native ? { engine: 'native', index: native.stats(), build } : { engine: 'ripgrep' };
+      return native ? { engine: choice.engine, index: native.stats(), build } : { engine: 'ripgrep' };
+    },
+    engine() {
+      const state = failure ? 'failed' : native ? 'ready' : building ? 'building' : 'idle';
+      const detail = failure ?? (choice.skipped.join('; ') || (choice.path ?? ''));
+      return { engine: choice.engine, state: choice.engine === 'ripgrep' ? 'ready' : state, detail };
     },
     dispose() {
       life.abort();
       watcher?.close();
+      native?.dispose();
+      native = undefined;
     },
   };
   return api;

@@ -24,5 +24,5 @@ export interface SearchMatch {
 export interface SearchResult {
   matches: SearchMatch[];
   truncated: boolean;
-  engine: 'native' | 'ripgrep';
+  engine: 'native' | 'wasm' | 'ripgrep';
 }

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import yauzl from 'yauzl';
 import { ROOT, tempDir } from '../support/server';
 import { startServer } from '../../cli/client';
 import { SymbolsRequest } from '../../server/protocol';
@@ -64,6 +65,30 @@ function parseWithPackagedWasm(vsix: string): string[] {
   }
 }
 
+/** The bytes of one file in a .vsix (a zip), or undefined when it is not there. */
+function vsixEntry(vsix: string, name: string): Promise<Buffer | undefined> {
+  return new Promise((res, rej) => {
+    yauzl.open(vsix, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return rej(err);
+      zip.on('error', rej);
+      zip.on('end', () => res(undefined));
+      zip.on('entry', (e: yauzl.Entry) => {
+        if (e.fileName !== name) return zip.readEntry();
+        zip.openReadStream(e, (e2, stream) => {
+          if (e2 || !stream) return rej(e2);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            zip.close();
+            res(Buffer.concat(chunks));
+          });
+        });
+      });
+      zip.readEntry();
+    });
+  });
+}
+
 describe('per-platform packages (npm run package -- --target T)', function () {
   this.timeout(15 * 60_000);
   before(() => execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--production'], { stdio: 'inherit' }));
@@ -89,6 +114,11 @@ describe('per-platform packages (npm run package -- --target T)', function () {
       // The embedded engine's CPU (or Metal) build for the target; never CUDA or Vulkan.
       assert.ok(r.binaries.some((b) => b.path.includes('/@node-llama-cpp/')), 'node-llama-cpp binaries');
       assert.ok(!r.binaries.some((b) => /@node-llama-cpp\/[^/]*(cuda|vulkan)/.test(b.path)));
+      // The trigram index's WebAssembly build ships for every target (the addon only for this machine's).
+      const wasm = await vsixEntry(vsix, 'extension/native/wasm/trigram.wasm');
+      assert.equal(wasm?.subarray(0, 4).toString('latin1'), '\0asm', 'native/wasm/trigram.wasm');
+      assert.ok(await vsixEntry(vsix, 'extension/native/wasm/trigram.js'), 'native/wasm/trigram.js');
+      if (target !== HOST) assert.equal(await vsixEntry(vsix, 'extension/native/build/Release/swarm_index.node'), undefined);
     });
   }
 

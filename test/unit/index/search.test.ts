@@ -34,7 +34,10 @@ function quietLog() {
   return { log: createLogger(() => 'debug', (_l, line) => lines.push(line)), lines };
 }
 
-describe('server/index/search (native trigram index vs ripgrep)', function () {
+// The same suite for both builds of the trigram index: the addon (skipped where it was not
+// compiled) and the WebAssembly build (committed, so it always runs).
+for (const engine of ['native', 'wasm'] as const)
+describe(`server/index/search (${engine} trigram index vs ripgrep)`, function () {
   this.timeout(60_000);
   let root: string;
   let search: Search;
@@ -42,9 +45,11 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
 
   before(async function () {
     root = makeCorpus();
-    search = createSearch({ root }, quietLog().log);
+    search = createSearch({ root }, quietLog().log, { engine });
     const ok = await search.ready();
-    if (!ok) this.skip();
+    if (!ok && engine === 'native') this.skip();
+    assert.ok(ok, `the ${engine} index builds`);
+    assert.equal(search.engine().engine, engine);
   });
   after(() => {
     search?.dispose();
@@ -53,7 +58,7 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
 
   async function same(query: string, regex: boolean, glob?: string) {
     const r = await search.search({ query, regex, glob, maxResults: 100_000 }, ctl.signal);
-    assert.equal(r.engine, 'native', `engine for ${query}`);
+    assert.equal(r.engine, engine, `engine for ${query}`);
     assert.equal(r.truncated, false);
     assert.deepEqual(norm(r.matches), norm(rgOracle(root, query, { regex, glob })), `${regex ? 'regex' : 'literal'} ${JSON.stringify(query)} glob=${glob}`);
     return r;
@@ -119,7 +124,7 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
       const all = norm(rgOracle(root, q, { regex: true }));
       for (const max of [1, 5, 16, 17, 33, 150, 400]) {
         const r = await search.search({ query: q, regex: true, maxResults: max }, ctl.signal);
-        assert.equal(r.engine, 'native');
+        assert.equal(r.engine, engine);
         assert.deepEqual(norm(r.matches), all.slice(0, max), `${q} max ${max}`);
         assert.equal(r.truncated, all.length > max, `${q} max ${max} truncated`);
       }
@@ -159,7 +164,7 @@ describe('server/index/search (native trigram index vs ripgrep)', function () {
 
   it('reports bounded index memory', () => {
     const s = search.stats();
-    assert.equal(s.engine, 'native');
+    assert.equal(s.engine, engine);
     assert.ok(s.index!.totalBytes > s.index!.contentBytes);
     assert.ok(s.index!.indexedFiles > 100);
   });
@@ -186,34 +191,59 @@ describe('server/index/search when folders cannot all be watched', function () {
   });
 });
 
-describe('server/index/search fallback (SWARMCODE_NO_NATIVE=1)', function () {
+describe('server/index/search engine fallback: native, then wasm, then ripgrep', function () {
   this.timeout(60_000);
   let root: string;
+  const saved: Record<string, string | undefined> = {};
+  const VARS = ['SWARMCODE_NO_NATIVE', 'SWARMCODE_NO_WASM', 'SWARMCODE_SEARCH_ENGINE'];
   before(() => {
     root = makeCorpus();
+    for (const v of VARS) saved[v] = process.env[v];
+  });
+  afterEach(() => {
+    for (const v of VARS) {
+      if (saved[v] === undefined) delete process.env[v];
+      else process.env[v] = saved[v];
+    }
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('uses ripgrep, says so in the log, and returns the same matches', async () => {
-    const prev = process.env.SWARMCODE_NO_NATIVE;
-    process.env.SWARMCODE_NO_NATIVE = '1';
+  async function check(env: Record<string, string>, want: 'wasm' | 'ripgrep', why: RegExp) {
+    for (const v of VARS) delete process.env[v];
+    Object.assign(process.env, env);
+    const { log, lines } = quietLog();
+    const s = createSearch({ root }, log);
     try {
-      const { log, lines } = quietLog();
-      const s = createSearch({ root }, log);
-      assert.equal(await s.ready(), false);
-      assert.ok(lines.some((l) => /native index unavailable.*SWARMCODE_NO_NATIVE.*ripgrep/.test(l)), lines.join('\n'));
+      assert.equal(await s.ready(), want !== 'ripgrep');
+      assert.equal(s.engine().engine, want);
+      assert.match(s.engine().detail, why);
+      assert.ok(lines.some((l) => new RegExp(`search: engine ${want}`).test(l) && why.test(l)), lines.join('\n'));
       for (const [q, regex] of [['needle', false], ['Stra(ß|ss)e', true]] as const) {
         const r = await s.search({ query: q, regex, maxResults: 100_000 }, new AbortController().signal);
-        assert.equal(r.engine, 'ripgrep');
+        assert.equal(r.engine, want);
         assert.deepEqual(norm(r.matches), norm(rgOracle(root, q, { regex })));
       }
       const r = await s.search({ query: 'alpha', maxResults: 3 }, new AbortController().signal);
       assert.equal(r.matches.length, 3);
       assert.equal(r.truncated, true);
-      s.dispose();
     } finally {
-      if (prev === undefined) delete process.env.SWARMCODE_NO_NATIVE;
-      else process.env.SWARMCODE_NO_NATIVE = prev;
+      s.dispose();
     }
+  }
+
+  it('SWARMCODE_NO_NATIVE=1: the WebAssembly index answers, and the log says why', () => check({ SWARMCODE_NO_NATIVE: '1' }, 'wasm', /native: disabled by SWARMCODE_NO_NATIVE=1/));
+  it('SWARMCODE_NO_NATIVE=1 and SWARMCODE_NO_WASM=1: ripgrep answers, and the log says why', () =>
+    check({ SWARMCODE_NO_NATIVE: '1', SWARMCODE_NO_WASM: '1' }, 'ripgrep', /native: disabled.*wasm: disabled by SWARMCODE_NO_WASM=1/));
+  it('SWARMCODE_SEARCH_ENGINE=wasm skips the addon; =ripgrep skips both', async () => {
+    await check({ SWARMCODE_SEARCH_ENGINE: 'wasm' }, 'wasm', /^[^;]*trigram\.js$/);
+    await check({ SWARMCODE_SEARCH_ENGINE: 'ripgrep' }, 'ripgrep', /ripgrep chosen/);
+  });
+  it('an unknown SWARMCODE_SEARCH_ENGINE is reported and auto is used', () => {
+    process.env.SWARMCODE_SEARCH_ENGINE = 'grep';
+    const { log, lines } = quietLog();
+    const s = createSearch({ root }, log, { watch: false });
+    assert.ok(lines.some((l) => /SWARMCODE_SEARCH_ENGINE=grep is not one of/.test(l)), lines.join('\n'));
+    assert.notEqual(s.engine().engine, 'ripgrep');
+    s.dispose();
   });
 });

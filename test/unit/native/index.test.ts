@@ -3,13 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadNative, FILE_STATUS, type NativeAddon } from '../../../native/index';
+import { loadWasm } from '../../../native/wasm';
 
-describe('native/ swarm_index addon', () => {
+// The same cases for the addon (skipped where it was not compiled) and the WebAssembly build.
+for (const [label, load] of [['native/ swarm_index addon', loadNative], ['native/wasm trigram index (WebAssembly)', loadWasm]] as const)
+describe(label, () => {
   let addon: NativeAddon;
   let dir: string;
   before(function () {
-    const r = loadNative();
-    if (!r.addon) this.skip();
+    const r = load();
+    if (!r.addon && load === loadNative) this.skip();
+    assert.ok(r.addon, 'reason' in r ? r.reason : '');
     addon = r.addon!;
     dir = mkdtempSync(join(tmpdir(), 'swarm-native-'));
   });
@@ -118,16 +122,17 @@ describe('native/ swarm_index addon', () => {
     assert.deepEqual(r.texts, ['unique19']);
   });
 
-  it('loadNative reports why when disabled', () => {
-    const prev = process.env.SWARMCODE_NO_NATIVE;
-    process.env.SWARMCODE_NO_NATIVE = '1';
+  it('reports why when disabled', () => {
+    const name = load === loadNative ? 'SWARMCODE_NO_NATIVE' : 'SWARMCODE_NO_WASM';
+    const prev = process.env[name];
+    process.env[name] = '1';
     try {
-      const r = loadNative();
+      const r = load();
       assert.equal(r.addon, undefined);
-      assert.match((r as { reason: string }).reason, /SWARMCODE_NO_NATIVE/);
+      assert.match((r as { reason: string }).reason, new RegExp(name));
     } finally {
-      if (prev === undefined) delete process.env.SWARMCODE_NO_NATIVE;
-      else process.env.SWARMCODE_NO_NATIVE = prev;
+      if (prev === undefined) delete process.env[name];
+      else process.env[name] = prev;
     }
   });
 });

@@ -14,7 +14,9 @@ import { makeCorpus } from '../index/corpus';
 
 const never = new AbortController().signal;
 
-describe('grep tool on the native index', function () {
+// On both builds of the index: the addon (skipped where it was not compiled) and its WebAssembly build.
+for (const engine of ['native', 'wasm'] as const)
+describe(`grep tool on the ${engine} index`, function () {
   this.timeout(120_000);
   let root: string;
   let index: CodeIndex;
@@ -25,8 +27,11 @@ describe('grep tool on the native index', function () {
     root = realpathSync(makeCorpus());
     writeFileSync(join(root, 'src/ctx.ts'), ['a', 'needle one', 'b', 'c', 'needle two', 'needle three', 'd', 'e', 'f', 'g', 'needle four', 'h'].join('\n') + '\n');
     const log = createLogger(() => 'error', () => undefined);
-    index = createCodeIndex({ root }, log);
-    if (!(await index.search.ready())) this.skip();
+    index = createCodeIndex({ root }, log, { search: { engine } });
+    const ok = await index.search.ready();
+    if (!ok && engine === 'native') this.skip();
+    assert.ok(ok, `the ${engine} index builds`);
+    assert.equal(index.search.engine().engine, engine);
     const ws = await createWorkspace(root, new EditorDocuments());
     plain = { workspace: ws, runId: 'r', agentId: 'a', log, approveCommand: async () => ({ approved: true }) };
     indexed = { ...plain, services: { index } };
