@@ -71,8 +71,9 @@ function rssKb(pid: number): number {
   return m ? Number(m[1]) : NaN;
 }
 
+// swarmConfirmWidth 0: the bench's wide swarms (64, 100) start without asking (the default asks above 32).
 async function withServer<T>(sim: Simulator, ws: string, settings: Partial<ServerSettings>, fn: (s: ServerHandle) => Promise<T>): Promise<T> {
-  const server = await startServer(ws, { baseUrl: sim.url, apiKey: 'k', approval: 'always', thinking: 'off', logLevel: 'error', concurrency: CAP, ...settings }, { serverPath: join(ROOT, 'dist/server.js') });
+  const server = await startServer(ws, { baseUrl: sim.url, apiKey: 'k', approval: 'always', thinking: 'off', logLevel: 'error', concurrency: CAP, swarmConfirmWidth: 0, ...settings }, { serverPath: join(ROOT, 'dist/server.js') });
   try {
     return await fn(server);
   } finally {
