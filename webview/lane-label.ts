@@ -1,5 +1,5 @@
-// How a sub-agent's lane is named and timed: pure, shared by the chat panel's lanes and the CLI's
-// lane lines (src/agents/model.ts has the extension's copy: src imports no webview code).
+// How a sub-agent's lane is named and timed: pure (no DOM), shared by the chat panel's lanes, the
+// CLI's lane lines and the extension's Agents view (src/agents/model.ts).
 
 /** The lane's name: the spawn_swarm item, else the first line of the task; whitespace collapsed, cut at `max`. */
 export function laneLabel(item: string | undefined, task: string, max = 80): string {

@@ -1,6 +1,13 @@
 // The "SwarmCode Agents" view's state, folded from swarm/event notifications. No `vscode`
 // import, so it is unit-testable in plain Node (test/unit/src/agents/model.test.ts).
 import type { RunStatus, SwarmEvent } from '../../server/protocol';
+// The lanes' naming and timing, shared with the chat panel and the CLI (a pure module, no DOM).
+import { formatElapsed, laneLabel } from '../../webview/lane-label';
+
+export { formatElapsed, laneLabel };
+
+/** Rows are narrower than the chat's lanes. */
+const ROW_LABEL_CHARS = 60;
 
 export type AgentStatus = 'running' | RunStatus;
 
@@ -82,7 +89,7 @@ export class AgentsModel {
           name: event.name,
           task: event.task,
           ...(event.item !== undefined ? { item: event.item } : {}),
-          label: laneLabel(event.item, event.task),
+          label: laneLabel(event.item, event.task, ROW_LABEL_CHARS),
           status: 'running',
           steps: 0,
           startedAt: this.now(),
@@ -214,21 +221,6 @@ export function describeAgent(a: AgentInfo, now = Date.now(), stallMs = Infinity
   const quiet = now - a.lastEventAt;
   if (quiet >= stallMs) parts.push(`⚠ no progress for ${formatElapsed(quiet)}`);
   return parts.join(' · ');
-}
-
-/** The name of a sub-agent's row: its spawn_swarm item, else its task's first line (as the chat's lanes). */
-export function laneLabel(item: string | undefined, task: string, max = 60): string {
-  const raw = (item ?? task.trim().split('\n')[0] ?? '').replace(/\s+/g, ' ').trim();
-  return raw.length > max ? `${raw.slice(0, max - 1)}…` : raw || '(no task)';
-}
-
-/** 42s, 3m 05s, 1h 02m. */
-export function formatElapsed(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** One line for labels: the first line of a task, cut. */
