@@ -1,7 +1,7 @@
 // A workspace view whose edit tools write only the listed files (a refactor shard's fix round):
 // writes, edits, deletes and moves of any other file are refused with a ToolError the agent reads.
 // Reads and commands are untouched (a command may still change files; the run's journal lists them).
-import type { Workspace } from '../workspace';
+import { readingView, type Workspace } from '../workspace';
 import { ToolError } from '../tools/types';
 
 export function fenced(ws: Workspace, writable: string[]): Workspace {
@@ -13,11 +13,7 @@ export function fenced(ws: Workspace, writable: string[]): Workspace {
     }
   };
   const view: Workspace = {
-    root: ws.root,
-    documents: ws.documents,
-    resolve: (p) => ws.resolve(p),
-    relative: (p) => ws.relative(p),
-    readText: (p, s) => ws.readText(p, s),
+    ...readingView(ws),
     async writeText(p, content, s) {
       await check(p);
       return ws.writeText(p, content, s);

@@ -3,7 +3,7 @@
 import type { RunStatus, RunSummary, SwarmEvent } from '../protocol';
 import type { ChatMessage, ChatModel } from '../model/types';
 import type { Logger } from '../log';
-import type { Workspace } from '../workspace';
+import { readingView, type Workspace } from '../workspace';
 import { ToolError, type SubagentResult, type SwarmHandle, type Tool, type ToolContext } from '../tools/types';
 import { runAgent, type AgentResult } from '../agent';
 import type { Scheduler } from './scheduler';
@@ -75,13 +75,7 @@ function recording(base: Workspace, changed: Set<string>, agentId: string): Work
   const ws = base.forAgent?.(agentId) ?? base;
   const note = async (p: string) => changed.add(ws.relative(await ws.resolve(p)));
   return {
-    root: ws.root,
-    documents: ws.documents,
-    ...(ws.roots ? { roots: ws.roots } : {}),
-    ...(ws.folders ? { folders: ws.folders } : {}),
-    resolve: (p) => ws.resolve(p),
-    relative: (p) => ws.relative(p),
-    readText: (p, s) => ws.readText(p, s),
+    ...readingView(ws),
     async writeText(p, content, s) {
       await ws.writeText(p, content, s);
       await note(p);

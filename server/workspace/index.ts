@@ -5,3 +5,4 @@ export { listCheckpoints, runChanges, acceptChanges, rejectChanges, ReviewError 
 export { journalStoreFor, journalBaseDir } from './journal-store';
 export { lspClientEdits, type ClientEdits } from './client-edits';
 export { readOnlyWorkspace } from './read-only';
+export { readingView } from './view';

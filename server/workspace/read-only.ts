@@ -2,6 +2,7 @@
 // workspace changes whatever the model tries, below the tool list (which already has no writers).
 import { ToolError } from './tool-error';
 import type { Workspace } from './types';
+import { readingView } from './view';
 
 const REFUSAL = 'This run is in plan mode: the workspace is read-only. Describe the change in your plan instead.';
 
@@ -10,13 +11,7 @@ export function readOnlyWorkspace(ws: Workspace): Workspace {
     throw new ToolError(REFUSAL);
   };
   return {
-    root: ws.root,
-    documents: ws.documents,
-    ...(ws.roots ? { roots: ws.roots } : {}),
-    ...(ws.folders ? { folders: ws.folders } : {}),
-    resolve: (p) => ws.resolve(p),
-    relative: (p) => ws.relative(p),
-    readText: (p, s) => ws.readText(p, s),
+    ...readingView(ws),
     writeText: refuse,
     editText: refuse,
     deleteFile: refuse,
