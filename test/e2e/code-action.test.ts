@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { launchChromium, type LaunchedChromium } from '../support/chromium';
+import type { LaunchedChromium } from '../support/chromium';
 import { byConversation, contentText, startSimulator, type Simulator } from '../support/simulator';
 import { installExtension, makeDirs, missingSetup, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { chatEval, chatText, findChatFrame, openChatView, runCommand, sendMessage, waitForChat } from './workbench';
+import { chatEval, chatText, findChatFrame, openChatView, runCommand, sendMessage, waitForChat, openWorkbench } from './workbench';
 
 const SELECTED = 'export function addNumbers(a: number, b: number): number { return a - b; } // e2e-selected-8127';
 const SOURCE = `${SELECTED}\n`;
@@ -117,11 +117,7 @@ describe('e2e: SwarmCode code actions and review in code-server', function () {
     });
     installExtension(dirs);
     server = await startCodeServer({ dirs, workspace, env: { SWARMCODE_JOURNAL_DIR: join(base, 'journals') } });
-    chromium = await launchChromium({ extraArgs: ['--window-size=1400,900'] });
-    page = await chromium.browser.newPage();
-    await page.setViewport({ width: 1400, height: 900 });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    ({ chromium, page } = await openWorkbench(`${server.url}/?folder=${encodeURIComponent(workspace)}`));
     // The extension is up once its activity bar entry is there.
     await page.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 90_000 });
   });

@@ -10,10 +10,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { launchChromium, type LaunchedChromium } from '../support/chromium';
+import type { LaunchedChromium } from '../support/chromium';
 import { byConversation, startSimulator, type Simulator } from '../support/simulator';
 import { installExtension, makeDirs, missingSetup, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { openChatView, sendMessage, waitForChat } from './workbench';
+import { openChatView, sendMessage, waitForChat, openWorkbench } from './workbench';
 
 const TASK = 'Rename the two constants e2e-hunks-7310';
 const DONE = 'Renamed both: e2e-hunks-done-4482';
@@ -85,11 +85,7 @@ describe('e2e: hunk review from the keyboard in code-server', function () {
     writeUserSettings(dirs, { 'swarmcode.baseUrl': sim.url, 'swarmcode.model': 'sim-model', 'swarmcode.thinking': 'off', 'swarmcode.logLevel': 'debug', ...QUIET_WORKBENCH });
     installExtension(dirs);
     server = await startCodeServer({ dirs, workspace, env: { SWARMCODE_JOURNAL_DIR: join(base, 'journals') } });
-    chromium = await launchChromium({ extraArgs: ['--window-size=1400,900'] });
-    page = await chromium.browser.newPage();
-    await page.setViewport({ width: 1400, height: 900 });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    ({ chromium, page } = await openWorkbench(`${server.url}/?folder=${encodeURIComponent(workspace)}`));
     await page.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 90_000 });
   });
 

@@ -7,10 +7,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { launchChromium, type LaunchedChromium } from '../support/chromium';
+import type { LaunchedChromium } from '../support/chromium';
 import { byConversation, lastUserText, startSimulator, type Simulator } from '../support/simulator';
 import { installExtension, makeDirs, missingSetup, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { findChatFrame, openChatView, waitFor, waitForChat } from './workbench';
+import { findChatFrame, openChatView, waitFor, waitForChat, openWorkbench } from './workbench';
 
 const MARKER = 'e2e-mention-content-8817';
 const TASK = 'Summarise the notes';
@@ -60,11 +60,7 @@ describe('e2e: @-mentions in code-server', function () {
     writeUserSettings(dirs, { 'swarmcode.baseUrl': sim.url, 'swarmcode.model': 'sim-model', 'swarmcode.thinking': 'off', 'swarmcode.logLevel': 'debug', ...QUIET_WORKBENCH });
     installExtension(dirs);
     server = await startCodeServer({ dirs, workspace, env: { MOONSHOT_API_KEY: 'e2e-key' } });
-    chromium = await launchChromium({ extraArgs: ['--window-size=1400,900'] });
-    page = await chromium.browser.newPage();
-    await page.setViewport({ width: 1400, height: 900 });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    ({ chromium, page } = await openWorkbench(`${server.url}/?folder=${encodeURIComponent(workspace)}`));
   });
 
   after(async function () {

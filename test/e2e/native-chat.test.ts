@@ -11,10 +11,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { launchChromium, type LaunchedChromium } from '../support/chromium';
+import type { LaunchedChromium } from '../support/chromium';
 import { byConversation, contentText, startSimulator, type Simulator } from '../support/simulator';
 import { ARTIFACTS, installExtension, makeDirs, missingSetup, QUIET_WORKBENCH, ROOT, saveFailure, startCodeServer, stopAll, writeUserSettings, type CodeServer, type Dirs } from './code-server';
-import { runCommand } from './workbench';
+import { runCommand, openWorkbench } from './workbench';
 
 const LM_ANSWER = 'The endpoint answers the probe: e2e-lm-answer-5120';
 const CHAT_TASK = 'Rename the greeting e2e-participant-7730';
@@ -85,11 +85,7 @@ describe('e2e: SwarmCode in VS Code\'s chat (language models, @swarmcode) in cod
     installExtension(dirs);
     installExtension(dirs, packProbe(base));
     server = await startCodeServer({ dirs, workspace, env: { SWARMCODE_JOURNAL_DIR: join(base, 'journals') } });
-    chromium = await launchChromium({ extraArgs: ['--window-size=1400,900'] });
-    page = await chromium.browser.newPage();
-    await page.setViewport({ width: 1400, height: 900 });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    ({ chromium, page } = await openWorkbench(`${server.url}/?folder=${encodeURIComponent(workspace)}`));
     await page.waitForSelector('.activitybar [aria-label^="SwarmCode"]', { timeout: 90_000 });
   });
 

@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { launchChromium, type LaunchedChromium } from '../support/chromium';
+import type { LaunchedChromium } from '../support/chromium';
 import { installExtension, makeDirs, missingSetup, outputChannelLogs, startCodeServer, writeUserSettings, type CodeServer, type Dirs, ARTIFACTS, QUIET_WORKBENCH, saveFailure, stopAll } from './code-server';
-import { chatText, openChatView, sendMessage, waitForChat } from './workbench';
+import { chatText, openChatView, sendMessage, waitForChat, openWorkbench } from './workbench';
 
 const TASK = 'Hello without a key e2e-nokey-3318';
 
@@ -39,11 +39,7 @@ describe('e2e: no API key and no local model', function () {
     installExtension(dirs);
     // Empty values: no key, no GGUF (HOME is a fresh folder, so ~/.cache/swarmcode/models is empty too).
     server = await startCodeServer({ dirs, workspace, env: { MOONSHOT_API_KEY: '', SWARMCODE_MODEL_PATH: '' } });
-    chromium = await launchChromium({ extraArgs: ['--window-size=1400,900'] });
-    page = await chromium.browser.newPage();
-    await page.setViewport({ width: 1400, height: 900 });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    ({ chromium, page } = await openWorkbench(`${server.url}/?folder=${encodeURIComponent(workspace)}`));
   });
 
   after(async function () {

@@ -1,5 +1,24 @@
 // Helpers for driving the code-server workbench and the SwarmCode chat webview with puppeteer.
 import type { Dialog, Frame, Page } from 'puppeteer-core';
+import { launchChromium, type LaunchedChromium } from '../support/chromium';
+
+/**
+ * Chromium with one 1400×900 page on the workbench at `url` (`${server.url}/?folder=…`), returned
+ * once the workbench's DOM is there. A failure on the way closes the browser before it throws.
+ */
+export async function openWorkbench(url: string): Promise<{ chromium: LaunchedChromium; page: Page }> {
+  const chromium = await launchChromium({ extraArgs: ['--window-size=1400,900'] });
+  try {
+    const page = await chromium.browser.newPage();
+    await page.setViewport({ width: 1400, height: 900 });
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    return { chromium, page };
+  } catch (err) {
+    await chromium.cleanup();
+    throw err;
+  }
+}
 
 /** The webview's inner frame: the one whose document has the chat composer. */
 export async function findChatFrame(page: Page, timeoutMs: number): Promise<Frame> {
