@@ -11,18 +11,30 @@ import { CheckpointsRequest, RejectRequest, RunRequest } from '../../server/prot
 import { script, startSimulator, type Simulator } from '../support/simulator';
 import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
 
-// Polls `dir` for a temp file; SIGSTOPs `pid` when one shows, SIGKILLs it if the file is still
-// there while stopped (else SIGCONT and go on). Prints the caught name.
+// Polls `dir` for a temp file; SIGSTOPs `pid` when one shows, waits until /proc shows every thread
+// stopped, SIGKILLs it if the file is still there (else SIGCONT and go on). Prints the caught name.
 const CATCHER = `
 const fs = require('node:fs');
 const [dir, pid] = [process.argv[1], Number(process.argv[2])];
 const end = Date.now() + 180000;
+function allStopped() {
+  try {
+    return fs.readdirSync('/proc/' + pid + '/task').every((t) => {
+      const stat = fs.readFileSync('/proc/' + pid + '/task/' + t + '/stat', 'utf8');
+      return /^[Tt]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+    });
+  } catch { return false; }
+}
 while (Date.now() < end) {
   let names = [];
   try { names = fs.readdirSync(dir); } catch {}
   const tmp = names.find((n) => /\\.swarmcode-\\d+-[0-9a-f]{8}\\.tmp$/.test(n));
   if (!tmp) continue;
   process.kill(pid, 'SIGSTOP');
+  // kill() returns before the stop takes effect: a thread inside rename(2) finishes it first. Look
+  // only once every thread of the server reports state T (stopped) in /proc.
+  const settle = Date.now() + 5000;
+  while (Date.now() < settle && !allStopped()) {}
   if (fs.existsSync(dir + '/' + tmp)) { process.kill(pid, 'SIGKILL'); console.log(tmp); process.exit(0); }
   process.kill(pid, 'SIGCONT');
 }
