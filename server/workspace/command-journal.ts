@@ -15,7 +15,8 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { RunJournal } from './journal';
+import type { PathLock, RunJournal } from './journal';
+import { undoCommandChange, type SnapshotFile } from './command-undo';
 import { CACHE_EXCLUDES, isCachePath } from './caches';
 import { readInside } from './safe-fs';
 import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
@@ -142,10 +143,23 @@ async function treeOf(root: string, snap: Snapshots): Promise<string> {
 
 export interface CommandChanges<T> {
   value: T;
-  /** Workspace-relative paths the command created, changed or deleted. */
+  /** Workspace-relative paths the command created, changed or deleted (and that stay so). */
   changed: string[];
   /** Set when its changes could not be journaled (a snapshot failed or took too long). */
   untracked?: string;
+  /** Paths in `opts.fenced` the command changed, put back as they were before it. */
+  restored?: string[];
+  /** Paths in `opts.fenced` the command's snapshots show changed but that were left, with why. */
+  left?: { path: string; reason: string }[];
+  /** Said to the model after the command's output (a fence's restores). */
+  notice?: string;
+}
+
+export interface CommandOptions {
+  /** Paths the command may not change: its change to them is undone (command-undo.ts), not journaled. */
+  fenced?: (shown: string) => boolean;
+  /** Runs `fn` holding the edit lock of `abs` (the undo waits for a tool write in flight). */
+  lock?: PathLock;
 }
 
 function untracked(err: unknown): string {
@@ -160,7 +174,7 @@ export interface CommandRoot {
 }
 
 /** Runs `fn` (a command in the workspace) and journals the files it changed in every root. */
-export async function journalCommand<T>(roots: string | CommandRoot[], journal: RunJournal, fn: () => Promise<T>): Promise<CommandChanges<T>> {
+export async function journalCommand<T>(roots: string | CommandRoot[], journal: RunJournal, fn: () => Promise<T>, opts: CommandOptions = {}): Promise<CommandChanges<T>> {
   const list = typeof roots === 'string' ? [{ dir: roots, prefix: '' }] : roots;
   const before: { root: CommandRoot; snap: Snapshots; tree: string }[] = [];
   let failed: string | undefined;
@@ -170,37 +184,47 @@ export async function journalCommand<T>(roots: string | CommandRoot[], journal: 
     if (snap && tree) before.push({ root, snap, tree });
   }
   const value = await fn();
-  const changed: string[] = [];
+  const out: CommandChanges<T> = { value, changed: [] };
   for (const b of before) {
     try {
-      changed.push(...(await journalChanges(b.root, b.snap, b.tree, journal)));
+      await journalChanges(b.root, b.snap, b.tree, journal, opts, out);
     } catch (err) {
       failed ??= untracked(err);
     }
   }
-  return { value, changed, ...(failed ? { untracked: failed } : {}) };
+  if (failed) out.untracked = failed;
+  return out;
 }
 
-async function journalChanges(root: CommandRoot, snap: Snapshots, before: string, journal: RunJournal): Promise<string[]> {
+const unlocked: PathLock = (_abs, fn) => fn();
+
+async function journalChanges<T>(root: CommandRoot, snap: Snapshots, before: string, journal: RunJournal, opts: CommandOptions, out: CommandChanges<T>): Promise<void> {
   const dir = root.dir;
   const after = await treeOf(dir, snap);
-  if (after === before) return [];
+  if (after === before) return;
+  const blob = async (mode: string, sha: string): Promise<SnapshotFile> => (/^0+$/.test(mode) ? null : { bytes: (await git(dir, ['cat-file', 'blob', sha], snap.env, 'buffer')) as Buffer, gitMode: mode });
   // ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0"
   const fields = String(await git(dir, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after], snap.env)).split('\0');
-  const changed: string[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const meta = fields[i].replace(/^\n/, '');
     if (!meta.startsWith(':')) continue;
-    const [oldMode, newMode, oldSha] = meta.slice(1).split(' ');
+    const [oldMode, newMode, oldSha, newSha] = meta.slice(1).split(' ');
     const rel = fields[i + 1];
     if (oldMode === '120000' || newMode === '120000' || oldMode === '160000' || newMode === '160000' || isCachePath(rel)) continue;
     const abs = path.join(dir, rel);
     const shown = `${root.prefix}${rel}`;
-    const known = /^0+$/.test(oldMode) ? null : { bytes: (await git(dir, ['cat-file', 'blob', oldSha], snap.env, 'buffer')) as Buffer, mode: parseInt(oldMode, 8) & 0o777 };
-    await journal.before(abs, shown, undefined, known);
+    const was = await blob(oldMode, oldSha);
+    if (opts.fenced?.(shown)) {
+      const undo = await undoCommandChange(dir, abs, shown, was, await blob(newMode, newSha), journal, opts.lock ?? unlocked).catch((err: Error) => ({ undone: false as const, reason: err.message }));
+      if (undo.undone) {
+        (out.restored ??= []).push(shown);
+        continue;
+      }
+      (out.left ??= []).push({ path: shown, reason: undo.reason });
+    }
+    await journal.before(abs, shown, undefined, was && { bytes: was.bytes, mode: parseInt(was.gitMode, 8) & 0o777 });
     const now = await readInside(dir, abs, shown).catch(() => undefined);
     await journal.after(abs, now ? now.bytes : null);
-    changed.push(shown);
+    out.changed.push(shown);
   }
-  return changed;
 }
