@@ -8,11 +8,12 @@
 //   unreferenced objects (like `git stash create`'s).
 // - Any other folder: a private bare repository beside the workspace's journals
 //   (GIT_DIR + GIT_WORK_TREE, git(1) ENVIRONMENT) whose index, kept between commands, is the seed;
-//   dependency folders (node_modules, .venv, venv) are left out as well.
+//   dependency folders (node_modules, .venv, venv) are left out as well. Its objects of finished
+//   commands are pruned in the background (snapshot-repo.ts).
 // Symbolic links are not tracked.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { PathLock, RunJournal } from './journal';
@@ -20,18 +21,7 @@ import { undoCommandChange, type SnapshotFile } from './command-undo';
 import { CACHE_EXCLUDES, isCachePath } from './caches';
 import { readInside } from './safe-fs';
 import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
-
-const SNAPSHOT_TIMEOUT_MS = 60_000;
-const ENV_KEYS = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'SystemRoot'];
-
-function git(root: string, args: string[], env: Record<string, string> = {}, encoding: 'utf8' | 'buffer' = 'utf8'): Promise<string | Buffer> {
-  const base: Record<string, string> = {};
-  for (const k of ENV_KEYS) if (process.env[k] !== undefined) base[k] = process.env[k]!;
-  return new Promise((resolve, reject) => {
-    // A snapshot that takes longer than SNAPSHOT_TIMEOUT_MS (a huge folder) is given up: the command is then not tracked.
-    execFile('git', args, { cwd: root, env: { ...base, ...configEnv(SAFE_GIT_CONFIG), ...env }, encoding, maxBuffer: 512 * 1024 * 1024, windowsHide: true, timeout: SNAPSHOT_TIMEOUT_MS }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
+import { SNAPSHOT_TIMEOUT_MS, beginCommand, git, privateRepo } from './snapshot-repo';
 
 /**
  * Nothing the repository's config names runs while we hash its files: no fsmonitor, hooks, pager,
@@ -54,28 +44,14 @@ interface Snapshots {
   seed: string;
   /** Private repository: the seed is replaced by each snapshot's index (a stat cache for the next). */
   keepSeed: boolean;
+  /** The private repository (snapshot-repo.ts prunes it), absent for a git workspace. */
+  repo?: string;
   excludes: string[];
 }
 
 const DEPENDENCY_EXCLUDES = ['**/node_modules/**', '.venv/**', 'venv/**'];
 
 const repos = new Map<string, Promise<string | undefined>>();
-const privates = new Map<string, Promise<string>>();
-
-/** The private bare repository for a non-git workspace (created once per folder). */
-function privateRepo(dir: string): Promise<string> {
-  let p = privates.get(dir);
-  if (!p) {
-    p = (async () => {
-      await mkdir(path.dirname(dir), { recursive: true });
-      await git(path.dirname(dir), ['init', '-q', '--bare', dir]);
-      return dir;
-    })();
-    p.catch(() => privates.delete(dir));
-    privates.set(dir, p);
-  }
-  return p;
-}
 
 async function snapshotsFor({ dir: root, prefix }: CommandRoot, journal: RunJournal): Promise<Snapshots | undefined> {
   const gitDir = await gitDirOf(root);
@@ -88,7 +64,7 @@ async function snapshotsFor({ dir: root, prefix }: CommandRoot, journal: RunJour
   // Journals kept inside the workspace (it is the home folder) are never part of its snapshots.
   const store = path.relative(root, path.dirname(path.dirname(journal.dir))).split(path.sep).join('/');
   const own = store && !store.startsWith('..') && !path.isAbsolute(store) ? [`${store}/**`] : [];
-  return { env: { GIT_DIR: dir, GIT_WORK_TREE: root }, seed: path.join(dir, 'index'), keepSeed: true, excludes: [...CACHE_EXCLUDES, ...DEPENDENCY_EXCLUDES, ...own] };
+  return { env: { GIT_DIR: dir, GIT_WORK_TREE: root }, seed: path.join(dir, 'index'), keepSeed: true, repo: dir, excludes: [...CACHE_EXCLUDES, ...DEPENDENCY_EXCLUDES, ...own] };
 }
 
 /** The git dir when `root` is the top of a git work tree, else undefined (then commands are not tracked). */
@@ -177,23 +153,30 @@ export interface CommandRoot {
 export async function journalCommand<T>(roots: string | CommandRoot[], journal: RunJournal, fn: () => Promise<T>, opts: CommandOptions = {}): Promise<CommandChanges<T>> {
   const list = typeof roots === 'string' ? [{ dir: roots, prefix: '' }] : roots;
   const before: { root: CommandRoot; snap: Snapshots; tree: string }[] = [];
+  const ends: (() => Promise<void>)[] = [];
   let failed: string | undefined;
-  for (const root of list) {
-    const snap = await snapshotsFor(root, journal).catch(() => undefined);
-    const tree = snap ? await treeOf(root.dir, snap).catch((err) => void (failed ??= untracked(err))) : undefined;
-    if (snap && tree) before.push({ root, snap, tree });
-  }
-  const value = await fn();
-  const out: CommandChanges<T> = { value, changed: [] };
-  for (const b of before) {
-    try {
-      await journalChanges(b.root, b.snap, b.tree, journal, opts, out);
-    } catch (err) {
-      failed ??= untracked(err);
+  try {
+    for (const root of list) {
+      const snap = await snapshotsFor(root, journal).catch(() => undefined);
+      // In flight from before the first snapshot until the changes are journaled: no prune meanwhile.
+      if (snap?.repo) ends.push(await beginCommand(snap.repo));
+      const tree = snap ? await treeOf(root.dir, snap).catch((err) => void (failed ??= untracked(err))) : undefined;
+      if (snap && tree) before.push({ root, snap, tree });
     }
+    const value = await fn();
+    const out: CommandChanges<T> = { value, changed: [] };
+    for (const b of before) {
+      try {
+        await journalChanges(b.root, b.snap, b.tree, journal, opts, out);
+      } catch (err) {
+        failed ??= untracked(err);
+      }
+    }
+    if (failed) out.untracked = failed;
+    return out;
+  } finally {
+    for (const end of ends) await end();
   }
-  if (failed) out.untracked = failed;
-  return out;
 }
 
 const unlocked: PathLock = (_abs, fn) => fn();

@@ -104,6 +104,8 @@ export async function acceptChanges(root: string, runId: string, paths?: string[
   if (byHunk) accepted.push(...byHunk.settled);
   const remaining = j.list().length;
   if (remaining === 0) journalStoreFor(root).forget(runId);
+  // The command snapshots of decided runs are garbage now (in the background; never blocks a run).
+  void journalStoreFor(root).pruneSnapshots();
   return { runId, accepted, ...(byHunk ? { partial: byHunk.partial } : {}), remaining };
 }
 
@@ -121,5 +123,6 @@ export async function rejectChanges(root: string, runId: string, paths?: string[
   }
   const remaining = j.list().length;
   if (remaining === 0) journalStoreFor(root).forget(runId);
+  void journalStoreFor(root).pruneSnapshots();
   return { runId, ...out, remaining };
 }

@@ -59,7 +59,10 @@ export async function createWorkspace(root: string | RootSpec[], documents: Docu
   if (!opts.ephemeral) {
     engines.set(core.root, core.engine);
     // Temp files of a server killed mid-write (they would block removing folders on restore).
-    await journalStoreFor(core.root, journalRoots(core)).sweep().catch(() => 0);
+    const store = journalStoreFor(core.root, journalRoots(core));
+    await store.sweep().catch(() => 0);
+    // Objects of command snapshots left by earlier servers (in the background).
+    void store.pruneSnapshots();
   }
   return new WorkspaceView(core, {});
 }
