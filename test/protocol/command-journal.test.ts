@@ -125,6 +125,18 @@ describe('protocol: command-made changes are journaled outside git', function ()
     assert.equal(readFileSync(join(ws.path, 'run.sh'), 'utf8'), '#!/bin/sh\n');
   });
 
+  it('rejecting every hunk of a file whose content and mode changed gives back its bytes and its mode', async () => {
+    const runId = await runCommand("printf 'two\\r\\n' >> kept.txt && chmod +x kept.txt");
+    const changes = await server.connection.sendRequest(ChangesRequest, { runId, withContent: false });
+    const kept = changes.files.find((f) => f.path === 'kept.txt')!;
+    assert.deepEqual(kept.mode, { original: '100644', current: '100755' });
+    assert.equal(kept.hunks?.length, 1);
+    const r = await server.connection.sendRequest(RejectRequest, { runId, hunks: [{ path: 'kept.txt', ids: kept.hunks!.map((h) => h.id) }] });
+    assert.deepEqual(r.restored, ['kept.txt']);
+    assert.equal(readFileSync(join(ws.path, 'kept.txt'), 'utf8'), 'one\r\n');
+    assert.equal(statSync(join(ws.path, 'kept.txt')).mode & 0o777, 0o644);
+  });
+
   it('accepts one file and rejects the rest', async () => {
     const runId = await runCommand('echo kept > made.txt && rm gone.txt && echo two >> kept.txt');
     await server.connection.sendRequest(AcceptRequest, { runId, paths: ['made.txt'] });
