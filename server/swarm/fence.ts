@@ -27,7 +27,7 @@ async function fencedCommand<T>(ws: Workspace, allowed: Set<string>, writable: s
     const r = await ws.journalCommand!(fn, { fenced: (p) => !allowed.has(p) && !ownedByOther(p) });
     const lines: string[] = [];
     if (r.restored?.length) lines.push(`[put back as they were before this command, byte for byte: ${r.restored.join(', ')}. This task may change only its own files (${writable.join(', ')}); leave other files to their owners and say in your answer what they need.]`);
-    for (const l of r.left ?? []) lines.push(`[${l.path} is outside this task's files but was left as is: ${l.reason}.]`);
+    for (const l of r.left ?? []) lines.push(`[${l.path} is outside this task's files but was left as is: ${l.reason.replace(/\.$/, '')}.]`);
     const shared = r.changed.filter((p) => !allowed.has(p) && !r.left?.some((l) => l.path === p));
     if (shared.length) lines.push(`[changed outside this task's files while another agent's command ran, left to that agent: ${shared.join(', ')}]`);
     return lines.length ? { ...r, notice: lines.join('\n') } : r;

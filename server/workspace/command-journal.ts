@@ -193,11 +193,13 @@ async function journalChanges<T>(root: CommandRoot, snap: Snapshots, before: str
     if (!meta.startsWith(':')) continue;
     const [oldMode, newMode, oldSha, newSha] = meta.slice(1).split(' ');
     const rel = fields[i + 1];
-    if (oldMode === '120000' || newMode === '120000' || oldMode === '160000' || newMode === '160000' || isCachePath(rel)) continue;
+    if (oldMode === '160000' || newMode === '160000' || isCachePath(rel)) continue;
+    const link = oldMode === '120000' || newMode === '120000';
     const abs = path.join(dir, rel);
     const shown = `${root.prefix}${rel}`;
     const was = await blob(oldMode, oldSha);
     if (opts.fenced?.(shown)) {
+      // Outside the fence a symbolic link the command made is undone too (links are not journaled).
       const undo = await undoCommandChange(dir, abs, shown, was, await blob(newMode, newSha), journal, opts.lock ?? unlocked).catch((err: Error) => ({ undone: false as const, reason: err.message }));
       if (undo.undone) {
         (out.restored ??= []).push(shown);
@@ -205,6 +207,7 @@ async function journalChanges<T>(root: CommandRoot, snap: Snapshots, before: str
       }
       (out.left ??= []).push({ path: shown, reason: undo.reason });
     }
+    if (link) continue;
     await journal.before(abs, shown, undefined, was && { bytes: was.bytes, mode: parseInt(was.gitMode, 8) & 0o777 });
     const now = await readInside(dir, abs, shown).catch(() => undefined);
     await journal.after(abs, now ? now.bytes : null);

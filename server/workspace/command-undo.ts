@@ -4,10 +4,12 @@
 // run, e.g. the shard's own merged edit, stay). Done under the file's edit lock, and only when
 // the file is still what the command left, so a write that came after it is never undone.
 import type { RunJournal, PathLock } from './journal';
-import { readInside, removeInside, writeInside } from './safe-fs';
+import { readInside, removeInside, removeLinkInside, writeInside } from './safe-fs';
 
-/** A file's state in a snapshot: bytes and git mode (`100644` / `100755`); null = absent. */
+/** A file's state in a snapshot: bytes and git mode (`100644` / `100755`, `120000`: a symbolic link, bytes its target); null = absent. */
 export type SnapshotFile = { bytes: Buffer; gitMode: string } | null;
+
+const LINK = '120000';
 
 export type UndoOutcome = { undone: true } | { undone: false; reason: string };
 
@@ -29,7 +31,15 @@ function modeFor(before: { gitMode: string }, after: SnapshotFile, current: numb
  * what is there now (another agent wrote it while the command ran: not this command's change).
  */
 export async function undoCommandChange(dir: string, abs: string, shown: string, before: SnapshotFile, after: SnapshotFile, journal: RunJournal, lock: PathLock): Promise<UndoOutcome> {
+  if (before?.gitMode === LINK) return { undone: false, reason: 'it was a symbolic link before the command; symbolic links are not restored' };
   return lock(abs, async () => {
+    if (after?.gitMode === LINK) {
+      // The command made it a symbolic link: the link goes (when it is still that link), the file comes back.
+      if (!(await removeLinkInside(dir, abs, shown, after.bytes.toString('utf8')))) return { undone: false, reason: 'it changed again after the command' };
+      if (before) await writeInside(dir, abs, shown, before.bytes, { mode: modeFor(before, null, undefined) });
+      if (journal.has(abs)) await journal.after(abs, before ? before.bytes : null);
+      return { undone: true };
+    }
     const now = await readInside(dir, abs, shown);
     const nowBytes = now?.bytes ?? null;
     if (!same(nowBytes, after?.bytes ?? null)) return { undone: false, reason: 'it changed again after the command' };

@@ -2,7 +2,7 @@
 // edits, deletes and moves of any other file (a ToolError the agent reads), `..` and absolute
 // paths included, and leaves reads alone.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWorkspace, EditorDocuments } from '../../../server/workspace';
 import { fenced } from '../../../server/swarm/fence';
@@ -105,5 +105,40 @@ describe('swarm/fence: commands', function () {
     assert.equal(readFileSync(join(ws.path, 'src/other.js'), 'utf8'), 'written by b\n');
     assert.equal(r.restored, undefined);
     assert.match(r.left?.[0]?.reason ?? '', /another agent\) wrote it while the command ran/);
+  });
+});
+
+// Hostile commands: links made outside the fence (a file swapped for a link to a secret, a folder
+// swapped for a link out of the workspace) are undone too, and the files behind them come back.
+describe('swarm/fence: commands that make links', function () {
+  this.timeout(30_000);
+  usePrivateJournalDir('fence-links-');
+  let ws: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    ws = tempDir();
+    mkdirSync(join(ws.path, 'src'));
+    mkdirSync(join(ws.path, 'lib'));
+    writeFileSync(join(ws.path, 'src/mine.js'), 'mine\n');
+    writeFileSync(join(ws.path, 'src/other.js'), 'other\n');
+    writeFileSync(join(ws.path, 'lib/util.js'), 'util\n');
+  });
+  afterEach(() => ws.cleanup());
+
+  it('a file made a link, a new link and a folder made a link out of the workspace are all put back', async () => {
+    const run = (await createWorkspace(ws.path, new EditorDocuments())).forRun!('fence-links', 'fix');
+    const a = fenced(run.forAgent!('a'), ['src/mine.js']);
+    const r = await a.journalCommand!(async () => {
+      rmSync(join(ws.path, 'src/other.js'));
+      symlinkSync('/etc/passwd', join(ws.path, 'src/other.js'));
+      symlinkSync('/etc', join(ws.path, 'src/evil'));
+      rmSync(join(ws.path, 'lib'), { recursive: true });
+      symlinkSync('/tmp', join(ws.path, 'lib'));
+    });
+    assert.deepEqual(r.restored?.sort(), ['lib', 'lib/util.js', 'src/evil', 'src/other.js'], JSON.stringify(r));
+    assert.ok(!lstatSync(join(ws.path, 'src/other.js')).isSymbolicLink());
+    assert.equal(readFileSync(join(ws.path, 'src/other.js'), 'utf8'), 'other\n');
+    assert.ok(!existsSync(join(ws.path, 'src/evil')));
+    assert.ok(lstatSync(join(ws.path, 'lib')).isDirectory());
+    assert.equal(readFileSync(join(ws.path, 'lib/util.js'), 'utf8'), 'util\n');
   });
 });
