@@ -4,7 +4,8 @@
 // (a private bare repository, its index kept between commands; the first command of a folder
 // hashes every file). Commands: a no-op, and one that changes 10 files. For comparison, the fixed
 // cost of the overlay alternative (a user+mount namespace with an overlayfs over the workspace,
-// where the kernel allows it; bubblewrap here may lack --overlay-src) around the no-op.
+// where the kernel allows it; bubblewrap here may lack --overlay-src) around the no-op. Last, one
+// prune of the private repository after those commands (snapshot-repo.ts), objects aged an hour.
 // Run: node --import tsx bench/command-journal/index.ts
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { journalCommand } from '../../server/workspace/command-journal';
 import { RunJournal } from '../../server/workspace/journal';
+import { pruneSnapshots } from '../../server/workspace/snapshot-repo';
 
 const N = 10;
 
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       for (let k = 0; k < 10; k++) writeFileSync(join(root, `bench-${k}.txt`), `run ${i}\n`);
     };
     const rows: string[][] = [];
+    let pruned = '';
     for (const [kind, root] of [['git clone', gitRoot], ['no .git', plainRoot]] as const) {
       const j = RunJournal.create(join(tmp, 'journals', kind.replace(/\W/g, ''), 'bench'), root, 'bench', 'bench');
       let first = 0;
@@ -75,14 +78,26 @@ async function main(): Promise<void> {
       const journaled = await time(() => journalCommand(root, j, noop));
       const changed = await time((i) => journalCommand(root, j, () => tenFiles(root)(i)));
       rows.push([kind, String(files), plain.toFixed(1), journaled.toFixed(1), changed.toFixed(1), kind === 'no .git' ? first.toFixed(1) : '(user index)']);
+      if (kind === 'no .git') pruned = await pruneOnce(join(tmp, 'journals', 'nogit', '.command-snapshots.git'), journaled);
     }
     console.log('| workspace | files | plain no-op p50 ms | journaled no-op p50 ms | journaled, 10 files changed p50 ms | first command in the folder ms |');
     console.log('|---|---|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    console.log(`\n${pruned}`);
     console.log(`\noverlay alternative, fixed cost around the no-op (unshare -Urm + mount -t overlay), p50 ms: ${overlayMs(plainRoot, tmp)}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+async function pruneOnce(repo: string, noopP50: number): Promise<string> {
+  const loose = () => /^count: (\d+)$/m.exec(execFileSync('git', ['count-objects', '-v'], { env: { ...process.env, GIT_DIR: repo }, encoding: 'utf8' }))![1];
+  const before = loose();
+  execFileSync('find', [join(repo, 'objects'), '-type', 'f', '-exec', 'touch', '-d', '1 hour ago', '{}', '+']);
+  const t = performance.now();
+  const ran = await pruneSnapshots(repo);
+  const ms = performance.now() - t;
+  return `prune of the private repository after ${2 * N + 1} commands${ran ? '' : ' (put off!)'}: ${before} → ${loose()} loose objects, ${ms.toFixed(1)} ms (journaled no-op p50 in the same run: ${noopP50.toFixed(1)} ms)`;
 }
 
 void main();

@@ -60,6 +60,11 @@ export interface ChangedFile {
   hunks?: ChangeHunk[];
   /** The file holds unresolved merge conflict markers (`<<<<<<<`) the run wrote. */
   conflict?: boolean;
+  /**
+   * Its permission bits changed (e.g. `chmod +x`), as git writes modes: `100644` → `100755`.
+   * A change of mode alone is `modified` with no hunks; reject restores the mode, accept keeps it.
+   */
+  mode?: { original: string; current: string };
 }
 
 export interface ChangesParams {

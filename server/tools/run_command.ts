@@ -61,6 +61,7 @@ export const runCommand = defineTool({
     const journaled = ctx.workspace.journalCommand ? await ctx.workspace.journalCommand(exec) : { value: await exec() };
     const r = journaled.value;
     const notReviewed = 'untracked' in journaled && journaled.untracked ? `\n[the files it changed are not in the run's review: ${journaled.untracked}]` : '';
+    const notice = 'notice' in journaled && journaled.notice ? `\n${journaled.notice}` : '';
     const status = r.timedOut
       ? `[timed out after ${formatMs(timeoutMs)}; the process tree was killed]`
       : r.signal
@@ -68,7 +69,7 @@ export const runCommand = defineTool({
         : `[exit code ${r.exitCode}]`;
     const stray = r.strayKilled ? '\n[processes it left running in the background were stopped]' : '';
     const out = r.output.length ? (r.output.endsWith('\n') ? r.output : r.output + '\n') : '(no output)\n';
-    return `${out}${status}${stray}${notReviewed}`;
+    return `${out}${status}${stray}${notReviewed}${notice}`;
   },
 });
 

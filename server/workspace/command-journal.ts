@@ -8,29 +8,20 @@
 //   unreferenced objects (like `git stash create`'s).
 // - Any other folder: a private bare repository beside the workspace's journals
 //   (GIT_DIR + GIT_WORK_TREE, git(1) ENVIRONMENT) whose index, kept between commands, is the seed;
-//   dependency folders (node_modules, .venv, venv) are left out as well.
+//   dependency folders (node_modules, .venv, venv) are left out as well. Its objects of finished
+//   commands are pruned in the background (snapshot-repo.ts).
 // Symbolic links are not tracked.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { RunJournal } from './journal';
+import type { PathLock, RunJournal } from './journal';
+import { undoCommandChange, type SnapshotFile } from './command-undo';
 import { CACHE_EXCLUDES, isCachePath } from './caches';
 import { readInside } from './safe-fs';
 import { SAFE_GIT_CONFIG, configEnv, filterNames, filterOverrides } from '../sandbox/git-config';
-
-const SNAPSHOT_TIMEOUT_MS = 60_000;
-const ENV_KEYS = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'SystemRoot'];
-
-function git(root: string, args: string[], env: Record<string, string> = {}, encoding: 'utf8' | 'buffer' = 'utf8'): Promise<string | Buffer> {
-  const base: Record<string, string> = {};
-  for (const k of ENV_KEYS) if (process.env[k] !== undefined) base[k] = process.env[k]!;
-  return new Promise((resolve, reject) => {
-    // A snapshot that takes longer than SNAPSHOT_TIMEOUT_MS (a huge folder) is given up: the command is then not tracked.
-    execFile('git', args, { cwd: root, env: { ...base, ...configEnv(SAFE_GIT_CONFIG), ...env }, encoding, maxBuffer: 512 * 1024 * 1024, windowsHide: true, timeout: SNAPSHOT_TIMEOUT_MS }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
+import { SNAPSHOT_TIMEOUT_MS, beginCommand, git, privateRepo } from './snapshot-repo';
 
 /**
  * Nothing the repository's config names runs while we hash its files: no fsmonitor, hooks, pager,
@@ -53,28 +44,14 @@ interface Snapshots {
   seed: string;
   /** Private repository: the seed is replaced by each snapshot's index (a stat cache for the next). */
   keepSeed: boolean;
+  /** The private repository (snapshot-repo.ts prunes it), absent for a git workspace. */
+  repo?: string;
   excludes: string[];
 }
 
 const DEPENDENCY_EXCLUDES = ['**/node_modules/**', '.venv/**', 'venv/**'];
 
 const repos = new Map<string, Promise<string | undefined>>();
-const privates = new Map<string, Promise<string>>();
-
-/** The private bare repository for a non-git workspace (created once per folder). */
-function privateRepo(dir: string): Promise<string> {
-  let p = privates.get(dir);
-  if (!p) {
-    p = (async () => {
-      await mkdir(path.dirname(dir), { recursive: true });
-      await git(path.dirname(dir), ['init', '-q', '--bare', dir]);
-      return dir;
-    })();
-    p.catch(() => privates.delete(dir));
-    privates.set(dir, p);
-  }
-  return p;
-}
 
 async function snapshotsFor({ dir: root, prefix }: CommandRoot, journal: RunJournal): Promise<Snapshots | undefined> {
   const gitDir = await gitDirOf(root);
@@ -87,7 +64,7 @@ async function snapshotsFor({ dir: root, prefix }: CommandRoot, journal: RunJour
   // Journals kept inside the workspace (it is the home folder) are never part of its snapshots.
   const store = path.relative(root, path.dirname(path.dirname(journal.dir))).split(path.sep).join('/');
   const own = store && !store.startsWith('..') && !path.isAbsolute(store) ? [`${store}/**`] : [];
-  return { env: { GIT_DIR: dir, GIT_WORK_TREE: root }, seed: path.join(dir, 'index'), keepSeed: true, excludes: [...CACHE_EXCLUDES, ...DEPENDENCY_EXCLUDES, ...own] };
+  return { env: { GIT_DIR: dir, GIT_WORK_TREE: root }, seed: path.join(dir, 'index'), keepSeed: true, repo: dir, excludes: [...CACHE_EXCLUDES, ...DEPENDENCY_EXCLUDES, ...own] };
 }
 
 /** The git dir when `root` is the top of a git work tree, else undefined (then commands are not tracked). */
@@ -142,10 +119,23 @@ async function treeOf(root: string, snap: Snapshots): Promise<string> {
 
 export interface CommandChanges<T> {
   value: T;
-  /** Workspace-relative paths the command created, changed or deleted. */
+  /** Workspace-relative paths the command created, changed or deleted (and that stay so). */
   changed: string[];
   /** Set when its changes could not be journaled (a snapshot failed or took too long). */
   untracked?: string;
+  /** Paths in `opts.fenced` the command changed, put back as they were before it. */
+  restored?: string[];
+  /** Paths in `opts.fenced` the command's snapshots show changed but that were left, with why. */
+  left?: { path: string; reason: string }[];
+  /** Said to the model after the command's output (a fence's restores). */
+  notice?: string;
+}
+
+export interface CommandOptions {
+  /** Paths the command may not change: its change to them is undone (command-undo.ts), not journaled. */
+  fenced?: (shown: string) => boolean;
+  /** Runs `fn` holding the edit lock of `abs` (the undo waits for a tool write in flight). */
+  lock?: PathLock;
 }
 
 function untracked(err: unknown): string {
@@ -160,47 +150,67 @@ export interface CommandRoot {
 }
 
 /** Runs `fn` (a command in the workspace) and journals the files it changed in every root. */
-export async function journalCommand<T>(roots: string | CommandRoot[], journal: RunJournal, fn: () => Promise<T>): Promise<CommandChanges<T>> {
+export async function journalCommand<T>(roots: string | CommandRoot[], journal: RunJournal, fn: () => Promise<T>, opts: CommandOptions = {}): Promise<CommandChanges<T>> {
   const list = typeof roots === 'string' ? [{ dir: roots, prefix: '' }] : roots;
   const before: { root: CommandRoot; snap: Snapshots; tree: string }[] = [];
+  const ends: (() => Promise<void>)[] = [];
   let failed: string | undefined;
-  for (const root of list) {
-    const snap = await snapshotsFor(root, journal).catch(() => undefined);
-    const tree = snap ? await treeOf(root.dir, snap).catch((err) => void (failed ??= untracked(err))) : undefined;
-    if (snap && tree) before.push({ root, snap, tree });
-  }
-  const value = await fn();
-  const changed: string[] = [];
-  for (const b of before) {
-    try {
-      changed.push(...(await journalChanges(b.root, b.snap, b.tree, journal)));
-    } catch (err) {
-      failed ??= untracked(err);
+  try {
+    for (const root of list) {
+      const snap = await snapshotsFor(root, journal).catch(() => undefined);
+      // In flight from before the first snapshot until the changes are journaled: no prune meanwhile.
+      if (snap?.repo) ends.push(await beginCommand(snap.repo));
+      const tree = snap ? await treeOf(root.dir, snap).catch((err) => void (failed ??= untracked(err))) : undefined;
+      if (snap && tree) before.push({ root, snap, tree });
     }
+    const value = await fn();
+    const out: CommandChanges<T> = { value, changed: [] };
+    for (const b of before) {
+      try {
+        await journalChanges(b.root, b.snap, b.tree, journal, opts, out);
+      } catch (err) {
+        failed ??= untracked(err);
+      }
+    }
+    if (failed) out.untracked = failed;
+    return out;
+  } finally {
+    for (const end of ends) await end();
   }
-  return { value, changed, ...(failed ? { untracked: failed } : {}) };
 }
 
-async function journalChanges(root: CommandRoot, snap: Snapshots, before: string, journal: RunJournal): Promise<string[]> {
+const unlocked: PathLock = (_abs, fn) => fn();
+
+async function journalChanges<T>(root: CommandRoot, snap: Snapshots, before: string, journal: RunJournal, opts: CommandOptions, out: CommandChanges<T>): Promise<void> {
   const dir = root.dir;
   const after = await treeOf(dir, snap);
-  if (after === before) return [];
+  if (after === before) return;
+  const blob = async (mode: string, sha: string): Promise<SnapshotFile> => (/^0+$/.test(mode) ? null : { bytes: (await git(dir, ['cat-file', 'blob', sha], snap.env, 'buffer')) as Buffer, gitMode: mode });
   // ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0"
   const fields = String(await git(dir, ['diff-tree', '-r', '-z', '--raw', '--no-renames', before, after], snap.env)).split('\0');
-  const changed: string[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const meta = fields[i].replace(/^\n/, '');
     if (!meta.startsWith(':')) continue;
-    const [oldMode, newMode, oldSha] = meta.slice(1).split(' ');
+    const [oldMode, newMode, oldSha, newSha] = meta.slice(1).split(' ');
     const rel = fields[i + 1];
-    if (oldMode === '120000' || newMode === '120000' || oldMode === '160000' || newMode === '160000' || isCachePath(rel)) continue;
+    if (oldMode === '160000' || newMode === '160000' || isCachePath(rel)) continue;
+    const link = oldMode === '120000' || newMode === '120000';
     const abs = path.join(dir, rel);
     const shown = `${root.prefix}${rel}`;
-    const known = /^0+$/.test(oldMode) ? null : { bytes: (await git(dir, ['cat-file', 'blob', oldSha], snap.env, 'buffer')) as Buffer, mode: parseInt(oldMode, 8) & 0o777 };
-    await journal.before(abs, shown, undefined, known);
+    const was = await blob(oldMode, oldSha);
+    if (opts.fenced?.(shown)) {
+      // Outside the fence a symbolic link the command made is undone too (links are not journaled).
+      const undo = await undoCommandChange(dir, abs, shown, was, await blob(newMode, newSha), journal, opts.lock ?? unlocked).catch((err: Error) => ({ undone: false as const, reason: err.message }));
+      if (undo.undone) {
+        (out.restored ??= []).push(shown);
+        continue;
+      }
+      (out.left ??= []).push({ path: shown, reason: undo.reason });
+    }
+    if (link) continue;
+    await journal.before(abs, shown, undefined, was && { bytes: was.bytes, mode: parseInt(was.gitMode, 8) & 0o777 });
     const now = await readInside(dir, abs, shown).catch(() => undefined);
     await journal.after(abs, now ? now.bytes : null);
-    changed.push(shown);
+    out.changed.push(shown);
   }
-  return changed;
 }

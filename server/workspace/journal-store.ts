@@ -16,6 +16,7 @@ import { pidAlive, readJson } from './durable';
 import type { JournalManifest } from './journal';
 import { isInside } from './sandbox';
 import { sweepTemps } from './safe-fs';
+import { pruneSnapshotRepos } from './snapshot-repo';
 
 export type CheckpointState = 'active' | 'finished' | 'interrupted';
 
@@ -115,6 +116,7 @@ export class JournalStore {
         await (await this.get(c.runId))?.destroy();
         this.open.delete(c.runId);
       }
+      if (old.length) void this.pruneSnapshots();
       return out.filter((c) => !old.includes(c));
     }
     return out;
@@ -165,6 +167,14 @@ export class JournalStore {
       }
     }
     return n;
+  }
+
+  /**
+   * Prunes the private snapshot repositories of this workspace's command journal (non-git
+   * workspaces; snapshot-repo.ts): in the background, never throws, resolves when done.
+   */
+  pruneSnapshots(): Promise<boolean[]> {
+    return pruneSnapshotRepos(this.dir).catch(() => []);
   }
 
   /** Forget an in-memory journal once it is gone from disk. */

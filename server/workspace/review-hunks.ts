@@ -73,7 +73,7 @@ export async function acceptHunks(j: RunJournal, selections: HunkSelection[], do
   return out;
 }
 
-/** Reject: the chosen hunks' checkpoint lines go back into the file (atomic write, mode kept). */
+/** Reject: the chosen hunks' checkpoint lines go back into the file (atomic write, mode kept; the checkpoint's mode once none is left). */
 export async function rejectHunks(j: RunJournal, selections: HunkSelection[], documents: DocumentStore, lock: PathLock): Promise<HunkOutcome> {
   const out: HunkOutcome = { settled: [], partial: [] };
   for (const p of await prepare(j, selections, documents)) {
@@ -83,7 +83,9 @@ export async function rejectHunks(j: RunJournal, selections: HunkSelection[], do
       if (!cur) throw new HunkError(`${p.e.path} was deleted meanwhile; nothing changed.`);
       const text = decideHunks(p.original, exactText(cur.bytes, p.e.path), p.ids, 'reject');
       const bytes = Buffer.from(text, 'utf8');
-      await writeInside(j.rootOf(p.e.abs), p.e.abs, p.e.path, bytes);
+      // Every hunk rejected: the file is its checkpoint again, permission bits included.
+      const back = text === p.original && p.e.mode !== undefined ? { mode: p.e.mode } : undefined;
+      await writeInside(j.rootOf(p.e.abs), p.e.abs, p.e.path, bytes, back);
       // The run's version is now this text: a later whole-file reject restores the checkpoint.
       await j.after(p.e.abs, bytes);
       if (text === p.original) {

@@ -47,17 +47,22 @@ export async function runChanges(root: string, documents: DocumentStore, runId: 
     const original = await j.original(e);
     const open = e.buffer ? documents.get(e.abs) : undefined;
     // A tampered entry pointing outside the workspace is never read (reject skips it with a reason).
-    const disk = open === undefined && isInside(j.rootOf(e.abs), e.abs) ? await readInside(j.rootOf(e.abs), e.abs, e.path).then((f) => f?.bytes, () => undefined) : undefined;
+    const file = open === undefined && isInside(j.rootOf(e.abs), e.abs) ? await readInside(j.rootOf(e.abs), e.abs, e.path).catch(() => undefined) : undefined;
+    const disk = file?.bytes;
     const orig = e.buffer ? { text: original?.toString('utf8') } : textOf(original);
     const cur = open !== undefined ? { text: open } : textOf(disk);
     const exists = open !== undefined || disk !== undefined;
-    const change: ChangedFile['change'] = !e.existed ? (exists ? 'added' : 'unchanged') : !exists ? 'deleted' : sameContent(original, disk, orig.text, cur.text) ? 'unchanged' : 'modified';
+    const same = sameContent(original, disk, orig.text, cur.text);
+    // A change of permission bits alone (`chmod +x`) is a change too: reject restores the mode.
+    const mode = e.existed && !e.buffer && file && e.mode !== undefined && file.mode !== e.mode ? { original: gitMode(e.mode), current: gitMode(file.mode) } : undefined;
+    const change: ChangedFile['change'] = !e.existed ? (exists ? 'added' : 'unchanged') : !exists ? 'deleted' : same && !mode ? 'unchanged' : 'modified';
     const f: ChangedFile = { path: e.path, change };
+    if (mode) f.mode = mode;
     if (orig.binary || cur.binary) f.binary = true;
     if (e.buffer) f.viaEditor = true;
     if (!f.binary && (orig.text !== undefined || cur.text !== undefined)) {
       Object.assign(f, lineDelta(orig.text ?? '', cur.text ?? ''));
-      if (change === 'modified' && !e.buffer && orig.text !== undefined && cur.text !== undefined) f.hunks = hunksOf(orig.text, cur.text);
+      if (change === 'modified' && !same && !e.buffer && orig.text !== undefined && cur.text !== undefined) f.hunks = hunksOf(orig.text, cur.text);
       if (cur.text !== undefined && hasConflictMarkers(cur.text)) f.conflict = true;
     }
     if (withContent) {
@@ -67,6 +72,11 @@ export async function runChanges(root: string, documents: DocumentStore, runId: 
     files.push(f);
   }
   return { runId, state: journalStoreFor(root).stateOf(j), files };
+}
+
+/** Permission bits as git writes a regular file's mode (`100644`, `100755`). */
+export function gitMode(bits: number): string {
+  return (0o100000 | (bits & 0o7777)).toString(8);
 }
 
 function sameContent(a: Buffer | undefined, b: Buffer | undefined, at?: string, bt?: string): boolean {
@@ -94,6 +104,8 @@ export async function acceptChanges(root: string, runId: string, paths?: string[
   if (byHunk) accepted.push(...byHunk.settled);
   const remaining = j.list().length;
   if (remaining === 0) journalStoreFor(root).forget(runId);
+  // The command snapshots of decided runs are garbage now (in the background; never blocks a run).
+  void journalStoreFor(root).pruneSnapshots();
   return { runId, accepted, ...(byHunk ? { partial: byHunk.partial } : {}), remaining };
 }
 
@@ -111,5 +123,6 @@ export async function rejectChanges(root: string, runId: string, paths?: string[
   }
   const remaining = j.list().length;
   if (remaining === 0) journalStoreFor(root).forget(runId);
+  void journalStoreFor(root).pruneSnapshots();
   return { runId, ...out, remaining };
 }

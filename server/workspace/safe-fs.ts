@@ -235,6 +235,20 @@ export async function removeInside(root: string, abs: string, shown: string): Pr
   }
 }
 
+/** Deletes the symbolic link `abs` when it still points at `target` (its folder pinned, the link never followed). */
+export async function removeLinkInside(root: string, abs: string, shown: string, target: string): Promise<boolean> {
+  const dir = await openDir(root, path.dirname(abs), shown);
+  if (!dir) return false;
+  try {
+    const at = dir.at(path.basename(abs));
+    if (!(await lstatOrUndefined(at))?.isSymbolicLink() || (await fs.readlink(at)) !== target) return false;
+    await fs.unlink(at);
+    return true;
+  } finally {
+    await dir.close();
+  }
+}
+
 /** Removes the empty folder `abs` under `root`; false when it is missing, not empty or not a folder. */
 export async function rmdirInside(root: string, abs: string): Promise<boolean> {
   if (abs === root) return false;

@@ -2,6 +2,7 @@
 import type { RunStatus } from '../protocol';
 import type { EditResult, StringEdit } from './edits';
 import type { RawContent } from './raw-put';
+import type { CommandChanges } from './command-journal';
 
 /** Unsaved editor buffers, fed by textDocument/did* from the client. */
 export interface DocumentStore {
@@ -50,7 +51,7 @@ export interface Workspace {
    * Runs a command in the workspace and brings the files it created, changed or deleted into the
    * run's journal (git workspaces; see command-journal.ts). Present on engine workspaces.
    */
-  journalCommand?<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[]; untracked?: string }>;
+  journalCommand?<T>(fn: () => Promise<T>, opts?: { fenced?: (shown: string) => boolean }): Promise<CommandChanges<T>>;
   /** Moves one file; journaled (reject restores bytes and mode). Present on engine workspaces. */
   moveFile?(from: string, to: string, opts?: { overwrite?: boolean }, signal?: AbortSignal): Promise<{ from: string; to: string; bytes: number; overwrote: boolean }>;
   /** A view for one agent: its reads are remembered and its writes must be based on what it read. */

@@ -10,7 +10,7 @@ import type { ClientEdits } from './client-edits';
 import type { MoveOutcome } from './file-ops';
 import { journalStoreFor } from './journal-store';
 import { putRaw, type RawContent } from './raw-put';
-import { journalCommand } from './command-journal';
+import { journalCommand, type CommandChanges } from './command-journal';
 import { linkFarm, MultiRoot, rootNames, type Root, type RootSpec } from './roots';
 import { journalBaseDir } from './journal-store';
 
@@ -59,7 +59,10 @@ export async function createWorkspace(root: string | RootSpec[], documents: Docu
   if (!opts.ephemeral) {
     engines.set(core.root, core.engine);
     // Temp files of a server killed mid-write (they would block removing folders on restore).
-    await journalStoreFor(core.root, journalRoots(core)).sweep().catch(() => 0);
+    const store = journalStoreFor(core.root, journalRoots(core));
+    await store.sweep().catch(() => 0);
+    // Objects of command snapshots left by earlier servers (in the background).
+    void store.pruneSnapshots();
   }
   return new WorkspaceView(core, {});
 }
@@ -147,12 +150,13 @@ class WorkspaceView implements Workspace {
     return putRaw({ root, rootOf: (abs) => multi?.rootOf(abs)?.real, locks: engine.locks, resolve, relative }, this.scope, p, raw);
   }
 
-  async journalCommand<T>(fn: () => Promise<T>): Promise<{ value: T; changed: string[]; untracked?: string }> {
+  async journalCommand<T>(fn: () => Promise<T>, opts: { fenced?: (shown: string) => boolean } = {}): Promise<CommandChanges<T>> {
     const journal = this.scope.journal;
     if (!journal) return { value: await fn(), changed: [] };
     const multi = this.core.multi;
     const roots = multi ? multi.roots.map((r) => ({ dir: r.real, prefix: `${r.name}/` })) : [{ dir: this.core.root, prefix: '' }];
-    return journalCommand(roots, journal, fn);
+    const engine = this.core.engine;
+    return journalCommand(roots, journal, fn, { ...opts, lock: (abs, f) => engine.withLock(abs, f) });
   }
 
   moveFile(from: string, to: string, opts: { overwrite?: boolean } = {}, signal?: AbortSignal): Promise<MoveOutcome> {

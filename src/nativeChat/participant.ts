@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelRequest, ChangesRequest, RunRequest, type HistoryTurn, type RunResult, type SwarmEvent } from '../../server/protocol';
 import type { Ctx } from '../context';
+import { modeLabel } from '../review/model';
 
 export const PARTICIPANT_ID = 'swarmcode.participant';
 const REVIEW = 'swarmcode.review.show';
@@ -120,8 +121,9 @@ export function register(ctx: Ctx): vscode.Disposable {
         stream.markdown(`\n\n**Changed ${changes.files.length} file${changes.files.length === 1 ? '' : 's'}:**\n`);
         for (const f of changes.files) {
           const uri = uriOf(f.path);
-          if (uri) stream.anchor(uri, `${f.path} (${f.change})`);
-          else stream.markdown(`\`${f.path}\` (${f.change})`);
+          const what = [f.change, modeLabel(f)].filter(Boolean).join(', ');
+          if (uri) stream.anchor(uri, `${f.path} (${what})`);
+          else stream.markdown(`\`${f.path}\` (${what})`);
           stream.markdown('\n');
         }
         stream.button({ command: REVIEW, arguments: [runId], title: 'Review Changes' });

@@ -35,6 +35,11 @@ export function changeLetter(change: ChangedFile['change']): string {
   return { added: 'A', modified: 'M', deleted: 'D', unchanged: '=' }[change];
 }
 
+/** "mode 100644 → 100755" when the change includes the file's permission bits, else undefined. */
+export function modeLabel(file: ChangedFile): string | undefined {
+  return file.mode ? `mode ${file.mode.original} → ${file.mode.current}` : undefined;
+}
+
 /** "+3 −1" line counts of a change: the server's real line diff, else a rough one (lines only on one side). */
 export function lineDelta(file: ChangedFile): { added: number; removed: number } | undefined {
   if (file.binary) return undefined;

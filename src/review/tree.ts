@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChangedFile } from '../../server/protocol';
 import { shortTask } from '../agents/model';
-import { CHECKPOINT_SCHEME, changeLetter, checkpointUriParts, hunkLabel, lineDelta, parseCheckpointUri, type PendingRun, type ReviewModel } from './model';
+import { CHECKPOINT_SCHEME, changeLetter, checkpointUriParts, hunkLabel, lineDelta, modeLabel, parseCheckpointUri, type PendingRun, type ReviewModel } from './model';
 import { workspaceUri } from '../roots';
 
 export const VIEW_ID = 'swarmcode.changes';
@@ -80,12 +80,15 @@ function fileItem(runId: string, file: ChangedFile): vscode.TreeItem {
   const dir = path.posix.dirname(file.path);
   const delta = lineDelta(file);
   const parts = [changeLetter(file.change)];
-  if (delta) parts.push(`+${delta.added} −${delta.removed}`);
+  const mode = modeLabel(file);
+  // A change of mode alone shows no "+0 −0".
+  if (delta && !(mode && delta.added === 0 && delta.removed === 0)) parts.push(`+${delta.added} −${delta.removed}`);
+  if (mode) parts.push(mode);
   if (file.binary) parts.push('binary');
   if (file.viaEditor) parts.push('unsaved buffer');
   if (dir !== '.') parts.push(dir);
   item.description = parts.join(' · ');
-  item.tooltip = `${file.path} — ${file.change}${file.viaEditor ? ' (in the editor buffer)' : ''}`;
+  item.tooltip = `${file.path} — ${file.change}${mode ? ` (${mode})` : ''}${file.viaEditor ? ' (in the editor buffer)' : ''}`;
   item.contextValue = 'swarmcode.review.file';
   item.command = { command: OPEN_DIFF, title: 'Open Changes', arguments: [{ kind: 'file', runId, path: file.path } satisfies ReviewNode] };
   return item;

@@ -24,6 +24,7 @@ describe('protocol: command-made changes are journaled', function () {
     git(ws.path, 'init', '-q');
     writeFileSync(join(ws.path, 'kept.txt'), 'one\r\n');
     writeFileSync(join(ws.path, 'gone.txt'), 'bye\n');
+    writeFileSync(join(ws.path, 'tool.sh'), 'echo\n', { mode: 0o644 });
     git(ws.path, 'add', '.');
     git(ws.path, 'commit', '-qm', 'init');
     writeFileSync(join(ws.path, 'dirty.txt'), 'untracked work of the user\n');
@@ -35,7 +36,7 @@ describe('protocol: command-made changes are journaled', function () {
   });
 
   it('lists what run_command created, changed and deleted, and reject undoes it byte for byte', async () => {
-    const command = "echo new > made.txt && rm gone.txt && printf 'two\\r\\n' >> kept.txt && echo more >> dirty.txt && mkdir -p __pycache__ && echo c > __pycache__/m.pyc";
+    const command = "chmod +x tool.sh && echo new > made.txt && rm gone.txt && printf 'two\\r\\n' >> kept.txt && echo more >> dirty.txt && mkdir -p __pycache__ && echo c > __pycache__/m.pyc";
     sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command } }] }, { text: 'done' }]) });
     server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
     const indexBefore = git(ws.path, 'ls-files', '--stage');
@@ -44,12 +45,14 @@ describe('protocol: command-made changes are journaled', function () {
     assert.equal(git(ws.path, 'ls-files', '--stage'), indexBefore, "the user's index is untouched");
 
     const changes = await server.connection.sendRequest(ChangesRequest, { runId: result.runId, withContent: false });
-    assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['dirty.txt modified', 'gone.txt deleted', 'kept.txt modified', 'made.txt added']);
+    assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['dirty.txt modified', 'gone.txt deleted', 'kept.txt modified', 'made.txt added', 'tool.sh modified']);
+    assert.deepEqual(changes.files.find((f) => f.path === 'tool.sh')!.mode, { original: '100644', current: '100755' });
 
     await server.connection.sendRequest(RejectRequest, { runId: result.runId });
     assert.equal(readFileSync(join(ws.path, 'kept.txt'), 'utf8'), 'one\r\n');
     assert.equal(readFileSync(join(ws.path, 'gone.txt'), 'utf8'), 'bye\n');
     assert.equal(readFileSync(join(ws.path, 'dirty.txt'), 'utf8'), 'untracked work of the user\n');
+    assert.equal(statSync(join(ws.path, 'tool.sh')).mode & 0o777, 0o644);
     assert.ok(!existsSync(join(ws.path, 'made.txt')));
   });
 });
@@ -92,9 +95,14 @@ describe('protocol: command-made changes are journaled outside git', function ()
       "echo new > made.txt && rm gone.txt 'we ird\nname.txt' && printf 'two\\r\\n' >> kept.txt && printf '\\001' >> bytes.bin && chmod +x run.sh && mkdir -p sub/deep && echo d > sub/deep/f.txt && echo new > node_modules/dep/index.js && mkdir -p __pycache__ && echo c > __pycache__/m.pyc",
     );
     assert.ok(!existsSync(join(ws.path, '.git')), 'no repository was created in the workspace');
-    // run.sh: only its mode changed; review compares content (so "unchanged"), reject restores the mode.
+    // run.sh: only its mode changed; review lists it as a mode change (git's notation, as
+    // git-diff(1) "old mode / new mode" writes it) with no hunks; reject restores the mode.
     const changes = await server.connection.sendRequest(ChangesRequest, { runId, withContent: false });
-    assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['bytes.bin modified', 'gone.txt deleted', 'kept.txt modified', 'made.txt added', 'run.sh unchanged', 'sub/deep/f.txt added', 'we ird\nname.txt deleted']);
+    assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['bytes.bin modified', 'gone.txt deleted', 'kept.txt modified', 'made.txt added', 'run.sh modified', 'sub/deep/f.txt added', 'we ird\nname.txt deleted']);
+    const script = changes.files.find((f) => f.path === 'run.sh')!;
+    assert.deepEqual(script.mode, { original: '100644', current: '100755' });
+    assert.equal(script.hunks, undefined, 'a mode change has no hunks');
+    assert.equal(changes.files.find((f) => f.path === 'kept.txt')!.mode, undefined, 'a content change alone has no mode');
 
     await server.connection.sendRequest(RejectRequest, { runId });
     assert.equal(readFileSync(join(ws.path, 'kept.txt'), 'utf8'), 'one\r\n');
@@ -105,6 +113,28 @@ describe('protocol: command-made changes are journaled outside git', function ()
     assert.ok(!existsSync(join(ws.path, 'made.txt')));
     assert.ok(!existsSync(join(ws.path, 'sub/deep/f.txt')));
     assert.equal(readFileSync(join(ws.path, 'node_modules/dep/index.js'), 'utf8'), 'new\n', 'dependency folders are not journaled');
+  });
+
+  it('accept keeps a mode change, and review stops listing it', async () => {
+    const runId = await runCommand('chmod +x run.sh');
+    const changes = await server.connection.sendRequest(ChangesRequest, { runId, withContent: false });
+    assert.deepEqual(changes.files.map((f) => [f.path, f.change, f.mode]), [['run.sh', 'modified', { original: '100644', current: '100755' }]]);
+    const accepted = await server.connection.sendRequest(AcceptRequest, { runId });
+    assert.deepEqual(accepted.accepted, ['run.sh']);
+    assert.equal(statSync(join(ws.path, 'run.sh')).mode & 0o777, 0o755);
+    assert.equal(readFileSync(join(ws.path, 'run.sh'), 'utf8'), '#!/bin/sh\n');
+  });
+
+  it('rejecting every hunk of a file whose content and mode changed gives back its bytes and its mode', async () => {
+    const runId = await runCommand("printf 'two\\r\\n' >> kept.txt && chmod +x kept.txt");
+    const changes = await server.connection.sendRequest(ChangesRequest, { runId, withContent: false });
+    const kept = changes.files.find((f) => f.path === 'kept.txt')!;
+    assert.deepEqual(kept.mode, { original: '100644', current: '100755' });
+    assert.equal(kept.hunks?.length, 1);
+    const r = await server.connection.sendRequest(RejectRequest, { runId, hunks: [{ path: 'kept.txt', ids: kept.hunks!.map((h) => h.id) }] });
+    assert.deepEqual(r.restored, ['kept.txt']);
+    assert.equal(readFileSync(join(ws.path, 'kept.txt'), 'utf8'), 'one\r\n');
+    assert.equal(statSync(join(ws.path, 'kept.txt')).mode & 0o777, 0o644);
   });
 
   it('accepts one file and rejects the rest', async () => {

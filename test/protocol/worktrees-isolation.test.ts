@@ -122,6 +122,9 @@ describe('protocol: worktrees that isolate and merge back per file', function ()
     // The worktree kept for the refused link is listed in review, outside git's worktree list, and removable.
     const changes = await server.connection.sendRequest(ChangesRequest, { runId: result.runId, withContent: false });
     assert.equal(changes.keptWorktrees?.length, 1);
+    // The merged-back chmod +x is a change of mode in review (not "unchanged").
+    const tool = changes.files.find((f) => f.path === 'tool.sh');
+    assert.deepEqual([tool?.change, tool?.mode], ['modified', { original: '100644', current: '100755' }]);
     const kept = changes.keptWorktrees![0];
     assert.match(kept.reasons.join('\n'), /link-out/);
     assert.ok(existsSync(kept.path));

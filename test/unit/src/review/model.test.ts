@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChangedFile } from '../../../../server/protocol';
-import { ReviewModel, changeLetter, checkpointUriParts, hunkAt, hunkLabel, lensLine, lineDelta, parseCheckpointUri, splitCheckpoints } from '../../../../src/review/model';
+import { ReviewModel, changeLetter, checkpointUriParts, hunkAt, hunkLabel, lensLine, lineDelta, modeLabel, parseCheckpointUri, splitCheckpoints } from '../../../../src/review/model';
 import { hunksOf } from '../../../../server/workspace/hunks';
 
 const file = (path: string, change: ChangedFile['change'], original?: string, current?: string): ChangedFile => ({
@@ -27,6 +27,9 @@ describe('src/review/model', () => {
     assert.equal(lineDelta({ path: 'b', change: 'modified', binary: true }), undefined);
     assert.equal(lineDelta(file('a', 'modified')), undefined);
     assert.deepEqual(['added', 'modified', 'deleted'].map((c) => changeLetter(c as ChangedFile['change'])), ['A', 'M', 'D']);
+    // A change of permission bits (the server's ChangedFile.mode, git's notation) gets its own label.
+    assert.equal(modeLabel({ path: 'run.sh', change: 'modified', mode: { original: '100644', current: '100755' } }), 'mode 100644 → 100755');
+    assert.equal(modeLabel(file('a', 'modified', 'x', 'y')), undefined);
   });
 
   it('lists runs newest first, drops unchanged files, decided files and empty runs', () => {
