@@ -20,7 +20,12 @@ export function ensureBuilt(): void {
   built = true;
 }
 
-export function tempDir(prefix = 'swarmcode-test-'): { path: string; cleanup(): void } {
+export interface TempDir {
+  path: string;
+  cleanup(): void;
+}
+
+export function tempDir(prefix = 'swarmcode-test-'): TempDir {
   const path = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
