@@ -1,11 +1,12 @@
 // The set-up most protocol and security suites share: a temp workspace, the model simulator and
-// the spawned server bundle on it, all stopped and removed after each test (or after the suite).
+// the spawned server bundle on it, stopped after each test; the workspace removed after the test
+// (or, with `workspace: 'suite'`, made once for the suite and removed after it).
 import type { ServerSettings } from '../../server/protocol';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator';
 import { startTestServer, tempDir, type TempDir, type TestServer } from './server';
 
 export interface SimServer {
-  /** The workspace: made before each test (`scope: 'suite'`: before the suite). */
+  /** The workspace: made before each test (`workspace: 'suite'`: before the suite). */
   readonly ws: TempDir;
   /** The simulator started last. */
   readonly sim: Simulator;
@@ -22,22 +23,24 @@ export interface SimServer {
 }
 
 /**
- * Registers the hooks in the enclosing describe block. Everything started through the returned
- * object is stopped afterwards: servers shut down, then simulators closed, then the workspace removed.
+ * Registers the hooks in the enclosing describe block. What a test starts through the returned
+ * object is stopped after it: servers shut down, then simulators closed. `prefix`: the workspace's
+ * temp folder prefix; `settings`: every server's settings, before the ones a test passes.
  */
-export function useSimServer(opts: { prefix?: string; settings?: Partial<ServerSettings>; scope?: 'test' | 'suite' } = {}): SimServer {
+export function useSimServer(opts: { prefix?: string; settings?: Partial<ServerSettings>; workspace?: 'test' | 'suite' } = {}): SimServer {
   let ws: TempDir | undefined;
   const sims: Simulator[] = [];
   const servers: TestServer[] = [];
-  const [setUp, tearDown] = opts.scope === 'suite' ? [before, after] : [beforeEach, afterEach];
-  setUp(() => {
+  const perSuite = opts.workspace === 'suite';
+  (perSuite ? before : beforeEach)(() => {
     ws = tempDir(opts.prefix);
   });
-  tearDown(async () => {
+  afterEach(async () => {
     for (const s of servers.splice(0)) await s.shutdown();
     for (const s of sims.splice(0)) await s.close();
-    ws?.cleanup();
+    if (!perSuite) ws?.cleanup();
   });
+  if (perSuite) after(() => ws?.cleanup());
   const last = <T>(list: T[], what: string): T => {
     if (!list.length) throw new Error(`useSimServer: no ${what} started`);
     return list.at(-1)!;
