@@ -2,12 +2,12 @@
 // changes whatever the model tries (write, edit, run commands, delegate the writing). Driven
 // through the spawned server and, for `swarmcode run --plan`, the CLI process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApprovalRequest, type SwarmEvent } from '../../server/protocol';
+import { ApprovalRequest } from '../../server/protocol';
 import { byConversation, contentText, type Turn } from '../support/simulator';
-import { ensureBuilt, ROOT, tempDir } from '../support/server';
+import { jsonLines, runCli } from '../support/cli';
+import { ensureBuilt, tempDir } from '../support/server';
 import { useSimServer } from '../support/sim-server';
 
 const READ_ONLY = ['find_symbol', 'git', 'grep', 'list_files', 'read_file', 'repo_map'];
@@ -114,18 +114,9 @@ describe('protocol: plan mode', function () {
         'Deploy to staging': [{ text: 'deployed (not really)' }],
       }),
     });
-    const cli = (args: string[]) => {
-      const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'run', '--json', '--yes', '--workspace', ctx.ws.path, '--base-url', sim.url, ...args], {
-        env: { PATH: process.env.PATH, HOME: home.path, SWARMCODE_JOURNAL_DIR: process.env.SWARMCODE_JOURNAL_DIR, MOONSHOT_API_KEY: 'k' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (err += d));
-      return new Promise<{ code: number | null; events: SwarmEvent[]; err: string }>((resolve) =>
-        child.on('exit', (code) => resolve({ code, err, events: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) })),
-      );
+    const cli = async (args: string[]) => {
+      const res = await runCli(['run', '--json', '--yes', '--workspace', ctx.ws.path, '--base-url', sim.url, ...args], { HOME: home.path, MOONSHOT_API_KEY: 'k' });
+      return { code: res.code, err: res.stderr, events: jsonLines(res.stdout) };
     };
     const res = await cli(['--plan', 'cli plan please']);
     assert.equal(res.code, 0, res.err);
