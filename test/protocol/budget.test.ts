@@ -11,21 +11,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApprovalRequest, ChangesRequest, RejectRequest, type ApprovalParams, type ApprovalResult, type SwarmEvent } from '../../server/protocol';
-import { perConversation, script, type Turn } from '../support/simulator';
+import { script, swarmScript, type Turn } from '../support/simulator';
 import { usePrivateJournalDir } from '../support/server';
 import { useSimServer } from '../support/sim-server';
 
 const BIG = 'x'.repeat(120_000); // 30,000 completion tokens in the simulator
 const list: Turn = { toolCalls: [{ name: 'list_files', arguments: {} }] };
 const swarmOf = (items: string[]): Turn => ({ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'look at {{item}}', items } }] });
-
-/** Main conversation = the run's task; a sub-agent's contains "Your task:". */
-function swarmScript(main: Turn[], sub: (task: string) => Turn[]) {
-  return perConversation((conversation) => {
-    const m = /Your task:\n([\s\S]*)$/.exec(conversation);
-    return script(m ? sub(m[1].trim()) : main);
-  });
-}
 
 describe('protocol: usage, budget and wide-swarm confirmation', function () {
   this.timeout(60_000);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelRequest, type SwarmEvent } from '../../server/protocol';
-import { perConversation, script, type Turn } from '../support/simulator';
+import { script, swarmScript, type Turn } from '../support/simulator';
 import { waitFor } from '../support/server';
 import { useSimServer } from '../support/sim-server';
 
@@ -13,14 +13,6 @@ const worker = (name = 'worker', tools?: string[]): Turn => ({
 const assign = (tasks: string[], agent = 'worker'): Turn => ({
   toolCalls: tasks.map((task) => ({ name: 'assign_task', arguments: { agent, task } })),
 });
-
-/** Main conversation = the run's task; a sub-agent's = its task text (it contains "Your task:"). */
-function swarmScript(main: Turn[], sub: (task: string) => Turn[]) {
-  return perConversation((conversation) => {
-    const m = /Your task:\n([\s\S]*)$/.exec(conversation);
-    return script(m ? sub(m[1].trim()) : main);
-  });
-}
 
 describe('protocol: agent swarm', function () {
   this.timeout(60_000);

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangesRequest, RejectRequest, RemoveWorktreeRequest } from '../../server/protocol';
-import { perConversation, script, type Turn } from '../support/simulator';
+import { swarmScript, type Turn } from '../support/simulator';
 import { useSimServer } from '../support/sim-server';
 
 const LINES = Array.from({ length: 12 }, (_, i) => `line${i + 1}`);
@@ -21,13 +21,6 @@ const worker: Turn = { toolCalls: [{ name: 'create_subagent', arguments: { name:
 const assign = (...tasks: string[]): Turn => ({ toolCalls: tasks.map((task) => ({ name: 'assign_task', arguments: { agent: 'shard', task } })) });
 const replace = (path: string, old_string: string, new_string: string, latency?: Turn['latency']): Turn => ({ toolCalls: [{ name: 'edit_file', arguments: { path, old_string, new_string } }], latency });
 const sh = (command: string, outside = false): Turn => ({ toolCalls: [{ name: 'run_command', arguments: { command, ...(outside ? { outside_sandbox: true, reason: 'git' } : {}) } }] });
-
-function swarmScript(main: Turn[], sub: Record<string, Turn[]>) {
-  return perConversation((conversation) => {
-    const m = /Your task:\n([\s\S]*)$/.exec(conversation);
-    return script(m ? sub[m[1].trim()] : main);
-  });
-}
 
 describe('protocol: worktrees that isolate and merge back per file', function () {
   this.timeout(90_000);

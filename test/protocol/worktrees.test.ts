@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangesRequest, RejectRequest } from '../../server/protocol';
-import { perConversation, script, type Turn } from '../support/simulator';
+import { swarmScript, type Turn } from '../support/simulator';
 import { useSimServer } from '../support/sim-server';
 
 const LINES = Array.from({ length: 12 }, (_, i) => `line${i + 1}`);
@@ -16,13 +16,6 @@ const worker: Turn = { toolCalls: [{ name: 'create_subagent', arguments: { name:
 const assign = (...tasks: string[]): Turn => ({ toolCalls: tasks.map((task) => ({ name: 'assign_task', arguments: { agent: 'shard', task } })) });
 const replace = (path: string, old_string: string, new_string: string): Turn => ({ toolCalls: [{ name: 'edit_file', arguments: { path, old_string, new_string } }] });
 const read = (path: string): Turn => ({ toolCalls: [{ name: 'read_file', arguments: { path } }] });
-
-function swarmScript(main: Turn[], sub: Record<string, Turn[]>) {
-  return perConversation((conversation) => {
-    const m = /Your task:\n([\s\S]*)$/.exec(conversation);
-    return script(m ? sub[m[1].trim()] : main);
-  });
-}
 
 describe('protocol: sub-agents in git worktrees', function () {
   this.timeout(60_000);

@@ -10,13 +10,8 @@ import { join } from 'node:path';
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { ApprovalRequest, CancelRequest, type ApprovalParams, type ApprovalResult, type SwarmEvent } from '../../server/protocol';
 import { perConversation, script, type Turn } from '../support/simulator';
-import { waitFor } from '../support/server';
+import { waitFor, within } from '../support/server';
 import { useSimServer } from '../support/sim-server';
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
-}
 
 describe('security: cancel wins', function () {
   this.timeout(40_000);

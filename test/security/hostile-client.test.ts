@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { ROOT, ensureBuilt, tempDir } from '../support/server';
+import { ROOT, ensureBuilt, tempDir, within } from '../support/server';
 import { script } from '../support/simulator';
 import { useSimServer } from '../support/sim-server';
 
@@ -48,11 +48,6 @@ function spawnRaw(workspace: string) {
       });
     },
   };
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 describe('security: hostile client', function () {

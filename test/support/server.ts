@@ -82,3 +82,9 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** `p`, or a rejection naming `what` after `ms`. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+}
