@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { ApprovalRequest, type ApprovalParams, type ApprovalResult, type ServerSettings } from '../../server/protocol';
-import { perConversation, script, type Turn, type SimulatorOptions } from '../support/simulator';
+import { perConversation, script, type SimulatorOptions, type Turn } from '../support/simulator';
 import { waitFor } from '../support/server';
 import { useSimServer } from '../support/sim-server';
 
