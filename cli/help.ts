@@ -11,6 +11,12 @@ export interface CommandHelp {
   exit: [string, string][];
 }
 
+/** render and compare: where the browser comes from. */
+const BROWSER_ENV: [string, string][] = [
+  ['SWARMCODE_BROWSER', 'browser executable when --browser is absent'],
+  ['PUPPETEER_EXECUTABLE_PATH', 'read after SWARMCODE_BROWSER'],
+];
+
 const SERVER_ENV: [string, string][] = [
   ['SWARMCODE_SERVER', 'the server bundle to start (default: dist/server.js next to the CLI)'],
   ['SWARMCODE_SERVER_NODE_ARGS', 'extra Node flags for the server process (e.g. --cpu-prof)'],
@@ -89,10 +95,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--browser PATH', 'Chromium / Chrome / Edge executable'],
       ['-h, --help', 'this help'],
     ],
-    env: [
-      ['SWARMCODE_BROWSER', 'browser executable when --browser is absent'],
-      ['PUPPETEER_EXECUTABLE_PATH', 'read after SWARMCODE_BROWSER'],
-    ],
+    env: BROWSER_ENV,
     exit: [
       ['0', 'the PNG was written'],
       ['1', 'rendering failed'],
@@ -112,10 +115,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--browser PATH', 'Chromium / Chrome / Edge executable'],
       ['-h, --help', 'this help'],
     ],
-    env: [
-      ['SWARMCODE_BROWSER', 'browser executable when --browser is absent'],
-      ['PUPPETEER_EXECUTABLE_PATH', 'read after SWARMCODE_BROWSER'],
-    ],
+    env: BROWSER_ENV,
     exit: [
       ['0', 'compared (whatever the score)'],
       ['1', 'rendering or comparing failed'],

@@ -8,6 +8,7 @@ import { ExpandCommandRequest } from '../protocol';
 import { mcpFor, DEFAULT_MCP_TIMEOUT_MS } from '../mcp';
 import { expandMcpCommand, mcpCommandSource, McpCommandError } from '../mcp/prompts';
 import { registerCommandSource } from '../rules';
+import { abortable } from './abortable';
 import { checked } from './params';
 
 const params = z.object({ name: z.string().min(1).max(200), args: z.record(z.string(), z.string()).optional() });
@@ -27,15 +28,11 @@ export const expandCommandHandler: Handler = {
     );
     ctx.connection.onRequest(ExpandCommandRequest, async (raw, token) => {
       const p = checked(ExpandCommandRequest.method, params, raw);
-      const ctl = new AbortController();
-      const sub = token.onCancellationRequested(() => ctl.abort());
       try {
-        return await expandMcpCommand(mcpFor(ctx), p.name, p.args ?? {}, ctl.signal, timeout());
+        return await abortable(token, (signal) => expandMcpCommand(mcpFor(ctx), p.name, p.args ?? {}, signal, timeout()));
       } catch (err) {
         if (err instanceof McpCommandError) throw new ResponseError(-32602, err.message);
         throw new ResponseError(-32603, `expanding ${p.name} failed: ${(err as Error).message}`);
-      } finally {
-        sub.dispose();
       }
     });
   },

@@ -4,6 +4,7 @@ import { MentionsRequest } from '../protocol';
 import { codeIndexFor } from '../index/service';
 import { completeMentions, FileList } from '../index/mentions';
 import { checked, mentionsParams } from './params';
+import { abortable } from './abortable';
 
 export const mentionsHandler: Handler = {
   register(ctx) {
@@ -11,14 +12,8 @@ export const mentionsHandler: Handler = {
     ctx.onFilesChanged(() => files?.invalidate());
     ctx.connection.onRequest(MentionsRequest, async (raw, token) => {
       const p = checked(MentionsRequest.method, mentionsParams, raw);
-      files ??= new FileList(ctx.workspace.root, ctx.workspace.folders ?? []);
-      const ctl = new AbortController();
-      const sub = token.onCancellationRequested(() => ctl.abort());
-      try {
-        return await completeMentions({ files, symbols: codeIndexFor(ctx).symbols, query: p.query, limit: Math.min(p.limit ?? 30, 200) }, ctl.signal);
-      } finally {
-        sub.dispose();
-      }
+      const list = (files ??= new FileList(ctx.workspace.root, ctx.workspace.folders ?? []));
+      return abortable(token, (signal) => completeMentions({ files: list, symbols: codeIndexFor(ctx).symbols, query: p.query, limit: Math.min(p.limit ?? 30, 200) }, signal));
     });
   },
 };

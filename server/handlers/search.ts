@@ -4,18 +4,13 @@ import type { Handler } from '../context';
 import { IndexStatusRequest, SearchRequest } from '../protocol';
 import { codeIndexFor } from '../index/service';
 import { checked, searchParams } from './params';
+import { abortable } from './abortable';
 
 export const searchHandler: Handler = {
   register(ctx) {
     ctx.connection.onRequest(SearchRequest, async (raw, token) => {
       const params = checked(SearchRequest.method, searchParams, raw);
-      const ctl = new AbortController();
-      const sub = token.onCancellationRequested(() => ctl.abort());
-      try {
-        return await codeIndexFor(ctx).search.search(params, ctl.signal);
-      } finally {
-        sub.dispose();
-      }
+      return abortable(token, (signal) => codeIndexFor(ctx).search.search(params, signal));
     });
     ctx.connection.onRequest(IndexStatusRequest, () => {
       const search = codeIndexFor(ctx).search;

@@ -3,21 +3,18 @@ import type { Handler } from '../context';
 import { SymbolsRequest } from '../protocol';
 import { codeIndexFor } from '../index/service';
 import { checked, symbolsParams } from './params';
+import { abortable } from './abortable';
 
 export const symbolsHandler: Handler = {
   register(ctx) {
     ctx.connection.onRequest(SymbolsRequest, async (raw, token) => {
       const params = checked(SymbolsRequest.method, symbolsParams, raw);
-      const ctl = new AbortController();
-      const sub = token.onCancellationRequested(() => ctl.abort());
-      try {
+      return abortable(token, async (signal) => {
         const symbols = codeIndexFor(ctx).symbols;
-        await symbols.ready(ctl.signal);
+        await symbols.ready(signal);
         const { defs, refs } = symbols.find(params.name, params.kind);
         return { defs, refs, symbolsEngine: await symbols.engine() };
-      } finally {
-        sub.dispose();
-      }
+      });
     });
   },
 };

@@ -13,6 +13,7 @@ export interface SymbolInfo {
   /** Workspace-relative, forward slashes. */
   path: string;
   name: string;
+  /** e.g. function, class, method, interface, type, module, call, implementation. */
   kind: string;
   role: 'def' | 'ref';
   /** 1-based. */

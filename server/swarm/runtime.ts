@@ -3,7 +3,7 @@
 import type { RunStatus, RunSummary, SwarmEvent } from '../protocol';
 import type { ChatMessage, ChatModel } from '../model/types';
 import type { Logger } from '../log';
-import { readingView, type Workspace } from '../workspace';
+import type { Workspace } from '../workspace';
 import { ToolError, type SubagentResult, type SwarmHandle, type Tool, type ToolContext } from '../tools/types';
 import { runAgent, type AgentResult } from '../agent';
 import type { Scheduler } from './scheduler';
@@ -12,6 +12,7 @@ import { criticalSteps, costUsd, sumTokens, type AgentRecord, type Pricing } fro
 import { SUBAGENT_SYSTEM_PROMPT, subagentTask } from './prompt';
 import { isolated, type Isolation } from './isolation';
 import { fenced } from './fence';
+import { recording } from './recording';
 import type { Worktrees } from './worktrees';
 import type { SkillSet } from '../rules';
 
@@ -68,55 +69,6 @@ interface Template {
 
 function abortError(reason: string): Error {
   return Object.assign(new Error(reason), { name: 'AbortError' });
-}
-
-/** A workspace view for one agent (its own read versions) that records the files it writes. */
-function recording(base: Workspace, changed: Set<string>, agentId: string): Workspace {
-  const ws = base.forAgent?.(agentId) ?? base;
-  const note = async (p: string) => changed.add(ws.relative(await ws.resolve(p)));
-  return {
-    ...readingView(ws),
-    async writeText(p, content, s) {
-      await ws.writeText(p, content, s);
-      await note(p);
-    },
-    ...(ws.editText
-      ? {
-          async editText(p: string, edit: Parameters<NonNullable<Workspace['editText']>>[1], s?: AbortSignal) {
-            const r = await ws.editText!(p, edit, s);
-            await note(p);
-            return r;
-          },
-        }
-      : {}),
-    ...(ws.journalCommand
-      ? {
-          async journalCommand<T>(fn: () => Promise<T>) {
-            const r = await ws.journalCommand!(fn);
-            for (const p of r.changed) changed.add(p);
-            return r;
-          },
-        }
-      : {}),
-    ...(ws.deleteFile
-      ? {
-          async deleteFile(p: string, s?: AbortSignal) {
-            const rel = ws.relative(await ws.resolve(p)); // resolved before the file is gone
-            await ws.deleteFile!(p, s);
-            changed.add(rel);
-          },
-        }
-      : {}),
-    ...(ws.moveFile
-      ? {
-          async moveFile(from: string, to: string, o?: { overwrite?: boolean }, s?: AbortSignal) {
-            const r = await ws.moveFile!(from, to, o, s);
-            changed.add(r.from).add(r.to);
-            return r;
-          },
-        }
-      : {}),
-  };
 }
 
 export class SwarmRun {

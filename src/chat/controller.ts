@@ -13,14 +13,13 @@ import {
   type EventParams,
   type ImageInput,
   type RunResult,
-  type SwarmEvent,
   type ThinkingMode,
   type CommandInfo,
   type MentionItem,
 } from '../../server/protocol';
 import type { Conversation, ContextRef, ConversationSummary, ToExtension, ToWebview } from '../../webview/messages';
 import { needsModelSetup, type Config } from '../config';
-import { appendEvent, newConversation, runStateOf, titleFor, type ConversationStore } from './store';
+import { appendEvent, newConversation, titleFor, type ConversationStore } from './store';
 import { ApprovalBroker } from './approvals';
 import { handleHistory } from './history-ops';
 import { STALL_SETTING, stallSeconds } from '../agents/stall';
@@ -28,7 +27,7 @@ import { offerModelSetup, openFile } from './panel-actions';
 import { CLIENT_COMMANDS, expandMcpPrompt, isClientCommand, listCommands, runChatCommand } from './commands';
 import { EditorContextFeed } from './editor-context';
 import { runCodeBlockAction } from './codeblocks';
-import { emptyResult, withRunState, type ActiveRun } from './runs';
+import { emptyResult, recordAnswer, recordTurn, withRunState, type ActiveRun } from './runs';
 
 export { emptyResult };
 
@@ -118,7 +117,6 @@ export class ChatController implements vscode.Disposable {
   private withState(list: ConversationSummary[]): ConversationSummary[] {
     return withRunState(list, (id) => this.runOf(id) !== undefined);
   }
-
 
   async handle(message: ToExtension): Promise<void> {
     switch (message.type) {
@@ -336,17 +334,12 @@ export class ChatController implements vscode.Disposable {
   /** Records the user's message and a new run in the current conversation and adds it to the runs going on. */
   private begin(text: string, images: ImageInput[], runId: string = randomUUID(), title?: string): { run: ActiveRun; forced: Promise<RunResult> } {
     const conversation = this.conversation;
-    conversation.messages.push({ role: 'user', text, ...(images.length ? { images } : {}) });
-    if (conversation.runs.length === 0) conversation.title = title ?? titleFor(text);
-    conversation.updatedAt = Date.now();
-    const events: SwarmEvent[] = [];
-    conversation.runs.push({ runId, events });
+    const events = recordTurn(conversation, runId, text, images, title);
     const cts = new vscode.CancellationTokenSource();
     let forceEnd: (result: RunResult) => void = () => undefined;
     const forced = new Promise<RunResult>((resolve) => (forceEnd = resolve));
     const run: ActiveRun = { runId, cts, conversation, events, forceEnd };
     this.runs.set(runId, run);
-    conversation.status = 'running';
     void this.store.setCurrent(conversation.id);
     // Saved before the list is sent, so the header and history show the new title right away.
     void this.store.save(conversation).then(
@@ -365,9 +358,7 @@ export class ChatController implements vscode.Disposable {
     this.runs.delete(run.runId);
     const { runId, conversation } = run;
     this.log(`run ${runId} ended: ${result.status}${result.error ? ` (${result.error})` : ''}`);
-    conversation.messages.push({ role: 'assistant', text: result.text ?? '' });
-    conversation.status = runStateOf(result.status);
-    conversation.updatedAt = Date.now();
+    recordAnswer(conversation, result);
     await this.flushSave(run);
     if (this.conversation.id === conversation.id) this.post({ type: 'runEnded', result });
     this.post({ type: 'conversations', conversations: this.list() });

@@ -1,7 +1,8 @@
 // The chat's runs: one going on per conversation, several conversations at once.
 import type * as vscode from 'vscode';
-import type { RunResult, RunStatus, SwarmEvent } from '../../server/protocol';
+import type { ImageInput, RunResult, RunStatus, SwarmEvent } from '../../server/protocol';
 import type { Conversation, ConversationSummary } from '../../webview/messages';
+import { runStateOf, titleFor } from './store';
 
 export interface ActiveRun {
   runId: string;
@@ -31,4 +32,22 @@ export function withRunState(list: ConversationSummary[], running: (id: string) 
     // Saved mid-run by a window that went away: that run is gone.
     return c.status === 'running' ? { ...c, status: 'stopped' } : c;
   });
+}
+
+/** Records the user's message and a new run in `conversation` (titled by its first message, or `title`); returns the run's event list. */
+export function recordTurn(conversation: Conversation, runId: string, text: string, images: ImageInput[], title?: string): SwarmEvent[] {
+  conversation.messages.push({ role: 'user', text, ...(images.length ? { images } : {}) });
+  if (conversation.runs.length === 0) conversation.title = title ?? titleFor(text);
+  conversation.updatedAt = Date.now();
+  const events: SwarmEvent[] = [];
+  conversation.runs.push({ runId, events });
+  conversation.status = 'running';
+  return events;
+}
+
+/** Records a run's answer and how it ended in its conversation. */
+export function recordAnswer(conversation: Conversation, result: RunResult): void {
+  conversation.messages.push({ role: 'assistant', text: result.text ?? '' });
+  conversation.status = runStateOf(result.status);
+  conversation.updatedAt = Date.now();
 }

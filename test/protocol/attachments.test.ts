@@ -8,8 +8,9 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { MentionsRequest, type Attachment } from '../../server/protocol';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { script, type Simulator } from '../support/simulator';
+import { tempDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const userTurn = (sim: Simulator): string => {
   const msg = sim.requests[0].body.messages.filter((m) => m.role === 'user').at(-1)!;
@@ -18,30 +19,21 @@ const userTurn = (sim: Simulator): string => {
 
 describe('protocol: attachments and swarm/mentions', function () {
   this.timeout(30_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   let outside: ReturnType<typeof tempDir>;
 
   beforeEach(async () => {
-    ws = tempDir();
     outside = tempDir();
-    mkdirSync(join(ws.path, 'src'));
-    writeFileSync(join(ws.path, 'src/util.ts'), 'export function alpha(): number {\n  return 1;\n}\n\nexport function beta(): number {\n  return 2;\n}\n');
-    writeFileSync(join(ws.path, 'notes.md'), 'ZEBRA-NOTE-CONTENT\n');
+    mkdirSync(join(ctx.ws.path, 'src'));
+    writeFileSync(join(ctx.ws.path, 'src/util.ts'), 'export function alpha(): number {\n  return 1;\n}\n\nexport function beta(): number {\n  return 2;\n}\n');
+    writeFileSync(join(ctx.ws.path, 'notes.md'), 'ZEBRA-NOTE-CONTENT\n');
     writeFileSync(join(outside.path, 'secret.txt'), 'OUTSIDE-SECRET\n');
-    sim = await startSimulator({ respond: script([{ text: 'ok' }]) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', repoMapTokens: 0 });
+    await ctx.start({ respond: script([{ text: 'ok' }]) }, { model: 'kimi-k2.5', approval: 'always', repoMapTokens: 0 });
   });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-    outside.cleanup();
-  });
+  afterEach(() => outside.cleanup());
 
   const refused = async (attachments: Attachment[], pattern: RegExp) => {
-    await assert.rejects(server.run({ task: 'look', attachments }), (err: ResponseError<unknown>) => {
+    await assert.rejects(ctx.server.run({ task: 'look', attachments }), (err: ResponseError<unknown>) => {
       assert.equal(err.code, -32602, err.message);
       assert.match(err.message, pattern);
       return true;
@@ -49,58 +41,58 @@ describe('protocol: attachments and swarm/mentions', function () {
   };
 
   it('a file and a folder reach the model in the user turn, after the task, fenced', async () => {
-    const r = await server.run({ task: 'explain @notes.md and @src', attachments: [{ kind: 'path', path: 'notes.md' }, { kind: 'path', path: 'src' }] });
+    const r = await ctx.server.run({ task: 'explain @notes.md and @src', attachments: [{ kind: 'path', path: 'notes.md' }, { kind: 'path', path: 'src' }] });
     assert.equal(r.status, 'done', r.error);
-    const turn = userTurn(sim);
+    const turn = userTurn(ctx.sim);
     assert.ok(turn.startsWith('explain @notes.md and @src\n\n'), turn);
     assert.match(turn, /@notes\.md \(file, 1 lines\)\n```markdown\nZEBRA-NOTE-CONTENT\n```/);
     assert.match(turn, /@src \(folder, 1 files\)\n```\nsrc\/util\.ts\n```/);
     // The system prompt (the shared prefix of every agent) is untouched.
-    assert.doesNotMatch(JSON.stringify(sim.requests[0].body.messages[0]), /ZEBRA/);
+    assert.doesNotMatch(JSON.stringify(ctx.sim.requests[0].body.messages[0]), /ZEBRA/);
   });
 
   it('the editor buffer wins over the disk for an open file with unsaved changes', async () => {
-    const uri = `file://${join(ws.path, 'notes.md')}`;
-    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text: 'UNSAVED-BUFFER\n' } });
-    const r = await server.run({ task: 'x', attachments: [{ kind: 'path', path: 'notes.md' }] });
+    const uri = `file://${join(ctx.ws.path, 'notes.md')}`;
+    await ctx.server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text: 'UNSAVED-BUFFER\n' } });
+    const r = await ctx.server.run({ task: 'x', attachments: [{ kind: 'path', path: 'notes.md' }] });
     assert.equal(r.status, 'done', r.error);
-    assert.match(userTurn(sim), /UNSAVED-BUFFER/);
+    assert.match(userTurn(ctx.sim), /UNSAVED-BUFFER/);
   });
 
   it('refuses paths outside the workspace, symlinks out of it and missing files before any model request', async () => {
-    symlinkSync(join(outside.path, 'secret.txt'), join(ws.path, 'link.txt'));
-    symlinkSync(outside.path, join(ws.path, 'linkdir'));
+    symlinkSync(join(outside.path, 'secret.txt'), join(ctx.ws.path, 'link.txt'));
+    symlinkSync(outside.path, join(ctx.ws.path, 'linkdir'));
     await refused([{ kind: 'path', path: '../secret.txt' }], /@\.\.\/secret\.txt: .*outside the workspace/);
     await refused([{ kind: 'path', path: join(outside.path, 'secret.txt') }], /outside the workspace/);
     await refused([{ kind: 'path', path: 'link.txt' }], /@link\.txt: .*outside the workspace/);
     await refused([{ kind: 'path', path: 'linkdir/secret.txt' }], /outside the workspace/);
     await refused([{ kind: 'path', path: 'missing.txt' }], /@missing\.txt: no such file or folder in the workspace/);
-    writeFileSync(join(ws.path, 'blob.bin'), Buffer.from([0x89, 0x50, 0x00, 0x01, 0x02, 0x00]));
+    writeFileSync(join(ctx.ws.path, 'blob.bin'), Buffer.from([0x89, 0x50, 0x00, 0x01, 0x02, 0x00]));
     await refused([{ kind: 'path', path: 'blob.bin' }], /@blob\.bin: .*binary/);
     await refused([{ kind: 'path', path: 'a\u0000b' }], /NUL/);
     await refused([{ kind: 'path', path: 'notes.md' }, { kind: 'path', path: '../x' }], /@\.\.\/x: /);
     await refused([{ kind: 'symbol', name: 'gamma', path: 'src/util.ts', line: 1 }], /@gamma: no such symbol in src\/util\.ts/);
     await refused(Array.from({ length: 33 }, (_, i) => ({ kind: 'path' as const, path: `f${i}` })), /33 attachments: at most 32/);
-    assert.equal(sim.requests.length, 0);
+    assert.equal(ctx.sim.requests.length, 0);
   });
 
   it('a symbol attaches its definition up to the next one', async () => {
-    const r = await server.run({ task: 'x', attachments: [{ kind: 'symbol', name: 'alpha', path: 'src/util.ts', line: 1 }] });
+    const r = await ctx.server.run({ task: 'x', attachments: [{ kind: 'symbol', name: 'alpha', path: 'src/util.ts', line: 1 }] });
     assert.equal(r.status, 'done', r.error);
-    const turn = userTurn(sim);
+    const turn = userTurn(ctx.sim);
     assert.match(turn, /@alpha \(function in src\/util\.ts, lines 1-4\)\n```ts\nexport function alpha\(\): number \{\n  return 1;\n\}\n```/);
     assert.doesNotMatch(turn, /beta/);
   });
 
   it('@git attaches status and the uncommitted diff (git contained, read-only)', async () => {
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: ws.path });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: ctx.ws.path });
     git('init', '-q');
     git('add', '.');
     git('commit', '-qm', 'init');
-    writeFileSync(join(ws.path, 'notes.md'), 'ZEBRA-NOTE-CONTENT\nADDED-LINE\n');
-    const r = await server.run({ task: 'review', attachments: [{ kind: 'git' }] });
+    writeFileSync(join(ctx.ws.path, 'notes.md'), 'ZEBRA-NOTE-CONTENT\nADDED-LINE\n');
+    const r = await ctx.server.run({ task: 'review', attachments: [{ kind: 'git' }] });
     assert.equal(r.status, 'done', r.error);
-    const turn = userTurn(sim);
+    const turn = userTurn(ctx.sim);
     assert.match(turn, /@git \(uncommitted changes/);
     assert.match(turn, /M notes\.md/);
     assert.match(turn, /\+ADDED-LINE/);
@@ -108,26 +100,26 @@ describe('protocol: attachments and swarm/mentions', function () {
 
   it('client text is capped per attachment and labelled; a body cannot close its fence', async () => {
     const big = `${'```\n'}${'y'.repeat(80_000)}`;
-    const r = await server.run({ task: 'x', attachments: [{ kind: 'text', source: 'terminal', label: 'npm test\n(exit 1)', text: big }] });
+    const r = await ctx.server.run({ task: 'x', attachments: [{ kind: 'text', source: 'terminal', label: 'npm test\n(exit 1)', text: big }] });
     assert.equal(r.status, 'done', r.error);
-    const turn = userTurn(sim);
+    const turn = userTurn(ctx.sim);
     assert.match(turn, /@terminal \(npm test \(exit 1\)\)\n````\n```\n/);
     assert.match(turn, /\[cut at 50000 of 80004 characters\]\n````$/);
   });
 
   it('swarm/mentions: fuzzy files, folders and symbols; .gitignore respected', async () => {
-    writeFileSync(join(ws.path, '.gitignore'), 'ignored.ts\n');
-    writeFileSync(join(ws.path, 'ignored.ts'), 'export const x = 1;\n');
-    execFileSync('git', ['init', '-q'], { cwd: ws.path });
-    const top = await server.connection.sendRequest(MentionsRequest, { query: '' });
+    writeFileSync(join(ctx.ws.path, '.gitignore'), 'ignored.ts\n');
+    writeFileSync(join(ctx.ws.path, 'ignored.ts'), 'export const x = 1;\n');
+    execFileSync('git', ['init', '-q'], { cwd: ctx.ws.path });
+    const top = await ctx.server.connection.sendRequest(MentionsRequest, { query: '' });
     assert.deepEqual(top.map((m) => `${m.kind}:${m.path}`).sort(), ['file:.gitignore', 'file:notes.md', 'folder:src'].sort());
-    const util = await server.connection.sendRequest(MentionsRequest, { query: 'utl' });
+    const util = await ctx.server.connection.sendRequest(MentionsRequest, { query: 'utl' });
     assert.equal(util[0].path, 'src/util.ts');
     assert.equal(util[0].kind, 'file');
-    const sym = await server.connection.sendRequest(MentionsRequest, { query: 'beta' });
+    const sym = await ctx.server.connection.sendRequest(MentionsRequest, { query: 'beta' });
     assert.ok(sym.some((m) => m.kind === 'symbol' && m.label === 'beta' && m.path === 'src/util.ts' && m.line === 5), JSON.stringify(sym));
-    const ign = await server.connection.sendRequest(MentionsRequest, { query: 'ignored' });
+    const ign = await ctx.server.connection.sendRequest(MentionsRequest, { query: 'ignored' });
     assert.ok(!ign.some((m) => m.path === 'ignored.ts'), JSON.stringify(ign));
-    await assert.rejects(server.connection.sendRequest(MentionsRequest, { query: 5 } as never), /invalid params/);
+    await assert.rejects(ctx.server.connection.sendRequest(MentionsRequest, { query: 5 } as never), /invalid params/);
   });
 });

@@ -11,42 +11,26 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApprovalRequest, ChangesRequest, RejectRequest, type ApprovalParams, type ApprovalResult, type SwarmEvent } from '../../server/protocol';
-import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, usePrivateJournalDir, type TestServer } from '../support/server';
+import { script, swarmScript, type Turn } from '../support/simulator';
+import { usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const BIG = 'x'.repeat(120_000); // 30,000 completion tokens in the simulator
 const list: Turn = { toolCalls: [{ name: 'list_files', arguments: {} }] };
 const swarmOf = (items: string[]): Turn => ({ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'look at {{item}}', items } }] });
 
-/** Main conversation = the run's task; a sub-agent's contains "Your task:". */
-function swarmScript(main: Turn[], sub: (task: string) => Turn[]) {
-  return perConversation((conversation) => {
-    const m = /Your task:\n([\s\S]*)$/.exec(conversation);
-    return script(m ? sub(m[1].trim()) : main);
-  });
-}
-
 describe('protocol: usage, budget and wide-swarm confirmation', function () {
   this.timeout(60_000);
   usePrivateJournalDir();
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
-  const events = (runId: string): SwarmEvent[] => server.events.get(runId) ?? [];
+  const ctx = useSimServer({ settings: { approval: 'always' } });
+  const events = (runId: string): SwarmEvent[] => ctx.server.events.get(runId) ?? [];
 
   beforeEach(() => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'a.txt'), 'original\r\nbytes\u00e9\n');
-  });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
+    writeFileSync(join(ctx.ws.path, 'a.txt'), 'original\r\nbytes\u00e9\n');
   });
 
   it('reports the running spend after every usage event, with the cost at the run prices', async () => {
-    sim = await startSimulator({ respond: script([list, { text: 'done' }]) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', pricing: { input: 2, cachedInput: 1, output: 10 } });
+    const { server } = await ctx.start({ respond: script([list, { text: 'done' }]) }, { pricing: { input: 2, cachedInput: 1, output: 10 } });
     const result = await server.run({ task: 'look around' });
     assert.equal(result.status, 'done', result.error);
     const evs = events(result.runId);
@@ -64,8 +48,8 @@ describe('protocol: usage, budget and wide-swarm confirmation', function () {
   });
 
   it('stops a single agent at its token budget: no further request, journal intact, rollback byte-exact', async () => {
-    const original = readFileSync(join(ws.path, 'a.txt'));
-    sim = await startSimulator({
+    const original = readFileSync(join(ctx.ws.path, 'a.txt'));
+    const { sim, server } = await ctx.start({
       respond: script([
         { toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
         { toolCalls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'changed by the run\n' } }] },
@@ -74,7 +58,6 @@ describe('protocol: usage, budget and wide-swarm confirmation', function () {
         { text: 'never reached' },
       ]),
     });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
     const result = await server.run({ task: 'edit then think a lot', budget: { tokens: 25_000 } });
     assert.equal(result.status, 'cancelled');
     assert.equal(result.stopReason, 'budget');
@@ -87,23 +70,22 @@ describe('protocol: usage, budget and wide-swarm confirmation', function () {
     assert.ok(events(result.runId).some((e) => e.type === 'error' && /Budget reached/.test(e.message)));
     assert.equal(events(result.runId).at(-1)?.type, 'run_finished');
     // The first step's write is journaled as usual: review shows it, reject puts the bytes back.
-    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), 'changed by the run\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), 'changed by the run\n');
     const changes = await server.connection.sendRequest(ChangesRequest, { runId: result.runId, withContent: false });
     assert.deepEqual(changes.files.map((f) => f.path), ['a.txt']);
     const rej = await server.connection.sendRequest(RejectRequest, { runId: result.runId });
     assert.deepEqual(rej.restored, ['a.txt']);
-    assert.ok(readFileSync(join(ws.path, 'a.txt')).equals(original));
+    assert.ok(readFileSync(join(ctx.ws.path, 'a.txt')).equals(original));
   });
 
   it('stops a swarm at its budget: in-flight sub-agents are cancelled and none sends another request', async () => {
-    sim = await startSimulator({
+    const { sim, server } = await ctx.start({
       respond: swarmScript([swarmOf(['fast', 'slow1', 'slow2']), { text: 'never reached' }], (task) =>
         task.includes('fast')
           ? [{ text: BIG, toolCalls: [list.toolCalls![0]], chunkChars: 4000 }, list, list, { text: 'fast done' }]
           : [{ text: 'slow done', latency: { ttftMs: 30_000 } }],
       ),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', budgetTokens: 25_000 });
+    }, { budgetTokens: 25_000 });
     const result = await server.run({ task: 'fan out' });
     assert.equal(result.status, 'cancelled');
     assert.equal(result.stopReason, 'budget');
@@ -117,9 +99,8 @@ describe('protocol: usage, budget and wide-swarm confirmation', function () {
   });
 
   it('a dollar budget counts at the run prices', async () => {
-    sim = await startSimulator({ respond: script([{ text: BIG, toolCalls: [list.toolCalls![0]], chunkChars: 4000 }, { text: 'never' }]) });
     // $1 per 1M output tokens × 30,000 = $0.03 > $0.02.
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', pricing: { input: 0, cachedInput: 0, output: 1 } });
+    const { sim, server } = await ctx.start({ respond: script([{ text: BIG, toolCalls: [list.toolCalls![0]], chunkChars: 4000 }, { text: 'never' }]) }, { pricing: { input: 0, cachedInput: 0, output: 1 } });
     const result = await server.run({ task: 'spend', budget: { usd: 0.02 } });
     assert.equal(result.stopReason, 'budget');
     assert.match(result.error ?? '', /^Budget reached: \$0\.03\d* spent of a \$0\.02 budget/);
@@ -127,8 +108,7 @@ describe('protocol: usage, budget and wide-swarm confirmation', function () {
   });
 
   it('hostile budgets: dollars without prices fail before any request; negative ones are invalid params', async () => {
-    sim = await startSimulator({ respond: script([{ text: 'hi' }]) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    const { sim, server } = await ctx.start({ respond: script([{ text: 'hi' }]) });
     const noPrices = await server.run({ task: 'x', budget: { usd: 1 } });
     assert.equal(noPrices.status, 'failed');
     assert.match(noPrices.error ?? '', /dollar budget needs prices/);
@@ -142,17 +122,17 @@ describe('protocol: usage, budget and wide-swarm confirmation', function () {
   describe('wide swarm confirmation', () => {
     let asked: ApprovalParams[];
     async function setup(answer: ApprovalResult, settings = {}) {
-      sim = await startSimulator({ respond: swarmScript([swarmOf(['a', 'b', 'c', 'd']), { text: 'ok' }], (task) => [{ text: `did ${task}` }]) });
-      server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', swarmConfirmWidth: 3, ...settings });
+      const started = await ctx.start({ respond: swarmScript([swarmOf(['a', 'b', 'c', 'd']), { text: 'ok' }], (task) => [{ text: `did ${task}` }]) }, { swarmConfirmWidth: 3, ...settings });
       asked = [];
-      server.connection.onRequest(ApprovalRequest, (p) => {
+      started.server.connection.onRequest(ApprovalRequest, (p) => {
         asked.push(p);
         return answer;
       });
+      return started;
     }
 
     it('asks before a swarm wider than the setting; declined, no sub-agent starts and the model is told', async () => {
-      await setup({ approved: false });
+      const { sim, server } = await setup({ approved: false });
       const result = await server.run({ task: 'fan out' });
       assert.equal(result.status, 'done', result.error);
       assert.equal(asked.length, 1);
@@ -169,7 +149,7 @@ describe('protocol: usage, budget and wide-swarm confirmation', function () {
     });
 
     it('approved, the whole swarm runs', async () => {
-      await setup({ approved: true });
+      const { server } = await setup({ approved: true });
       const result = await server.run({ task: 'fan out' });
       assert.equal(result.status, 'done', result.error);
       assert.equal(asked.length, 1);
@@ -177,14 +157,14 @@ describe('protocol: usage, budget and wide-swarm confirmation', function () {
     });
 
     it('does not ask at or under the width, nor when the setting is 0', async () => {
-      await setup({ approved: false }, { swarmConfirmWidth: 4 });
+      const { sim, server } = await setup({ approved: false }, { swarmConfirmWidth: 4 });
       const r1 = await server.run({ task: 'fan out' });
       assert.equal(asked.length, 0);
       assert.equal(events(r1.runId).filter((e) => e.type === 'agent_spawned').length, 4);
       await server.shutdown();
       await sim.close();
-      await setup({ approved: false }, { swarmConfirmWidth: 0 });
-      const r2 = await server.run({ task: 'fan out' });
+      const second = await setup({ approved: false }, { swarmConfirmWidth: 0 });
+      const r2 = await second.server.run({ task: 'fan out' });
       assert.equal(asked.length, 0);
       assert.equal(events(r2.runId).filter((e) => e.type === 'agent_spawned').length, 4);
     });

@@ -7,36 +7,28 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RejectRequest } from '../../server/protocol';
-import { contentText, script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
+import { contentText, script } from '../support/simulator';
+import { usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 describe('protocol: tool results in call order; delete_file and move_file', function () {
   this.timeout(40_000);
-  let sim: Simulator | undefined;
-  let server: TestServer | undefined;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   usePrivateJournalDir();
   beforeEach(() => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'README.md'), '# Old title\n\nbody\n');
-    writeFileSync(join(ws.path, 'page.html'), '<h1>old page</h1>\n');
-  });
-  afterEach(async () => {
-    await server?.shutdown().catch(() => undefined);
-    server = undefined;
-    await sim?.close();
-    ws.cleanup();
+    writeFileSync(join(ctx.ws.path, 'README.md'), '# Old title\n\nbody\n');
+    writeFileSync(join(ctx.ws.path, 'page.html'), '<h1>old page</h1>\n');
   });
 
   /** The tool messages the model got back for its turn `turn` (answers in request turn + 1). */
   function results(turn: number): string[] {
-    const msgs = sim!.requests[turn + 1].body.messages;
+    const msgs = ctx.sim.requests[turn + 1].body.messages;
     const calls = msgs.filter((m) => m.role === 'assistant' && m.tool_calls).at(-1)!.tool_calls!;
     return calls.map((c) => contentText(msgs.find((m) => m.role === 'tool' && m.tool_call_id === c.id)!.content));
   }
 
   it('a read after an edit of the same path in one turn sees the edit; a read before a write sees the old text', async () => {
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: script([
         { toolCalls: [{ name: 'read_file', arguments: { path: 'README.md' } }, { name: 'read_file', arguments: { path: 'page.html' } }] },
         {
@@ -50,8 +42,7 @@ describe('protocol: tool results in call order; delete_file and move_file', func
         },
         { text: 'done' },
       ]),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
+    }, { model: 'kimi-k2.5', approval: 'always', swarm: false });
     const r = await server.run({ runId: 'order-1', task: 'edit then read' });
     assert.equal(r.status, 'done', r.error);
     const [edit, readme, pageBefore, write, grep] = results(1);
@@ -63,16 +54,15 @@ describe('protocol: tool results in call order; delete_file and move_file', func
   });
 
   it('move_file and delete_file are journaled: reject restores bytes and mode', async () => {
-    writeFileSync(join(ws.path, 'tool.sh'), '#!/bin/sh\necho 1\n');
-    chmodSync(join(ws.path, 'tool.sh'), 0o755);
-    sim = await startSimulator({
+    writeFileSync(join(ctx.ws.path, 'tool.sh'), '#!/bin/sh\necho 1\n');
+    chmodSync(join(ctx.ws.path, 'tool.sh'), 0o755);
+    const { sim, server } = await ctx.start({
       respond: script([
         { toolCalls: [{ name: 'read_file', arguments: { path: 'README.md' } }] },
         { toolCalls: [{ name: 'move_file', arguments: { from: 'tool.sh', to: 'bin/tool.sh' } }, { name: 'delete_file', arguments: { path: 'README.md' } }, { name: 'read_file', arguments: { path: 'bin/tool.sh' } }] },
         { text: 'done' },
       ]),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
+    }, { model: 'kimi-k2.5', approval: 'always', swarm: false });
     const r = await server.run({ runId: 'ops-1', task: 'move and delete' });
     assert.equal(r.status, 'done', r.error);
     const names = (sim.requests[0].body.tools ?? []).map((t) => t.function.name);
@@ -81,12 +71,12 @@ describe('protocol: tool results in call order; delete_file and move_file', func
     assert.match(moved, /Moved tool.sh to bin\/tool.sh/);
     assert.match(deleted, /Deleted README.md/);
     assert.match(read, /echo 1/);
-    assert.ok(!existsSync(join(ws.path, 'README.md')) && !existsSync(join(ws.path, 'tool.sh')));
+    assert.ok(!existsSync(join(ctx.ws.path, 'README.md')) && !existsSync(join(ctx.ws.path, 'tool.sh')));
     const rej = await server.connection.sendRequest(RejectRequest, { runId: 'ops-1' });
     assert.deepEqual(rej.skipped, []);
-    assert.equal(readFileSync(join(ws.path, 'README.md'), 'utf8'), '# Old title\n\nbody\n');
-    assert.equal(readFileSync(join(ws.path, 'tool.sh'), 'utf8'), '#!/bin/sh\necho 1\n');
-    assert.equal(statSync(join(ws.path, 'tool.sh')).mode & 0o777, 0o755);
-    assert.ok(!existsSync(join(ws.path, 'bin')));
+    assert.equal(readFileSync(join(ctx.ws.path, 'README.md'), 'utf8'), '# Old title\n\nbody\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'tool.sh'), 'utf8'), '#!/bin/sh\necho 1\n');
+    assert.equal(statSync(join(ctx.ws.path, 'tool.sh')).mode & 0o777, 0o755);
+    assert.ok(!existsSync(join(ctx.ws.path, 'bin')));
   });
 });

@@ -1,42 +1,22 @@
 // `swarmcode run --budget-tokens / --budget-usd / --allow-wide-swarm` as a user runs them: the
 // dist/cli.js process against the simulator (usage = characters / 4, see budget.test.ts).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import type { SwarmEvent } from '../../server/protocol';
-import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { ensureBuilt, ROOT, tempDir } from '../support/server';
+import { perConversation, script, type Turn } from '../support/simulator';
+import { jsonLines, runCli } from '../support/cli';
+import { ensureBuilt } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, SWARMCODE_JOURNAL_DIR: process.env.SWARMCODE_JOURNAL_DIR, MOONSHOT_API_KEY: 'k', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-const jsonLines = (s: string): SwarmEvent[] => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as SwarmEvent);
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { MOONSHOT_API_KEY: 'k', ...env });
 const list: Turn = { toolCalls: [{ name: 'list_files', arguments: {} }] };
 
 describe('cli: budgets and wide swarms', function () {
   this.timeout(60_000);
-  let sim: Simulator | undefined;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   before(() => ensureBuilt());
-  beforeEach(() => (ws = tempDir()));
-  afterEach(async () => {
-    await sim?.close();
-    sim = undefined;
-    ws.cleanup();
-  });
 
   it('--budget-tokens stops the run with exit code 3 and the reason', async () => {
-    sim = await startSimulator({ respond: script([{ text: 'x'.repeat(40_000), toolCalls: list.toolCalls, chunkChars: 4000 }, list, { text: 'never' }]) });
-    const res = await cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, '--budget-tokens', '5000', 'think']);
+    const sim = await ctx.startSim({ respond: script([{ text: 'x'.repeat(40_000), toolCalls: list.toolCalls, chunkChars: 4000 }, list, { text: 'never' }]) });
+    const res = await cli(['run', '--json', '--workspace', ctx.ws.path, '--base-url', sim.url, '--budget-tokens', '5000', 'think']);
     assert.equal(res.code, 3, res.stderr);
     assert.equal(sim.requests.length, 1);
     const evs = jsonLines(res.stdout);
@@ -47,7 +27,7 @@ describe('cli: budgets and wide swarms', function () {
 
   it('bad budgets are usage errors (exit 2)', async () => {
     for (const bad of [['--budget-tokens', '-1'], ['--budget-tokens', '1.5'], ['--budget-usd', 'abc'], ['--budget-usd', '0'], ['--budget-usd', 'Infinity'], ['--budget-usd', '1e3']]) {
-      const r = await cli(['run', '--workspace', ws.path, '--base-url', 'http://127.0.0.1:9', ...bad, 'x']);
+      const r = await cli(['run', '--workspace', ctx.ws.path, '--base-url', 'http://127.0.0.1:9', ...bad, 'x']);
       assert.equal(r.code, 2, bad.join(' '));
       assert.match(r.stderr, new RegExp(bad[0]));
     }
@@ -57,14 +37,14 @@ describe('cli: budgets and wide swarms', function () {
     const items = Array.from({ length: 33 }, (_, i) => `item${i}`);
     const respond = () =>
       perConversation((conversation) => (/Your task:/.test(conversation) ? script([{ text: 'ok' }]) : script([{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'do {{item}}', items } }] }, { text: 'done' }])));
-    sim = await startSimulator({ respond: respond() });
-    const declined = await cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, 'fan out']);
+    const sim = await ctx.startSim({ respond: respond() });
+    const declined = await cli(['run', '--json', '--workspace', ctx.ws.path, '--base-url', sim.url, 'fan out']);
     assert.equal(declined.code, 0, declined.stderr);
     assert.match(declined.stderr, /declined \(main\): a swarm of 33 sub-agents \(more than 32\)\n {2}\(use --allow-wide-swarm to allow it\)/);
     assert.equal(jsonLines(declined.stdout).filter((e) => e.type === 'agent_spawned').length, 0);
     await sim.close();
-    sim = await startSimulator({ respond: respond() });
-    const allowed = await cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, '--allow-wide-swarm', 'fan out']);
+    const again = await ctx.startSim({ respond: respond() });
+    const allowed = await cli(['run', '--json', '--workspace', ctx.ws.path, '--base-url', again.url, '--allow-wide-swarm', 'fan out']);
     assert.equal(allowed.code, 0, allowed.stderr);
     assert.equal(jsonLines(allowed.stdout).filter((e) => e.type === 'agent_spawned').length, 33);
   });

@@ -3,22 +3,10 @@
 // The real dist/cli.js against the OpenAI-wire simulator, three sub-agents streaming in small
 // chunks at once (SSE `delta.content` pieces, as the OpenAI Chat Completions stream sends them).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { perConversation, script, startSimulator, type Simulator } from '../support/simulator';
-import { ensureBuilt, ROOT, tempDir } from '../support/server';
-
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, SWARMCODE_JOURNAL_DIR: process.env.SWARMCODE_JOURNAL_DIR, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+import { perConversation, script } from '../support/simulator';
+import { runCli } from '../support/cli';
+import { ensureBuilt } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const ITEMS = ['alpha.ts', 'beta.ts', 'gamma.ts'];
 /** Two lines per sub-agent, long enough that the three streams overlap chunk by chunk. */
@@ -27,18 +15,11 @@ const FINAL = 'All three files checked: e2e-final-answer-7781.';
 
 describe('cli: human output during a swarm', function () {
   this.timeout(60_000);
-  let sim: Simulator | undefined;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   before(() => ensureBuilt());
-  beforeEach(() => (ws = tempDir()));
-  afterEach(async () => {
-    await sim?.close();
-    sim = undefined;
-    ws.cleanup();
-  });
 
   it('keeps each sub-agent\'s text intact, on lines named by its lane, and the final answer on its own line', async () => {
-    sim = await startSimulator({
+    const sim = await ctx.startSim({
       respond: perConversation((conversation) => {
         const item = ITEMS.find((i) => conversation.includes(`Your task:\nReview ${i}`));
         if (item) return script([{ text: said(item).join('\n'), chunkChars: 3, latency: { ttftMs: 50, tokensPerSec: 150 } }]);
@@ -49,7 +30,7 @@ describe('cli: human output during a swarm', function () {
         ]);
       }),
     });
-    const res = await cli(['run', '--workspace', ws.path, '--base-url', sim.url, '--thinking', 'off', 'review the three files'], { MOONSHOT_API_KEY: 'k' });
+    const res = await runCli(['run', '--workspace', ctx.ws.path, '--base-url', sim.url, '--thinking', 'off', 'review the three files'], { MOONSHOT_API_KEY: 'k' });
     assert.equal(res.code, 0, res.stderr);
     // The sub-agents really overlapped (else this test proves nothing about interleaving).
     const subs = sim.requests.filter((r) => r.conversation.includes('Your task:'));
@@ -70,14 +51,14 @@ describe('cli: human output during a swarm', function () {
 
   it('escapes control characters a hostile sub-agent or item streams (no ANSI reaches the terminal)', async () => {
     const hostile = 'x\u001b[2J\u001b]0;pwned\u0007y';
-    sim = await startSimulator({
+    const sim = await ctx.startSim({
       respond: perConversation((conversation) =>
         conversation.includes('Your task:')
           ? script([{ text: `clear ${hostile}\rover\nsecond`, chunkChars: 2 }])
           : script([{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'Do {{item}}', items: [`it\u001b[31mem\nwith newline`] } }] }, { text: 'ok' }]),
       ),
     });
-    const res = await cli(['run', '--workspace', ws.path, '--base-url', sim.url, '--thinking', 'off', 'x'], { MOONSHOT_API_KEY: 'k' });
+    const res = await runCli(['run', '--workspace', ctx.ws.path, '--base-url', sim.url, '--thinking', 'off', 'x'], { MOONSHOT_API_KEY: 'k' });
     assert.equal(res.code, 0, res.stderr);
     assert.ok(!res.stderr.includes('\u001b'), `no raw ESC on stderr: ${JSON.stringify(res.stderr)}`);
     assert.ok(res.stderr.includes('[worker#1 it\\x1b[31mem with newline] clear x\\x1b[2J\\x1b]0;pwned\\x07y\\rover'), res.stderr);

@@ -3,56 +3,21 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SwarmEvent } from '../../server/protocol';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { ensureBuilt, ROOT, tempDir, waitFor } from '../support/server';
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (child: ReturnType<typeof spawn>) => void): Promise<CliRun> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, SWARMCODE_JOURNAL_DIR: process.env.SWARMCODE_JOURNAL_DIR, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  onSpawn?.(child);
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-function jsonLines(stdout: string): SwarmEvent[] {
-  return stdout
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as SwarmEvent);
-}
+import { script } from '../support/simulator';
+import { jsonLines, runCli } from '../support/cli';
+import { ensureBuilt, ROOT, waitFor } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 describe('cli: swarmcode run', function () {
   this.timeout(30_000);
-  let sim: Simulator | undefined;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   before(() => ensureBuilt());
-  beforeEach(() => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'notes.md'), '# Notes\nTODO: ship\n');
-  });
-  afterEach(async () => {
-    await sim?.close();
-    sim = undefined;
-    ws.cleanup();
-  });
+  beforeEach(() => writeFileSync(join(ctx.ws.path, 'notes.md'), '# Notes\nTODO: ship\n'));
 
   it('--dialect, --max-tokens and --context-window reach every request; bad values are usage errors (exit 2)', async () => {
-    sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'list_files', arguments: {} }] }, { text: 'ok' }]) });
+    const sim = await ctx.startSim({ respond: script([{ toolCalls: [{ name: 'list_files', arguments: {} }] }, { text: 'ok' }]) });
     // A gateway URL in front of Moonshot: only --dialect can tell; thinking mode then needs reasoning_content on tool-call turns.
-    const res = await cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, '--dialect', 'moonshot', '--max-tokens', '5000', '--context-window', '65536', '--thinking', 'on', 'list'], { MOONSHOT_API_KEY: 'k' });
+    const res = await runCli(['run', '--json', '--workspace', ctx.ws.path, '--base-url', sim.url, '--dialect', 'moonshot', '--max-tokens', '5000', '--context-window', '65536', '--thinking', 'on', 'list'], { MOONSHOT_API_KEY: 'k' });
     assert.equal(res.code, 0, res.stderr);
     assert.equal(sim.requests.length, 2);
     for (const r of sim.requests) {
@@ -61,10 +26,10 @@ describe('cli: swarmcode run', function () {
       assert.equal(r.body.max_tokens, 5000);
     }
     assert.equal(sim.requests[1].body.messages.find((m) => m.role === 'assistant')?.reasoning_content, '');
-    const ctx = jsonLines(res.stdout).find((e) => e.type === 'context');
-    assert.ok(ctx && ctx.type === 'context' && ctx.window === 65_536);
+    const context = jsonLines(res.stdout).find((e) => e.type === 'context');
+    assert.ok(context && context.type === 'context' && context.window === 65_536);
     for (const bad of [['--dialect', 'openai'], ['--max-tokens', '-3'], ['--preset', 'nope']]) {
-      const r = await cli(['run', '--workspace', ws.path, '--base-url', sim.url, ...bad, 'x'], { MOONSHOT_API_KEY: 'k' });
+      const r = await runCli(['run', '--workspace', ctx.ws.path, '--base-url', sim.url, ...bad, 'x'], { MOONSHOT_API_KEY: 'k' });
       assert.equal(r.code, 2, bad.join(' '));
       assert.match(r.stderr, new RegExp(bad[0]));
     }
@@ -72,7 +37,7 @@ describe('cli: swarmcode run', function () {
 
   it('--preset fills base URL, model, key variable and dialect (Kimi Code speaks Moonshot\'s dialect)', async () => {
     const { parseRunArgs } = await import('../../cli/run');
-    const opts = parseRunArgs(['--workspace', ws.path, '--preset', 'kimi-code', 'x'], { KIMI_API_KEY: 'sk-kimi' });
+    const opts = parseRunArgs(['--workspace', ctx.ws.path, '--preset', 'kimi-code', 'x'], { KIMI_API_KEY: 'sk-kimi' });
     assert.equal(opts.settings.baseUrl, 'https://api.kimi.com/coding/v1');
     assert.equal(opts.settings.model, 'kimi-for-coding');
     assert.equal(opts.settings.apiKey, 'sk-kimi');
@@ -82,13 +47,13 @@ describe('cli: swarmcode run', function () {
   });
 
   it('--json prints the event stream, one object per line, ending in run_finished', async () => {
-    sim = await startSimulator({
+    const sim = await ctx.startSim({
       respond: script([
         { reasoning: 'grep it', toolCalls: [{ name: 'grep', arguments: { pattern: 'TODO' } }] },
         { text: 'Found one TODO in notes.md.' },
       ]),
     });
-    const res = await cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, '--thinking', 'on', 'find TODOs'], { MOONSHOT_API_KEY: 'k' });
+    const res = await runCli(['run', '--json', '--workspace', ctx.ws.path, '--base-url', sim.url, '--thinking', 'on', 'find TODOs'], { MOONSHOT_API_KEY: 'k' });
     assert.equal(res.code, 0, res.stderr);
     const events = jsonLines(res.stdout);
     assert.equal(events[0].type, 'run_started');
@@ -112,39 +77,39 @@ describe('cli: swarmcode run', function () {
   });
 
   it('streams readable text by default and edits the workspace', async () => {
-    sim = await startSimulator({
+    const sim = await ctx.startSim({
       respond: script([
         { toolCalls: [{ name: 'edit_file', arguments: { path: 'notes.md', old_string: 'TODO: ship', new_string: 'DONE: shipped' } }] },
         { text: 'Marked it done.' },
       ]),
     });
-    const res = await cli(['run', '--workspace', ws.path, '--base-url', sim.url, 'mark done'], { MOONSHOT_API_KEY: 'k' });
+    const res = await runCli(['run', '--workspace', ctx.ws.path, '--base-url', sim.url, 'mark done'], { MOONSHOT_API_KEY: 'k' });
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /Marked it done\./);
     assert.match(res.stderr, /edit_file/);
-    assert.equal(readFileSync(join(ws.path, 'notes.md'), 'utf8'), '# Notes\nDONE: shipped\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'notes.md'), 'utf8'), '# Notes\nDONE: shipped\n');
   });
 
   it('exits 2 with set-up advice when no key is set for Moonshot', async () => {
-    const res = await cli(['run', '--workspace', ws.path, 'hello'], {});
+    const res = await runCli(['run', '--workspace', ctx.ws.path, 'hello'], {});
     assert.equal(res.code, 2);
     assert.match(res.stderr, /MOONSHOT_API_KEY/);
     assert.match(res.stderr, /export MOONSHOT_API_KEY=/);
   });
 
   it('exits 2 on usage errors', async () => {
-    assert.equal((await cli(['run', '--workspace', ws.path, '--thinking', 'maybe', 'x'], { MOONSHOT_API_KEY: 'k' })).code, 2);
-    assert.equal((await cli(['run', '--bogus', 'x'], { MOONSHOT_API_KEY: 'k' })).code, 2);
-    assert.equal((await cli(['run'], { MOONSHOT_API_KEY: 'k' })).code, 2);
-    assert.equal((await cli(['frobnicate'])).code, 2);
-    const res = await cli(['run', '--workspace', join(ws.path, 'nope'), 'x'], { MOONSHOT_API_KEY: 'k' });
+    assert.equal((await runCli(['run', '--workspace', ctx.ws.path, '--thinking', 'maybe', 'x'], { MOONSHOT_API_KEY: 'k' })).code, 2);
+    assert.equal((await runCli(['run', '--bogus', 'x'], { MOONSHOT_API_KEY: 'k' })).code, 2);
+    assert.equal((await runCli(['run'], { MOONSHOT_API_KEY: 'k' })).code, 2);
+    assert.equal((await runCli(['frobnicate'])).code, 2);
+    const res = await runCli(['run', '--workspace', join(ctx.ws.path, 'nope'), 'x'], { MOONSHOT_API_KEY: 'k' });
     assert.equal(res.code, 2);
     assert.match(res.stderr, /nope/);
   });
 
   it('exits 1 when the run fails (rejected key), with the reason', async () => {
-    sim = await startSimulator({ apiKey: 'right' });
-    const res = await cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, '--api-key-env', 'MY_KEY', 'x'], { MY_KEY: 'wrong' });
+    const sim = await ctx.startSim({ apiKey: 'right' });
+    const res = await runCli(['run', '--json', '--workspace', ctx.ws.path, '--base-url', sim.url, '--api-key-env', 'MY_KEY', 'x'], { MY_KEY: 'wrong' });
     assert.equal(res.code, 1);
     const events = jsonLines(res.stdout);
     assert.ok(events.some((e) => e.type === 'error'));
@@ -153,15 +118,15 @@ describe('cli: swarmcode run', function () {
   });
 
   it('--worktrees reaches the server: outside a git repository the run fails saying why', async () => {
-    sim = await startSimulator({ respond: script([{ text: 'never asked' }]) });
-    const res = await cli(['run', '--worktrees', '--workspace', ws.path, '--base-url', sim.url, 'x'], { MOONSHOT_API_KEY: 'k' });
+    const sim = await ctx.startSim({ respond: script([{ text: 'never asked' }]) });
+    const res = await runCli(['run', '--worktrees', '--workspace', ctx.ws.path, '--base-url', sim.url, 'x'], { MOONSHOT_API_KEY: 'k' });
     assert.equal(res.code, 1);
     assert.match(res.stderr, /worktrees need a git repository/);
     assert.equal(sim.requests.length, 0);
   });
 
   it('exits 1 with a clear message when the server dies mid-run', async () => {
-    const res = await cli(['run', '--workspace', ws.path, '--base-url', 'http://127.0.0.1:9/v1', 'x'], {
+    const res = await runCli(['run', '--workspace', ctx.ws.path, '--base-url', 'http://127.0.0.1:9/v1', 'x'], {
       MOONSHOT_API_KEY: 'k',
       SWARMCODE_SERVER: join(ROOT, 'test/protocol/fixtures/crashing-server.js'),
     });
@@ -170,10 +135,10 @@ describe('cli: swarmcode run', function () {
   });
 
   it('exits 130 after SIGINT, cancelling the run first', async () => {
-    sim = await startSimulator({ respond: script([{ text: 'slow '.repeat(400), latency: { tokensPerSec: 50 } }]) });
+    const sim = await ctx.startSim({ respond: script([{ text: 'slow '.repeat(400), latency: { tokensPerSec: 50 } }]) });
     let child!: ReturnType<typeof spawn>;
     let out = '';
-    const done = cli(['run', '--json', '--workspace', ws.path, '--base-url', sim.url, 'x'], { MOONSHOT_API_KEY: 'k' }, (c) => {
+    const done = runCli(['run', '--json', '--workspace', ctx.ws.path, '--base-url', sim.url, 'x'], { MOONSHOT_API_KEY: 'k' }, (c) => {
       child = c;
       c.stdout!.on('data', (d) => (out += d));
     });

@@ -4,40 +4,33 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangesRequest, RefactorRequest } from '../../server/protocol';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
+import { script } from '../support/simulator';
+import { tempDir, usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 import { makeShards } from '../../server/handlers/refactor-plan';
 import { detectTestCommand } from '../../server/handlers/refactor-tests';
 import { responsibleShards } from '../../server/handlers/refactor-blame';
 
 describe('protocol: swarm/refactor', function () {
   this.timeout(40_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   usePrivateJournalDir();
   beforeEach(() => {
-    ws = tempDir();
-    mkdirSync(join(ws.path, 'src'));
-    mkdirSync(join(ws.path, 'lib'));
-    writeFileSync(join(ws.path, 'src/a.ts'), 'export const v = oldName();\n');
-    writeFileSync(join(ws.path, 'src/b.ts'), 'import { oldName } from "../lib/c";\nexport default oldName;\n');
-    writeFileSync(join(ws.path, 'lib/c.ts'), 'export function oldName() { return 1; }\n');
-    writeFileSync(join(ws.path, 'other.ts'), 'export const unrelated = 2;\n');
-    writeFileSync(join(ws.path, 'package.json'), JSON.stringify({ name: 'fixture', scripts: { test: 'node check.js' } }));
+    mkdirSync(join(ctx.ws.path, 'src'));
+    mkdirSync(join(ctx.ws.path, 'lib'));
+    writeFileSync(join(ctx.ws.path, 'src/a.ts'), 'export const v = oldName();\n');
+    writeFileSync(join(ctx.ws.path, 'src/b.ts'), 'import { oldName } from "../lib/c";\nexport default oldName;\n');
+    writeFileSync(join(ctx.ws.path, 'lib/c.ts'), 'export function oldName() { return 1; }\n');
+    writeFileSync(join(ctx.ws.path, 'other.ts'), 'export const unrelated = 2;\n');
+    writeFileSync(join(ctx.ws.path, 'package.json'), JSON.stringify({ name: 'fixture', scripts: { test: 'node check.js' } }));
     writeFileSync(
-      join(ws.path, 'check.js'),
+      join(ctx.ws.path, 'check.js'),
       "const fs = require('fs');\nlet bad = 0;\nfor (const f of ['src/a.ts', 'src/b.ts', 'lib/c.ts']) if (fs.readFileSync(f, 'utf8').includes('oldName')) { console.log('FAIL ' + f + ' still uses oldName'); bad++; }\nprocess.exit(bad ? 1 : 0);\n",
     );
   });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-  });
 
   it('shards the sites, runs the edits, runs the detected tests and reports the failing shard', async () => {
-    sim = await startSimulator({
+    const { sim, server } = await ctx.start({
       respond: script([
         { toolCalls: [{ name: 'read_file', arguments: { path: 'src/a.ts' } }, { name: 'read_file', arguments: { path: 'src/b.ts' } }] },
         {
@@ -48,8 +41,7 @@ describe('protocol: swarm/refactor', function () {
         },
         { text: 'shard-2 and shard-3 done' },
       ]),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
+    }, { model: 'kimi-k2.5', approval: 'always', swarm: false });
     const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rf-1', instruction: 'Rename oldName to newName', scope: { pattern: 'oldName', glob: '*.ts' }, fixRounds: 0 });
     assert.equal(res.status, 'done', res.error);
     assert.deepEqual(res.shards.map((s) => [s.id, s.files, s.sites]), [['shard-1', ['lib/c.ts'], 1], ['shard-2', ['src/a.ts'], 1], ['shard-3', ['src/b.ts'], 2]]);
@@ -63,7 +55,7 @@ describe('protocol: swarm/refactor', function () {
     assert.equal(res.tests.passed, false);
     assert.match(res.tests.output, /FAIL lib\/c.ts/);
     assert.deepEqual(res.shards.filter((s) => s.failing).map((s) => s.id), ['shard-1']);
-    assert.equal(readFileSync(join(ws.path, 'src/b.ts'), 'utf8'), 'import { newName } from "../lib/c";\nexport default newName;\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'src/b.ts'), 'utf8'), 'import { newName } from "../lib/c";\nexport default newName;\n');
     const changes = await server.connection.sendRequest(ChangesRequest, { runId: 'rf-1' });
     assert.deepEqual(changes.files.map((f) => f.path), ['src/a.ts', 'src/b.ts']);
   });

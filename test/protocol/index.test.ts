@@ -4,8 +4,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { SearchRequest } from '../../server/protocol';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { script } from '../support/simulator';
+import { useSimServer } from '../support/sim-server';
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -17,25 +17,16 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 
 describe('protocol: code index', function () {
   this.timeout(30_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
 
   beforeEach(() => {
-    ws = tempDir();
-    mkdirSync(join(ws.path, 'src'));
-    writeFileSync(join(ws.path, 'src/billing.ts'), 'export function computeTotal(items: number[]): number {\n  return items.reduce((a, b) => a + b, 0);\n}\n');
-    writeFileSync(join(ws.path, 'src/cart.ts'), "import { computeTotal } from './billing';\nexport const cartTotal = () => computeTotal([1, 2]);\n");
-  });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
+    mkdirSync(join(ctx.ws.path, 'src'));
+    writeFileSync(join(ctx.ws.path, 'src/billing.ts'), 'export function computeTotal(items: number[]): number {\n  return items.reduce((a, b) => a + b, 0);\n}\n');
+    writeFileSync(join(ctx.ws.path, 'src/cart.ts'), "import { computeTotal } from './billing';\nexport const cartTotal = () => computeTotal([1, 2]);\n");
   });
 
   it('puts the repo map in the shared prefix and answers find_symbol', async () => {
-    sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'find_symbol', arguments: { name: 'computeTotal' } }] }, { text: 'found' }]) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    const { sim, server } = await ctx.start({ respond: script([{ toolCalls: [{ name: 'find_symbol', arguments: { name: 'computeTotal' } }] }, { text: 'found' }]) }, { approval: 'always' });
     const result = await server.run({ task: 'Where is computeTotal defined?' });
     assert.equal(result.status, 'done', result.error);
     const system = String(sim.requests[0].body.messages[0].content);
@@ -49,8 +40,7 @@ describe('protocol: code index', function () {
   });
 
   it('answers swarm/search with line and column', async () => {
-    sim = await startSimulator();
-    server = await startTestServer(ws.path, { baseUrl: sim.url });
+    const { server } = await ctx.start({});
     const res = await server.connection.sendRequest(SearchRequest, { query: 'computeTotal(' });
     const paths = res.matches.map((m) => `${m.path}:${m.line}`).sort();
     assert.deepEqual(paths, ['src/billing.ts:1', 'src/cart.ts:2']);
@@ -61,16 +51,15 @@ describe('protocol: code index', function () {
   });
 
   it('searches the text of unsaved editor buffers, and the disk again once the buffer is closed', async () => {
-    sim = await startSimulator();
-    server = await startTestServer(ws.path, { baseUrl: sim.url });
+    const { server } = await ctx.start({});
     const c = server.connection;
-    const uri = pathToFileURL(join(ws.path, 'src/cart.ts')).href;
+    const uri = pathToFileURL(join(ctx.ws.path, 'src/cart.ts')).href;
     const search = async (query: string) => {
       const res = await c.sendRequest(SearchRequest, { query });
       return { hits: res.matches.map((m) => `${m.path}:${m.line}`), engine: res.engine };
     };
     assert.deepEqual((await search('cartTotal')).hits, ['src/cart.ts:2']);
-    const text = readFileSync(join(ws.path, 'src/cart.ts'), 'utf8');
+    const text = readFileSync(join(ctx.ws.path, 'src/cart.ts'), 'utf8');
     c.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
     c.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${text}export const unsavedMarker4412 = 1;\n` }] });
     await until(async () => (await search('unsavedMarker4412')).hits.join() === 'src/cart.ts:3', 10_000, 'the unsaved line is found');

@@ -5,41 +5,29 @@
 import assert from 'node:assert/strict';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { LmCompleteRequest, LmDeltaNotification, LmModelsRequest } from '../../server/protocol';
-import { contentText, script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+import { contentText, script } from '../support/simulator';
+import { waitFor } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 describe('protocol: language models for other clients (swarm/lm*)', function () {
   this.timeout(30_000);
-  let sim: Simulator | undefined;
-  let server: TestServer | undefined;
-  let ws: ReturnType<typeof tempDir>;
-  beforeEach(() => (ws = tempDir()));
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    server = undefined;
-    sim = undefined;
-    ws.cleanup();
-  });
+  const ctx = useSimServer();
 
   it('lists the endpoint\'s models, the configured one first with the window the endpoint declares', async () => {
-    sim = await startSimulator({ models: ['other-model', 'sim-model'], modelMeta: { max_model_len: 65_536 } });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'sim-model', apiKey: 'k' });
+    const { sim, server } = await ctx.start({ models: ['other-model', 'sim-model'], modelMeta: { max_model_len: 65_536 } }, { model: 'sim-model', apiKey: 'k' });
     const models = await server.connection.sendRequest(LmModelsRequest, {});
     assert.deepEqual(models.map((m) => [m.id, m.configured, m.contextWindow]), [['sim-model', true, 65_536], ['other-model', false, 65_536]]);
     assert.equal(models[0].maxOutputTokens, 16_384);
   });
 
   it('an endpoint that lists nothing (401 here) still offers the configured model', async () => {
-    sim = await startSimulator({ apiKey: 'right' });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'sim-model', apiKey: 'wrong' });
+    const { sim, server } = await ctx.start({ apiKey: 'right' }, { model: 'sim-model', apiKey: 'wrong' });
     const models = await server.connection.sendRequest(LmModelsRequest, {});
     assert.deepEqual(models.map((m) => m.id), ['sim-model']);
   });
 
   it('streams one plain completion as swarm/lmDelta and returns the whole text, usage and finish reason', async () => {
-    sim = await startSimulator({ respond: script([{ text: 'Hello from the endpoint, streamed in pieces.' }]), chunkChars: 5 });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'sim-model', apiKey: 'k' });
+    const { sim, server } = await ctx.start({ respond: script([{ text: 'Hello from the endpoint, streamed in pieces.' }]), chunkChars: 5 }, { model: 'sim-model', apiKey: 'k' });
     const deltas: string[] = [];
     server.connection.onNotification(LmDeltaNotification, (p) => {
       if (p.requestId === 'q1') deltas.push(p.text);
@@ -59,8 +47,7 @@ describe('protocol: language models for other clients (swarm/lm*)', function () 
   });
 
   it('cancelling the request aborts the model call; bad params are -32602 naming the field', async () => {
-    sim = await startSimulator({ respond: script([{ text: 'slow '.repeat(500), latency: { tokensPerSec: 20 } }]) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'sim-model', apiKey: 'k' });
+    const { sim, server } = await ctx.start({ respond: script([{ text: 'slow '.repeat(500), latency: { tokensPerSec: 20 } }]) }, { model: 'sim-model', apiKey: 'k' });
     const cts = new CancellationTokenSource();
     const pending = server.connection.sendRequest(LmCompleteRequest, { requestId: 'q2', messages: [{ role: 'user', text: 'go' }] }, cts.token);
     await waitFor(() => sim!.requests.length === 1, 10_000, 'the model request');

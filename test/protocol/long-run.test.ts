@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactRequest, type SwarmEvent } from '../../server/protocol';
-import { contentText, script, startSimulator, type ChatRequestBody, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+import { contentText, script, type ChatRequestBody, type Turn } from '../support/simulator';
+import { waitFor } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const STEPS = 90;
 const WINDOW = 262_144;
@@ -35,26 +36,17 @@ function longRunResponder() {
 
 describe('protocol: a long run inside the context window', function () {
   this.timeout(120_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer({ workspace: 'suite', settings: { model: 'kimi-k2.5', approval: 'always', swarm: false, thinking: 'off' } });
 
   before(() => {
-    ws = tempDir();
     for (let f = 0; f < 10; f++) {
       const lines = Array.from({ length: 600 }, (_, i) => `${f === 0 && i === 3 ? 'RELEASE_CODE=4711 ' : ''}line ${i} of file ${f}: ${'lorem ipsum dolor sit amet '.repeat(2)}`);
-      writeFileSync(join(ws.path, `big${f}.txt`), lines.join('\n'));
+      writeFileSync(join(ctx.ws.path, `big${f}.txt`), lines.join('\n'));
     }
-  });
-  after(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
   });
 
   it(`runs ${STEPS} steps of large tool outputs: compacts with summaries, never exceeds 262,144 tokens, keeps the cache`, async () => {
-    sim = await startSimulator({ respond: longRunResponder(), contextWindow: WINDOW, usageStyle: 'moonshot' });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false, maxSteps: STEPS + 5, thinking: 'off' });
+    const { sim, server } = await ctx.start({ respond: longRunResponder(), contextWindow: WINDOW, usageStyle: 'moonshot' }, { maxSteps: STEPS + 5 });
     const result = await server.run({ task: 'Read the big files and report the release code.' });
     assert.equal(result.status, 'done', result.error);
     assert.match(result.text, /4711/);
@@ -93,7 +85,7 @@ describe('protocol: a long run inside the context window', function () {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let step = 0;
-    sim = await startSimulator({
+    const { sim, server } = await ctx.start({
       respond: async (body) => {
         if (isSummaryRequest(body)) return { text: 'Summary: read big1 and big2.' };
         step++;
@@ -102,8 +94,6 @@ describe('protocol: a long run inside the context window', function () {
         return { text: 'done' };
       },
     });
-    await server?.shutdown();
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false, thinking: 'off' });
     const running = server.run({ runId: 'compact-me', task: 'read three files' });
     await waitFor(() => step === 3, 10_000, 'third step');
     const reply = await server.connection.sendRequest(CompactRequest, { runId: 'compact-me' });
@@ -121,18 +111,16 @@ describe('protocol: a long run inside the context window', function () {
   // finish_reason "length" (OpenAI / Moonshot): the output cap ended the turn. A tool call cut off
   // mid-arguments is never executed; the agent is told and goes on, or the run fails saying why.
   it('a tool call cut off by the output cap is never run: the agent is told and continues', async () => {
-    await server?.shutdown();
-    sim = await startSimulator({
+    const { sim, server } = await ctx.start({
       respond: script([
         { text: 'Writing it. ', toolCalls: [{ name: 'write_file', arguments: { path: 'out.txt', content: 'A'.repeat(6000) } }] },
         { toolCalls: [{ name: 'write_file', arguments: { path: 'out.txt', content: 'short\n' } }] },
         { text: 'Wrote out.txt in a shorter form.' },
       ]),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false, thinking: 'off', maxOutputTokens: 400 });
+    }, { maxOutputTokens: 400 });
     const result = await server.run({ task: 'write out.txt' });
     assert.equal(result.status, 'done', result.error);
-    assert.equal(readFileSync(join(ws.path, 'out.txt'), 'utf8'), 'short\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'out.txt'), 'utf8'), 'short\n');
     assert.ok(sim.requests.every((r) => r.body.max_tokens === 400));
     const notice = contentText(sim.requests[1].body.messages.at(-1)!.content);
     assert.match(notice, /cut off at the output limit \(400 tokens\) while you were writing a call to write_file; that call was incomplete and was NOT executed/);
@@ -141,13 +129,11 @@ describe('protocol: a long run inside the context window', function () {
   });
 
   it('fails with a clear message when every reply is cut off', async () => {
-    await server?.shutdown();
     const huge = { toolCalls: [{ name: 'write_file', arguments: { path: 'never.txt', content: 'B'.repeat(6000) } }] };
-    sim = await startSimulator({ respond: script([huge, huge, huge, huge]) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false, thinking: 'off', maxOutputTokens: 300 });
+    const { server } = await ctx.start({ respond: script([huge, huge, huge, huge]) }, { maxOutputTokens: 300 });
     const result = await server.run({ task: 'write never.txt' });
     assert.equal(result.status, 'failed');
     assert.match(result.error ?? '', /cut off at the output limit \(300 tokens\) 3 times in a row; raise maxOutputTokens \(--max-tokens\)/);
-    assert.equal(existsSync(join(ws.path, 'never.txt')), false);
+    assert.equal(existsSync(join(ctx.ws.path, 'never.txt')), false);
   });
 });

@@ -5,36 +5,28 @@
 // image_url data-URL parts; Moonshot's vision input takes the same parts).
 import assert from 'node:assert/strict';
 import { ApprovalRequest, CommandsRequest, ExpandCommandRequest, McpConfirmRequest, type ApprovalParams, type SwarmEvent } from '../../server/protocol';
-import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+import { perConversation, script, type SimulatorOptions, type Turn } from '../support/simulator';
+import { waitFor } from '../support/server';
 import { crashyStdio, everythingStdio } from '../support/mcp';
+import { useSimServer } from '../support/sim-server';
 
 type Wire = { role: string; content?: unknown; name?: string };
 
 describe('protocol: MCP tools in runs', function () {
   this.timeout(90_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   let logs: string[];
 
-  async function setup(respond: NonNullable<Parameters<typeof startSimulator>[0]>['respond'], settings = {}) {
-    sim = await startSimulator({ respond });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', swarm: false, repoMapTokens: 0, logLevel: 'info', ...settings });
+  async function setup(respond: SimulatorOptions['respond'], settings = {}) {
+    const started = await ctx.start({ respond }, { approval: 'always', swarm: false, repoMapTokens: 0, logLevel: 'info', ...settings });
     logs = [];
-    server.connection.onNotification('window/logMessage', (p: { message: string }) => void logs.push(p.message));
+    started.server.connection.onNotification('window/logMessage', (p: { message: string }) => void logs.push(p.message));
+    return started;
   }
-  const events = (runId: string): SwarmEvent[] => server.events.get(runId) ?? [];
-
-  beforeEach(() => (ws = tempDir()));
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-  });
+  const events = (runId: string): SwarmEvent[] => ctx.server.events.get(runId) ?? [];
 
   it('the model calls an MCP tool; its text and image reach the next request', async () => {
-    await setup(
+    const { sim, server } = await setup(
       script([
         { toolCalls: [{ name: 'mcp__everything__get-tiny-image', arguments: {} }, { name: 'mcp__everything__echo', arguments: { message: 'over the wire' } }] },
         { text: 'seen it' },
@@ -61,7 +53,7 @@ describe('protocol: MCP tools in runs', function () {
 
   it('sub-agents share the one server process; approval asks the client per call (kind tool)', async () => {
     const sub = (task: string): Turn[] => [{ toolCalls: [{ name: 'mcp__everything__echo', arguments: { message: task } }] }, { text: `done ${task}` }];
-    await setup(
+    const { sim, server } = await setup(
       perConversation((conversation) => {
         const m = /Your task:\n([\s\S]*)$/.exec(conversation);
         if (m) return script(sub(m[1].trim()));
@@ -96,7 +88,7 @@ describe('protocol: MCP tools in runs', function () {
   });
 
   it('a server crashing mid-call is an error for the model, not for the run; it restarts', async () => {
-    await setup(
+    const { server } = await setup(
       script([{ toolCalls: [{ name: 'mcp__crashy__crash', arguments: {} }] }, { toolCalls: [{ name: 'mcp__crashy__ping', arguments: {} }] }, { text: 'recovered' }]),
       { mcpServers: { crashy: crashyStdio }, mcpApproval: { crashy: 'always' } },
     );
@@ -111,7 +103,7 @@ describe('protocol: MCP tools in runs', function () {
   });
 
   it('MCP server processes stop when the backend shuts down', async () => {
-    await setup(script([{ toolCalls: [{ name: 'mcp__crashy__ping', arguments: {} }] }, { text: 'ok' }]), { mcpServers: { crashy: crashyStdio }, mcpApproval: { crashy: 'always' } });
+    const { server } = await setup(script([{ toolCalls: [{ name: 'mcp__crashy__ping', arguments: {} }] }, { text: 'ok' }]), { mcpServers: { crashy: crashyStdio }, mcpApproval: { crashy: 'always' } });
     const result = await server.run({ task: 'ping' });
     const out = events(result.runId).find((e): e is Extract<SwarmEvent, { type: 'tool_output' }> => e.type === 'tool_output')!;
     const pid = Number(/^pong (\d+)$/.exec(out.output)![1]);
@@ -136,7 +128,7 @@ describe('protocol: MCP tools in runs', function () {
     } finally {
       for (const k of ['MOONSHOT_API_KEY', 'MY_SERVICE_TOKEN', 'SWARMCODE_TEST_PLAIN']) if (!(k in saved)) delete process.env[k];
     }
-    const result = await server.run({ task: 'env' });
+    const result = await ctx.server.run({ task: 'env' });
     const out = events(result.runId).find((e): e is Extract<SwarmEvent, { type: 'tool_output' }> => e.type === 'tool_output')!;
     const names = out.output.split('\n');
     assert.ok(names.includes('SWARMCODE_TEST_PLAIN'), out.output);
@@ -145,7 +137,7 @@ describe('protocol: MCP tools in runs', function () {
   });
 
   it('plan mode: only readOnlyHint MCP tools are declared, and they run without asking', async () => {
-    await setup(script([{ toolCalls: [{ name: 'mcp__everything__echo', arguments: { message: 'planning' } }] }, { text: 'the plan' }]), { approval: 'ask', mcpServers: { everything: everythingStdio } });
+    const { sim, server } = await setup(script([{ toolCalls: [{ name: 'mcp__everything__echo', arguments: { message: 'planning' } }] }, { text: 'the plan' }]), { approval: 'ask', mcpServers: { everything: everythingStdio } });
     const asked: ApprovalParams[] = [];
     server.connection.onRequest(ApprovalRequest, (p) => {
       asked.push(p);
@@ -162,7 +154,7 @@ describe('protocol: MCP tools in runs', function () {
   });
 
   it('a server that cannot start is reported to the user and the model; the run goes on', async () => {
-    await setup(script([{ text: 'fine without it' }]), { mcpServers: { ghost: { type: 'stdio', command: '/nonexistent/ghost-mcp' }, everything: everythingStdio } });
+    const { sim, server } = await setup(script([{ text: 'fine without it' }]), { mcpServers: { ghost: { type: 'stdio', command: '/nonexistent/ghost-mcp' }, everything: everythingStdio } });
     const result = await server.run({ task: 'anything' });
     assert.equal(result.status, 'done', result.error);
     const errors = events(result.runId).filter((e) => e.type === 'error');
@@ -175,7 +167,7 @@ describe('protocol: MCP tools in runs', function () {
 
   it('a .vscode/mcp.json server starts only after the client confirms it', async () => {
     const config = `// workspace servers\n{"servers": {"crashy": ${JSON.stringify(crashyStdio)},}}`;
-    await setup(script([{ text: 'a' }, { text: 'b' }]), { mcpWorkspaceConfig: config });
+    const { sim, server } = await setup(script([{ text: 'a' }, { text: 'b' }]), { mcpWorkspaceConfig: config });
     const confirms: string[] = [];
     let allow = false;
     server.connection.onRequest(McpConfirmRequest, (p) => {
@@ -199,7 +191,7 @@ describe('protocol: MCP tools in runs', function () {
   });
 
   it('MCP prompts are slash commands: swarm/commands lists them, a task may start with one, swarm/expandCommand fills one in', async () => {
-    await setup(script([{ text: 'sunny' }]), { mcpServers: { everything: everythingStdio } });
+    const { sim, server } = await setup(script([{ text: 'sunny' }]), { mcpServers: { everything: everythingStdio } });
     const commands = await server.connection.sendRequest(CommandsRequest, {});
     const args = commands.find((c) => c.name === 'mcp.everything.args-prompt');
     assert.ok(args, commands.map((c) => c.name).join(', '));

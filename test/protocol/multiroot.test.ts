@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { ChangesRequest, MentionsRequest, RejectRequest, type SwarmEvent } from '../../server/protocol';
 import { SearchRequest } from '../../server/protocol/search';
 import { detectSandbox } from '../../server/sandbox/detect';
-import { script, startSimulator, type SimToolCall, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, usePrivateJournalDir, type TestServer } from '../support/server';
+import { script, type SimToolCall } from '../support/simulator';
+import { usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: ENV });
@@ -26,36 +27,25 @@ function outputs(events: SwarmEvent[] | undefined): { ok: boolean; output: strin
 describe('protocol: multi-root workspace', function () {
   this.timeout(60_000);
   usePrivateJournalDir();
-  let sim: Simulator | undefined;
-  let server: TestServer | undefined;
-  let base: ReturnType<typeof tempDir>;
+  const ctx = useSimServer({ settings: { approval: 'always', swarm: false } });
   let api = '';
   let web = '';
   let outside = '';
 
   beforeEach(() => {
-    base = tempDir();
-    api = join(base.path, 'api');
-    web = join(base.path, 'web');
-    outside = join(base.path, 'outside');
+    api = join(ctx.ws.path, 'api');
+    web = join(ctx.ws.path, 'web');
+    outside = join(ctx.ws.path, 'outside');
     for (const d of [api, web, outside]) mkdirSync(d);
     mkdirSync(join(api, 'src'));
     writeFileSync(join(api, 'src', 'alpha.ts'), 'export function alphaHandler() { return 1; } // needle-7731\n');
     writeFileSync(join(web, 'beta.ts'), 'export function betaWidget() { return 2; } // needle-7731\n');
     writeFileSync(join(outside, 'secret.txt'), 'not yours\n');
   });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    server = undefined;
-    sim = undefined;
-    base.cleanup();
-  });
 
   /** One run whose model calls `calls` (then, with `more`, those in a second turn), then answers. */
   async function runCalls(calls: SimToolCall[], more?: SimToolCall[]): Promise<{ runId: string; outs: { ok: boolean; output: string }[] }> {
-    sim = await startSimulator({ respond: script([{ toolCalls: calls }, ...(more ? [{ toolCalls: more }] : []), { text: 'done' }]) });
-    server = await startTestServer([api, web], { baseUrl: sim.url, approval: 'always', swarm: false });
+    const { server } = await ctx.start({ respond: script([{ toolCalls: calls }, ...(more ? [{ toolCalls: more }] : []), { text: 'done' }]) }, {}, { workspace: [api, web] });
     const result = await server.run({ task: 'multi-root work' });
     assert.equal(result.status, 'done', result.error);
     return { runId: result.runId, outs: outputs(server.events.get(result.runId)) };
@@ -80,18 +70,18 @@ describe('protocol: multi-root workspace', function () {
     assert.match(outs[5].output, /betaWidget/);
 
     // swarm/search (the index) answers over both roots with folder-prefixed paths.
-    const found = await server!.connection.sendRequest(SearchRequest, { query: 'needle-7731' });
+    const found = await ctx.server.connection.sendRequest(SearchRequest, { query: 'needle-7731' });
     assert.deepEqual(found.matches.map((m) => m.path).sort(), ['api/src/alpha.ts', 'web/beta.ts']);
 
     // @-mentions (swarm/mentions) list files of both roots by their folder-prefixed paths.
-    const mentioned = await server!.connection.sendRequest(MentionsRequest, { query: 'beta' });
+    const mentioned = await ctx.server.connection.sendRequest(MentionsRequest, { query: 'beta' });
     assert.ok(mentioned.some((m) => m.kind === 'file' && m.path === 'web/beta.ts'), JSON.stringify(mentioned));
-    const alpha = await server!.connection.sendRequest(MentionsRequest, { query: 'alpha' });
+    const alpha = await ctx.server.connection.sendRequest(MentionsRequest, { query: 'alpha' });
     assert.ok(alpha.some((m) => m.kind === 'file' && m.path === 'api/src/alpha.ts'), JSON.stringify(alpha));
 
-    const changes = await server!.connection.sendRequest(ChangesRequest, { runId, withContent: false });
+    const changes = await ctx.server.connection.sendRequest(ChangesRequest, { runId, withContent: false });
     assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['api/src/alpha.ts modified', 'web/new.txt added']);
-    await server!.connection.sendRequest(RejectRequest, { runId });
+    await ctx.server.connection.sendRequest(RejectRequest, { runId });
     assert.equal(readFileSync(join(api, 'src', 'alpha.ts'), 'utf8'), 'export function alphaHandler() { return 1; } // needle-7731\n');
     assert.ok(!existsSync(join(web, 'new.txt')), 'reject removed the file made in the second root');
   });
@@ -117,17 +107,16 @@ describe('protocol: multi-root workspace', function () {
   });
 
   it('names two folders with the same name apart (app, app-2)', async () => {
-    const one = join(base.path, 'x', 'app');
-    const two = join(base.path, 'y', 'app');
+    const one = join(ctx.ws.path, 'x', 'app');
+    const two = join(ctx.ws.path, 'y', 'app');
     mkdirSync(one, { recursive: true });
     mkdirSync(two, { recursive: true });
     writeFileSync(join(one, 'f.txt'), 'first\n');
     writeFileSync(join(two, 'f.txt'), 'second\n');
-    sim = await startSimulator({ respond: script([{ toolCalls: [
+    const { server } = await ctx.start({ respond: script([{ toolCalls: [
       { name: 'read_file', arguments: { path: 'app/f.txt' } },
       { name: 'read_file', arguments: { path: 'app-2/f.txt' } },
-    ] }, { text: 'done' }]) });
-    server = await startTestServer([one, two], { baseUrl: sim.url, approval: 'always', swarm: false });
+    ] }, { text: 'done' }]) }, {}, { workspace: [one, two] });
     const result = await server.run({ task: 'two apps' });
     const outs = outputs(server.events.get(result.runId));
     assert.match(outs[0].output, /first/);
@@ -164,9 +153,9 @@ describe('protocol: multi-root workspace', function () {
       assert.equal(readFileSync(join(web, 'made-web.txt'), 'utf8'), 'w\n');
       assert.ok(!existsSync(join(outside, 'escape.txt')), 'nothing written outside the roots');
       assert.ok(!existsSync(join(api, '.git', 'hooks', 'evil')), 'the roots\' .git stays read-only');
-      const changes = await server!.connection.sendRequest(ChangesRequest, { runId, withContent: false });
+      const changes = await ctx.server.connection.sendRequest(ChangesRequest, { runId, withContent: false });
       assert.deepEqual(changes.files.map((f) => `${f.path} ${f.change}`).sort(), ['api/made-api.txt added', 'web/made-web.txt added']);
-      await server!.connection.sendRequest(RejectRequest, { runId });
+      await ctx.server.connection.sendRequest(RejectRequest, { runId });
       assert.ok(!existsSync(join(api, 'made-api.txt')) && !existsSync(join(web, 'made-web.txt')), 'reject removed what the command made in both roots');
     })();
   });

@@ -2,12 +2,13 @@
 // changes whatever the model tries (write, edit, run commands, delegate the writing). Driven
 // through the spawned server and, for `swarmcode run --plan`, the CLI process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApprovalRequest, type SwarmEvent } from '../../server/protocol';
-import { byConversation, contentText, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { ensureBuilt, ROOT, startTestServer, tempDir, type TestServer } from '../support/server';
+import { ApprovalRequest } from '../../server/protocol';
+import { byConversation, contentText, type Turn } from '../support/simulator';
+import { jsonLines, runCli } from '../support/cli';
+import { ensureBuilt, tempDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const READ_ONLY = ['find_symbol', 'git', 'grep', 'list_files', 'read_file', 'repo_map'];
 
@@ -23,33 +24,26 @@ const attacks: Turn = {
 
 describe('protocol: plan mode', function () {
   this.timeout(30_000);
-  let sim: Simulator | undefined;
-  let server: TestServer | undefined;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   let home: ReturnType<typeof tempDir>;
   const env = () => ({ ...process.env, HOME: home.path });
 
   beforeEach(() => {
-    ws = tempDir();
     home = tempDir('swarmcode-home-');
-    writeFileSync(join(ws.path, 'a.txt'), 'alpha\n');
+    writeFileSync(join(ctx.ws.path, 'a.txt'), 'alpha\n');
   });
   afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    server = undefined;
-    sim = undefined;
-    ws.cleanup();
     home.cleanup();
   });
 
   const unchanged = () => {
-    assert.deepEqual(readdirSync(ws.path).sort(), ['a.txt']);
-    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), 'alpha\n');
+    assert.deepEqual(readdirSync(ctx.ws.path).sort(), ['a.txt']);
+    assert.equal(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), 'alpha\n');
   };
 
   it('a model that tries to write, edit, delete and run commands (itself and through sub-agents) changes nothing', async () => {
-    sim = await startSimulator({
+    // `always`: were a command to reach the approver, it would run. It must never get there.
+    const { sim, server } = await ctx.start({
       respond: byConversation({
         'PLAN-TASK': [
           { toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
@@ -61,9 +55,7 @@ describe('protocol: plan mode', function () {
         ],
         'SUB-TASK': [attacks, { text: 'could not write' }],
       }),
-    });
-    // `always`: were a command to reach the approver, it would run. It must never get there.
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' }, env());
+    }, { approval: 'always' }, { env: env() });
     let asked = 0;
     server.connection.onRequest(ApprovalRequest, () => {
       asked++;
@@ -94,14 +86,13 @@ describe('protocol: plan mode', function () {
   });
 
   it('/plan and /review in the task are plan mode; a normal run after it can write', async () => {
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: byConversation({
         'add caching': [attacks, { text: 'the plan' }],
         'Review the uncommitted changes': [attacks, { text: 'looks fine' }],
         'Act on this plan': [{ toolCalls: [{ name: 'write_file', arguments: { path: 'new.txt', content: 'ok' } }] }, { text: 'done' }],
       }),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' }, env());
+    }, { approval: 'always' }, { env: env() });
     const plan = await server.run({ task: '/plan add caching' });
     assert.equal(plan.plan, true);
     assert.equal(plan.command, 'plan');
@@ -111,41 +102,32 @@ describe('protocol: plan mode', function () {
     // "Act on this plan" is a normal run with the plan as its context.
     const act = await server.run({ task: `Act on this plan.\n\n${plan.text}` });
     assert.equal(act.plan, undefined);
-    assert.equal(readFileSync(join(ws.path, 'new.txt'), 'utf8'), 'ok');
+    assert.equal(readFileSync(join(ctx.ws.path, 'new.txt'), 'utf8'), 'ok');
   });
 
   it('swarmcode run --plan: read-only from the CLI; a custom command is accepted as the TASK', async () => {
     ensureBuilt();
-    writeFileSync(join(ws.path, 'a.txt'), 'alpha\n');
-    sim = await startSimulator({
+    writeFileSync(join(ctx.ws.path, 'a.txt'), 'alpha\n');
+    const sim = await ctx.startSim({
       respond: byConversation({
         'cli plan': [attacks, { text: 'PLAN TEXT' }],
         'Deploy to staging': [{ text: 'deployed (not really)' }],
       }),
     });
-    const cli = (args: string[]) => {
-      const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'run', '--json', '--yes', '--workspace', ws.path, '--base-url', sim!.url, ...args], {
-        env: { PATH: process.env.PATH, HOME: home.path, SWARMCODE_JOURNAL_DIR: process.env.SWARMCODE_JOURNAL_DIR, MOONSHOT_API_KEY: 'k' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (err += d));
-      return new Promise<{ code: number | null; events: SwarmEvent[]; err: string }>((resolve) =>
-        child.on('exit', (code) => resolve({ code, err, events: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) })),
-      );
+    const cli = async (args: string[]) => {
+      const res = await runCli(['run', '--json', '--yes', '--workspace', ctx.ws.path, '--base-url', sim.url, ...args], { HOME: home.path, MOONSHOT_API_KEY: 'k' });
+      return { code: res.code, err: res.stderr, events: jsonLines(res.stdout) };
     };
     const res = await cli(['--plan', 'cli plan please']);
     assert.equal(res.code, 0, res.err);
-    assert.ok(!existsSync(join(ws.path, 'cmd.txt')) && !existsSync(join(ws.path, 'new.txt')));
-    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), 'alpha\n');
+    assert.ok(!existsSync(join(ctx.ws.path, 'cmd.txt')) && !existsSync(join(ctx.ws.path, 'new.txt')));
+    assert.equal(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), 'alpha\n');
     assert.ok(res.events.some((e) => e.type === 'tool_output' && !e.ok && /Unknown tool/.test(e.output)));
 
-    writeFileSync(join(ws.path, 'deploy.md'), 'x'); // not a command folder: ignored
+    writeFileSync(join(ctx.ws.path, 'deploy.md'), 'x'); // not a command folder: ignored
     const { mkdirSync } = await import('node:fs');
-    mkdirSync(join(ws.path, '.swarmcode/commands'), { recursive: true });
-    writeFileSync(join(ws.path, '.swarmcode/commands/deploy.md'), 'Deploy to $ARGUMENTS and report.');
+    mkdirSync(join(ctx.ws.path, '.swarmcode/commands'), { recursive: true });
+    writeFileSync(join(ctx.ws.path, '.swarmcode/commands/deploy.md'), 'Deploy to $ARGUMENTS and report.');
     const deploy = await cli(['/deploy staging']);
     assert.equal(deploy.code, 0, deploy.err);
     const userMsg = sim.requests.at(-1)!.body.messages.find((m) => m.role === 'user');

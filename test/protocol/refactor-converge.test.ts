@@ -12,8 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChangesRequest, RefactorRequest, RejectRequest } from '../../server/protocol';
-import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
+import { perConversation, script, type Turn } from '../support/simulator';
+import { usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
 const read = (path: string): Turn => ({ toolCalls: [{ name: 'read_file', arguments: { path } }] });
@@ -38,19 +39,11 @@ function router(main: Turn[], subs: Record<string, Turn[]>) {
 
 describe('protocol: swarm/refactor converges', function () {
   this.timeout(90_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   usePrivateJournalDir();
-  beforeEach(() => (ws = tempDir()));
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-  });
 
   it('node --test, worktrees: a cross-file rename fails on one shard after the merge, that shard alone fixes it', async () => {
-    write(ws.path, {
+    write(ctx.ws.path, {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/m.js': 'function sum(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\nmodule.exports = { sum };\n',
       'src/cli.js': "const { sum } = require('../lib/m');\nfunction line(xs) {\n  return xs.join('+') + '=' + sum(xs);\n}\nmodule.exports = { line };\n",
@@ -58,16 +51,16 @@ describe('protocol: swarm/refactor converges', function () {
       'test/cli.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { line } = require('../src/cli');\ntest('line', () => assert.equal(line([1, 2]), '1+2=3'));\n",
       'test/report.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { report } = require('../src/report');\ntest('report', () => assert.equal(report([1, 2]), 'total 3'));\n",
     });
-    git(ws.path, 'init', '-q');
-    git(ws.path, 'add', '.');
-    git(ws.path, 'commit', '-qm', 'init');
-    const branches = git(ws.path, 'branch', '--list');
+    git(ctx.ws.path, 'init', '-q');
+    git(ctx.ws.path, 'add', '.');
+    git(ctx.ws.path, 'commit', '-qm', 'init');
+    const branches = git(ctx.ws.path, 'branch', '--list');
     const main: Turn[] = [
       { toolCalls: [{ name: 'create_subagent', arguments: { name: 'renamer', system_prompt: 'Rename in your files only.' } }] },
       { toolCalls: ['shard-1: lib/m.js', 'shard-2: src/cli.js', 'shard-3: src/report.js'].map((task) => ({ name: 'assign_task', arguments: { agent: 'renamer', task } })) },
       { text: 'all three shards renamed sum to total' },
     ];
-    sim = await startSimulator({
+    const { sim, server } = await ctx.start({
       respond: router(main, {
         'shard-1: lib/m.js': [read('lib/m.js'), edit('lib/m.js', 'sum', 'total', true), { text: 'renamed' }],
         'shard-2: src/cli.js': [read('src/cli.js'), edit('src/cli.js', 'sum', 'total', true), { text: 'renamed' }],
@@ -75,8 +68,7 @@ describe('protocol: swarm/refactor converges', function () {
         'shard-3: src/report.js': [read('src/report.js'), edit('src/report.js', 'const { sum }', 'const { total }'), { text: 'renamed' }],
         'You own shard-3: src/report.js. Fix round 1': [read('src/report.js'), edit('src/report.js', 'sum(xs)', 'total(xs)'), { text: 'fixed the call' }],
       }),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    }, { approval: 'always' });
     const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rc-node', instruction: 'Rename sum to total', scope: { pattern: 'sum' }, worktrees: true });
     assert.equal(res.status, 'done', res.error);
     assert.deepEqual(res.shards.map((s) => [s.id, s.files[0]]), [['shard-1', 'lib/m.js'], ['shard-2', 'src/cli.js'], ['shard-3', 'src/report.js']]);
@@ -90,7 +82,7 @@ describe('protocol: swarm/refactor converges', function () {
     assert.equal(res.tests?.command, 'npm test');
     assert.deepEqual(res.shards.map((s) => [s.id, s.outcome, s.fixRounds ?? 0]), [['shard-1', 'passed', 0], ['shard-2', 'passed', 0], ['shard-3', 'fixed', 1]]);
     assert.deepEqual(res.shards[2].fixedFiles, ['src/report.js']);
-    assert.equal(readFileSync(join(ws.path, 'src/report.js'), 'utf8'), "const { total } = require('../lib/m');\nfunction report(xs) {\n  return 'total ' + total(xs);\n}\nmodule.exports = { report };\n");
+    assert.equal(readFileSync(join(ctx.ws.path, 'src/report.js'), 'utf8'), "const { total } = require('../lib/m');\nfunction report(xs) {\n  return 'total ' + total(xs);\n}\nmodule.exports = { report };\n");
     // The fix agent got the failing output of the merged result and the fence of its files.
     const fixTask = sim.requests.map((r) => JSON.stringify(r.body.messages)).find((m) => m.includes('You own shard-3'));
     assert.ok(fixTask);
@@ -98,20 +90,20 @@ describe('protocol: swarm/refactor converges', function () {
     assert.match(fixTask, /editing only src\/report.js/);
     // The orchestrator was told not to run tests per shard; the user's refs are untouched.
     assert.match(JSON.stringify(sim.requests[0].body.messages), /server runs `npm test` on the merged result/);
-    assert.equal(git(ws.path, 'branch', '--list'), branches);
+    assert.equal(git(ctx.ws.path, 'branch', '--list'), branches);
     const changes = await server.connection.sendRequest(ChangesRequest, { runId: 'rc-node', withContent: false });
     assert.deepEqual(changes.files.map((f) => f.path).sort(), ['lib/m.js', 'src/cli.js', 'src/report.js']);
   });
 
   it('python3 -m unittest: detected, the import error traced through the traceback to its shard, fixed; the fix agent cannot write other shards', async () => {
-    write(ws.path, {
+    write(ctx.ws.path, {
       'pkg/__init__.py': '',
       'pkg/geometry.py': 'def area(w, h):\n    return w * h\n',
       'pkg/report.py': 'from pkg.geometry import area\n\n\ndef describe(w, h):\n    return f"area {area(w, h)}"\n',
       'tests/__init__.py': '',
       'tests/test_report.py': "import unittest\nfrom pkg.report import describe\n\n\nclass T(unittest.TestCase):\n    def test_describe(self):\n        self.assertEqual(describe(2, 3), 'area 6')\n",
     });
-    sim = await startSimulator({
+    const { sim, server } = await ctx.start({
       respond: router(
         [
           { toolCalls: [read('pkg/geometry.py').toolCalls![0], read('pkg/report.py').toolCalls![0]] },
@@ -124,8 +116,7 @@ describe('protocol: swarm/refactor converges', function () {
           'You own shard-2': [read('pkg/report.py'), edit('pkg/geometry.py', 'def surface', 'def area'), edit('pkg/report.py', 'import area', 'import surface'), { text: 'fixed the import' }],
         },
       ),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', swarm: false });
+    }, { approval: 'always', swarm: false });
     const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rc-py', instruction: 'Rename area to surface', scope: { pattern: 'area', glob: 'pkg/*.py' } });
     assert.equal(res.status, 'done', res.error);
     assert.equal(res.tests?.command, 'python3 -m unittest discover -s tests -t .');
@@ -134,23 +125,23 @@ describe('protocol: swarm/refactor converges', function () {
     assert.deepEqual(res.rounds[0].blamed, [{ shard: 'shard-2', how: 'named', tests: ['tests/test_report.py'] }]);
     assert.deepEqual(res.rounds.map((r) => r.passed), [false, true]);
     assert.deepEqual(res.shards.map((s) => [s.files[0], s.outcome]), [['pkg/geometry.py', 'passed'], ['pkg/report.py', 'fixed']]);
-    assert.equal(readFileSync(join(ws.path, 'pkg/geometry.py'), 'utf8'), 'def surface(w, h):\n    return w * h\n', 'the fence kept the fix agent out of shard-1');
+    assert.equal(readFileSync(join(ctx.ws.path, 'pkg/geometry.py'), 'utf8'), 'def surface(w, h):\n    return w * h\n', 'the fence kept the fix agent out of shard-1');
     const refused = sim.requests.flatMap((r) => r.body.messages).find((m) => m.role === 'tool' && JSON.stringify(m.content).includes('Refused to write pkg/geometry.py'));
     assert.ok(refused, 'the fix agent was told why its write to another shard was refused');
     // Reject undoes the refactor and the fix alike.
     await server.connection.sendRequest(RejectRequest, { runId: 'rc-py' });
-    assert.equal(readFileSync(join(ws.path, 'pkg/report.py'), 'utf8'), 'from pkg.geometry import area\n\n\ndef describe(w, h):\n    return f"area {area(w, h)}"\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'pkg/report.py'), 'utf8'), 'from pkg.geometry import area\n\n\ndef describe(w, h):\n    return f"area {area(w, h)}"\n');
   });
 
   it('bisects when the failing test reaches two shards alike, and gives the fix to the one whose change breaks it', async () => {
-    write(ws.path, {
+    write(ctx.ws.path, {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/area.js': 'exports.area = (w, h) => w * h;\n',
       'lib/perim.js': 'exports.perimeter = (w, h) => 2 * (w + h);\n',
       // Contained: a write outside the workspace must not reach the real file system.
-      'test/shapes.test.js': `try { require('node:fs').writeFileSync(${JSON.stringify(`${ws.path}-escaped`)}, 'x'); } catch {}\nconst test = require('node:test');\nconst assert = require('node:assert');\nconst { area } = require('../lib/area');\nconst { perimeter } = require('../lib/perim');\ntest('shapes', () => {\n  assert.equal(area(2, 3), 6);\n  assert.equal(perimeter(2, 3), 10);\n});\n`,
+      'test/shapes.test.js': `try { require('node:fs').writeFileSync(${JSON.stringify(`${ctx.ws.path}-escaped`)}, 'x'); } catch {}\nconst test = require('node:test');\nconst assert = require('node:assert');\nconst { area } = require('../lib/area');\nconst { perimeter } = require('../lib/perim');\ntest('shapes', () => {\n  assert.equal(area(2, 3), 6);\n  assert.equal(perimeter(2, 3), 10);\n});\n`,
     });
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: router(
         [
           { toolCalls: [read('lib/area.js').toolCalls![0], read('lib/perim.js').toolCalls![0]] },
@@ -161,8 +152,7 @@ describe('protocol: swarm/refactor converges', function () {
         ],
         { 'You own shard-2': [read('lib/perim.js'), edit('lib/perim.js', '(width + width)', '(width + height)'), { text: 'fixed' }] },
       ),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', swarm: false });
+    }, { approval: 'always', swarm: false });
     const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rc-bisect', instruction: 'Name the parameters width and height', scope: { glob: 'lib/*.js' } });
     assert.equal(res.status, 'done', res.error);
     assert.ok(res.rounds);
@@ -173,20 +163,19 @@ describe('protocol: swarm/refactor converges', function () {
     assert.equal(res.rounds[0].preexisting, undefined);
     assert.deepEqual(res.rounds.map((r) => r.passed), [false, true]);
     assert.deepEqual(res.shards.map((s) => [s.files[0], s.outcome]), [['lib/area.js', 'passed'], ['lib/perim.js', 'fixed']]);
-    assert.equal(readFileSync(join(ws.path, 'lib/perim.js'), 'utf8'), 'exports.perimeter = (width, height) => 2 * (width + height);\n');
-    assert.ok(!existsSync(`${ws.path}-escaped`), 'the tests ran in the sandbox');
+    assert.equal(readFileSync(join(ctx.ws.path, 'lib/perim.js'), 'utf8'), 'exports.perimeter = (width, height) => 2 * (width + height);\n');
+    assert.ok(!existsSync(`${ctx.ws.path}-escaped`), 'the tests ran in the sandbox');
   });
 
   it('stops after fixRounds and reports the shard still failing', async () => {
-    write(ws.path, {
+    write(ctx.ws.path, {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/a.js': 'exports.one = () => 1;\n',
       'test/a.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { one } = require('../lib/a');\ntest('one', () => assert.equal(one(), 1));\n",
     });
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: router([read('lib/a.js'), edit('lib/a.js', '=> 1', '=> 2'), { text: 'done' }], { 'You own shard-1': [{ text: 'I cannot see the problem' }] }),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', swarm: false });
+    }, { approval: 'always', swarm: false });
     const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rc-stuck', instruction: 'Change one', scope: { glob: 'lib/*.js' }, fixRounds: 1 });
     assert.equal(res.status, 'done', res.error);
     assert.deepEqual(res.rounds?.map((r) => r.passed), [false, false]);
@@ -194,15 +183,14 @@ describe('protocol: swarm/refactor converges', function () {
   });
 
   it('leaves out a test that failed before the refactor: no shard is blamed for it, no fix round starts', async () => {
-    write(ws.path, {
+    write(ctx.ws.path, {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/a.js': 'exports.one = () => 1;\n',
       'test/a.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { one } = require('../lib/a');\ntest('one', () => assert.equal(one(), 1));\n",
       // Broken before the refactor, and it imports the shard's file.
       'test/old.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { one } = require('../lib/a');\ntest('old', () => assert.equal(one() + 1, 3));\n",
     });
-    sim = await startSimulator({ respond: router([read('lib/a.js'), edit('lib/a.js', '=> 1', '=> 0 + 1'), { text: 'done' }], { 'You own shard-1': [{ text: 'should not run' }] }) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', swarm: false });
+    const { sim, server } = await ctx.start({ respond: router([read('lib/a.js'), edit('lib/a.js', '=> 1', '=> 0 + 1'), { text: 'done' }], { 'You own shard-1': [{ text: 'should not run' }] }) }, { approval: 'always', swarm: false });
     const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rc-old', instruction: 'Spell one as 0 + 1', scope: { glob: 'lib/*.js' } });
     assert.equal(res.status, 'done', res.error);
     assert.equal(res.rounds?.length, 1);

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AcceptRequest, ChangesRequest, RejectRequest } from '../../server/protocol';
-import { script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { script, type Turn } from '../support/simulator';
+import { useSimServer } from '../support/sim-server';
 
 const BOM = '\uFEFF';
 // CRLF, a BOM and no newline at the end.
@@ -17,15 +17,12 @@ const edit = (old_string: string, new_string: string): Turn => ({ toolCalls: [{ 
 
 describe('protocol: review by hunk', function () {
   this.timeout(30_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
-  const file = () => readFileSync(join(ws.path, 'f.txt'));
+  const ctx = useSimServer();
+  const file = () => readFileSync(join(ctx.ws.path, 'f.txt'));
 
   beforeEach(async () => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'f.txt'), ORIGINAL);
-    sim = await startSimulator({
+    writeFileSync(join(ctx.ws.path, 'f.txt'), ORIGINAL);
+    await ctx.start({
       respond: script([
         { toolCalls: [{ name: 'read_file', arguments: { path: 'f.txt' } }] },
         edit('beta\n', 'BETA\nbeta-and-a-half\n'),
@@ -34,22 +31,16 @@ describe('protocol: review by hunk', function () {
         { toolCalls: [{ name: 'write_file', arguments: { path: 'new.txt', content: 'new\n' } }] },
         { text: 'done' },
       ]),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
-  });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
+    }, { approval: 'always' });
   });
 
   it('lists real line-diff hunks and accepts / rejects them one at a time, byte-exact with BOM and CRLF', async () => {
-    const { runId, status } = await server.run({ task: 'three hunks' });
+    const { runId, status } = await ctx.server.run({ task: 'three hunks' });
     assert.equal(status, 'done');
     const changed = `${BOM}alpha\r\nBETA\r\nbeta-and-a-half\r\ngamma\r\ndelta\r\nzeta\r\neta\r\ntheta\r\niota\r\nKAPPA`;
     assert.equal(file().toString('utf8'), changed);
 
-    const changes = await server.connection.sendRequest(ChangesRequest, { runId });
+    const changes = await ctx.server.connection.sendRequest(ChangesRequest, { runId });
     const f = changes.files.find((x) => x.path === 'f.txt')!;
     // A real diff: one line replaced plus one added, one removed, the last one replaced.
     assert.deepEqual({ added: f.added, removed: f.removed }, { added: 3, removed: 3 });
@@ -66,36 +57,36 @@ describe('protocol: review by hunk', function () {
     assert.equal(added.hunks, undefined, 'an added file is decided as a whole');
 
     // Reject the middle hunk: epsilon comes back with its CRLF, the others stay.
-    const rej = await server.connection.sendRequest(RejectRequest, { runId, hunks: [{ path: 'f.txt', ids: [eps] }] });
+    const rej = await ctx.server.connection.sendRequest(RejectRequest, { runId, hunks: [{ path: 'f.txt', ids: [eps] }] });
     assert.deepEqual(rej.partial, ['f.txt']);
     assert.equal(file().toString('utf8'), `${BOM}alpha\r\nBETA\r\nbeta-and-a-half\r\ngamma\r\ndelta\r\nepsilon\r\nzeta\r\neta\r\ntheta\r\niota\r\nKAPPA`);
 
     // A stale id (that hunk is gone) is refused and nothing moves.
     const before = file();
-    await assert.rejects(server.connection.sendRequest(AcceptRequest, { runId, hunks: [{ path: 'f.txt', ids: [eps] }] }), /No hunk/);
-    await assert.rejects(server.connection.sendRequest(RejectRequest, { runId, hunks: [{ path: 'new.txt', ids: [beta] }] }), /created by the run/);
+    await assert.rejects(ctx.server.connection.sendRequest(AcceptRequest, { runId, hunks: [{ path: 'f.txt', ids: [eps] }] }), /No hunk/);
+    await assert.rejects(ctx.server.connection.sendRequest(RejectRequest, { runId, hunks: [{ path: 'new.txt', ids: [beta] }] }), /created by the run/);
     assert.deepEqual(file(), before);
 
     // Accept the first hunk: the file does not change; only the last hunk is still pending.
-    const acc = await server.connection.sendRequest(AcceptRequest, { runId, hunks: [{ path: 'f.txt', ids: [beta] }] });
+    const acc = await ctx.server.connection.sendRequest(AcceptRequest, { runId, hunks: [{ path: 'f.txt', ids: [beta] }] });
     assert.deepEqual(acc.partial, ['f.txt']);
     assert.deepEqual(file(), before);
-    const again = (await server.connection.sendRequest(ChangesRequest, { runId })).files.find((x) => x.path === 'f.txt')!;
+    const again = (await ctx.server.connection.sendRequest(ChangesRequest, { runId })).files.find((x) => x.path === 'f.txt')!;
     assert.deepEqual(again.hunks!.map((h) => h.id), [kappa], 'the pending hunk keeps its id');
 
     // Rejecting the whole file now goes back to the checkpoint with the accepted hunk in it.
-    await server.connection.sendRequest(RejectRequest, { runId, paths: ['f.txt'] });
+    await ctx.server.connection.sendRequest(RejectRequest, { runId, paths: ['f.txt'] });
     assert.equal(file().toString('utf8'), `${BOM}alpha\r\nBETA\r\nbeta-and-a-half\r\ngamma\r\ndelta\r\nepsilon\r\nzeta\r\neta\r\ntheta\r\niota\r\nkappa`);
   });
 
   it('settles a file when its last hunk is decided, and rejecting every hunk gives back the original bytes', async () => {
-    const { runId } = await server.run({ task: 'three hunks' });
-    const f = (await server.connection.sendRequest(ChangesRequest, { runId })).files.find((x) => x.path === 'f.txt')!;
-    const rej = await server.connection.sendRequest(RejectRequest, { runId, hunks: [{ path: 'f.txt', ids: f.hunks!.map((h) => h.id) }] });
+    const { runId } = await ctx.server.run({ task: 'three hunks' });
+    const f = (await ctx.server.connection.sendRequest(ChangesRequest, { runId })).files.find((x) => x.path === 'f.txt')!;
+    const rej = await ctx.server.connection.sendRequest(RejectRequest, { runId, hunks: [{ path: 'f.txt', ids: f.hunks!.map((h) => h.id) }] });
     assert.deepEqual(rej.restored, ['f.txt']);
     assert.equal(rej.remaining, 1, 'new.txt is still pending');
     assert.deepEqual(file(), Buffer.from(ORIGINAL, 'utf8'));
-    await assert.rejects(server.connection.sendRequest(AcceptRequest, { runId, hunks: [{ path: 'f.txt', ids: ['0123456789ab'] }] }), /no pending change/);
-    await assert.rejects(server.connection.sendRequest(AcceptRequest, { runId, hunks: [{ path: 'new.txt', ids: ['not-an-id'] }] }), /hunk id/);
+    await assert.rejects(ctx.server.connection.sendRequest(AcceptRequest, { runId, hunks: [{ path: 'f.txt', ids: ['0123456789ab'] }] }), /no pending change/);
+    await assert.rejects(ctx.server.connection.sendRequest(AcceptRequest, { runId, hunks: [{ path: 'new.txt', ids: ['not-an-id'] }] }), /hunk id/);
   });
 });

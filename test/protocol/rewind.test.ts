@@ -9,34 +9,27 @@ import { join } from 'node:path';
 import { AcceptRequest, RejectRequest } from '../../server/protocol';
 import { planRewind, rollBackRuns, truncate } from '../../src/chat/rewind';
 import type { Conversation } from '../../webview/messages';
-import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, usePrivateJournalDir, type TestServer } from '../support/server';
+import { perConversation, script, type Turn } from '../support/simulator';
+import { usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const call = (name: string, args: Record<string, unknown>): Turn => ({ toolCalls: [{ name, arguments: args }] });
 
 describe('protocol: rewind a conversation to a message', function () {
   this.timeout(60_000);
   usePrivateJournalDir();
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
-  const file = (p: string) => join(ws.path, p);
+  const ctx = useSimServer();
+  const file = (p: string) => join(ctx.ws.path, p);
 
   beforeEach(() => {
-    ws = tempDir();
     writeFileSync(file('a.txt'), Buffer.from('\ufeffline one\r\nline two\r\n', 'utf8'));
     writeFileSync(file('latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a])); // "café\n" in Latin-1
     writeFileSync(file('keep.txt'), 'no final newline');
   });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-  });
 
   async function threeRuns(): Promise<{ conv: Conversation; afterFirst: Map<string, Buffer | undefined> }> {
     // Each run's task is its conversation key: each gets its own script.
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: perConversation((task) => {
         if (task.startsWith('one')) return script([call('read_file', { path: 'a.txt' }), call('edit_file', { path: 'a.txt', old_string: 'line one', new_string: 'LINE ONE' }), { text: 'one done' }]);
         if (task.startsWith('two'))
@@ -48,8 +41,7 @@ describe('protocol: rewind a conversation to a message', function () {
           ]);
         return script([call('read_file', { path: 'latin1.txt' }), call('delete_file', { path: 'latin1.txt' }), call('read_file', { path: 'keep.txt' }), call('write_file', { path: 'keep.txt', content: 'rewritten' }), { text: 'three done' }]);
       }),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    }, { approval: 'always' });
     const conv: Conversation = { id: 'c', title: 'one', updatedAt: 0, messages: [], runs: [] };
     let afterFirst = new Map<string, Buffer | undefined>();
     for (const [i, task] of ['one: edit a', 'two: edit a, add b', 'three: delete latin1, rewrite keep'].entries()) {
@@ -73,7 +65,7 @@ describe('protocol: rewind a conversation to a message', function () {
     assert.equal(existsSync(file('latin1.txt')), false);
     const plan = planRewind(conv, 1);
     assert.deepEqual(plan, { keep: 2, runIds: ['rw-3', 'rw-2'] });
-    const report = await rollBackRuns(plan.runIds, (runId) => server.connection.sendRequest(RejectRequest, { runId }));
+    const report = await rollBackRuns(plan.runIds, (runId) => ctx.server.connection.sendRequest(RejectRequest, { runId }));
     truncate(conv, plan);
     assert.deepEqual(report.failed, []);
     assert.deepEqual(report.skipped, []);
@@ -89,10 +81,10 @@ describe('protocol: rewind a conversation to a message', function () {
   it('to the first user message: every run is undone; an accepted run has nothing left to undo and is reported', async () => {
     const { conv } = await threeRuns();
     const original = readFileSync(file('keep.txt'));
-    await server.connection.sendRequest(AcceptRequest, { runId: 'rw-3' });
+    await ctx.server.connection.sendRequest(AcceptRequest, { runId: 'rw-3' });
     const plan = planRewind(conv, 0);
     assert.equal(plan.draft, 'one: edit a');
-    const report = await rollBackRuns(plan.runIds, (runId) => server.connection.sendRequest(RejectRequest, { runId }));
+    const report = await rollBackRuns(plan.runIds, (runId) => ctx.server.connection.sendRequest(RejectRequest, { runId }));
     assert.deepEqual(report.nothing, ['rw-3']);
     assert.deepEqual(report.failed, []);
     // Runs one and two are undone: a.txt is back to its first bytes (BOM, CRLF), b.txt gone; run three's accepted changes stay.

@@ -5,32 +5,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { ApprovalRequest, CancelRequest } from '../../server/protocol';
-import { script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+import { script, type SimulatorOptions, type Turn } from '../support/simulator';
+import { tempDir, waitFor } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 describe('protocol: swarm/run', function () {
   this.timeout(30_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
-
-  async function setup(turns: Turn[], simOpts: Parameters<typeof startSimulator>[0] = {}, settings = {}) {
-    sim = await startSimulator({ respond: script(turns), ...simOpts });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', ...settings });
-  }
-
-  beforeEach(() => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'a.txt'), 'alpha\nbeta\n');
-  });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-  });
+  const ctx = useSimServer({ settings: { model: 'kimi-k2.5', approval: 'always' } });
+  const setup = (turns: Turn[], simOpts: SimulatorOptions = {}, settings = {}) => ctx.start({ respond: script(turns), ...simOpts }, settings);
+  beforeEach(() => writeFileSync(join(ctx.ws.path, 'a.txt'), 'alpha\nbeta\n'));
 
   it('runs a multi-step task that reads, edits and writes files', async () => {
-    await setup([
+    const { sim, server } = await setup([
       { reasoning: 'Look first.', toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
       { toolCalls: [{ name: 'edit_file', arguments: { path: 'a.txt', old_string: 'beta', new_string: 'gamma' } }] },
       { toolCalls: [{ name: 'write_file', arguments: { path: 'sub/b.txt', content: 'new file\n' } }] },
@@ -38,8 +24,8 @@ describe('protocol: swarm/run', function () {
     ]);
     const result = await server.run({ task: 'edit things' });
     assert.equal(result.status, 'done', result.error);
-    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), 'alpha\ngamma\n');
-    assert.equal(readFileSync(join(ws.path, 'sub/b.txt'), 'utf8'), 'new file\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), 'alpha\ngamma\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'sub/b.txt'), 'utf8'), 'new file\n');
     assert.match(result.text, /edited/);
     assert.equal(result.summary.steps, 4);
     assert.equal(result.summary.toolCalls, 3);
@@ -59,7 +45,7 @@ describe('protocol: swarm/run', function () {
   });
 
   it('sends reasoning_content back on tool-call turns in thinking mode (the simulator rejects it otherwise)', async () => {
-    await setup(
+    const { sim, server } = await setup(
       [
         { reasoning: 'I should list the files.', toolCalls: [{ name: 'list_files', arguments: {} }] },
         { reasoning: 'Now answer.', text: 'There is a.txt.' },
@@ -80,7 +66,7 @@ describe('protocol: swarm/run', function () {
     const outside = tempDir();
     writeFileSync(join(outside.path, 'secret.txt'), 'secret');
     try {
-      await setup([
+      const { server } = await setup([
         {
           toolCalls: [
             { name: 'read_file', arguments: { path: `../${outside.path.split('/').pop()}/secret.txt` } },
@@ -104,7 +90,7 @@ describe('protocol: swarm/run', function () {
   });
 
   it('returns malformed tool JSON and unknown tools to the model as errors', async () => {
-    await setup([
+    const { sim, server } = await setup([
       { toolCalls: [{ name: 'read_file', arguments: '{"path": "a.txt"' }, { name: 'delete_everything', arguments: {} }] },
       { text: 'recovered' },
     ]);
@@ -119,7 +105,7 @@ describe('protocol: swarm/run', function () {
   });
 
   it('retries a 429 honouring Retry-After, then succeeds', async () => {
-    await setup([{ fault: { status: 429, retryAfter: 1 } }, { text: 'after the wait' }]);
+    const { sim, server } = await setup([{ fault: { status: 429, retryAfter: 1 } }, { text: 'after the wait' }]);
     const result = await server.run({ task: 'x' });
     assert.equal(result.status, 'done', result.error);
     assert.equal(result.text, 'after the wait');
@@ -129,7 +115,7 @@ describe('protocol: swarm/run', function () {
   });
 
   it('fails the run with a clear message when the key is rejected', async () => {
-    await setup([{ text: 'never' }], { apiKey: 'the-right-key' });
+    const { server } = await setup([{ text: 'never' }], { apiKey: 'the-right-key' });
     const result = await server.run({ task: 'x' });
     assert.equal(result.status, 'failed');
     assert.match(result.error!, /key/i);
@@ -138,7 +124,7 @@ describe('protocol: swarm/run', function () {
 
   it('cancel mid-stream stops the run and leaves no half-written file', async () => {
     const big = 'x'.repeat(4000);
-    await setup([
+    const { sim, server } = await setup([
       { text: 'Writing the file now. ', toolCalls: [{ name: 'write_file', arguments: { path: 'half.txt', content: big } }], latency: { ttftMs: 0, tokensPerSec: 200 } },
       { text: 'done' },
     ]);
@@ -149,12 +135,12 @@ describe('protocol: swarm/run', function () {
     assert.equal(cancelled, true);
     const result = await pending;
     assert.equal(result.status, 'cancelled');
-    assert.ok(!existsSync(join(ws.path, 'half.txt')));
+    assert.ok(!existsSync(join(ctx.ws.path, 'half.txt')));
     await sim.requests[0].finished; // the HTTP stream was closed, not left running
   });
 
   it('$/cancelRequest kills a running command', async () => {
-    await setup([{ toolCalls: [{ name: 'run_command', arguments: { command: 'sleep 30; echo late > late.txt' } }] }, { text: 'x' }]);
+    const { server } = await setup([{ toolCalls: [{ name: 'run_command', arguments: { command: 'sleep 30; echo late > late.txt' } }] }, { text: 'x' }]);
     const cts = new CancellationTokenSource();
     const runId = 'cancel-cmd';
     const pending = server.run({ task: 'x', runId }, cts);
@@ -166,11 +152,11 @@ describe('protocol: swarm/run', function () {
     assert.equal(result.status, 'cancelled');
     assert.ok(Date.now() - t0 < 5000);
     await new Promise((r) => setTimeout(r, 300));
-    assert.ok(!existsSync(join(ws.path, 'late.txt')));
+    assert.ok(!existsSync(join(ctx.ws.path, 'late.txt')));
   });
 
   it('asks the client to approve commands under the ask policy', async () => {
-    await setup(
+    const { server } = await setup(
       [
         { toolCalls: [{ name: 'run_command', arguments: { command: 'echo hi > approved.txt' } }] },
         { toolCalls: [{ name: 'run_command', arguments: { command: 'echo no > declined.txt' } }] },
@@ -188,25 +174,25 @@ describe('protocol: swarm/run', function () {
     const result = await server.run({ task: 'x' });
     assert.equal(result.status, 'done');
     assert.deepEqual(asked, ['echo hi > approved.txt', 'echo no > declined.txt']);
-    assert.ok(existsSync(join(ws.path, 'approved.txt')));
-    assert.ok(!existsSync(join(ws.path, 'declined.txt')));
+    assert.ok(existsSync(join(ctx.ws.path, 'approved.txt')));
+    assert.ok(!existsSync(join(ctx.ws.path, 'declined.txt')));
     const outputs = server.events.get(result.runId)!.filter((e) => e.type === 'tool_output');
     assert.ok(outputs[1].type === 'tool_output' && !outputs[1].ok && /declin/i.test(outputs[1].output));
   });
 
   it('tools see the editor’s unsaved buffer', async () => {
-    await setup([{ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }, { text: 'ok' }]);
-    const uri = pathToFileURL(join(ws.path, 'a.txt')).href;
+    const { server } = await setup([{ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }, { text: 'ok' }]);
+    const uri = pathToFileURL(join(ctx.ws.path, 'a.txt')).href;
     server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'plaintext', version: 1, text: 'alpha\nbeta\n' } });
     server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'UNSAVED EDIT\n' }] });
     const result = await server.run({ task: 'x' });
     const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');
     assert.ok(out && out.type === 'tool_output' && out.output.includes('UNSAVED EDIT'));
-    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), 'alpha\nbeta\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), 'alpha\nbeta\n');
   });
 
   it('sends images as image parts', async () => {
-    await setup([{ text: 'a red square' }]);
+    const { sim, server } = await setup([{ text: 'a red square' }]);
     const png = Buffer.from('89504e470d0a1a0a', 'hex').toString('base64');
     const result = await server.run({ task: 'what is this?', images: [{ mimeType: 'image/png', data: png }] });
     assert.equal(result.status, 'done');
@@ -218,22 +204,15 @@ describe('protocol: swarm/run', function () {
 
 describe('protocol: settings', function () {
   this.timeout(20_000);
+  const ctx = useSimServer();
   it('applies workspace/didChangeConfiguration to the next run', async () => {
-    const ws = tempDir();
-    mkdirSync(join(ws.path, 'd'));
-    const sim = await startSimulator({ respond: () => ({ text: 'hi' }), models: ['model-b'] });
-    const server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'model-a' });
-    try {
-      const first = await server.run({ task: 'x' });
-      assert.equal(first.status, 'failed');
-      server.connection.sendNotification('workspace/didChangeConfiguration', { settings: { model: 'model-b' } });
-      const second = await server.run({ task: 'x' });
-      assert.equal(second.status, 'done', second.error);
-      assert.equal(sim.requests.at(-1)!.body.model, 'model-b');
-    } finally {
-      await server.shutdown();
-      await sim.close();
-      ws.cleanup();
-    }
+    mkdirSync(join(ctx.ws.path, 'd'));
+    const { sim, server } = await ctx.start({ respond: () => ({ text: 'hi' }), models: ['model-b'] }, { model: 'model-a' });
+    const first = await server.run({ task: 'x' });
+    assert.equal(first.status, 'failed');
+    server.connection.sendNotification('workspace/didChangeConfiguration', { settings: { model: 'model-b' } });
+    const second = await server.run({ task: 'x' });
+    assert.equal(second.status, 'done', second.error);
+    assert.equal(sim.requests.at(-1)!.body.model, 'model-b');
   });
 });

@@ -7,32 +7,23 @@ import { existsSync, realpathSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { ensureBuilt, ROOT, startTestServer, tempDir, type TestServer } from '../support/server';
+import { script } from '../support/simulator';
+import { ensureBuilt, ROOT } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 import { join } from 'node:path';
 
 const PROBE = 'echo "bash=[$BASH_VERSION]"';
 
 describe('protocol: the shell setting', function () {
   this.timeout(30_000);
-  let ws: ReturnType<typeof tempDir>;
-  let server: TestServer | undefined;
-  let sim: Simulator | undefined;
+  const ctx = useSimServer();
   before(function () {
     if (!existsSync('/bin/bash') || realpathSync('/bin/sh').endsWith('bash')) this.skip();
-  });
-  beforeEach(() => (ws = tempDir()));
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    server = sim = undefined;
-    ws.cleanup();
   });
 
   for (const [shell, expect, told] of [['/bin/bash', /bash=\[\d/, /run_command shell: bash/], ['auto', /bash=\[\]/, undefined]] as const) {
     it(`shell ${shell}: run_command runs through it; the system prompt ${told ? 'names it' : 'says nothing (/bin/sh)'}`, async () => {
-      sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command: PROBE } }] }, { text: 'ok' }]) });
-      server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', shell });
+      const { sim, server } = await ctx.start({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command: PROBE } }] }, { text: 'ok' }]) }, { approval: 'always', shell });
       const result = await server.run({ task: 'Which shell?' });
       assert.equal(result.status, 'done', result.error);
       const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');
@@ -45,20 +36,19 @@ describe('protocol: the shell setting', function () {
   }
 
   it('a shell that does not exist: the tool says so and nothing runs; a NUL in the setting is refused at initialize', async () => {
-    sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'touch ran.txt' } }] }, { text: 'ok' }]) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', shell: '/opt/none/pwsh' });
+    const { server } = await ctx.start({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'touch ran.txt' } }] }, { text: 'ok' }]) }, { approval: 'always', shell: '/opt/none/pwsh' });
     const result = await server.run({ task: 'Touch it' });
     const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');
     assert.ok(out && out.type === 'tool_output' && !out.ok, JSON.stringify(out));
     assert.match(out.output, /\/opt\/none\/pwsh does not exist[\s\S]*Nothing was run/);
-    assert.equal(existsSync(join(ws.path, 'ran.txt')), false);
+    assert.equal(existsSync(join(ctx.ws.path, 'ran.txt')), false);
     ensureBuilt();
-    const child = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { cwd: ws.path, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { cwd: ctx.ws.path, stdio: ['pipe', 'pipe', 'ignore'] });
     const c = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     c.listen();
     try {
       await assert.rejects(
-        c.sendRequest('initialize', { processId: null, rootUri: pathToFileURL(ws.path).href, capabilities: {}, initializationOptions: { shell: 'bash\0-i' } }),
+        c.sendRequest('initialize', { processId: null, rootUri: pathToFileURL(ctx.ws.path).href, capabilities: {}, initializationOptions: { shell: 'bash\0-i' } }),
         (e: { code?: number; message: string }) => e.code === -32602 && /shell: contains a NUL byte/.test(e.message),
       );
     } finally {

@@ -9,8 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AcceptRequest, ChangesRequest, RejectRequest } from '../../server/protocol';
-import { script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
+import { script, type Turn } from '../support/simulator';
+import { usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const run = (command: string): Turn => ({ toolCalls: [{ name: 'run_command', arguments: { command } }] });
 
@@ -48,21 +49,13 @@ function seedIntact(repo: string): void {
 describe('protocol: the private snapshot repository is pruned after accept and reject', function () {
   this.timeout(60_000);
   usePrivateJournalDir('snapshot-prune-');
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   beforeEach(() => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'a.txt'), 'a\n');
-  });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
+    writeFileSync(join(ctx.ws.path, 'a.txt'), 'a\n');
   });
 
   it('reject, then accept: the loose objects of decided runs go, the seed index keeps its objects, the next run is journaled', async () => {
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: script([
         run('seq 1 300 > big.txt && echo 1 > a.txt'),
         run('seq 2 400 > big.txt && echo 2 > a.txt'),
@@ -71,8 +64,7 @@ describe('protocol: the private snapshot repository is pruned after accept and r
         run('echo 4 > a.txt && echo b > b.txt'),
         { text: 'done' },
       ]),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    }, { approval: 'always' });
     const first = await server.run({ task: 'three commands' });
     assert.equal(first.status, 'done', first.error);
     const repo = snapshotRepo();

@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contentText, startSimulator, type ChatRequestBody, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
+import { contentText, type ChatRequestBody, type Turn } from '../support/simulator';
+import { usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const N = 8;
 
@@ -42,26 +43,17 @@ async function respond(body: ChatRequestBody): Promise<Turn> {
 
 describe('protocol: 8 sub-agents on 8 lines of one file', function () {
   this.timeout(60_000);
-  let sim: Simulator | undefined;
-  let server: TestServer | undefined;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   usePrivateJournalDir();
-  afterEach(async () => {
-    await server?.shutdown().catch(() => undefined);
-    await sim?.close();
-    ws.cleanup();
-  });
 
   it('all 8 edits land in one round, 7 of them rebased onto the others', async () => {
     arrived = 0;
     allRead = new Promise<void>((r) => (release = r));
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'shared.txt'), Array.from({ length: N }, (_, i) => `slot ${i}: TODO\n`).join(''));
-    sim = await startSimulator({ respond });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', concurrency: N });
+    writeFileSync(join(ctx.ws.path, 'shared.txt'), Array.from({ length: N }, (_, i) => `slot ${i}: TODO\n`).join(''));
+    const { sim, server } = await ctx.start({ respond }, { model: 'kimi-k2.5', approval: 'always', concurrency: N });
     const r = await server.run({ runId: 'slots-1', task: 'Fill every slot.' });
     assert.equal(r.status, 'done', r.error);
-    assert.equal(readFileSync(join(ws.path, 'shared.txt'), 'utf8'), Array.from({ length: N }, (_, i) => `slot ${i}: done\n`).join(''));
+    assert.equal(readFileSync(join(ctx.ws.path, 'shared.txt'), 'utf8'), Array.from({ length: N }, (_, i) => `slot ${i}: done\n`).join(''));
     const sub = sim.requests.filter((q) => /Fill slot \d+ of shared.txt/.test(q.conversation));
     assert.equal(sub.length, 3 * N, 'read, edit, answer per sub-agent: nobody had to re-read');
     const editResults = sub.map((q) => lastToolText(q.body) ?? '').filter((t) => /^Edited /.test(t));

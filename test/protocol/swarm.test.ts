@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelRequest, type SwarmEvent } from '../../server/protocol';
-import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+import { script, swarmScript, type Turn } from '../support/simulator';
+import { waitFor } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const worker = (name = 'worker', tools?: string[]): Turn => ({
   toolCalls: [{ name: 'create_subagent', arguments: { name, system_prompt: `You are ${name}.`, ...(tools ? { tools } : {}) } }],
@@ -13,36 +14,16 @@ const assign = (tasks: string[], agent = 'worker'): Turn => ({
   toolCalls: tasks.map((task) => ({ name: 'assign_task', arguments: { agent, task } })),
 });
 
-/** Main conversation = the run's task; a sub-agent's = its task text (it contains "Your task:"). */
-function swarmScript(main: Turn[], sub: (task: string) => Turn[]) {
-  return perConversation((conversation) => {
-    const m = /Your task:\n([\s\S]*)$/.exec(conversation);
-    return script(m ? sub(m[1].trim()) : main);
-  });
-}
-
 describe('protocol: agent swarm', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
 
-  async function setup(respond: ReturnType<typeof swarmScript>, settings = {}, simOpts = {}) {
-    sim = await startSimulator({ respond, ...simOpts });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', ...settings });
-  }
-  const events = (runId: string): SwarmEvent[] => server.events.get(runId) ?? [];
-
-  beforeEach(() => (ws = tempDir()));
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-  });
+  const setup = (respond: ReturnType<typeof swarmScript>, settings = {}, simOpts = {}) => ctx.start({ respond, ...simOpts }, { approval: 'always', ...settings });
+  const events = (runId: string): SwarmEvent[] => ctx.server.events.get(runId) ?? [];
 
   it('runs 16 assign_task calls of one turn at the same time', async () => {
     const tasks = Array.from({ length: 16 }, (_, i) => `item ${i}`);
-    await setup(
+    const { sim, server } = await setup(
       swarmScript([worker(), assign(tasks), { text: 'all done' }], (task) => [{ text: `finished ${task}`, latency: { ttftMs: 400 } }]),
       { concurrency: 16 },
     );
@@ -74,7 +55,7 @@ describe('protocol: agent swarm', function () {
   it('spawn_swarm returns results in item order whatever order they finish in', async () => {
     const items = ['slow', 'medium', 'fast'];
     const delay: Record<string, number> = { slow: 600, medium: 300, fast: 0 };
-    await setup(
+    const { sim, server } = await setup(
       swarmScript(
         [{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'Summarise {{item}}', items } }] }, { text: 'ok' }],
         (task) => {
@@ -97,7 +78,7 @@ describe('protocol: agent swarm', function () {
   });
 
   it('assign_task sub-agents carry no item (clients name their lane by the task)', async () => {
-    await setup(swarmScript([worker('reviewer'), assign(['Check the parser\nthen report'], 'reviewer'), { text: 'ok' }], (task) => [{ text: `did ${task}` }]));
+    const { server } = await setup(swarmScript([worker('reviewer'), assign(['Check the parser\nthen report'], 'reviewer'), { text: 'ok' }], (task) => [{ text: `did ${task}` }]));
     const result = await server.run({ task: 'one' });
     assert.equal(result.status, 'done', result.error);
     const spawned = events(result.runId).find((e) => e.type === 'agent_spawned');
@@ -108,7 +89,7 @@ describe('protocol: agent swarm', function () {
   });
 
   it('enforces the sub-agent limit and tells the model plainly', async () => {
-    await setup(
+    const { sim, server } = await setup(
       swarmScript(
         [{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'do {{item}}', items: ['a', 'b', 'c', 'd', 'e'] } }] }, { text: 'ok' }],
         (task) => [{ text: `did ${task}` }],
@@ -125,7 +106,7 @@ describe('protocol: agent swarm', function () {
 
   it('enforces the run-wide step budget without crashing', async () => {
     const loop: Turn = { toolCalls: [{ name: 'list_files', arguments: {} }] };
-    await setup(swarmScript([worker(), assign(['spin']), { text: 'never reached' }], () => Array(20).fill(loop)), { maxTotalSteps: 6 });
+    const { server } = await setup(swarmScript([worker(), assign(['spin']), { text: 'never reached' }], () => Array(20).fill(loop)), { maxTotalSteps: 6 });
     const result = await server.run({ task: 'budget' });
     // main: 2 steps, the sub-agent gets the remaining 4, then main's next step is refused.
     assert.equal(result.status, 'failed');
@@ -138,7 +119,7 @@ describe('protocol: agent swarm', function () {
   });
 
   it('one failing and one hanging sub-agent do not sink the run', async () => {
-    await setup(
+    const { sim, server } = await setup(
       swarmScript([worker(), assign(['good', 'broken', 'hangs']), { text: 'reported' }], (task) => {
         if (task === 'broken') return [{ fault: { status: 400, body: { error: { message: 'invalid request: bad things' } } } }];
         if (task === 'hangs') return [{ fault: { hangMs: 30_000 } }];
@@ -157,7 +138,7 @@ describe('protocol: agent swarm', function () {
   });
 
   it('refuses a sub-agent that tries to spawn sub-agents', async () => {
-    await setup(
+    const { sim, server } = await setup(
       swarmScript([worker(), assign(['nest']), { text: 'ok' }], () => [
         { toolCalls: [{ name: 'assign_task', arguments: { agent: 'worker', task: 'recurse' } }] },
         { text: 'could not nest' },
@@ -175,7 +156,7 @@ describe('protocol: agent swarm', function () {
 
   it('cancellation reaches every sub-agent and its child processes', async () => {
     const n = 4;
-    await setup(
+    const { server } = await setup(
       swarmScript([worker(), assign(Array.from({ length: n }, (_, i) => `sleeper-${i}`)), { text: 'x' }], (task) => [
         { toolCalls: [{ name: 'run_command', arguments: { command: `echo $$ > ${task}.pid; sleep 30; touch ${task}.late` } }] },
         { text: 'woke' },
@@ -185,7 +166,7 @@ describe('protocol: agent swarm', function () {
     );
     const runId = 'cancel-swarm';
     const pending = server.run({ task: 'sleepers', runId });
-    await waitFor(() => Array.from({ length: n }, (_, i) => existsSync(join(ws.path, `sleeper-${i}.pid`))).every(Boolean), 15_000, 'all sleepers');
+    await waitFor(() => Array.from({ length: n }, (_, i) => existsSync(join(ctx.ws.path, `sleeper-${i}.pid`))).every(Boolean), 15_000, 'all sleepers');
     await server.connection.sendRequest(CancelRequest, { runId });
     const result = await pending;
     assert.equal(result.status, 'cancelled');
@@ -194,14 +175,14 @@ describe('protocol: agent swarm', function () {
     assert.ok(finished.every((e) => e.type === 'agent_finished' && e.status === 'cancelled'));
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < n; i++) {
-      const pid = Number(readFileSync(join(ws.path, `sleeper-${i}.pid`), 'utf8'));
+      const pid = Number(readFileSync(join(ctx.ws.path, `sleeper-${i}.pid`), 'utf8'));
       assert.throws(() => process.kill(pid, 0), /ESRCH/, `process ${pid} is gone`);
-      assert.ok(!existsSync(join(ws.path, `sleeper-${i}.late`)));
+      assert.ok(!existsSync(join(ctx.ws.path, `sleeper-${i}.late`)));
     }
   });
 
   it('cancels one sub-agent on request while the run goes on', async () => {
-    await setup(
+    const { sim, server } = await setup(
       swarmScript([worker(), assign(['stuck', 'fine']), { text: 'carried on' }], (task) =>
         task === 'stuck' ? [{ fault: { hangMs: 30_000 } }] : [{ text: 'fine result', latency: { ttftMs: 300 } }],
       ),
@@ -224,7 +205,7 @@ describe('protocol: agent swarm', function () {
   it('computes criticalSteps, totalSteps and speedup on a known script', async () => {
     // main: step 1 create, step 2 assign A (3 steps) + B (1 step), step 3 answer.
     const latency = { ttftMs: 250 };
-    await setup(
+    const { server } = await setup(
       swarmScript([worker(), assign(['A', 'B']), { text: 'done' }].map((t) => ({ ...t, latency })), (task) =>
         task === 'A'
           ? [{ toolCalls: [{ name: 'list_files', arguments: {} }], latency }, { toolCalls: [{ name: 'list_files', arguments: {} }], latency }, { text: 'A done', latency }]
@@ -246,7 +227,7 @@ describe('protocol: agent swarm', function () {
 
   it('shares the request slots fairly: with one slot, sub-agents take turns step by step', async () => {
     const step = (k: number): Turn => ({ toolCalls: [{ name: 'list_files', arguments: { path: '.', depth: k } }], latency: { ttftMs: 30 } });
-    await setup(
+    const { sim, server } = await setup(
       swarmScript([worker(), assign(['A', 'B', 'C']), { text: 'done' }], (task) => [step(1), step(2), { text: `${task} done` }]),
       { concurrency: 1 },
     );

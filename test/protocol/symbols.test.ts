@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { SymbolsRequest, type SymbolsResultInfo } from '../../server/protocol';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { script } from '../support/simulator';
+import { useSimServer } from '../support/sim-server';
 
 const FIXTURES = join(__dirname, '..', 'unit', 'index', 'fixtures', 'symbols');
 // A definition and a reference per language of the fixtures.
@@ -20,26 +20,14 @@ const ENGINES: { name: string; env: Record<string, string>; expect: SymbolsResul
 
 describe('protocol: symbols on the native and the WebAssembly engine', function () {
   this.timeout(60_000);
-  let ws: ReturnType<typeof tempDir>;
-  let server: TestServer | undefined;
-  let sim: Simulator | undefined;
+  const ctx = useSimServer({ workspace: 'suite' });
   const answers = new Map<string, Record<string, unknown>>();
 
-  before(() => {
-    ws = tempDir();
-    cpSync(FIXTURES, ws.path, { recursive: true });
-  });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    server = sim = undefined;
-  });
-  after(() => ws.cleanup());
+  before(() => cpSync(FIXTURES, ctx.ws.path, { recursive: true }));
 
   for (const engine of ENGINES) {
     it(`${engine.name}: swarm/symbols answers and reports symbolsEngine ${engine.expect}; find_symbol works in a run`, async () => {
-      sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'find_symbol', arguments: { name: 'tokenize' } }] }, { text: 'found' }]) });
-      server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always', logLevel: 'info' }, { ...process.env, ...engine.env });
+      const { server } = await ctx.start({ respond: script([{ toolCalls: [{ name: 'find_symbol', arguments: { name: 'tokenize' } }] }, { text: 'found' }]) }, { approval: 'always', logLevel: 'info' }, { env: { ...process.env, ...engine.env } });
       const logs: string[] = [];
       server.connection.onNotification('window/logMessage', (p: { message: string }) => void logs.push(p.message));
       const got: Record<string, unknown> = {};
@@ -66,7 +54,7 @@ describe('protocol: symbols on the native and the WebAssembly engine', function 
   });
 
   it('answers -32602 for hostile params, and the server keeps serving', async () => {
-    server = await startTestServer(ws.path, { baseUrl: 'http://127.0.0.1:9' });
+    const server = await ctx.startServer({ baseUrl: 'http://127.0.0.1:9' });
     for (const bad of [{}, { name: '' }, { name: 7 }, { name: 'x'.repeat(5000) }, { name: 'add', kind: { $ne: 1 } }]) {
       await assert.rejects(server.connection.sendRequest(SymbolsRequest, bad as never), (e: { code?: number }) => e.code === -32602);
     }

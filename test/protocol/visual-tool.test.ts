@@ -4,36 +4,28 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeSharedPool, renderToPng, sharedPool } from '../../server/visual';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { ROOT, startTestServer, tempDir, type TestServer } from '../support/server';
+import { script } from '../support/simulator';
+import { ROOT } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 describe('protocol: render_compare tool', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer({ workspace: 'suite' });
 
   before(async () => {
-    ws = tempDir();
-    const page = join(ws.path, 'page.html');
+    const page = join(ctx.ws.path, 'page.html');
     copyFileSync(join(ROOT, 'test/browser/visual/fixtures/1002.html'), page);
     const target = await renderToPng(sharedPool(), { kind: 'html', file: page }, { viewport: { width: 1280, height: 720 } });
-    writeFileSync(join(ws.path, 'target.png'), target.png);
+    writeFileSync(join(ctx.ws.path, 'target.png'), target.png);
     // The candidate drifts from the target: one heading recoloured.
     writeFileSync(page, readFileSync(page, 'utf8').replace('<h1', '<h1 style="color:#e91e63"'));
     await closeSharedPool();
   });
-  after(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-  });
 
   it('returns the report and sends the crops to the model as images', async () => {
-    sim = await startSimulator({
+    const { sim, server } = await ctx.start({
       respond: script([{ toolCalls: [{ name: 'render_compare', arguments: { path: 'page.html', target_image: 'target.png', width: 1280, height: 720 } }] }, { text: 'The heading colour is off.' }]),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    }, { approval: 'always' });
     const result = await server.run({ task: 'Does page.html match target.png?' });
     assert.equal(result.status, 'done', result.error);
     const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');

@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangesRequest, RejectRequest, RemoveWorktreeRequest } from '../../server/protocol';
-import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { swarmScript, type Turn } from '../support/simulator';
+import { useSimServer } from '../support/sim-server';
 
 const LINES = Array.from({ length: 12 }, (_, i) => `line${i + 1}`);
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
@@ -22,45 +22,27 @@ const assign = (...tasks: string[]): Turn => ({ toolCalls: tasks.map((task) => (
 const replace = (path: string, old_string: string, new_string: string, latency?: Turn['latency']): Turn => ({ toolCalls: [{ name: 'edit_file', arguments: { path, old_string, new_string } }], latency });
 const sh = (command: string, outside = false): Turn => ({ toolCalls: [{ name: 'run_command', arguments: { command, ...(outside ? { outside_sandbox: true, reason: 'git' } : {}) } }] });
 
-function swarmScript(main: Turn[], sub: Record<string, Turn[]>) {
-  return perConversation((conversation) => {
-    const m = /Your task:\n([\s\S]*)$/.exec(conversation);
-    return script(m ? sub[m[1].trim()] : main);
-  });
-}
-
 describe('protocol: worktrees that isolate and merge back per file', function () {
   this.timeout(90_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
 
   beforeEach(() => {
-    ws = tempDir();
-    git(ws.path, 'init', '-q', '-b', 'main');
-    writeFileSync(join(ws.path, 'a.txt'), `${LINES.join('\n')}\n`);
-    writeFileSync(join(ws.path, '.gitignore'), 'ignored.log\n');
-    writeFileSync(join(ws.path, 'latin1.txt'), Buffer.from([0x6e, 0x61, 0xef, 0x76, 0x65, 0x0a])); // "naïve" in Latin-1
-    writeFileSync(join(ws.path, 'tool.sh'), 'echo tool\n');
-    chmodSync(join(ws.path, 'tool.sh'), 0o644);
-    git(ws.path, 'add', '.');
-    git(ws.path, 'commit', '-qm', 'init');
-  });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
+    git(ctx.ws.path, 'init', '-q', '-b', 'main');
+    writeFileSync(join(ctx.ws.path, 'a.txt'), `${LINES.join('\n')}\n`);
+    writeFileSync(join(ctx.ws.path, '.gitignore'), 'ignored.log\n');
+    writeFileSync(join(ctx.ws.path, 'latin1.txt'), Buffer.from([0x6e, 0x61, 0xef, 0x76, 0x65, 0x0a])); // "naïve" in Latin-1
+    writeFileSync(join(ctx.ws.path, 'tool.sh'), 'echo tool\n');
+    chmodSync(join(ctx.ws.path, 'tool.sh'), 0o644);
+    git(ctx.ws.path, 'add', '.');
+    git(ctx.ws.path, 'commit', '-qm', 'init');
   });
 
-  async function setup(main: Turn[], sub: Record<string, Turn[]>) {
-    sim = await startSimulator({ respond: swarmScript(main, sub) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
-  }
-  const toolResults = () => sim.requests.flatMap((r) => r.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content)));
+  const setup = (main: Turn[], sub: Record<string, Turn[]>) => ctx.start({ respond: swarmScript(main, sub) }, { approval: 'always' });
+  const toolResults = () => ctx.sim.requests.flatMap((r) => r.body.messages.filter((m) => m.role === 'tool').map((m) => String(m.content)));
 
   it("keeps the user's refs, stash and config; merges links, modes and non-UTF-8 bytes; reports every file; leaves caches out", async () => {
-    const userConfig = git(ws.path, 'config', '--list', '--local');
-    await setup([worker, assign('all'), { text: 'ok' }, { text: 'ok' }], {
+    const userConfig = git(ctx.ws.path, 'config', '--list', '--local');
+    const { sim, server } = await setup([worker, assign('all'), { text: 'ok' }, { text: 'ok' }], {
       all: [
         sh(
           [
@@ -97,22 +79,22 @@ describe('protocol: worktrees that isolate and merge back per file', function ()
     for (const out of commandOut) assert.match(out, /\[exit code 0\]/, out);
 
     // The user's repository: same branches, no stash, same local config, one worktree.
-    assert.equal(git(ws.path, 'branch', '--list').trim(), '* main');
-    assert.equal(git(ws.path, 'stash', 'list').trim(), '');
-    assert.equal(git(ws.path, 'config', '--list', '--local'), userConfig);
-    assert.equal(git(ws.path, 'worktree', 'list').trim().split('\n').length, 1);
+    assert.equal(git(ctx.ws.path, 'branch', '--list').trim(), '* main');
+    assert.equal(git(ctx.ws.path, 'stash', 'list').trim(), '');
+    assert.equal(git(ctx.ws.path, 'config', '--list', '--local'), userConfig);
+    assert.equal(git(ctx.ws.path, 'worktree', 'list').trim().split('\n').length, 1);
 
     // Its committed change reached the workspace; bytes, links and the executable bit came back.
-    assert.match(readFileSync(join(ws.path, 'a.txt'), 'utf8'), /line12\nchanged\n$/);
-    assert.deepEqual(readFileSync(join(ws.path, 'latin1.txt')), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
-    assert.equal(statSync(join(ws.path, 'tool.sh')).mode & 0o100, 0o100, 'chmod +x merged');
-    assert.ok(lstatSync(join(ws.path, 'link-in')).isSymbolicLink());
-    assert.equal(readlinkSync(join(ws.path, 'link-in')), 'a.txt');
-    assert.equal(readlinkSync(join(ws.path, 'dangling')), 'missing.txt');
-    assert.ok(!existsSync(join(ws.path, 'link-out')) && !lstatExists(join(ws.path, 'link-out')), 'a link out of the workspace is refused');
-    assert.ok(!existsSync(join(ws.path, 'pkg')), 'caches stay out');
-    assert.ok(!existsSync(join(ws.path, 'ignored.log')), 'ignored files stay out');
-    assert.ok(!existsSync(join(ws.path, 'stash.txt')));
+    assert.match(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), /line12\nchanged\n$/);
+    assert.deepEqual(readFileSync(join(ctx.ws.path, 'latin1.txt')), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    assert.equal(statSync(join(ctx.ws.path, 'tool.sh')).mode & 0o100, 0o100, 'chmod +x merged');
+    assert.ok(lstatSync(join(ctx.ws.path, 'link-in')).isSymbolicLink());
+    assert.equal(readlinkSync(join(ctx.ws.path, 'link-in')), 'a.txt');
+    assert.equal(readlinkSync(join(ctx.ws.path, 'dangling')), 'missing.txt');
+    assert.ok(!existsSync(join(ctx.ws.path, 'link-out')) && !lstatExists(join(ctx.ws.path, 'link-out')), 'a link out of the workspace is refused');
+    assert.ok(!existsSync(join(ctx.ws.path, 'pkg')), 'caches stay out');
+    assert.ok(!existsSync(join(ctx.ws.path, 'ignored.log')), 'ignored files stay out');
+    assert.ok(!existsSync(join(ctx.ws.path, 'stash.txt')));
 
     // The orchestrator hears every file's outcome.
     const told = toolResults().find((t) => t.includes('all done'))!;
@@ -134,24 +116,24 @@ describe('protocol: worktrees that isolate and merge back per file', function ()
 
     // Reject puts bytes, mode and absence back.
     await server.connection.sendRequest(RejectRequest, { runId: result.runId });
-    assert.deepEqual(readFileSync(join(ws.path, 'latin1.txt')), Buffer.from([0x6e, 0x61, 0xef, 0x76, 0x65, 0x0a]));
-    assert.equal(statSync(join(ws.path, 'tool.sh')).mode & 0o777, 0o644);
-    assert.ok(!lstatExists(join(ws.path, 'link-in')) && !lstatExists(join(ws.path, 'dangling')));
-    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), `${LINES.join('\n')}\n`);
+    assert.deepEqual(readFileSync(join(ctx.ws.path, 'latin1.txt')), Buffer.from([0x6e, 0x61, 0xef, 0x76, 0x65, 0x0a]));
+    assert.equal(statSync(join(ctx.ws.path, 'tool.sh')).mode & 0o777, 0o644);
+    assert.ok(!lstatExists(join(ctx.ws.path, 'link-in')) && !lstatExists(join(ctx.ws.path, 'dangling')));
+    assert.equal(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), `${LINES.join('\n')}\n`);
   });
 
   it('merges eight sub-agents editing eight adjacent lines of one file without a conflict', async () => {
     const tasks = LINES.slice(0, 8);
     const sub = Object.fromEntries(tasks.map((l) => [l, [replace('a.txt', `${l}\n`, `${l}-${l}\n`), { text: `${l} done` }]]));
-    await setup([worker, assign(...tasks), { text: 'all merged' }], sub);
+    const { server } = await setup([worker, assign(...tasks), { text: 'all merged' }], sub);
     const result = await server.run({ task: 'adjacent', worktrees: true });
     assert.equal(result.status, 'done', result.error);
-    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), `${LINES.map((l, i) => (i < 8 ? `${l}-${l}` : l)).join('\n')}\n`);
+    assert.equal(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), `${LINES.map((l, i) => (i < 8 ? `${l}-${l}` : l)).join('\n')}\n`);
     assert.equal(result.conflicts, undefined);
   });
 
   it('never merges into a file holding this run\'s conflict markers, hands the conflicts to the orchestrator and names them in the result and review', async () => {
-    await setup([worker, assign('left', 'right', 'late'), { text: 'finished' }, { text: 'could not resolve' }], {
+    const { sim, server } = await setup([worker, assign('left', 'right', 'late'), { text: 'finished' }, { text: 'could not resolve' }], {
       left: [replace('a.txt', 'line3\n', 'line3-left\n'), { text: 'left done' }],
       right: [replace('a.txt', 'line3\n', 'line3-right\n'), { text: 'right done' }],
       // Starts with the others, finishes after both merged.
@@ -159,7 +141,7 @@ describe('protocol: worktrees that isolate and merge back per file', function ()
     });
     const result = await server.run({ task: 'clash', worktrees: true });
     assert.equal(result.status, 'done', result.error);
-    const a = readFileSync(join(ws.path, 'a.txt'), 'utf8');
+    const a = readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8');
     assert.equal(a.match(/^<{7} /gm)?.length, 1, 'one conflict, not nested');
     assert.doesNotMatch(a, /line10-late/);
     const late = toolResults().find((t) => t.includes('late done'))!;

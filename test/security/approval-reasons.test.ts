@@ -15,40 +15,35 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApprovalParams, ApprovalResult } from '../../server/protocol';
 import { ApprovalRequest } from '../../server/protocol';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { ROOT, ensureBuilt, startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+import { script } from '../support/simulator';
+import { ROOT, ensureBuilt, waitFor } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 import { detectSandbox } from '../../server/sandbox/detect';
 import { calls, session, type Session } from './harness';
 
 describe('security: approvals with the sandbox', function () {
   this.timeout(60_000);
-  let ws: ReturnType<typeof tempDir>;
   let s: Session | undefined;
-  let sim: Simulator | undefined;
-  let server: TestServer | undefined;
-  beforeEach(() => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'a.txt'), 'alpha\n');
-  });
+  // Before the fixture's hook: the session's server stops before its workspace goes.
   afterEach(async () => {
     await s?.close();
-    await server?.shutdown();
-    await sim?.close();
-    s = server = sim = undefined;
-    ws.cleanup();
+    s = undefined;
+  });
+  const ctx = useSimServer();
+  beforeEach(() => {
+    writeFileSync(join(ctx.ws.path, 'a.txt'), 'alpha\n');
   });
 
   it('a "for this run" grant of a sandboxed command does not cover the same command outside the sandbox', async function () {
     if (!detectSandbox().kind) this.skip();
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: script([
         { toolCalls: [{ name: 'run_command', arguments: { command: 'echo in >> log.txt' } }] },
         { toolCalls: [{ name: 'run_command', arguments: { command: 'echo in >> log.txt' } }] },
         { toolCalls: [{ name: 'run_command', arguments: { command: 'echo in >> log.txt', outside_sandbox: true, reason: 'needs my ssh agent' } }] },
         { text: 'done' },
       ]),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'ask' });
+    }, { approval: 'ask' });
     const asked: { params: ApprovalParams; answer(r: ApprovalResult): void }[] = [];
     server.connection.onRequest(ApprovalRequest, (params) => new Promise<ApprovalResult>((answer) => asked.push({ params, answer })));
     const pending = server.run({ task: 'x' });
@@ -66,22 +61,21 @@ describe('security: approvals with the sandbox', function () {
     asked[1].answer({ approved: false });
     const result = await pending;
     assert.equal(result.status, 'done', result.error);
-    assert.equal(readFileSync(join(ws.path, 'log.txt'), 'utf8'), 'in\nin\n', 'the declined run outside did not happen');
+    assert.equal(readFileSync(join(ctx.ws.path, 'log.txt'), 'utf8'), 'in\nin\n', 'the declined run outside did not happen');
     const outs = server.events.get(result.runId)!.filter((e) => e.type === 'tool_output');
     const last = outs.at(-1);
     assert.ok(last?.type === 'tool_output' && !last.ok && /declined it \(asked because it asks to run outside the sandbox/.test(last.output), JSON.stringify(last));
   });
 
   it('a write of .npmrc is asked as kind "write" with the tool, path, content and reason; "for this run" covers that file only', async () => {
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: script([
         { toolCalls: [{ name: 'write_file', arguments: { path: '.npmrc', content: 'fund=false\n' } }] },
         { toolCalls: [{ name: 'edit_file', arguments: { path: '.npmrc', old_string: 'fund=false', new_string: 'fund=true' } }] },
         { toolCalls: [{ name: 'write_file', arguments: { path: '.yarnrc.yml', content: 'yarnPath: x.js\n' } }] },
         { text: 'done' },
       ]),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'ask' });
+    }, { approval: 'ask' });
     const asked: { params: ApprovalParams; answer(r: ApprovalResult): void }[] = [];
     server.connection.onRequest(ApprovalRequest, (params) => new Promise<ApprovalResult>((answer) => asked.push({ params, answer })));
     const pending = server.run({ task: 'x' });
@@ -93,7 +87,7 @@ describe('security: approvals with the sandbox', function () {
     assert.equal(p.command, 'write .npmrc');
     assert.match(p.args, /fund=false/, 'the question shows what would be written');
     assert.match(p.reason ?? '', /\.npmrc makes tools run code outside the sandbox/);
-    assert.ok(!existsSync(join(ws.path, '.npmrc')), 'nothing written before the answer');
+    assert.ok(!existsSync(join(ctx.ws.path, '.npmrc')), 'nothing written before the answer');
     asked[0].answer({ approved: true, scope: 'run' });
     // The edit of the same file is not asked about; another code-running config file is.
     await waitFor(() => asked.length === 2, 15_000, 'the question about the other file');
@@ -101,13 +95,13 @@ describe('security: approvals with the sandbox', function () {
     asked[1].answer({ approved: false });
     const result = await pending;
     assert.equal(result.status, 'done', result.error);
-    assert.equal(readFileSync(join(ws.path, '.npmrc'), 'utf8'), 'fund=true\n');
-    assert.ok(!existsSync(join(ws.path, '.yarnrc.yml')));
+    assert.equal(readFileSync(join(ctx.ws.path, '.npmrc'), 'utf8'), 'fund=true\n');
+    assert.ok(!existsSync(join(ctx.ws.path, '.yarnrc.yml')));
   });
 
   it('run_command set to "never" refuses allowlisted commands and code-running config writes without asking', async () => {
     s = await session(
-      ws.path,
+      ctx.ws.path,
       calls({ name: 'run_command', arguments: { command: 'ls' } }, { name: 'write_file', arguments: { path: '.npmrc', content: 'fund=false\n' } }, { name: 'write_file', arguments: { path: 'b.txt', content: 'fine\n' } }),
       { approval: 'always', toolApproval: { run_command: 'never' } },
       { approve: () => true },
@@ -118,14 +112,14 @@ describe('security: approvals with the sandbox', function () {
     assert.ok(!outs[0].ok && /never/.test(outs[0].output), outs[0].output);
     assert.ok(!outs[1].ok && /never/.test(outs[1].output) && /\.npmrc/.test(outs[1].output), outs[1].output);
     assert.ok(outs[2].ok, 'an ordinary write still works');
-    assert.ok(!existsSync(join(ws.path, '.npmrc')));
+    assert.ok(!existsSync(join(ctx.ws.path, '.npmrc')));
   });
 
   it('initialize with sandbox settings of the wrong type answers -32602 naming them; the right types start', async () => {
     ensureBuilt();
     const init = (options: object) =>
       new Promise<{ error?: { code: number; message: string }; result?: unknown }>((resolve, reject) => {
-        const child = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { cwd: ws.path, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { cwd: ctx.ws.path, stdio: ['pipe', 'pipe', 'pipe'] });
         let out = '';
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
@@ -144,7 +138,7 @@ describe('security: approvals with the sandbox', function () {
             // not all of it yet
           }
         });
-        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: pathToFileURL(ws.path).href, capabilities: {}, initializationOptions: options } });
+        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: pathToFileURL(ctx.ws.path).href, capabilities: {}, initializationOptions: options } });
         child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       });
     // A host list as a string (or a mode the sandbox does not know) would have been taken as is.

@@ -9,8 +9,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { ApprovalRequest, type ApprovalParams, type ApprovalResult, type ServerSettings } from '../../server/protocol';
-import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
+import { perConversation, script, type SimulatorOptions, type Turn } from '../support/simulator';
+import { waitFor } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 interface Asked {
   params: ApprovalParams;
@@ -20,29 +21,21 @@ interface Asked {
 
 describe('security: approvals', function () {
   this.timeout(40_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
   let asked: Asked[];
 
-  async function setup(respond: NonNullable<Parameters<typeof startSimulator>[0]>['respond'], settings: Partial<ServerSettings>, handle = true) {
-    sim = await startSimulator({ respond });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, ...settings });
+  async function setup(respond: SimulatorOptions['respond'], settings: Partial<ServerSettings>, handle = true) {
+    const started = await ctx.start({ respond }, settings);
     asked = [];
-    if (handle) server.connection.onRequest(ApprovalRequest, (params, token) => new Promise<ApprovalResult>((answer) => asked.push({ params, token, answer })));
+    if (handle) started.server.connection.onRequest(ApprovalRequest, (params, token) => new Promise<ApprovalResult>((answer) => asked.push({ params, token, answer })));
+    return started;
   }
   beforeEach(() => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'a.txt'), 'alpha\n');
-  });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
+    writeFileSync(join(ctx.ws.path, 'a.txt'), 'alpha\n');
   });
 
   it('"allow for this run" stops asking for that command in that run, and only that command', async () => {
-    await setup(
+    const { server } = await setup(
       script([
         { toolCalls: [{ name: 'run_command', arguments: { command: 'echo 1 >> log.txt' } }] },
         { toolCalls: [{ name: 'run_command', arguments: { command: 'echo 1 >> log.txt' } }] },
@@ -61,11 +54,11 @@ describe('security: approvals', function () {
     asked[1].answer({ approved: false });
     const result = await pending;
     assert.equal(result.status, 'done');
-    assert.equal(readFileSync(join(ws.path, 'log.txt'), 'utf8'), '1\n1\n');
+    assert.equal(readFileSync(join(ctx.ws.path, 'log.txt'), 'utf8'), '1\n1\n');
   });
 
   it('a "for this run" grant ends with the run', async () => {
-    await setup(script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'echo x >> log.txt' } }] }, { text: 'done' }], { cycle: true }), { approval: 'ask' });
+    const { server } = await setup(script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'echo x >> log.txt' } }] }, { text: 'done' }], { cycle: true }), { approval: 'ask' });
     const first = server.run({ task: 'x', runId: 'g1' });
     await waitFor(() => asked.length === 1, 10_000, 'first run question');
     asked[0].answer({ approved: true, scope: 'run' });
@@ -78,7 +71,7 @@ describe('security: approvals', function () {
   });
 
   it('edits can be set to ask: edit_file under toolApproval "ask" waits for the user, a refusal leaves the file alone', async () => {
-    await setup(
+    const { server } = await setup(
       script([
         { toolCalls: [{ name: 'edit_file', arguments: { path: 'a.txt', old_string: 'alpha', new_string: 'EVIL' } }] },
         { toolCalls: [{ name: 'write_file', arguments: { path: 'b.txt', content: 'fine\n' } }] },
@@ -91,12 +84,12 @@ describe('security: approvals', function () {
     const p = asked[0].params;
     assert.ok(p.kind === 'tool' && p.tool === 'edit_file', JSON.stringify(p));
     assert.ok(p.kind === 'tool' && p.args.includes('EVIL') && p.args.includes('a.txt'), 'the question shows the edit');
-    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), 'alpha\n', 'nothing written before the answer');
+    assert.equal(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), 'alpha\n', 'nothing written before the answer');
     asked[0].answer({ approved: false });
     const result = await pending;
     assert.equal(result.status, 'done');
-    assert.equal(readFileSync(join(ws.path, 'a.txt'), 'utf8'), 'alpha\n');
-    assert.ok(existsSync(join(ws.path, 'b.txt')), 'write_file has no policy of its own, so it was not asked about');
+    assert.equal(readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8'), 'alpha\n');
+    assert.ok(existsSync(join(ctx.ws.path, 'b.txt')), 'write_file has no policy of its own, so it was not asked about');
     assert.equal(asked.length, 1);
     const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');
     assert.ok(out?.type === 'tool_output' && !out.ok && /declined/.test(out.output));
@@ -105,7 +98,7 @@ describe('security: approvals', function () {
   it('many sub-agents asking the same command at once: one "for this run" answer settles and withdraws the rest', async () => {
     const n = 6;
     const main: Turn[] = [{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'count {{item}}', items: Array.from({ length: n }, (_, i) => `i${i}`) } }] }, { text: 'all done' }];
-    await setup(
+    const { server } = await setup(
       perConversation((conversation) =>
         /count i\d/.test(conversation) ? script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'echo tick >> ticks.txt' } }] }, { text: 'ok' }]) : script(main),
       ),
@@ -117,15 +110,15 @@ describe('security: approvals', function () {
     asked[0].answer({ approved: true, scope: 'run' });
     const result = await pending;
     assert.equal(result.status, 'done', result.error);
-    assert.equal(readFileSync(join(ws.path, 'ticks.txt'), 'utf8'), 'tick\n'.repeat(n));
+    assert.equal(readFileSync(join(ctx.ws.path, 'ticks.txt'), 'utf8'), 'tick\n'.repeat(n));
     await waitFor(() => asked.slice(1).every((a) => a.token.isCancellationRequested), 5_000, 'the other questions withdrawn');
   });
 
   it('a client without a swarm/approval handler declines (the model is told), the run goes on', async () => {
-    await setup(script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'touch nope.txt' } }] }, { text: 'carried on' }]), { approval: 'ask' }, false);
+    const { server } = await setup(script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'touch nope.txt' } }] }, { text: 'carried on' }]), { approval: 'ask' }, false);
     const result = await server.run({ task: 'x' });
     assert.equal(result.status, 'done', result.error);
     assert.equal(result.text, 'carried on');
-    assert.ok(!existsSync(join(ws.path, 'nope.txt')));
+    assert.ok(!existsSync(join(ctx.ws.path, 'nope.txt')));
   });
 });

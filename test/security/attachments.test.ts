@@ -8,35 +8,27 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import type { Attachment } from '../../server/protocol';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { script } from '../support/simulator';
+import { tempDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 describe('security: hostile attachments', function () {
   this.timeout(30_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer({ workspace: 'suite' });
   // Made while the suite is defined: the cases below name paths in it.
   const outside = tempDir();
 
   before(async () => {
-    ws = tempDir();
     writeFileSync(join(outside.path, 'secret.txt'), 'OUTSIDE-SECRET\n');
-    mkdirSync(join(ws.path, 'sub'));
-    symlinkSync(outside.path, join(ws.path, 'sub', 'out'));
-    symlinkSync(join(ws.path, 'sub', 'out', 'secret.txt'), join(ws.path, 'chain.txt'));
-    symlinkSync('/dev/zero', join(ws.path, 'zero'));
-    execFileSync('mkfifo', [join(ws.path, 'pipe')]);
-    writeFileSync(join(ws.path, 'huge.txt'), Buffer.alloc(30 * 1024 * 1024, 'a'));
-    sim = await startSimulator({ respond: script([{ text: 'ok' }]) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', repoMapTokens: 0 });
+    mkdirSync(join(ctx.ws.path, 'sub'));
+    symlinkSync(outside.path, join(ctx.ws.path, 'sub', 'out'));
+    symlinkSync(join(ctx.ws.path, 'sub', 'out', 'secret.txt'), join(ctx.ws.path, 'chain.txt'));
+    symlinkSync('/dev/zero', join(ctx.ws.path, 'zero'));
+    execFileSync('mkfifo', [join(ctx.ws.path, 'pipe')]);
+    writeFileSync(join(ctx.ws.path, 'huge.txt'), Buffer.alloc(30 * 1024 * 1024, 'a'));
+    await ctx.start({ respond: script([{ text: 'ok' }]) }, { model: 'kimi-k2.5', approval: 'always', repoMapTokens: 0 });
   });
-  after(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-    outside.cleanup();
-  });
+  after(() => outside.cleanup());
 
   const cases: [string, Attachment, RegExp][] = [
     ['.. escape', { kind: 'path', path: 'sub/../../secret.txt' }, /outside the workspace/],
@@ -52,23 +44,23 @@ describe('security: hostile attachments', function () {
   ];
   for (const [what, attachment, why] of cases) {
     it(`refuses ${what}`, async () => {
-      await assert.rejects(server.run({ task: 'x', attachments: [attachment] }), (err: ResponseError<unknown>) => {
+      await assert.rejects(ctx.server.run({ task: 'x', attachments: [attachment] }), (err: ResponseError<unknown>) => {
         assert.equal(err.code, -32602, err.message);
         assert.match(err.message, why);
         assert.doesNotMatch(err.message, /OUTSIDE-SECRET/);
         return true;
       });
-      assert.equal(sim.requests.length, 0);
+      assert.equal(ctx.sim.requests.length, 0);
     });
   }
 
   it('a wrong shape is -32602 from the schema; the server still runs a good request afterwards', async () => {
     for (const bad of [[{ kind: 'path' }], [{ kind: 'shell', command: 'id' }], [{ kind: 'text', source: 'selection', label: 'x', text: 5 }], 'nope']) {
-      await assert.rejects(server.run({ task: 'x', attachments: bad as never }), /invalid params/);
+      await assert.rejects(ctx.server.run({ task: 'x', attachments: bad as never }), /invalid params/);
     }
-    writeFileSync(join(ws.path, 'ok.txt'), 'fine\n');
-    const r = await server.run({ task: 'x', attachments: [{ kind: 'path', path: 'ok.txt' }] });
+    writeFileSync(join(ctx.ws.path, 'ok.txt'), 'fine\n');
+    const r = await ctx.server.run({ task: 'x', attachments: [{ kind: 'path', path: 'ok.txt' }] });
     assert.equal(r.status, 'done', r.error);
-    assert.match(JSON.stringify(sim.requests[0].body.messages.at(-1)), /fine/);
+    assert.match(JSON.stringify(ctx.sim.requests[0].body.messages.at(-1)), /fine/);
   });
 });

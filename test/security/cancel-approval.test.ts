@@ -9,31 +9,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { ApprovalRequest, CancelRequest, type ApprovalParams, type ApprovalResult, type SwarmEvent } from '../../server/protocol';
-import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
-}
+import { perConversation, script, type Turn } from '../support/simulator';
+import { waitFor, within } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 describe('security: cancel wins', function () {
   this.timeout(40_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
-  const events = (runId: string): SwarmEvent[] => server.events.get(runId) ?? [];
-
-  beforeEach(() => (ws = tempDir()));
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
-  });
+  const ctx = useSimServer();
+  const events = (runId: string): SwarmEvent[] => ctx.server.events.get(runId) ?? [];
 
   it('swarm/cancel ends a run whose command approval is still pending, and withdraws the request', async () => {
-    sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'touch ran.txt' } }] }, { text: 'x' }]) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'ask' });
+    const { server } = await ctx.start({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'touch ran.txt' } }] }, { text: 'x' }]) }, { approval: 'ask' });
     const asked: { params: ApprovalParams; token: CancellationToken; answer(r: ApprovalResult): void }[] = [];
     server.connection.onRequest(ApprovalRequest, (params, token) => new Promise<ApprovalResult>((answer) => asked.push({ params, token, answer })));
     const runId = 'stop-while-asking';
@@ -49,24 +35,23 @@ describe('security: cancel wins', function () {
     // A late "yes" changes nothing.
     asked[0].answer({ approved: true });
     await server.connection.sendRequest('swarm/checkpoints', {});
-    assert.ok(!existsSync(join(ws.path, 'ran.txt')));
+    assert.ok(!existsSync(join(ctx.ws.path, 'ran.txt')));
   });
 
   it('run_finished is the last event after a whole-run cancel, with spawn_swarm sub-agents unwinding', async () => {
     const n = 4;
     const main: Turn[] = [{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'sleep as {{item}}', items: Array.from({ length: n }, (_, i) => `s${i}`) } }] }, { text: 'x' }];
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: perConversation((conversation) => {
         const m = /sleep as (s\d)/.exec(conversation);
         if (!m) return script(main);
         // Different sleeps so the sub-agents unwind at different times after the cancel.
         return script([{ toolCalls: [{ name: 'run_command', arguments: { command: `touch ${m[1]}.started; sleep 30` } }] }, { text: 'woke' }]);
       }),
-    });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    }, { approval: 'always' });
     const runId = 'cancel-fanout';
     const pending = server.run({ task: 'fan out', runId });
-    await waitFor(() => Array.from({ length: n }, (_, i) => existsSync(join(ws.path, `s${i}.started`))).every(Boolean), 15_000, 'all sub-agents running');
+    await waitFor(() => Array.from({ length: n }, (_, i) => existsSync(join(ctx.ws.path, `s${i}.started`))).every(Boolean), 15_000, 'all sub-agents running');
     await server.connection.sendRequest(CancelRequest, { runId });
     const result = await pending;
     assert.equal(result.status, 'cancelled');

@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWorkspace, EditorDocuments, rejectChanges } from '../../server/workspace';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { script } from '../support/simulator';
+import { useSimServer } from '../support/sim-server';
 
 function mountTiny(dir: string): boolean {
   mkdirSync(dir, { recursive: true });
@@ -32,9 +32,7 @@ function walk(dir: string, rel = ''): string[] {
 
 describe('security: a full disk says what is full and loses nothing', function () {
   this.timeout(60_000);
-  let sim: Simulator | undefined;
-  let server: TestServer | undefined;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer({ settings: { model: 'kimi-k2.5', approval: 'always', swarm: false } });
   let mnt: string;
   let mounted = false;
   const saved = process.env.SWARMCODE_JOURNAL_DIR;
@@ -42,40 +40,34 @@ describe('security: a full disk says what is full and loses nothing', function (
   const BIG = 'line of the original file\n'.repeat(3500);
 
   beforeEach(function () {
-    ws = tempDir();
     mnt = mkdtempSync(join(tmpdir(), 'swarm-enospc-'));
     mounted = mountTiny(mnt);
     if (!mounted) this.skip(); // not root / no mount permission: nothing to test here
   });
-  afterEach(async () => {
-    await server?.shutdown().catch(() => undefined);
-    server = undefined;
-    await sim?.close();
+  afterEach(() => {
     if (saved === undefined) delete process.env.SWARMCODE_JOURNAL_DIR;
     else process.env.SWARMCODE_JOURNAL_DIR = saved;
     if (mounted) execFileSync('umount', [mnt]);
     rmSync(mnt, { recursive: true, force: true });
-    ws.cleanup();
   });
 
   it('the journal\'s disk is full: the run stops naming the journal folder, and the file is not changed', async () => {
-    writeFileSync(join(ws.path, 'big.txt'), BIG);
+    writeFileSync(join(ctx.ws.path, 'big.txt'), BIG);
     process.env.SWARMCODE_JOURNAL_DIR = join(mnt, 'journals');
-    sim = await startSimulator({
+    const { server } = await ctx.start({
       respond: script([
         { toolCalls: [{ name: 'read_file', arguments: { path: 'big.txt', limit: 2 } }] },
         { toolCalls: [{ name: 'edit_file', arguments: { path: 'big.txt', old_string: 'line of the original file\n', new_string: 'changed\n', replace_all: true } }] },
         { text: 'done' },
       ]),
     });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
     const result = await server.run({ runId: 'full-journal', task: 'edit big' });
     assert.equal(result.status, 'failed');
     assert.match(result.error ?? '', /checkpoint of big\.txt/);
     assert.ok((result.error ?? '').includes(`the disk holding the checkpoint journal (${join(mnt, 'journals')}`), result.error);
     assert.match(result.error ?? '', /is full \(ENOSPC\); big\.txt was not changed\. Free space there, or set SWARMCODE_JOURNAL_DIR/);
-    assert.equal(readFileSync(join(ws.path, 'big.txt'), 'utf8'), BIG, 'nothing lost');
-    assert.deepEqual(walk(ws.path), ['big.txt'], 'no temp file in the workspace');
+    assert.equal(readFileSync(join(ctx.ws.path, 'big.txt'), 'utf8'), BIG, 'nothing lost');
+    assert.deepEqual(walk(ctx.ws.path), ['big.txt'], 'no temp file in the workspace');
     assert.deepEqual(walk(mnt).filter((f) => /\.tmp$|blobs\//.test(f)), [], 'no torn temp file or partial blob in the journal');
   });
 
@@ -83,15 +75,14 @@ describe('security: a full disk says what is full and loses nothing', function (
     const small = join(mnt, 'ws');
     mkdirSync(small);
     writeFileSync(join(small, 'a.txt'), 'small original\n');
-    sim = await startSimulator({
+    const { sim, server } = await ctx.start({
       chunkChars: 1 << 20,
       respond: script([
         { toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
         { toolCalls: [{ name: 'write_file', arguments: { path: 'a.txt', content: BIG } }] },
         { text: 'done' },
       ]),
-    });
-    server = await startTestServer(small, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
+    }, {}, { workspace: small });
     const result = await server.run({ runId: 'full-workspace', task: 'write big' });
     assert.equal(result.status, 'done', result.error);
     const toolMsgs = sim.requests[sim.requests.length - 1].body.messages.filter((m) => m.role === 'tool').map((m) => JSON.stringify(m.content));
@@ -102,7 +93,6 @@ describe('security: a full disk says what is full and loses nothing', function (
     assert.equal(readFileSync(join(small, 'a.txt'), 'utf8'), 'small original\n', 'nothing lost');
     assert.deepEqual(walk(small), ['a.txt'], 'no temp file left');
     await server.shutdown();
-    server = undefined;
   });
 
   it('rollback on a full disk skips the file naming the full disk, keeps the journal, and works once space is freed', async () => {

@@ -10,7 +10,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { ROOT, ensureBuilt, startTestServer, tempDir, type TestServer } from '../support/server';
+import { ROOT, ensureBuilt, tempDir, within } from '../support/server';
+import { script } from '../support/simulator';
+import { useSimServer } from '../support/sim-server';
 
 /** One framed JSON-RPC message, the way the base protocol writes it. */
 function frame(message: object): string {
@@ -48,16 +50,9 @@ function spawnRaw(workspace: string) {
   };
 }
 
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
-}
-
 describe('security: hostile client', function () {
   this.timeout(30_000);
-  let ws: ReturnType<typeof tempDir>;
-  beforeEach(() => (ws = tempDir()));
-  afterEach(() => ws.cleanup());
+  const ctx = useSimServer();
 
   for (const [name, header] of [
     ['a Content-Length that is not a number', 'Content-Length: lots\r\n\r\n{}'],
@@ -69,9 +64,9 @@ describe('security: hostile client', function () {
     ['a header with no end', `X-Junk: ${'j'.repeat(20_000)}`],
   ] as const) {
     it(`exits with a logged error on ${name} instead of going deaf`, async () => {
-      const raw = spawnRaw(ws.path);
+      const raw = spawnRaw(ctx.ws.path);
       try {
-        const uri = pathToFileURL(ws.path).href;
+        const uri = pathToFileURL(ctx.ws.path).href;
         raw.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: uri, capabilities: {} } }));
         assert.ok(await raw.response(1), `initialize answered (stderr: ${raw.err()})`);
         raw.write(frame({ method: 'initialized', params: {} }));
@@ -88,7 +83,7 @@ describe('security: hostile client', function () {
   }
 
   it('refuses a second initialize and keeps the workspace root', async () => {
-    const server = await startTestServer(ws.path, { approval: 'always' });
+    const server = await ctx.startServer({ approval: 'always' });
     const elsewhere = tempDir();
     try {
       const again = server.connection.sendRequest('initialize', {
@@ -101,21 +96,20 @@ describe('security: hostile client', function () {
       await assert.rejects(again, (err: unknown) => err instanceof ResponseError && err.code === -32600 && /already initialized/i.test(err.message));
       // swarm/search would answer from the other folder if the root had moved; it still sees ours.
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(join(ws.path, 'ours.txt'), 'needle-in-ours\n');
+      writeFileSync(join(ctx.ws.path, 'ours.txt'), 'needle-in-ours\n');
       writeFileSync(join(elsewhere.path, 'theirs.txt'), 'needle-in-theirs\n');
       const res = await server.connection.sendRequest('swarm/search', { query: 'needle-in' });
       const paths = (res as { matches: { path: string }[] }).matches.map((m) => m.path);
       assert.ok(!paths.includes('theirs.txt'), `the root did not move (found ${paths.join(', ')})`);
     } finally {
-      await server.shutdown();
       elsewhere.cleanup();
     }
   });
 
   it('answers -32602 to initializationOptions of the wrong type, and starts nothing', async () => {
-    const raw = spawnRaw(ws.path);
+    const raw = spawnRaw(ctx.ws.path);
     try {
-      const uri = pathToFileURL(ws.path).href;
+      const uri = pathToFileURL(ctx.ws.path).href;
       raw.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: uri, capabilities: {}, initializationOptions: { approval: 'yolo', allowlist: 'rm -rf /' } } }));
       assert.ok(await raw.response(1), `initialize answered (stderr: ${raw.err()})`);
       const answer = JSON.parse(raw.out().slice(raw.out().indexOf('{')));
@@ -128,34 +122,19 @@ describe('security: hostile client', function () {
   });
 
   it('drops settings of the wrong type from didChangeConfiguration and keeps working', async () => {
-    const { startSimulator, script } = await import('../support/simulator');
-    const sim = await startSimulator({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'ls' } }] }, { text: 'listed' }]) });
-    const server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'allowlist' });
-    try {
-      // allowlist as a string would crash the allowlist check of every later command.
-      server.connection.sendNotification('workspace/didChangeConfiguration', { settings: { allowlist: 'ls', maxSteps: 'lots', model: 'kimi-k2.5' } });
-      const result = await server.run({ task: 'x' });
-      assert.equal(result.status, 'done', result.error);
-      assert.equal(result.text, 'listed');
-      const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');
-      assert.ok(out?.type === 'tool_output' && out.ok, 'ls is still allowlisted by the default list');
-    } finally {
-      await server.shutdown();
-      await sim.close();
-    }
+    const { server } = await ctx.start({ respond: script([{ toolCalls: [{ name: 'run_command', arguments: { command: 'ls' } }] }, { text: 'listed' }]) }, { approval: 'allowlist' });
+    // allowlist as a string would crash the allowlist check of every later command.
+    server.connection.sendNotification('workspace/didChangeConfiguration', { settings: { allowlist: 'ls', maxSteps: 'lots', model: 'kimi-k2.5' } });
+    const result = await server.run({ task: 'x' });
+    assert.equal(result.status, 'done', result.error);
+    assert.equal(result.text, 'listed');
+    const out = server.events.get(result.runId)!.find((e) => e.type === 'tool_output');
+    assert.ok(out?.type === 'tool_output' && out.ok, 'ls is still allowlisted by the default list');
   });
 
   describe('parameters of the wrong type answer -32602 with a clear message', () => {
-    let server: TestServer;
-    let own: ReturnType<typeof tempDir>;
-    before(async () => {
-      own = tempDir();
-      server = await startTestServer(own.path, { approval: 'always', baseUrl: 'http://127.0.0.1:9' });
-    });
-    after(async () => {
-      await server.shutdown();
-      own.cleanup();
-    });
+    const own = useSimServer({ workspace: 'suite' });
+    before(() => own.startServer({ approval: 'always', baseUrl: 'http://127.0.0.1:9' }));
     const cases: [string, unknown, RegExp][] = [
       ['swarm/run', { runId: 5, task: 'x' }, /runId/],
       ['swarm/run', { runId: 'r', task: { toString: 1 } }, /task/],
@@ -172,7 +151,7 @@ describe('security: hostile client', function () {
     ];
     for (const [method, params, field] of cases) {
       it(`${method} ${JSON.stringify(params)}`, async () => {
-        await assert.rejects(server.connection.sendRequest(method, params), (err: unknown) => {
+        await assert.rejects(own.server.connection.sendRequest(method, params), (err: unknown) => {
           assert.ok(err instanceof ResponseError, String(err));
           assert.equal(err.code, -32602, `${err.code}: ${err.message}`);
           assert.match(err.message, field);

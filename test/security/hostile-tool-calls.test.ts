@@ -8,34 +8,23 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { script, type Turn } from '../support/simulator';
+import { useSimServer } from '../support/sim-server';
 
 describe('security: hostile tool calls', function () {
   this.timeout(30_000);
-  let sim: Simulator;
-  let server: TestServer;
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer();
 
-  async function setup(turns: Turn[]) {
-    sim = await startSimulator({ respond: script(turns) });
-    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
-  }
+  const setup = (turns: Turn[]) => ctx.start({ respond: script(turns) }, { approval: 'always' });
   beforeEach(() => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'a.txt'), 'alpha\n');
-  });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    ws.cleanup();
+    writeFileSync(join(ctx.ws.path, 'a.txt'), 'alpha\n');
   });
 
   it('emits tool_called with a bounded preview for arguments nested 10,000 deep', async () => {
     const deep = '['.repeat(10_000) + ']'.repeat(10_000);
     // Long, yet inside the output cap the simulator enforces (max_tokens, 4 characters a token).
     const long = 'x'.repeat(60_000);
-    await setup([
+    const { server } = await setup([
       {
         toolCalls: [
           { name: 'read_file', arguments: `{"path": "a.txt", "junk": ${deep}}` },
@@ -57,13 +46,13 @@ describe('security: hostile tool calls', function () {
     assert.ok(JSON.stringify(second.args).length < 10_000, 'a 60,000-character argument is cut in the event');
     assert.match(JSON.stringify(second.args), /more characters|…/);
     // The tool itself got the whole argument, and each call has its result.
-    assert.equal(readFileSync(join(ws.path, 'big.txt'), 'utf8').length, long.length);
+    assert.equal(readFileSync(join(ctx.ws.path, 'big.txt'), 'utf8').length, long.length);
     assert.equal(events.filter((e) => e.type === 'tool_output').length, 2);
   });
 
   it('makes repeated tool-call ids unique, so each call keeps its own result', async () => {
-    writeFileSync(join(ws.path, 'b.txt'), 'bravo\n');
-    await setup([
+    writeFileSync(join(ctx.ws.path, 'b.txt'), 'bravo\n');
+    const { sim, server } = await setup([
       {
         toolCalls: [
           { id: 'functions.read_file:0', name: 'read_file', arguments: { path: 'a.txt' } },

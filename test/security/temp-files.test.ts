@@ -8,8 +8,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointsRequest, RejectRequest, RunRequest } from '../../server/protocol';
-import { script, startSimulator, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
+import { script } from '../support/simulator';
+import { usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 // Polls `dir` for a temp file; SIGSTOPs `pid` when one shows, waits until /proc shows every thread
 // stopped, SIGKILLs it if the file is still there (else SIGCONT and go on). Prints the caught name.
@@ -46,19 +47,11 @@ function walk(dir: string, rel = ''): string[] {
 
 describe('security: temp files after a SIGKILL', function () {
   this.timeout(240_000);
-  let sim: Simulator | undefined;
-  const servers: TestServer[] = [];
-  let ws: ReturnType<typeof tempDir>;
+  const ctx = useSimServer({ settings: { model: 'kimi-k2.5', approval: 'always', swarm: false } });
   usePrivateJournalDir('swarm-tmpfiles-journals-');
-  afterEach(async () => {
-    for (const s of servers.splice(0)) await s.shutdown().catch(() => undefined);
-    await sim?.close();
-    ws.cleanup();
-  });
 
   it('a restarted server removes the temp file, and restore removes the folders the run created', async () => {
-    ws = tempDir();
-    writeFileSync(join(ws.path, 'keep.txt'), 'keep\n');
+    writeFileSync(join(ctx.ws.path, 'keep.txt'), 'keep\n');
     // Tool calls stay small (the model's output cap and window are enforced by the simulator):
     // the file grows to ~8 MB through replace_all edits, then each edit rewrites all of it, so
     // each write's temp file exists long enough to be seen.
@@ -66,29 +59,26 @@ describe('security: temp files after a SIGKILL', function () {
     // Many chances on a loaded machine: the catcher stops the server at the first temp file it sees.
     const flips = Array.from({ length: 40 }, (_, i) => (i % 2 ? edit('b', 'a') : edit('a', 'b')));
     const turns = [{ toolCalls: [{ name: 'write_file', arguments: { path: 'made/deep/big.txt', content: 'a'.repeat(1000) } }] }, edit('a', 'a'.repeat(64)), edit('a', 'a'.repeat(64)), edit('a', 'aa'), ...flips];
-    sim = await startSimulator({ respond: script([...turns, { text: 'never finishes', latency: { ttftMs: 120_000 } }]) });
-    const s1 = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
-    servers.push(s1);
-    const catcher = spawn(process.execPath, ['-e', CATCHER, join(ws.path, 'made/deep'), String(s1.child.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sim = await ctx.startSim({ respond: script([...turns, { text: 'never finishes', latency: { ttftMs: 120_000 } }]) });
+    const s1 = await ctx.startServer();
+    const catcher = spawn(process.execPath, ['-e', CATCHER, join(ctx.ws.path, 'made/deep'), String(s1.child.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let caught = '';
     catcher.stdout!.setEncoding('utf8').on('data', (d: string) => (caught += d));
     void s1.connection.sendRequest(RunRequest, { runId: 'killed-mid-write', task: 'write big files' }).catch(() => undefined);
     const code = await new Promise<number | null>((r) => catcher.once('exit', r));
-    assert.equal(code, 0, `the catcher saw a temp file and killed the server while it existed (files: ${walk(ws.path).join(', ')}; model requests: ${sim.requests?.length}; tool results: ${sim.requests.at(-1)?.body.messages.filter((m) => m.role === 'tool').map((m) => JSON.stringify(m.content).slice(0, 200)).join(' | ')}; stderr: ${s1.stderr?.join('').slice(-1000)})`);
+    assert.equal(code, 0, `the catcher saw a temp file and killed the server while it existed (files: ${walk(ctx.ws.path).join(', ')}; model requests: ${sim.requests?.length}; tool results: ${sim.requests.at(-1)?.body.messages.filter((m) => m.role === 'tool').map((m) => JSON.stringify(m.content).slice(0, 200)).join(' | ')}; stderr: ${s1.stderr?.join('').slice(-1000)})`);
     await s1.exited;
-    servers.splice(0);
     const tmp = caught.trim();
-    assert.ok(existsSync(join(ws.path, 'made/deep', tmp)), `the SIGKILL left ${tmp} behind`);
+    assert.ok(existsSync(join(ctx.ws.path, 'made/deep', tmp)), `the SIGKILL left ${tmp} behind`);
 
-    const s2 = await startTestServer(ws.path, { baseUrl: sim.url, model: 'kimi-k2.5', approval: 'always', swarm: false });
-    servers.push(s2);
-    assert.deepEqual(walk(ws.path).filter((f) => f.endsWith('.tmp')), [], 'the restarted server removed the temp file');
+    const s2 = await ctx.startServer();
+    assert.deepEqual(walk(ctx.ws.path).filter((f) => f.endsWith('.tmp')), [], 'the restarted server removed the temp file');
     const offer = (await s2.connection.sendRequest(CheckpointsRequest, {})).checkpoints.find((c) => c.runId === 'killed-mid-write');
     assert.equal(offer?.state, 'interrupted');
     const rej = await s2.connection.sendRequest(RejectRequest, { runId: 'killed-mid-write' });
     assert.deepEqual(rej.skipped, []);
-    assert.ok(!existsSync(join(ws.path, 'made')), 'the folders the run created are gone');
-    assert.deepEqual(walk(ws.path), ['keep.txt']);
-    assert.equal(readFileSync(join(ws.path, 'keep.txt'), 'utf8'), 'keep\n');
+    assert.ok(!existsSync(join(ctx.ws.path, 'made')), 'the folders the run created are gone');
+    assert.deepEqual(walk(ctx.ws.path), ['keep.txt']);
+    assert.equal(readFileSync(join(ctx.ws.path, 'keep.txt'), 'utf8'), 'keep\n');
   });
 });

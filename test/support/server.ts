@@ -20,7 +20,12 @@ export function ensureBuilt(): void {
   built = true;
 }
 
-export function tempDir(prefix = 'swarmcode-test-'): { path: string; cleanup(): void } {
+export interface TempDir {
+  path: string;
+  cleanup(): void;
+}
+
+export function tempDir(prefix = 'swarmcode-test-'): TempDir {
   const path = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
@@ -76,4 +81,10 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** `p`, or a rejection naming `what` after `ms`. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
 }

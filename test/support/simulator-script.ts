@@ -115,3 +115,16 @@ export function perConversation(make: (conversation: string) => Responder): Resp
     return r(request, info);
   };
 }
+
+/**
+ * A swarm's scripts: `main` for the top-level agent, and for each sub-agent the turns of its task
+ * (its conversation ends "Your task:\n<task>", server/swarm/prompt.ts), by function or exact text.
+ */
+export function swarmScript(main: Turn[], sub: ((task: string) => Turn[]) | Record<string, Turn[]>): Responder {
+  return perConversation((conversation) => {
+    const m = /Your task:\n([\s\S]*)$/.exec(conversation);
+    if (!m) return script(main);
+    const task = m[1].trim();
+    return script(typeof sub === 'function' ? sub(task) : sub[task]);
+  });
+}

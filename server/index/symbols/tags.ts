@@ -1,20 +1,11 @@
 // Definitions and references of one file from its language's tags query.
 import type { Logger } from '../../log';
+import type { SymbolInfo } from '../../protocol';
 import { grammarFor, type MatchLike } from './engine';
 import { languageOf } from './languages';
 
-export interface Tag {
-  name: string;
-  /** e.g. function, class, method, interface, type, module, call, implementation. */
-  kind: string;
-  role: 'def' | 'ref';
-  /** 1-based. */
-  line: number;
-  /** 1-based, in characters. */
-  column: number;
-  /** The first line of the tagged node, trimmed and cut (definitions only). */
-  signature?: string;
-}
+/** A definition or reference in one file: the wire's SymbolInfo less its path. */
+export type Tag = Omit<SymbolInfo, 'path'>;
 
 /** Whether symbols may be extracted from this path (by extension; the grammar may still not load). */
 export function supports(path: string): boolean {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SwarmEvent } from '../../../../server/protocol';
-import { withRunState } from '../../../../src/chat/runs';
+import { emptyResult, recordAnswer, recordTurn, withRunState } from '../../../../src/chat/runs';
 import { appendEvent, ConversationStore, MAX_CONVERSATIONS, newConversation, titleFor, type MementoLike } from '../../../../src/chat/store';
 
 /** A Memento that round-trips through JSON like VS Code's storage does. */
@@ -103,5 +103,18 @@ describe('src/chat/store', () => {
       { id: 'd', title: 'D', updatedAt: 0 },
     ];
     assert.deepEqual(withRunState(list, (id) => id === 'a' || id === 'd').map((c) => c.status), ['running', 'stopped', 'failed', 'running']);
+  });
+
+  it('records a turn: the user message, the run, the title from the first message only; then the answer and how it ended', () => {
+    const c = newConversation('t', 1);
+    const events = recordTurn(c, 'r1', 'Fix the parser\nand more', []);
+    assert.equal(c.title, titleFor('Fix the parser\nand more'));
+    assert.equal(c.status, 'running');
+    assert.deepEqual(c.runs, [{ runId: 'r1', events }]);
+    recordAnswer(c, { ...emptyResult('r1', 'failed', 'no key'), text: 'partial' });
+    assert.equal(c.status, 'failed');
+    recordTurn(c, 'r2', 'again', [{ mimeType: 'image/png', data: 'AA==' }], 'ignored: not the first run');
+    assert.equal(c.title, titleFor('Fix the parser\nand more'));
+    assert.deepEqual(c.messages.map((m) => [m.role, m.text, m.images?.length ?? 0]), [['user', 'Fix the parser\nand more', 0], ['assistant', 'partial', 0], ['user', 'again', 1]]);
   });
 });
