@@ -21,6 +21,33 @@ function swarmScript(main: Turn[], sub: (task: string) => Turn[]) {
   });
 }
 
+/**
+ * Holds every caller of arrive() until `n` have arrived, or until `giveUpMs` after the first one
+ * (so a server that never has `n` requests in flight fails an assertion instead of hanging).
+ */
+function arrivalGate(n: number, giveUpMs: number) {
+  let arrived = 0;
+  let atOpen = -1;
+  let timer: NodeJS.Timeout | undefined;
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  const openNow = () => {
+    if (atOpen >= 0) return;
+    atOpen = arrived;
+    clearTimeout(timer);
+    open();
+  };
+  return {
+    async arrive(): Promise<void> {
+      if (++arrived === 1) timer = setTimeout(openNow, giveUpMs).unref();
+      if (arrived === n) openNow();
+      await opened;
+    },
+    filled: () => atOpen >= n,
+    arrivedBeforeOpen: () => atOpen,
+  };
+}
+
 describe('protocol: agent swarm', function () {
   this.timeout(60_000);
   let sim: Simulator;
@@ -42,20 +69,24 @@ describe('protocol: agent swarm', function () {
 
   it('runs 16 assign_task calls of one turn at the same time', async () => {
     const tasks = Array.from({ length: 16 }, (_, i) => `item ${i}`);
+    // No sub-agent is answered before all 16 requests are in: a server that ran them one after
+    // another would leave the gate shut (it gives up 20 s after the first then, and the check below fails).
+    // A fixed latency instead raced a slow machine, where sending 16 requests took longer.
+    const gate = arrivalGate(16, 20_000);
+    const inner = swarmScript([worker(), assign(tasks), { text: 'all done' }], (task) => [{ text: `finished ${task}` }]);
     await setup(
-      swarmScript([worker(), assign(tasks), { text: 'all done' }], (task) => [{ text: `finished ${task}`, latency: { ttftMs: 400 } }]),
+      async (body, info) => {
+        if (info.conversation.includes('Your task:')) await gate.arrive();
+        return inner(body, info);
+      },
       { concurrency: 16 },
     );
-    const ends = new Map<number, number>();
     const result = await server.run({ task: 'fan out' });
     assert.equal(result.status, 'done', result.error);
     const subs = sim.requests.filter((r) => r.conversation.includes('Your task:'));
     assert.equal(subs.length, 16);
-    await Promise.all(subs.map((r) => r.finished.then(() => ends.set(r.index, Date.now()))));
-    // Every sub-agent request had arrived before the first one finished: they overlapped.
-    const lastStart = Math.max(...subs.map((r) => r.at));
-    const firstEnd = Math.min(...subs.map((r) => ends.get(r.index)!));
-    assert.ok(lastStart < firstEnd, `requests overlap (last start ${lastStart} < first end ${firstEnd})`);
+    // Every sub-agent request had arrived before the first one was answered: they overlapped.
+    assert.ok(gate.filled(), `all 16 sub-agent requests in flight at once (only ${gate.arrivedBeforeOpen()} had arrived when the gate gave up)`);
 
     const spawned = events(result.runId).filter((e) => e.type === 'agent_spawned');
     assert.equal(spawned.length, 16);
