@@ -104,17 +104,24 @@ describe('protocol: agent swarm', function () {
 
   it('spawn_swarm returns results in item order whatever order they finish in', async () => {
     const items = ['slow', 'medium', 'fast'];
-    const delay: Record<string, number> = { slow: 600, medium: 300, fast: 0 };
-    await setup(
-      swarmScript(
-        [{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'Summarise {{item}}', items } }] }, { text: 'ok' }],
-        (task) => {
-          const item = task.replace('Summarise ', '');
-          return [{ text: `summary of ${item}`, latency: { ttftMs: delay[item] } }];
-        },
-      ),
-    );
-    const result = await server.run({ task: 'map' });
+    const runId = 'map';
+    // Each item is answered once the client has seen the faster ones finish: the finishing order
+    // is the reverse of the item order whatever the machine's speed (fixed latencies of 0, 300 and
+    // 600 ms raced a slow machine, where the requests went out more than 300 ms apart).
+    const faster: Record<string, string[]> = { slow: ['fast', 'medium'], medium: ['fast'], fast: [] };
+    const finishedItems = () => {
+      const done = new Set(events(runId).flatMap((e) => (e.type === 'agent_finished' ? [e.agentId] : [])));
+      return events(runId).flatMap((e) => (e.type === 'agent_spawned' && done.has(e.agentId) ? [e.item] : []));
+    };
+    const inner = swarmScript([{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'Summarise {{item}}', items } }] }, { text: 'ok' }], () => []);
+    await setup(async (body, info) => {
+      const m = /Your task:\nSummarise (\w+)/.exec(info.conversation);
+      if (!m) return inner(body, info);
+      const item = m[1];
+      await waitFor(() => faster[item].every((f) => finishedItems().includes(f)), 20_000, `${faster[item].join(' and ')} finished before ${item} is answered`);
+      return { text: `summary of ${item}` };
+    });
+    const result = await server.run({ task: 'map', runId });
     assert.equal(result.status, 'done', result.error);
     const finished = events(result.runId).filter((e) => e.type === 'agent_finished').map((e) => e.agentId);
     assert.deepEqual(finished, ['worker#3', 'worker#2', 'worker#1'], 'they finished fastest first');
