@@ -147,6 +147,25 @@ describe('model/openai: cancellation', () => {
     assert.equal(sim.requests.length, 1, 'an aborted request must not be retried');
   });
 
+  it('nothing reaches the caller after its abort, even deltas that came in the same read (a slow consumer)', async () => {
+    sim = await startSimulator({ respond: script([{ text: 'slow '.repeat(400), latency: { tokensPerSec: 50 } }]) });
+    const ac = new AbortController();
+    let texts = 0;
+    const err = await rejection(
+      (async () => {
+        for await (const e of model(sim!.url).stream(req('x'), ac.signal)) {
+          if (e.type !== 'text') continue;
+          // A loaded machine: the consumer holds the thread while ~15 deltas (50 a second) pile
+          // up in the socket; the next read takes them all, and the SDK decodes them at once.
+          if (++texts === 1) for (const t = Date.now(); Date.now() - t < 300; );
+          if (texts === 3) ac.abort();
+        }
+      })(),
+    );
+    assert.equal(err.name, 'AbortError');
+    assert.equal(texts, 3, 'text events after the abort');
+  });
+
   it('abort during a Retry-After wait stops waiting', async function () {
     this.timeout(10_000); // the server asks for 30 s
     sim = await startSimulator({ respond: script([{ fault: { status: 429, retryAfter: 30 } }, { text: 'never' }]) });
