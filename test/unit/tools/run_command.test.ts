@@ -102,6 +102,19 @@ describe('run_command tool', () => {
     assert.ok(await waitGone(pid), `child ${pid} still running after abort`);
   });
 
+  it('an abort that lands before the command starts (during the journal snapshot) runs nothing', async () => {
+    // The run's cancel can arrive while run_command snapshots the workspace for its journal, after
+    // the approval and before the spawn: the command must not start and then run to its end.
+    const ac = new AbortController();
+    const ws = f.ctx.workspace as unknown as { journalCommand?: <T>(fn: () => Promise<T>) => Promise<{ value: T; changed: string[] }> };
+    ws.journalCommand = async (fn) => {
+      ac.abort();
+      return { value: await fn(), changed: [] };
+    };
+    await assert.rejects(run(f, { command: 'touch ran.txt; sleep 30' }, ac.signal), { name: 'AbortError' });
+    assert.equal(fs.existsSync(path.join(f.dir, 'ran.txt')), false);
+  });
+
   it('reports a signal death and caps huge output keeping head and tail', async () => {
     const killed = await run(f, { command: 'kill -KILL $$' });
     assert.match(killed.output, /\(no output\)\n\[killed by SIGKILL\]/);
