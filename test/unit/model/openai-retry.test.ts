@@ -61,7 +61,9 @@ describe('model/openai: retries and errors', () => {
 
   it('abandons a stalled stream after the idle timeout and retries', async () => {
     sim = await startSimulator({ respond: script([{ text: 'late', fault: { hangMs: 20_000 } }, { text: 'fresh' }]) });
-    const events = await collect(model(sim.url, { idleTimeoutMs: 300 }).stream(req('x'), new AbortController().signal));
+    // The watchdog also times the retry's answer: 2 s (not 300 ms) so a loaded machine's pause
+    // in the local simulator does not count as a stall; the first answer hangs 20 s.
+    const events = await collect(model(sim.url, { idleTimeoutMs: 2000 }).stream(req('x'), new AbortController().signal));
     assert.match(retries(events)[0].reason, /stalled/);
     assert.equal(finalText(events), 'fresh');
     assert.equal(await within(sim.requests[0].finished, 5000, 'disconnect'), 'disconnected');
