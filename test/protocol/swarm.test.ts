@@ -182,7 +182,9 @@ describe('protocol: agent swarm', function () {
         if (task === 'hangs') return [{ fault: { hangMs: 30_000 } }];
         return [{ text: 'good result' }];
       }),
-      { subagentTimeoutMs: 1500 },
+      // The good one must finish inside this: 1.5 s was short for a loaded machine (sub-agent
+      // requests went out up to 650 ms after the spawn there); the hanging one waits it out.
+      { subagentTimeoutMs: 5000 },
     );
     const result = await server.run({ task: 'mixed' });
     assert.equal(result.status, 'done', result.error);
@@ -261,12 +263,16 @@ describe('protocol: agent swarm', function () {
 
   it('computes criticalSteps, totalSteps and speedup on a known script', async () => {
     // main: step 1 create, step 2 assign A (3 steps) + B (1 step), step 3 answer.
+    // B's one turn is as long as A's three: the overlap that makes the speedup (1.2 s) dwarfs the
+    // server's own time between turns, which a loaded machine stretches (B at 250 ms left a
+    // 250 ms margin).
     const latency = { ttftMs: 250 };
+    const stepA = { ttftMs: 400 };
     await setup(
       swarmScript([worker(), assign(['A', 'B']), { text: 'done' }].map((t) => ({ ...t, latency })), (task) =>
         task === 'A'
-          ? [{ toolCalls: [{ name: 'list_files', arguments: {} }], latency }, { toolCalls: [{ name: 'list_files', arguments: {} }], latency }, { text: 'A done', latency }]
-          : [{ text: 'B done', latency }],
+          ? [{ toolCalls: [{ name: 'list_files', arguments: {} }], latency: stepA }, { toolCalls: [{ name: 'list_files', arguments: {} }], latency: stepA }, { text: 'A done', latency: stepA }]
+          : [{ text: 'B done', latency: { ttftMs: 1200 } }],
       ),
     );
     const result = await server.run({ task: 'known' });
@@ -276,14 +282,16 @@ describe('protocol: agent swarm', function () {
     assert.equal(s.steps, 3);
     assert.equal(s.totalSteps, 3 + 3 + 1);
     assert.equal(s.criticalSteps, 3 + 3, 'Σ over main steps of (1 + max sub-agent steps launched then)');
-    // Seven model turns of ≥250 ms each were busy time; B ran alongside A, so the run took less.
-    assert.ok(s.serialMs! >= 7 * 250, `serialMs ${s.serialMs}`);
+    // Seven model turns (3 × 250 + 3 × 400 + 1200 ms) were busy time; B ran alongside A, so the run took less.
+    assert.ok(s.serialMs! >= 3 * 250 + 3 * 400 + 1200, `serialMs ${s.serialMs}`);
     assert.ok(Math.abs(s.speedup! - s.serialMs! / s.wallMs) < 0.02);
     assert.ok(s.speedup! > 1, `speedup ${s.speedup}`);
   });
 
   it('shares the request slots fairly: with one slot, sub-agents take turns step by step', async () => {
-    const step = (k: number): Turn => ({ toolCalls: [{ name: 'list_files', arguments: { path: '.', depth: k } }], latency: { ttftMs: 30 } });
+    // Each turn takes 300 ms, so B and C are waiting for the slot before A's first turn ends even
+    // when a loaded machine starts them late (at 30 ms A could come back for its second turn first).
+    const step = (k: number): Turn => ({ toolCalls: [{ name: 'list_files', arguments: { path: '.', depth: k } }], latency: { ttftMs: 300 } });
     await setup(
       swarmScript([worker(), assign(['A', 'B', 'C']), { text: 'done' }], (task) => [step(1), step(2), { text: `${task} done` }]),
       { concurrency: 1 },
