@@ -11,7 +11,7 @@ import { chmodSync, existsSync, lstatSync, readFileSync, readlinkSync, statSync,
 import { join } from 'node:path';
 import { ChangesRequest, RejectRequest, RemoveWorktreeRequest } from '../../server/protocol';
 import { perConversation, script, startSimulator, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer } from '../support/server';
+import { startTestServer, tempDir, waitFor, type TestServer } from '../support/server';
 
 const LINES = Array.from({ length: 12 }, (_, i) => `line${i + 1}`);
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
@@ -151,13 +151,32 @@ describe('protocol: worktrees that isolate and merge back per file', function ()
   });
 
   it('never merges into a file holding this run\'s conflict markers, hands the conflicts to the orchestrator and names them in the result and review', async () => {
-    await setup([worker, assign('left', 'right', 'late'), { text: 'finished' }, { text: 'could not resolve' }], {
+    const inner = swarmScript([worker, assign('left', 'right', 'late'), { text: 'finished' }, { text: 'could not resolve' }], {
       left: [replace('a.txt', 'line3\n', 'line3-left\n'), { text: 'left done' }],
       right: [replace('a.txt', 'line3\n', 'line3-right\n'), { text: 'right done' }],
-      // Starts with the others, finishes after both merged.
-      late: [{ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }], latency: { ttftMs: 3000 } }, replace('a.txt', 'line10\n', 'line10-late\n'), { text: 'late done' }],
+      late: [{ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }, replace('a.txt', 'line10\n', 'line10-late\n'), { text: 'late done' }],
     });
-    const result = await server.run({ task: 'clash', worktrees: true });
+    // Late starts with the others and finishes after both merged: its first answer waits until
+    // the client saw left and right finish (merged before agent_finished). A 3 s latency raced a
+    // loaded machine, where merging the other two could take longer.
+    const runId = 'clash';
+    const finishedTasks = () => {
+      const ev = server.events.get(runId) ?? [];
+      const done = new Set(ev.flatMap((e) => (e.type === 'agent_finished' ? [e.agentId] : [])));
+      return ev.flatMap((e) => (e.type === 'agent_spawned' && done.has(e.agentId) ? [e.task] : []));
+    };
+    let lateStarted = false;
+    sim = await startSimulator({
+      respond: async (body, info) => {
+        if (!lateStarted && /Your task:\nlate\s*$/.test(info.conversation)) {
+          lateStarted = true;
+          await waitFor(() => ['left', 'right'].every((t) => finishedTasks().includes(t)), 60_000, 'left and right merged');
+        }
+        return inner(body, info);
+      },
+    });
+    server = await startTestServer(ws.path, { baseUrl: sim.url, approval: 'always' });
+    const result = await server.run({ task: 'clash', worktrees: true, runId });
     assert.equal(result.status, 'done', result.error);
     const a = readFileSync(join(ws.path, 'a.txt'), 'utf8');
     assert.equal(a.match(/^<{7} /gm)?.length, 1, 'one conflict, not nested');
