@@ -66,7 +66,7 @@ describe('model/openai: retries and errors', () => {
     const events = await collect(model(sim.url, { idleTimeoutMs: 2000 }).stream(req('x'), new AbortController().signal));
     assert.match(retries(events)[0].reason, /stalled/);
     assert.equal(finalText(events), 'fresh');
-    assert.equal(await within(sim.requests[0].finished, 5000, 'disconnect'), 'disconnected');
+    assert.equal(await within(sim.requests[0].finished, 20_000, 'disconnect'), 'disconnected');
   });
 
   it('turns 401 into a ModelError saying how to set a key, without retrying', async () => {
@@ -145,7 +145,7 @@ describe('model/openai: cancellation', () => {
     );
     assert.equal(err.name, 'AbortError');
     assert.equal(texts, 3);
-    assert.equal(await within(sim.requests[0].finished, 5000, 'the simulator to see the disconnect'), 'disconnected');
+    assert.equal(await within(sim.requests[0].finished, 20_000, 'the simulator to see the disconnect'), 'disconnected');
     assert.equal(sim.requests.length, 1, 'an aborted request must not be retried');
   });
 
