@@ -180,6 +180,10 @@ export class OpenAICompatibleModel implements ChatModel {
         .withResponse();
       hooks?.onResponse?.(response.status, response.headers);
       for await (const raw of stream) {
+        // The SDK yields every event of a network chunk it has already read, even after the
+        // abort: nothing reaches the caller once it has cancelled (a slow consumer saw up to
+        // nine more deltas).
+        if (signal.aborted) throw abortError(signal);
         arm();
         const chunk = raw as unknown as WireChunk;
         if (chunk.usage) usage = mapUsage(chunk.usage);
@@ -190,7 +194,10 @@ export class OpenAICompatibleModel implements ChatModel {
           if (d) {
             const reasoning = d.reasoning_content ?? d.reasoning;
             if (reasoning) yield { type: 'reasoning', text: reasoning };
-            if (d.content) yield { type: 'text', text: d.content };
+            if (d.content) {
+              if (signal.aborted) throw abortError(signal); // aborted while the reasoning was consumed
+              yield { type: 'text', text: d.content };
+            }
             for (const tc of d.tool_calls ?? []) {
               const idx = tc.index ?? calls.size;
               let call = calls.get(idx);

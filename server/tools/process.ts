@@ -122,6 +122,9 @@ export function execShell(command: string, opts: ExecOptions): Promise<ExecResul
 /** `argv` (no shell), detached into its own process group; stdout+stderr combined. */
 export function execArgv(argv: string[], opts: ExecOptions): Promise<ExecResult> {
   const grace = opts.killGraceMs ?? 2000;
+  // Aborted before the start (e.g. while run_command took its journal snapshot): an abort
+  // listener added now would never fire, and the command would run to its end.
+  if (opts.signal.aborted) return Promise.reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
   const launch = opts.via?.(argv) ?? { file: argv[0], args: argv.slice(1), env: opts.env ?? { ...scrubEnv(process.env).env, ...CHILD_DEFAULTS } };
   return new Promise((resolve, reject) => {
     const buf = new HeadTailBuffer(opts.keepChars ?? 100_000);

@@ -71,11 +71,16 @@ describe('browser: swarm lanes', function () {
     assert.equal(r[0].tool, 'run_command');
     assert.equal(r[1].stalled, false, 'a finished lane is never flagged');
     assert.equal(await page.$eval('.swarm-count', (e) => e.textContent), '2 agents, 1 running, 1 without progress');
-    // Its command answers: progress, the flag goes at once.
-    await send(page, ev('r2', { type: 'tool_output', agentId: 'worker#1', callId: 'c', ok: true, output: 'ok' }));
-    r = await lanes(page);
-    assert.equal(r[0].stalled, false);
-    assert.equal(r[0].flag, '');
+    // Its command answers: progress, the flag goes at once. Delivered and read in one step: with
+    // a 0.3 s stall time, a loaded machine could let the once-a-second tick flag the lane again
+    // between two round trips to the page.
+    const after = await page.evaluate((m) => {
+      window.dispatchEvent(new MessageEvent('message', { data: m }));
+      const l = document.querySelector('.lane[data-agent-id="worker#1"]')!;
+      return { stalled: l.classList.contains('stalled'), flag: l.querySelector('.lane-stalled:not(.hidden)')?.textContent ?? '' };
+    }, ev('r2', { type: 'tool_output', agentId: 'worker#1', callId: 'c', ok: true, output: 'ok' }));
+    assert.equal(after.stalled, false);
+    assert.equal(after.flag, '');
     await page.screenshot({ path: 'test-artifacts/webview-lanes-stalled.png' }).catch(() => undefined);
     // The run ends: the lane is closed and no timer flags it afterwards.
     await send(page, { type: 'runEnded', result: { runId: 'r2', status: 'cancelled', text: '', summary: { wallMs: 1, steps: 1, toolCalls: 1, tokens: { input: 1, cachedInput: 0, output: 1 } } } });

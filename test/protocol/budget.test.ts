@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApprovalRequest, ChangesRequest, RejectRequest, type ApprovalParams, type ApprovalResult, type SwarmEvent } from '../../server/protocol';
 import { script, swarmScript, type Turn } from '../support/simulator';
-import { usePrivateJournalDir } from '../support/server';
+import { usePrivateJournalDir, waitFor } from '../support/server';
 import { useSimServer } from '../support/sim-server';
 
 const BIG = 'x'.repeat(120_000); // 30,000 completion tokens in the simulator
@@ -79,12 +79,20 @@ describe('protocol: usage, budget and wide-swarm confirmation', function () {
   });
 
   it('stops a swarm at its budget: in-flight sub-agents are cancelled and none sends another request', async () => {
+    const inner = swarmScript([swarmOf(['fast', 'slow1', 'slow2']), { text: 'never reached' }], (task) =>
+      task.includes('fast')
+        ? [{ text: BIG, toolCalls: [list.toolCalls![0]], chunkChars: 4000 }, list, list, { text: 'fast done' }]
+        : [{ text: 'slow done', latency: { ttftMs: 30_000 } }],
+    );
     const { sim, server } = await ctx.start({
-      respond: swarmScript([swarmOf(['fast', 'slow1', 'slow2']), { text: 'never reached' }], (task) =>
-        task.includes('fast')
-          ? [{ text: BIG, toolCalls: [list.toolCalls![0]], chunkChars: 4000 }, list, list, { text: 'fast done' }]
-          : [{ text: 'slow done', latency: { ttftMs: 30_000 } }],
-      ),
+      // The fast one answers once the slow ones' requests are in flight: on a loaded machine its
+      // answer could otherwise cross the budget before they were sent (then nothing is cut off).
+      respond: async (body, info) => {
+        if (info.conversation.includes('Your task:\nlook at fast')) {
+          await waitFor(() => ctx.sim.requests.filter((r) => r.conversation.includes('Your task:')).length >= 3, 20_000, 'the slow sub-agents to send');
+        }
+        return inner(body, info);
+      },
     }, { budgetTokens: 25_000 });
     const result = await server.run({ task: 'fan out' });
     assert.equal(result.status, 'cancelled');

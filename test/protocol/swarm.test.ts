@@ -14,6 +14,33 @@ const assign = (tasks: string[], agent = 'worker'): Turn => ({
   toolCalls: tasks.map((task) => ({ name: 'assign_task', arguments: { agent, task } })),
 });
 
+/**
+ * Holds every caller of arrive() until `n` have arrived, or until `giveUpMs` after the first one
+ * (so a server that never has `n` requests in flight fails an assertion instead of hanging).
+ */
+function arrivalGate(n: number, giveUpMs: number) {
+  let arrived = 0;
+  let atOpen = -1;
+  let timer: NodeJS.Timeout | undefined;
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  const openNow = () => {
+    if (atOpen >= 0) return;
+    atOpen = arrived;
+    clearTimeout(timer);
+    open();
+  };
+  return {
+    async arrive(): Promise<void> {
+      if (++arrived === 1) timer = setTimeout(openNow, giveUpMs).unref();
+      if (arrived === n) openNow();
+      await opened;
+    },
+    filled: () => atOpen >= n,
+    arrivedBeforeOpen: () => atOpen,
+  };
+}
+
 describe('protocol: agent swarm', function () {
   this.timeout(60_000);
   const ctx = useSimServer();
@@ -23,20 +50,24 @@ describe('protocol: agent swarm', function () {
 
   it('runs 16 assign_task calls of one turn at the same time', async () => {
     const tasks = Array.from({ length: 16 }, (_, i) => `item ${i}`);
+    // No sub-agent is answered before all 16 requests are in: a server that ran them one after
+    // another would leave the gate shut (it gives up 20 s after the first then, and the check below fails).
+    // A fixed latency instead raced a slow machine, where sending 16 requests took longer.
+    const gate = arrivalGate(16, 20_000);
+    const inner = swarmScript([worker(), assign(tasks), { text: 'all done' }], (task) => [{ text: `finished ${task}` }]);
     const { sim, server } = await setup(
-      swarmScript([worker(), assign(tasks), { text: 'all done' }], (task) => [{ text: `finished ${task}`, latency: { ttftMs: 400 } }]),
+      async (body, info) => {
+        if (info.conversation.includes('Your task:')) await gate.arrive();
+        return inner(body, info);
+      },
       { concurrency: 16 },
     );
-    const ends = new Map<number, number>();
     const result = await server.run({ task: 'fan out' });
     assert.equal(result.status, 'done', result.error);
     const subs = sim.requests.filter((r) => r.conversation.includes('Your task:'));
     assert.equal(subs.length, 16);
-    await Promise.all(subs.map((r) => r.finished.then(() => ends.set(r.index, Date.now()))));
-    // Every sub-agent request had arrived before the first one finished: they overlapped.
-    const lastStart = Math.max(...subs.map((r) => r.at));
-    const firstEnd = Math.min(...subs.map((r) => ends.get(r.index)!));
-    assert.ok(lastStart < firstEnd, `requests overlap (last start ${lastStart} < first end ${firstEnd})`);
+    // Every sub-agent request had arrived before the first one was answered: they overlapped.
+    assert.ok(gate.filled(), `all 16 sub-agent requests in flight at once (only ${gate.arrivedBeforeOpen()} had arrived when the gate gave up)`);
 
     const spawned = events(result.runId).filter((e) => e.type === 'agent_spawned');
     assert.equal(spawned.length, 16);
@@ -54,17 +85,24 @@ describe('protocol: agent swarm', function () {
 
   it('spawn_swarm returns results in item order whatever order they finish in', async () => {
     const items = ['slow', 'medium', 'fast'];
-    const delay: Record<string, number> = { slow: 600, medium: 300, fast: 0 };
-    const { sim, server } = await setup(
-      swarmScript(
-        [{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'Summarise {{item}}', items } }] }, { text: 'ok' }],
-        (task) => {
-          const item = task.replace('Summarise ', '');
-          return [{ text: `summary of ${item}`, latency: { ttftMs: delay[item] } }];
-        },
-      ),
-    );
-    const result = await server.run({ task: 'map' });
+    const runId = 'map';
+    // Each item is answered once the client has seen the faster ones finish: the finishing order
+    // is the reverse of the item order whatever the machine's speed (fixed latencies of 0, 300 and
+    // 600 ms raced a slow machine, where the requests went out more than 300 ms apart).
+    const faster: Record<string, string[]> = { slow: ['fast', 'medium'], medium: ['fast'], fast: [] };
+    const finishedItems = () => {
+      const done = new Set(events(runId).flatMap((e) => (e.type === 'agent_finished' ? [e.agentId] : [])));
+      return events(runId).flatMap((e) => (e.type === 'agent_spawned' && done.has(e.agentId) ? [e.item] : []));
+    };
+    const inner = swarmScript([{ toolCalls: [{ name: 'spawn_swarm', arguments: { prompt_template: 'Summarise {{item}}', items } }] }, { text: 'ok' }], () => []);
+    const { sim, server } = await setup(async (body, info) => {
+      const m = /Your task:\nSummarise (\w+)/.exec(info.conversation);
+      if (!m) return inner(body, info);
+      const item = m[1];
+      await waitFor(() => faster[item].every((f) => finishedItems().includes(f)), 20_000, `${faster[item].join(' and ')} finished before ${item} is answered`);
+      return { text: `summary of ${item}` };
+    });
+    const result = await server.run({ task: 'map', runId });
     assert.equal(result.status, 'done', result.error);
     const finished = events(result.runId).filter((e) => e.type === 'agent_finished').map((e) => e.agentId);
     assert.deepEqual(finished, ['worker#3', 'worker#2', 'worker#1'], 'they finished fastest first');
@@ -125,7 +163,9 @@ describe('protocol: agent swarm', function () {
         if (task === 'hangs') return [{ fault: { hangMs: 30_000 } }];
         return [{ text: 'good result' }];
       }),
-      { subagentTimeoutMs: 1500 },
+      // The good one must finish inside this: 1.5 s was short for a loaded machine (sub-agent
+      // requests went out up to 650 ms after the spawn there); the hanging one waits it out.
+      { subagentTimeoutMs: 5000 },
     );
     const result = await server.run({ task: 'mixed' });
     assert.equal(result.status, 'done', result.error);
@@ -204,12 +244,16 @@ describe('protocol: agent swarm', function () {
 
   it('computes criticalSteps, totalSteps and speedup on a known script', async () => {
     // main: step 1 create, step 2 assign A (3 steps) + B (1 step), step 3 answer.
+    // B's one turn is as long as A's three: the overlap that makes the speedup (1.2 s) dwarfs the
+    // server's own time between turns, which a loaded machine stretches (B at 250 ms left a
+    // 250 ms margin).
     const latency = { ttftMs: 250 };
+    const stepA = { ttftMs: 400 };
     const { server } = await setup(
       swarmScript([worker(), assign(['A', 'B']), { text: 'done' }].map((t) => ({ ...t, latency })), (task) =>
         task === 'A'
-          ? [{ toolCalls: [{ name: 'list_files', arguments: {} }], latency }, { toolCalls: [{ name: 'list_files', arguments: {} }], latency }, { text: 'A done', latency }]
-          : [{ text: 'B done', latency }],
+          ? [{ toolCalls: [{ name: 'list_files', arguments: {} }], latency: stepA }, { toolCalls: [{ name: 'list_files', arguments: {} }], latency: stepA }, { text: 'A done', latency: stepA }]
+          : [{ text: 'B done', latency: { ttftMs: 1200 } }],
       ),
     );
     const result = await server.run({ task: 'known' });
@@ -219,14 +263,16 @@ describe('protocol: agent swarm', function () {
     assert.equal(s.steps, 3);
     assert.equal(s.totalSteps, 3 + 3 + 1);
     assert.equal(s.criticalSteps, 3 + 3, 'Σ over main steps of (1 + max sub-agent steps launched then)');
-    // Seven model turns of ≥250 ms each were busy time; B ran alongside A, so the run took less.
-    assert.ok(s.serialMs! >= 7 * 250, `serialMs ${s.serialMs}`);
+    // Seven model turns (3 × 250 + 3 × 400 + 1200 ms) were busy time; B ran alongside A, so the run took less.
+    assert.ok(s.serialMs! >= 3 * 250 + 3 * 400 + 1200, `serialMs ${s.serialMs}`);
     assert.ok(Math.abs(s.speedup! - s.serialMs! / s.wallMs) < 0.02);
     assert.ok(s.speedup! > 1, `speedup ${s.speedup}`);
   });
 
   it('shares the request slots fairly: with one slot, sub-agents take turns step by step', async () => {
-    const step = (k: number): Turn => ({ toolCalls: [{ name: 'list_files', arguments: { path: '.', depth: k } }], latency: { ttftMs: 30 } });
+    // Each turn takes 300 ms, so B and C are waiting for the slot before A's first turn ends even
+    // when a loaded machine starts them late (at 30 ms A could come back for its second turn first).
+    const step = (k: number): Turn => ({ toolCalls: [{ name: 'list_files', arguments: { path: '.', depth: k } }], latency: { ttftMs: 300 } });
     const { sim, server } = await setup(
       swarmScript([worker(), assign(['A', 'B', 'C']), { text: 'done' }], (task) => [step(1), step(2), { text: `${task} done` }]),
       { concurrency: 1 },
@@ -235,6 +281,10 @@ describe('protocol: agent swarm', function () {
     assert.equal(result.status, 'done', result.error);
     const order = sim.requests.filter((r) => r.conversation.includes('Your task:')).map((r) => /Your task:\n(\w)/.exec(r.conversation)![1]);
     // Launch-order (list) scheduling would give AAABBBCCC: C would wait for all of A and B.
-    assert.deepEqual(order.join(''), 'ABCABCABC');
+    // Step by step: every agent's k-th request comes before any agent's (k+1)-th. Within a round
+    // agents with as many steps go in the order they asked, which a loaded machine can change
+    // (B's tool ran longer than C's turn there: ABCACBACB).
+    const rounds = [0, 1, 2].map((k) => [...order.slice(3 * k, 3 * k + 3)].sort().join(''));
+    assert.deepEqual(rounds, ['ABC', 'ABC', 'ABC'], `order ${order.join('')}`);
   });
 });

@@ -11,6 +11,7 @@ import { chmodSync, existsSync, lstatSync, readFileSync, readlinkSync, statSync,
 import { join } from 'node:path';
 import { ChangesRequest, RejectRequest, RemoveWorktreeRequest } from '../../server/protocol';
 import { swarmScript, type Turn } from '../support/simulator';
+import { waitFor } from '../support/server';
 import { useSimServer } from '../support/sim-server';
 
 const LINES = Array.from({ length: 12 }, (_, i) => `line${i + 1}`);
@@ -133,13 +134,31 @@ describe('protocol: worktrees that isolate and merge back per file', function ()
   });
 
   it('never merges into a file holding this run\'s conflict markers, hands the conflicts to the orchestrator and names them in the result and review', async () => {
-    const { sim, server } = await setup([worker, assign('left', 'right', 'late'), { text: 'finished' }, { text: 'could not resolve' }], {
+    const inner = swarmScript([worker, assign('left', 'right', 'late'), { text: 'finished' }, { text: 'could not resolve' }], {
       left: [replace('a.txt', 'line3\n', 'line3-left\n'), { text: 'left done' }],
       right: [replace('a.txt', 'line3\n', 'line3-right\n'), { text: 'right done' }],
-      // Starts with the others, finishes after both merged.
-      late: [{ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }], latency: { ttftMs: 3000 } }, replace('a.txt', 'line10\n', 'line10-late\n'), { text: 'late done' }],
+      late: [{ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }, replace('a.txt', 'line10\n', 'line10-late\n'), { text: 'late done' }],
     });
-    const result = await server.run({ task: 'clash', worktrees: true });
+    // Late starts with the others and finishes after both merged: its first answer waits until
+    // the client saw left and right finish (merged before agent_finished). A 3 s latency raced a
+    // loaded machine, where merging the other two could take longer.
+    const runId = 'clash';
+    const finishedTasks = () => {
+      const ev = ctx.server.events.get(runId) ?? [];
+      const done = new Set(ev.flatMap((e) => (e.type === 'agent_finished' ? [e.agentId] : [])));
+      return ev.flatMap((e) => (e.type === 'agent_spawned' && done.has(e.agentId) ? [e.task] : []));
+    };
+    let lateStarted = false;
+    const { sim, server } = await ctx.start({
+      respond: async (body, info) => {
+        if (!lateStarted && /Your task:\nlate\s*$/.test(info.conversation)) {
+          lateStarted = true;
+          await waitFor(() => ['left', 'right'].every((t) => finishedTasks().includes(t)), 60_000, 'left and right merged');
+        }
+        return inner(body, info);
+      },
+    }, { approval: 'always' });
+    const result = await server.run({ task: 'clash', worktrees: true, runId });
     assert.equal(result.status, 'done', result.error);
     const a = readFileSync(join(ctx.ws.path, 'a.txt'), 'utf8');
     assert.equal(a.match(/^<{7} /gm)?.length, 1, 'one conflict, not nested');

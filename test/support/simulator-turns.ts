@@ -80,10 +80,20 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Resolves once `data` is handed to the socket, or when the response closes first: a write
+ * pending when the client disconnects never calls back, and the turn must still see the
+ * disconnect (it waited forever, and the request stayed 'pending').
+ */
 function write(res: ServerResponse, data: string): Promise<void> {
   return new Promise((resolve) => {
     if (res.destroyed || res.writableEnded) return resolve();
-    res.write(data, () => resolve());
+    const done = () => {
+      res.off('close', done);
+      resolve();
+    };
+    res.on('close', done);
+    res.write(data, done);
   });
 }
 

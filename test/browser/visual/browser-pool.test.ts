@@ -44,8 +44,9 @@ describe('visual browser pool (real Chromium)', function () {
       <img id="outside" src="file:///etc/hostname"></body></html>`;
     const started = Date.now();
     const info = await withRendered(pool, { kind: 'html', html, baseDir: FIX }, { viewport: { width: 400, height: 300 } }, async (rp) => {
-      // fetch() does not hold the load event: wait until both calls have been seen.
-      for (let i = 0; i < 50 && rp.blocked.filter((u) => u.includes('/api') || u.includes('example.com')).length < 2; i++) {
+      // fetch() does not hold the load event: wait until both calls have been seen (up to 20 s;
+      // 50 tries 50 ms apart were short on a loaded machine).
+      for (const end = Date.now() + 20_000; Date.now() < end && rp.blocked.filter((u) => u.includes('/api') || u.includes('example.com')).length < 2; ) {
         await new Promise((r) => setTimeout(r, 50));
       }
       const natural = (await rp.page.evaluate(`[...document.images].map((i) => [i.id, i.naturalWidth])`)) as [string, number][];
@@ -98,7 +99,8 @@ describe('visual browser pool (real Chromium)', function () {
     try {
       await renderToPng(p, { kind: 'html', html: '<p>x</p>' }, { viewport: { width: 100, height: 100 } });
       assert.equal(p.running, true);
-      await new Promise((r) => setTimeout(r, 800));
+      // Closes by itself after 200 ms idle; a loaded machine may run the timer late.
+      for (const end = Date.now() + 10_000; Date.now() < end && p.running; ) await new Promise((r) => setTimeout(r, 50));
       assert.equal(p.running, false);
       await renderToPng(p, { kind: 'html', html: '<p>y</p>' }, { viewport: { width: 100, height: 100 } });
       assert.equal(p.running, true);

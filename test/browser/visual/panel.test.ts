@@ -32,7 +32,8 @@ describe('visual preview panel (real Chromium)', function () {
         });
       }
       await post({ type: 'done', result: { runId: 'r', status: 'done', outputPath: 'Card.tsx', code: `${evil} v3`, bestScore: 0.93, bestRound: 4, rounds: 4, stopReason: 'threshold', history: [] } });
-      await new Promise((r) => setTimeout(r, 200));
+      // Messages are dispatched asynchronously: wait until the last one (done) is shown.
+      await page.waitForFunction(`/Done:/.test(document.getElementById('status').textContent)`, { timeout: 20_000 });
       const state = (await page.evaluate(`({
         target: document.getElementById('target').src.slice(0, 22),
         render: document.getElementById('render').src.length > 30,

@@ -61,10 +61,12 @@ describe('model/openai: retries and errors', () => {
 
   it('abandons a stalled stream after the idle timeout and retries', async () => {
     sim = await startSimulator({ respond: script([{ text: 'late', fault: { hangMs: 20_000 } }, { text: 'fresh' }]) });
-    const events = await collect(model(sim.url, { idleTimeoutMs: 300 }).stream(req('x'), new AbortController().signal));
+    // The watchdog also times the retry's answer: 2 s (not 300 ms) so a loaded machine's pause
+    // in the local simulator does not count as a stall; the first answer hangs 20 s.
+    const events = await collect(model(sim.url, { idleTimeoutMs: 2000 }).stream(req('x'), new AbortController().signal));
     assert.match(retries(events)[0].reason, /stalled/);
     assert.equal(finalText(events), 'fresh');
-    assert.equal(await within(sim.requests[0].finished, 5000, 'disconnect'), 'disconnected');
+    assert.equal(await within(sim.requests[0].finished, 20_000, 'disconnect'), 'disconnected');
   });
 
   it('turns 401 into a ModelError saying how to set a key, without retrying', async () => {
@@ -143,8 +145,27 @@ describe('model/openai: cancellation', () => {
     );
     assert.equal(err.name, 'AbortError');
     assert.equal(texts, 3);
-    assert.equal(await within(sim.requests[0].finished, 5000, 'the simulator to see the disconnect'), 'disconnected');
+    assert.equal(await within(sim.requests[0].finished, 20_000, 'the simulator to see the disconnect'), 'disconnected');
     assert.equal(sim.requests.length, 1, 'an aborted request must not be retried');
+  });
+
+  it('nothing reaches the caller after its abort, even deltas that came in the same read (a slow consumer)', async () => {
+    sim = await startSimulator({ respond: script([{ text: 'slow '.repeat(400), latency: { tokensPerSec: 50 } }]) });
+    const ac = new AbortController();
+    let texts = 0;
+    const err = await rejection(
+      (async () => {
+        for await (const e of model(sim!.url).stream(req('x'), ac.signal)) {
+          if (e.type !== 'text') continue;
+          // A loaded machine: the consumer holds the thread while ~15 deltas (50 a second) pile
+          // up in the socket; the next read takes them all, and the SDK decodes them at once.
+          if (++texts === 1) for (const t = Date.now(); Date.now() - t < 300; );
+          if (texts === 3) ac.abort();
+        }
+      })(),
+    );
+    assert.equal(err.name, 'AbortError');
+    assert.equal(texts, 3, 'text events after the abort');
   });
 
   it('abort during a Retry-After wait stops waiting', async function () {

@@ -130,7 +130,7 @@ describe('test support: model simulator', () => {
     } finally {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
-      await within(exited, 5000, 'the simulator CLI to exit');
+      await within(exited, 20_000, 'the simulator CLI to exit');
     }
   });
 });

@@ -45,6 +45,15 @@ function worstWindow(sends: Send[]): { requests: number; tokens: number } {
 
 const realSleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls (real time) until `cond` holds; fails after 10 s, saying `what` it waited for. */
+async function untilReal(cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!cond()) {
+    assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
+    await realSleep(5);
+  }
+}
+
 /**
  * A simulator whose every answer is recorded with the manual clock's time and its real token
  * count (prompt + completion, as the simulator reports usage).
@@ -180,10 +189,12 @@ describe('swarm/scheduler rate limits, measured at the endpoint', function () {
     const a = run('agent a');
     await sim.waitForRequests(1);
     await rec.sim.requests[0].finished; // the 429 has been answered
-    await realSleep(50); // the provider has read it, and its own backoff (20 ms) is over
+    // The provider has read it (the pause is set) and its retry waits on the scheduler: only
+    // then do the others start. A fixed sleep here raced a slow machine, where b, c and d could
+    // go out before the provider had taken in the 429.
+    await untilReal(() => scheduler.queued === 1, 'the retry of agent a waits on the pause');
     const others = [run('agent b'), run('agent c'), run('agent d')];
-    const deadline = Date.now() + 5000;
-    while (rec.sends.length < 5 && scheduler.queued < 4 && Date.now() < deadline) await realSleep(5);
+    await untilReal(() => rec.sends.length > 1 || scheduler.queued === 4, 'b, c and d wait on the pause too (or went out)');
     assert.equal(rec.sends.length, 1, 'requests went out during the Retry-After pause');
     clock.advance(29_999);
     await realSleep(20);
@@ -203,8 +214,7 @@ describe('swarm/scheduler rate limits, measured at the endpoint', function () {
     const wrapped = scheduled(model(sim.url, { maxRetries: 3, backoff: { baseMs: 1, maxMs: 20 } }), scheduler);
     const ctl = new AbortController();
     const cancelled = collect(wrapped.stream(req('agent a'), ctl.signal));
-    const deadline = Date.now() + 5000;
-    while (scheduler.queued < 1 && Date.now() < deadline) await realSleep(5);
+    await untilReal(() => scheduler.queued >= 1, 'the retry waits on the pause');
     assert.equal(scheduler.queued, 1, 'the retry waits on the pause');
     ctl.abort(new DOMException('cancelled by the test', 'AbortError'));
     await assert.rejects(cancelled, /cancelled by the test/);

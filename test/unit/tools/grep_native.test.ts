@@ -126,8 +126,9 @@ describe(`grep tool on the ${engine} index`, function () {
     writeFileSync(join(root, 'made/deeper/x.ts'), 'watched_token deep\n');
     writeFileSync(join(root, 'ignored/w.ts'), 'watched_token ignored\n');
     unlinkSync(join(root, 'crlf.txt'));
-    for (let i = 0; i < 50; i++) {
-      // inotify events are asynchronous: the first query after the writes may race them.
+    // inotify events are asynchronous: the first query after the writes may race them. Waits
+    // until the index has them (50 tries 20 ms apart, about 1 s, was short for a loaded machine).
+    for (const end = Date.now() + 20_000; Date.now() < end; ) {
       if ((await grep(indexed, { pattern: 'watched_token' })) === (await grep(plain, { pattern: 'watched_token' }))) break;
       await new Promise((r) => setTimeout(r, 20));
     }
