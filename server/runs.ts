@@ -127,7 +127,10 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
   if (active.has(runId)) throw new Error(`run ${runId} is already active`);
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', onOuterAbort, { once: true });
+  // A signal aborted before the run began (a cancel that landed while attachments resolved) fires
+  // no 'abort' event any more: the run starts cancelled.
+  if (signal.aborted) onOuterAbort();
+  else signal.addEventListener('abort', onOuterAbort, { once: true });
   const entry: { controller: AbortController; swarm?: SwarmRun } = { controller };
   active.set(runId, entry);
 

@@ -9,6 +9,7 @@ import { FALLBACK_CONTEXT_WINDOW } from '../model/dialect';
 import { listModels } from '../model/models-meta';
 import { LOCAL_BASE_URL } from '../model/presets';
 import { LmCompleteRequest, LmDeltaNotification, LmModelsRequest, type LmCompleteParams, type LmCompleteResult, type LmModelInfo, type TokenUsage } from '../protocol';
+import { tokenSignal } from './abortable';
 import { checked } from './params';
 
 const MAX_MESSAGES = 10_000;
@@ -30,9 +31,7 @@ export const lmHandler: Handler = {
       const window = knownContextWindow(s) ?? FALLBACK_CONTEXT_WINDOW;
       const configured: LmModelInfo = { id: s.model, contextWindow: window, maxOutputTokens: s.maxOutputTokens || capFor(window), configured: true };
       if (s.baseUrl.trim().toLowerCase() === LOCAL_BASE_URL) return [configured];
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      const listed = await listModels(s.baseUrl, s.apiKey, abort.signal);
+      const listed = await listModels(s.baseUrl, s.apiKey, tokenSignal(token).signal);
       const own = listed.find((m) => m.id === s.model);
       if (own?.window && !knownContextWindow(s)) {
         configured.contextWindow = own.window;
@@ -47,15 +46,14 @@ export const lmHandler: Handler = {
 
     ctx.connection.onRequest(LmCompleteRequest, async (raw, token): Promise<LmCompleteResult> => {
       const p = checked(LmCompleteRequest.method, params, raw);
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort(Object.assign(new Error('cancelled'), { name: 'AbortError' })));
+      const { signal } = tokenSignal(token);
       const settings = { ...ctx.settings(), ...(p.model ? { model: p.model } : {}) };
-      const model = await createModelForRun(settings, ctx.log, abort.signal);
+      const model = await createModelForRun(settings, ctx.log, signal);
       let text = '';
       let finishReason = 'stop';
       let usage: TokenUsage | undefined;
       try {
-        const stream = model.stream({ messages: p.messages.map((m) => ({ role: m.role, content: m.text })), tools: [], thinking: p.thinking ?? false, ...(p.maxTokens ? { maxTokens: p.maxTokens } : {}) }, abort.signal);
+        const stream = model.stream({ messages: p.messages.map((m) => ({ role: m.role, content: m.text })), tools: [], thinking: p.thinking ?? false, ...(p.maxTokens ? { maxTokens: p.maxTokens } : {}) }, signal);
         for await (const ev of stream) {
           if (ev.type === 'text') {
             text += ev.text;
@@ -67,7 +65,7 @@ export const lmHandler: Handler = {
           else if (ev.type === 'done') finishReason = ev.finishReason;
         }
       } catch (err) {
-        if (abort.signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+        if (signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
         throw err;
       }
       return { text, finishReason, ...(usage ? { usage } : {}) };

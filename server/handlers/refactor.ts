@@ -12,6 +12,7 @@ import { runChanges } from '../workspace';
 import { findSites, makeShards, refactorTask } from './refactor-plan';
 import { detectTestCommand } from './refactor-tests';
 import { convergence, readBaseline } from './refactor-converge';
+import { tokenSignal } from './abortable';
 import { checked, refactorParams } from './params';
 import { rgTargets } from '../index/rg';
 
@@ -19,9 +20,7 @@ export const refactorHandler: Handler = {
   register(ctx) {
     ctx.connection.onRequest(RefactorRequest, async (raw, token): Promise<RefactorResult> => {
       const params = checked(RefactorRequest.method, refactorParams, raw);
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort(new DOMException('cancelled by the client', 'AbortError')));
-      const signal = controller.signal;
+      const { signal, dispose } = tokenSignal(token);
       const root = ctx.workspace.root;
       try {
         const sites = await findSites(root, params.scope, signal, rgTargets(ctx.workspace, '.'));
@@ -42,7 +41,7 @@ export const refactorHandler: Handler = {
           changedFiles: changes?.files.filter((f) => f.change !== 'unchanged').map((f) => f.path) ?? [],
         };
       } finally {
-        sub.dispose();
+        dispose();
       }
     });
   },

@@ -6,24 +6,24 @@ import { RunRequest } from '../protocol';
 import { executeRun } from '../runs';
 import { AttachmentError, resolveAttachments } from '../attachments/resolve';
 import { checked, runParams } from './params';
+import { tokenSignal } from './abortable';
 
 export const runHandler: Handler = {
   register(ctx) {
     ctx.connection.onRequest(RunRequest, async (raw, token) => {
       const params = checked(RunRequest.method, runParams, raw);
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort(new DOMException('cancelled by the client', 'AbortError')));
+      const { signal } = tokenSignal(token);
       let attachments = '';
       if (params.attachments?.length) {
         try {
           const env = { workspace: ctx.workspace, log: ctx.log, sandbox: ctx.sandbox };
-          attachments = await resolveAttachments(params.attachments, env, controller.signal);
+          attachments = await resolveAttachments(params.attachments, env, signal);
         } catch (err) {
           if (err instanceof AttachmentError) throw new ResponseError(ErrorCodes.InvalidParams, `${RunRequest.method}: ${err.message}`);
           throw err;
         }
       }
-      return executeRun(ctx, params, controller.signal, { attachments });
+      return executeRun(ctx, params, signal, { attachments });
     });
   },
 };

@@ -4,6 +4,7 @@ import type { Handler, ServerContext } from '../context';
 import type { ChatModel } from '../model/types';
 import { createModel } from '../model';
 import { VisualProgressNotification, VisualRequest, type VisualIteration, type VisualParams, type VisualResult } from '../protocol';
+import { tokenSignal } from './abortable';
 import { checked, visualParams } from './params';
 import { heatmapPng, runVisualLoop, sharedPool, type BrowserPool, type LoopProgress } from '../visual';
 
@@ -118,9 +119,7 @@ export const visualHandler: Handler = {
   register(ctx) {
     ctx.connection.onRequest(VisualRequest, (raw, token) => {
       const params = checked(VisualRequest.method, visualParams, raw);
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort(new DOMException('cancelled by the client', 'AbortError')));
-      return executeVisual(ctx, params, controller.signal);
+      return executeVisual(ctx, params, tokenSignal(token).signal);
     });
   },
 };

@@ -185,7 +185,10 @@ export function createSearch(given: SearchWorkspace, log: Logger, options: Searc
       if (!signal) return p;
       return Promise.race([
         p,
-        new Promise<boolean>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })),
+        new Promise<boolean>((_, reject) => {
+          if (signal.aborted) reject(new Error('aborted'));
+          else signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+        }),
       ]);
     },
     async warm() {

@@ -17,7 +17,8 @@ let configuredFrom: string | undefined;
 async function ask<R>(ctx: ServerContext, send: (token: CancellationTokenSource['token']) => Promise<R>, signal: AbortSignal): Promise<R> {
   const cts = new CancellationTokenSource();
   const onAbort = () => cts.cancel();
-  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) cts.cancel();
+  else signal.addEventListener('abort', onAbort, { once: true });
   try {
     return await send(cts.token);
   } finally {

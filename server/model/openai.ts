@@ -154,7 +154,8 @@ export class OpenAICompatibleModel implements ChatModel {
     // One controller per attempt: aborted by the caller's signal, or by the idle watchdog.
     const ctl = new AbortController();
     const onAbort = () => ctl.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     let stalled = false;
     let timer: NodeJS.Timeout | undefined;
     const arm = () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResponseError } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { MentionsRequest, type Attachment } from '../../server/protocol';
 import { script, type Simulator } from '../support/simulator';
 import { tempDir } from '../support/server';
@@ -49,6 +49,19 @@ describe('protocol: attachments and swarm/mentions', function () {
     assert.match(turn, /@src \(folder, 1 files\)\n```\nsrc\/util\.ts\n```/);
     // The system prompt (the shared prefix of every agent) is untouched.
     assert.doesNotMatch(JSON.stringify(ctx.sim.requests[0].body.messages[0]), /ZEBRA/);
+  });
+
+  it('a run cancelled while its attachments resolve stops before the model: no request goes out', async () => {
+    // $/cancelRequest (LSP base protocol) may land while the handler still awaits the attachments;
+    // the run then starts on an already-aborted signal, whose 'abort' event never fires again.
+    const big = 'line of a large file to read\n'.repeat(20_000);
+    writeFileSync(join(ctx.ws.path, 'big.txt'), big);
+    const cts = new CancellationTokenSource();
+    const pending = ctx.server.run({ task: 'x', runId: 'cancel-while-attaching', attachments: [{ kind: 'path', path: 'big.txt' }] }, cts);
+    cts.cancel();
+    const outcome = await pending.then((r) => r.status, (err: Error) => `rejected: ${err.message}`);
+    assert.ok(outcome === 'cancelled' || outcome.startsWith('rejected'), `the run ended ${outcome}`);
+    assert.equal(ctx.sim.requests.length, 0, 'no model request after the cancel');
   });
 
   it('the editor buffer wins over the disk for an open file with unsaved changes', async () => {
