@@ -24,6 +24,11 @@ export async function prepareRunRules(ctx: ServerContext, params: RunParams, sig
   // so every step and every sub-agent of the run gets the same prompt prefix.
   const roots = rulesRoots(ctx.workspace);
   const expanded = await expandTask(params.task, commandSources(roots), signal);
+  // /init in a multi-root workspace: one AGENTS.md per folder (the folder of links takes no files).
+  if (expanded.command === 'init' && roots.length > 1) {
+    const names = roots.map((r) => r.name ?? '');
+    expanded.task += `\n\nThis workspace has several folders (${names.join(', ')}): write one AGENTS.md at the root of each (${names.map((n) => `${n}/AGENTS.md`).join(', ')}), each about its own folder.`;
+  }
   const plan = params.plan === true || expanded.plan === true;
   const problems: string[] = [];
   const [rules, skills] = await Promise.all([

@@ -117,7 +117,7 @@ describe('protocol: rules, skills and commands of every root (multi-root)', func
     assert.match(toolResults(sub[1].body.messages)[0], /WEB-UI-RULE/);
   });
 
-  it('swarm/commands lists every root\'s commands (the first folder owns /ship, the second\'s is /web:ship) and both expand', async () => {
+  it('swarm/commands lists every root\'s commands (the first folder owns /ship, the second\'s is /web:ship), both expand, /init asks for one AGENTS.md per folder', async () => {
     sim = await startSimulator({ respond: byConversation({}, () => ({ text: 'ok' })) });
     server = await startTestServer([api, web, lib], { baseUrl: sim.url, approval: 'always' }, env());
     const list = await server.connection.sendRequest(CommandsRequest, {});
@@ -128,5 +128,9 @@ describe('protocol: rules, skills and commands of every root (multi-root)', func
       assert.equal(result.status, 'done', result.error);
       assert.equal(contentText(sim.requests.at(-1)!.body.messages.find((m) => m.role === 'user')?.content), want);
     }
+    // /init asks for one AGENTS.md per folder (a bare AGENTS.md path names no folder and is refused).
+    const init = await server.run({ task: '/init' });
+    assert.equal(init.command, 'init');
+    assert.match(contentText(sim.requests.at(-1)!.body.messages.find((m) => m.role === 'user')?.content), /several folders \(api, web, lib\): write one AGENTS\.md at the root of each \(api\/AGENTS\.md, web\/AGENTS\.md, lib\/AGENTS\.md\)/);
   });
 });
