@@ -182,6 +182,7 @@ export async function executeRun(ctx: ServerContext, params: RunParams, signal: 
     mcp = await mcpFor(ctx).forRun(tools, controller.signal, shape);
     tools = mcp.tools;
     for (const problem of mcp.problems) emit({ type: 'error', agentId, message: problem });
+    for (const problem of rules.problems) emit({ type: 'error', agentId, message: problem });
     if (!plan && (params.worktrees ?? settings.subagentWorktrees)) {
       const why = await Worktrees.unavailable(ctx.workspace.root);
       if (why) throw new Error(why);

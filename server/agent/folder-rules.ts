@@ -3,14 +3,26 @@
 // tool's result — once per agent and file. The system prompt and everything before this turn stay
 // byte-identical, so the shared prefix across sub-agents (and the prefix cache) is kept.
 import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { Tool } from '../tools/types';
+import { dirname, relative, isAbsolute, sep } from 'node:path';
+import type { Tool, ToolContext } from '../tools/types';
 import { folderRulesNote, type NestedRulesFinder } from '../rules';
 
 function pathsOf(args: unknown): string[] {
   if (!args || typeof args !== 'object') return [];
   const a = args as Record<string, unknown>;
   return ['path', 'from', 'to'].map((k) => a[k]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+/** The root `abs` lies in and, in a multi-root workspace, its folder name (the innermost root wins). */
+function rootOf(ws: ToolContext['workspace'], abs: string): { root: string; name?: string } {
+  if (!ws.folders || !ws.roots) return { root: ws.root };
+  let best: { root: string; name?: string } | undefined;
+  ws.roots.forEach((r, i) => {
+    const rel = relative(r, abs);
+    const inside = rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
+    if (inside && (!best || r.length > best.root.length)) best = { root: r, name: ws.folders![i] };
+  });
+  return best ?? { root: ws.root };
 }
 
 /**
@@ -37,7 +49,8 @@ export function withFolderRules(tools: Tool[], finder: NestedRulesFinder): Tool[
           } catch {
             continue;
           }
-          const rules = await finder.nearest(dir, ctx.workspace.root);
+          const { root, name } = rootOf(ctx.workspace, dir);
+          const rules = await finder.nearest(dir, root, name);
           if (!rules || shown.has(rules.path)) continue;
           shown.add(rules.path);
           notes.push(folderRulesNote(rules));

@@ -1,14 +1,14 @@
-// swarm/commands: the slash commands of the workspace (built-in, .swarmcode/commands, user, other sources).
+// swarm/commands: the slash commands of the workspace (built-in, .swarmcode/commands of every folder, user, other sources).
 import type { Handler } from '../context';
 import { CommandsRequest } from '../protocol';
-import { commandSources, listCommands } from '../rules';
+import { commandSources, listCommands, rulesRoots } from '../rules';
 import { checked, noParams } from './params';
 
 export const commandsHandler: Handler = {
   register(ctx) {
     ctx.connection.onRequest(CommandsRequest, (raw) => {
       checked(CommandsRequest.method, noParams, raw);
-      return listCommands(commandSources(ctx.workspace.folders ? (ctx.workspace.roots?.[0] ?? ctx.workspace.root) : ctx.workspace.root));
+      return listCommands(commandSources(rulesRoots(ctx.workspace)));
     });
   },
 };

@@ -5,6 +5,8 @@
 // their state before the refactor, half of the candidates at a time: when reverting a half makes
 // the failing tests pass, the culprit is in that half; when neither half alone does, each half
 // holds one (searched with the other half reverted). Bounded by MAX_RUNS test runs.
+// Multi-root: the workspace is a folder of links to the roots; the scratch copy holds a copy of
+// each root under its name (never the links, which would put files back in the user's roots).
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,18 +27,21 @@ export class Scratch {
   runs = 0;
   private constructor(
     readonly dir: string,
-    private readonly root: string,
+    /** What the tests may read besides the copy (the workspace, the roots its links point at). */
+    readonly sources: string[],
   ) {}
 
-  static async create(root: string, files: string[]): Promise<Scratch> {
+  /** `roots` (multi-root): the workspace `root` is a folder of links, one per root (`name` → `real`). */
+  static async create(root: string, files: string[], roots?: { name: string; real: string }[]): Promise<Scratch> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'swarmcode-bisect-'));
-    const s = new Scratch(dir, root);
+    const s = new Scratch(dir, [root, ...(roots ?? []).map((r) => r.real)]);
     try {
-      for (const name of await fs.readdir(root)) {
-        const from = path.join(root, name);
-        if (LINKED.has(name)) await fs.symlink(from, path.join(dir, name));
-        else await fs.cp(from, path.join(dir, name), { recursive: true, verbatimSymlinks: true, mode: fs.constants.COPYFILE_FICLONE, filter: (src) => !isCachePath(path.relative(root, src).split(path.sep).join('/')) });
-      }
+      if (roots) {
+        for (const r of roots) {
+          await fs.mkdir(path.join(dir, r.name));
+          await copyTree(r.real, path.join(dir, r.name));
+        }
+      } else await copyTree(root, dir);
       for (const f of files) s.merged.set(f, await fs.readFile(path.join(root, f)).catch(() => null));
     } catch (err) {
       await s.dispose();
@@ -65,8 +70,14 @@ export class Scratch {
     return fs.rm(this.dir, { recursive: true, force: true });
   }
 
-  get source(): string {
-    return this.root;
+}
+
+/** `from`'s entries into the folder `to`: caches left out, `.git` and dependency folders linked. */
+async function copyTree(from: string, to: string): Promise<void> {
+  for (const name of await fs.readdir(from)) {
+    const src = path.join(from, name);
+    if (LINKED.has(name)) await fs.symlink(src, path.join(to, name));
+    else await fs.cp(src, path.join(to, name), { recursive: true, verbatimSymlinks: true, mode: fs.constants.COPYFILE_FICLONE, filter: (p) => !isCachePath(path.relative(from, p).split(path.sep).join('/')) });
   }
 }
 
@@ -83,7 +94,7 @@ export interface BisectInput {
 async function passWith(inp: BisectInput, reverted: Set<Shard>, tests: string[]): Promise<boolean> {
   inp.scratch.runs++;
   await inp.scratch.apply(inp.shards, reverted, inp.baseline);
-  const r = await runTests(inp.ctx, inp.command, inp.scratch.dir, inp.signal, [inp.scratch.source]);
+  const r = await runTests(inp.ctx, inp.command, inp.scratch.dir, inp.signal, inp.scratch.sources);
   if (r.passed) return true;
   if (r.timedOut) return false;
   const failing = new Set((await failingTests(r.output, inp.scratch.dir)).map((t) => t.file));
@@ -93,7 +104,7 @@ async function passWith(inp: BisectInput, reverted: Set<Shard>, tests: string[])
 /** Those of `tests` that fail with every shard put back (they failed before the refactor). */
 export async function failingBefore(inp: BisectInput, tests: string[]): Promise<string[]> {
   await inp.scratch.apply(inp.shards, new Set(inp.shards), inp.baseline);
-  const r = await runTests(inp.ctx, inp.command, inp.scratch.dir, inp.signal, [inp.scratch.source]);
+  const r = await runTests(inp.ctx, inp.command, inp.scratch.dir, inp.signal, inp.scratch.sources);
   if (r.passed || r.timedOut) return [];
   const failing = new Set((await failingTests(r.output, inp.scratch.dir)).map((t) => t.file));
   return tests.filter((t) => failing.has(t));

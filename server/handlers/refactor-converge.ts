@@ -77,6 +77,9 @@ function fixTask(setup: ConvergeSetup, shard: Shard, round: number, a: Attributi
 export function convergence(setup: ConvergeSetup): { extension: RunExtension; result: Converged } {
   const { ctx, command, shards } = setup;
   const root = ctx.workspace.root;
+  const ws = ctx.workspace;
+  // Multi-root: the scratch copy for bisection copies each root (root is a folder of links).
+  const roots = ws.folders && ws.roots ? ws.folders.map((name, i) => ({ name, real: ws.roots![i] })) : undefined;
   const result: Converged = { rounds: [] };
   const preexisting = new Set<string>();
   const extension: RunExtension = {
@@ -94,13 +97,13 @@ export function convergence(setup: ConvergeSetup): { extension: RunExtension; re
         try {
           // Round 0: a failing test that fails with every shard's change put back is not the refactor's.
           if (round === 0 && parsed.length) {
-            scratch = await Scratch.create(root, shards.flatMap((s) => s.files));
+            scratch = await Scratch.create(root, shards.flatMap((s) => s.files), roots);
             for (const t of await failingBefore(bisectInput(setup, scratch, signal), parsed.map((t) => t.file))) preexisting.add(t);
           }
           const own = parsed.filter((t) => !preexisting.has(t.file));
           a = await attribute(parsed.length ? own : undefined, run.output, shards, root, await shardSymbols(root, shards, setup.baseline));
           if (a.ambiguous.length) {
-            scratch ??= await Scratch.create(root, shards.flatMap((s) => s.files));
+            scratch ??= await Scratch.create(root, shards.flatMap((s) => s.files), roots);
             record.bisectRuns = await bisectAmbiguous(setup, a, scratch, round === 0, signal);
           }
         } finally {

@@ -1,5 +1,6 @@
 // swarm/refactor: running the project's tests contained (the sandbox when there is one), in the
 // workspace (the merged result of every shard) or in a scratch copy of it (bisection).
+import * as path from 'node:path';
 import type { ServerContext } from '../context';
 import { execShell } from '../tools/process';
 
@@ -29,7 +30,21 @@ export async function runTests(ctx: ServerContext, command: string, dir: string,
       }
     : undefined;
   const r = await execShell(command, { cwd: dir, timeoutMs: TEST_TIMEOUT_MS, signal, keepChars: KEEP_CHARS, via, env: { ...sandbox.childEnv(), ...extra }, shell: sandbox.shell });
-  return { passed: r.exitCode === 0 && !r.timedOut, exitCode: r.exitCode, timedOut: r.timedOut, output: r.output };
+  const output = dir === ws.root && ws.folders ? throughLinks(r.output, ws.root, ws.roots ?? [], ws.folders) : r.output;
+  return { passed: r.exitCode === 0 && !r.timedOut, exitCode: r.exitCode, timedOut: r.timedOut, output };
+}
+
+/**
+ * Multi-root: test runners print the real paths of files (node and Python resolve links), which
+ * lie outside the folder of links the tests ran in; each root's real path becomes its link's
+ * (`<farm>/web/…`), so the failures map to workspace paths (`web/…`). Longest root first (nested roots).
+ */
+export function throughLinks(output: string, farm: string, roots: readonly string[], folders: readonly string[]): string {
+  const pairs = roots.map((real, i) => [real, path.join(farm, folders[i] ?? '')] as const).filter(([real]) => real.length > 1);
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  let out = output;
+  for (const [real, link] of pairs) out = out.split(`${real}${path.sep}`).join(`${link}${path.sep}`);
+  return out;
 }
 
 /** Head and tail of a long output, for the result. */

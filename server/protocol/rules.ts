@@ -10,6 +10,8 @@ export interface CommandInfo {
   /** What to type after the name, e.g. `[file]` (front matter `argument-hint`). */
   argumentHint?: string;
   source: CommandSourceKind;
+  /** Multi-root, project commands: the workspace folder whose `.swarmcode/commands` has it. */
+  folder?: string;
   /**
    * `server` (also when absent): typed as (the start of) a run's task, the server expands it
    * (`swarm/run`, the CLI's TASK). `client`: the chat panel does it itself (`/compact`, `/undo`, …).

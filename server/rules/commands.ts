@@ -2,7 +2,10 @@
 // `~/.swarmcode/commands/*.md` (user) — markdown whose `$ARGUMENTS` (and `$1`…`$9`) take what
 // follows the command, as Claude Code's custom slash commands do — and any other source that
 // registers itself (MCP prompts). A task that starts with `/name` is expanded before the run.
+// Multi-root: every folder's `.swarmcode/commands`, in folder order; the first folder that has a
+// name owns `/name`, a later folder's command of the same name is `/folder:name`.
 import { join } from 'node:path';
+import type { RulesRoot } from './project-rules';
 import { parseFrontMatter } from './frontmatter';
 import { listDir, readCapped, userConfigDir } from './files';
 import { BUILTIN_COMMANDS, builtinExpansion, CommandError, type Expansion } from './builtins';
@@ -89,9 +92,48 @@ export function registerCommandSource(source: CommandSource): () => void {
   };
 }
 
-/** The command sources for a workspace, in precedence order (an earlier one wins a name). */
-export function commandSources(root: string, userDir = userConfigDir()): CommandSource[] {
-  return [builtinSource, folderSource(join(root, '.swarmcode', 'commands'), 'project', root), folderSource(join(userDir, 'commands'), 'user'), ...extraSources];
+/**
+ * The commands of several workspace folders as one source: each listed with its `folder`; the
+ * first folder (in order) with a name has `/name`, later ones `/folder:name` (when that is a
+ * valid command name).
+ */
+export function foldersSource(roots: RulesRoot[]): CommandSource {
+  const each = roots.map((r) => ({ folder: r.name ?? '', source: folderSource(join(r.dir, '.swarmcode', 'commands'), 'project', r.dir) }));
+  return {
+    async list(signal) {
+      const seen = new Set<string>();
+      const out: CommandInfo[] = [];
+      for (const { folder, source } of each) {
+        for (const c of await source.list(signal).catch(() => [] as CommandInfo[])) {
+          const name = seen.has(c.name) ? `${folder}:${c.name}` : c.name;
+          if (seen.has(name) || !NAME.test(name)) continue;
+          seen.add(name);
+          out.push({ ...c, name, folder });
+        }
+      }
+      return out;
+    },
+    async expand(name, args, signal) {
+      const colon = name.indexOf(':');
+      const owner = colon > 0 ? each.find((e) => e.folder === name.slice(0, colon)) : undefined;
+      if (owner) return owner.source.expand(name.slice(colon + 1), args, signal);
+      for (const { source } of each) {
+        const got = await source.expand(name, args, signal);
+        if (got) return got;
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * The command sources for a workspace, in precedence order (an earlier one wins a name): built-in,
+ * the project's (every folder's, multi-root), the user's, then registered ones.
+ */
+export function commandSources(roots: string | RulesRoot[], userDir = userConfigDir()): CommandSource[] {
+  const list = typeof roots === 'string' ? [{ dir: roots }] : roots;
+  const project = list.length === 1 && !list[0].name ? folderSource(join(list[0].dir, '.swarmcode', 'commands'), 'project', list[0].dir) : foldersSource(list);
+  return [builtinSource, project, folderSource(join(userDir, 'commands'), 'user'), ...extraSources];
 }
 
 /** Every command, first source winning a name. */

@@ -1,8 +1,10 @@
 // Skills (the Agent Skills format of Claude Code and Kimi CLI): a folder with a SKILL.md whose YAML
 // front matter gives `name` and `description`, its body the instructions, plus optional files.
 // The model sees each skill's name and description in the prompt and loads one on demand with
-// the load_skill tool. Folders: <workspace>/.swarmcode/skills/ and ~/.swarmcode/skills/.
+// the load_skill tool. Folders: <workspace>/.swarmcode/skills/ (of every root, in root order, in a
+// multi-root workspace) and ~/.swarmcode/skills/.
 import { join } from 'node:path';
+import type { RulesRoot } from './project-rules';
 import { parseFrontMatter } from './frontmatter';
 import { isInside, listDir, readCapped, userConfigDir } from './files';
 
@@ -19,7 +21,7 @@ export interface Skill {
   scope: 'project' | 'user';
   /** Absolute folder of the skill. */
   dir: string;
-  /** Shown to the model: `.swarmcode/skills/x` or `~/.swarmcode/skills/x`. */
+  /** Shown to the model: `.swarmcode/skills/x` (multi-root: `api/.swarmcode/skills/x`) or `~/.swarmcode/skills/x`. */
   label: string;
   /** Every file of the skill must resolve inside this folder (the workspace for project skills). */
   contain: string;
@@ -52,7 +54,10 @@ async function skillsIn(base: string, scope: Skill['scope'], labelBase: string, 
   return out;
 }
 
-/** The skills one run can use; the project's win over the user's of the same name. */
+/**
+ * The skills one run can use. One name, one skill: the project's win over the user's, and in a
+ * multi-root workspace the first folder's over a later one's (the hidden one is warned about).
+ */
 export class SkillSet {
   private constructor(readonly skills: Skill[]) {}
 
@@ -60,12 +65,18 @@ export class SkillSet {
     return new SkillSet([]);
   }
 
-  static async discover(opts: { root: string; userDir?: string; warn?: (m: string) => void }): Promise<SkillSet> {
+  static async discover(opts: { root?: string; roots?: RulesRoot[]; userDir?: string; warn?: (m: string) => void }): Promise<SkillSet> {
     const warn = opts.warn ?? (() => undefined);
-    const project = await skillsIn(join(opts.root, '.swarmcode', 'skills'), 'project', '.swarmcode/skills', warn, opts.root);
+    const roots = opts.roots ?? (opts.root !== undefined ? [{ dir: opts.root }] : []);
+    const project: Skill[] = [];
+    for (const r of roots) project.push(...(await skillsIn(join(r.dir, '.swarmcode', 'skills'), 'project', `${r.name ? `${r.name}/` : ''}.swarmcode/skills`, warn, r.dir)));
     const user = await skillsIn(join(opts.userDir ?? userConfigDir(), 'skills'), 'user', '~/.swarmcode/skills', warn);
     const byName = new Map<string, Skill>();
-    for (const s of [...project, ...user]) if (!byName.has(s.name)) byName.set(s.name, s);
+    for (const s of [...project, ...user]) {
+      const first = byName.get(s.name);
+      if (!first) byName.set(s.name, s);
+      else if (s.scope === 'project') warn(`skill ${s.label} is hidden by ${first.label} of the same name (the first workspace folder wins)`);
+    }
     const all = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     if (all.length > MAX_SKILLS) warn(`${all.length} skills found; only the first ${MAX_SKILLS} by name are offered`);
     return new SkillSet(all.slice(0, MAX_SKILLS));
