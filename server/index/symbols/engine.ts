@@ -8,6 +8,7 @@
 import type NativeParser from 'tree-sitter';
 import type * as WebTreeSitter from 'web-tree-sitter';
 import type { Logger } from '../../log';
+import type { SymbolsEngineInfo } from '../../protocol/engines';
 import { loadLanguage, wasmPath, type LanguageId } from './languages';
 
 export type EngineKind = 'native' | 'wasm';
@@ -109,6 +110,8 @@ async function wasmGrammar(id: LanguageId): Promise<Grammar> {
 const why = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
 
 const grammars = new Map<LanguageId, Promise<Grammar | null>>();
+/** Per language, why an engine was passed over ("native: …"; "wasm: …" when none loads). */
+const fallbacks = new Map<LanguageId, string>();
 let reported: string | undefined;
 
 /**
@@ -127,6 +130,7 @@ export function grammarFor(id: LanguageId, log: Logger, env: NodeJS.ProcessEnv =
           return loadNative(id);
         } catch (err) {
           nativeFailure = why(err);
+          fallbacks.set(id, `native: ${nativeFailure}`);
           if (choice === 'native') {
             log.warn(`symbols: ${id}: native tree-sitter does not load (${nativeFailure}); no symbols for ${id}`);
             return null;
@@ -138,6 +142,7 @@ export function grammarFor(id: LanguageId, log: Logger, env: NodeJS.ProcessEnv =
         if (nativeFailure) log.info(`symbols: ${id}: native tree-sitter does not load (${nativeFailure}); using WebAssembly`);
         return g;
       } catch (err) {
+        fallbacks.set(id, `${nativeFailure ? `native: ${nativeFailure}; ` : ''}wasm: ${why(err)}`);
         log.warn(`symbols: ${id}: no engine loads${nativeFailure ? ` (native: ${nativeFailure})` : ''} (wasm: ${why(err)}); no symbols for ${id}`);
         return null;
       }
@@ -158,8 +163,16 @@ export async function symbolsEngine(log: Logger): Promise<SymbolsEngine> {
   return kinds.size === 1 ? [...kinds][0]! : 'none';
 }
 
+/** The engine as the `initialize` result reports it: which, what was asked for, and why a fallback was taken. */
+export async function symbolsEngineInfo(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<SymbolsEngineInfo> {
+  const engine = await symbolsEngine(log);
+  const { choice, note } = engineChoice(env);
+  return { engine, preference: choice, ...(note ? { note } : {}), fallbacks: [...fallbacks].map(([id, reason]) => `${id}: ${reason}`) };
+}
+
 /** Forgets the loaded grammars (tests switch engines within one process). */
 export function resetEngines(): void {
   grammars.clear();
+  fallbacks.clear();
   reported = undefined;
 }
