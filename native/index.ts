@@ -149,10 +149,14 @@ export type LoadResult = { addon: NativeAddon; path: string } | { addon: undefin
 
 let cached: LoadResult | undefined;
 
-/** Where the compiled addon may be: next to this file (tsx) or beside dist/ (the bundle). */
+/**
+ * Where the compiled addon may be: next to this file (tsx) or beside dist/ (the bundle). Never
+ * under the working directory: the server runs in the workspace, and a repository must not
+ * supply code it loads.
+ */
 function candidates(): string[] {
   const rel = 'build/Release/swarm_index.node';
-  const list = [join(__dirname, rel), join(__dirname, '..', 'native', rel), join(process.cwd(), 'native', rel)];
+  const list = [join(__dirname, rel), join(__dirname, '..', 'native', rel)];
   if (process.env.SWARMCODE_NATIVE_PATH) list.unshift(process.env.SWARMCODE_NATIVE_PATH);
   return list;
 }
