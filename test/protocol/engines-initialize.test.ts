@@ -165,7 +165,7 @@ describe('protocol: the engines in the initialize result', function () {
     });
 
     it('a tree-sitter binding for another CPU: symbols on wasm, the dlopen error as the fallback reason, and swarm/symbols answers', async () => {
-      layout = packageLayout({ brokenTreeSitter: true });
+      layout = packageLayout({ treeSitter: 'other-cpu' });
       const { symbols } = await start({}, { serverPath: layout.serverPath, initialized: true });
       assert.equal(symbols.engine, 'wasm');
       assert.equal(symbols.preference, 'auto');
@@ -174,6 +174,30 @@ describe('protocol: the engines in the initialize result', function () {
       const res = await server!.connection.sendRequest(SymbolsRequest, { name: 'computeArea' });
       assert.equal(res.symbolsEngine, 'wasm');
       assert.ok(res.defs.length > 0, JSON.stringify(res));
+    });
+  });
+
+  describe('a native binding cut short (an interrupted install) is passed over, not loaded', () => {
+    // Before: dlopen mapped it and the server died of SIGBUS during initialize.
+    it('tree-sitter: symbols on wasm, the reason names the file; the server keeps answering', async function () {
+      layout = packageLayout({ treeSitter: 'cut' });
+      const { symbols } = await start({}, { serverPath: layout.serverPath, initialized: true });
+      assert.equal(symbols.engine, 'wasm');
+      assert.equal(symbols.fallbacks.length, 1, JSON.stringify(symbols.fallbacks));
+      assert.match(symbols.fallbacks[0], /^javascript: native: .*tree_sitter_runtime_binding\.node is cut short \(65536 bytes; its .* ends at byte \d+\)$/);
+      const res = await server!.connection.sendRequest(SymbolsRequest, { name: 'computeArea' });
+      assert.equal(res.symbolsEngine, 'wasm');
+      assert.ok(res.defs.length > 0, JSON.stringify(res));
+    });
+
+    it('the search addon: search on wasm, the reason names the file', async function () {
+      if (!hasNative) this.skip();
+      layout = packageLayout({ nativeAddon: 'cut' });
+      const { search } = await start({}, { serverPath: layout.serverPath });
+      assert.equal(search.engine, 'wasm');
+      assert.match(search.fallbacks[0], /^native: .*swarm_index\.node is cut short \(65536 bytes; /);
+      const res = await server!.connection.sendRequest(SearchRequest, { query: 'needle', maxResults: 100_000 });
+      assert.deepEqual(norm(res.matches), norm(rgOracle(ws, 'needle')));
     });
   });
 

@@ -1,8 +1,8 @@
 // A copy of the installed package's layout in a temp folder — dist/server.js, native/wasm/ and
 // node_modules (links to this checkout's modules) — with one part broken the way it breaks on a
 // user's machine: a truncated trigram.wasm (an interrupted download or unpack), no wasm at all,
-// or a tree-sitter package whose native binding does not load (the prebuild of another
-// architecture in place of this machine's build).
+// a tree-sitter package whose native binding is for another CPU or cut short, a native search
+// addon cut short.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, ROOT, tempDir } from './server';
@@ -10,8 +10,13 @@ import { ensureBuilt, ROOT, tempDir } from './server';
 export interface PackageLayoutOptions {
   /** native/wasm/trigram.wasm: the real one (default), cut to its first 5000 bytes, or absent. */
   wasm?: 'ok' | 'truncated' | 'missing';
-  /** node_modules/tree-sitter whose build/Release binding is the prebuild for another CPU (dlopen refuses it). */
-  brokenTreeSitter?: boolean;
+  /**
+   * node_modules/tree-sitter whose build/Release binding is the prebuild for another CPU (dlopen
+   * refuses it) or this CPU's cut to 64 KiB (dlopen maps it, and touching it raised SIGBUS).
+   */
+  treeSitter?: 'other-cpu' | 'cut';
+  /** native/build/Release/swarm_index.node: this checkout's addon cut to 64 KiB (default: none). */
+  nativeAddon?: 'cut';
 }
 
 export interface PackageLayout {
@@ -37,18 +42,22 @@ export function packageLayout(opts: PackageLayoutOptions = {}): PackageLayout {
   const modules = join(root, 'node_modules');
   mkdirSync(modules);
   for (const name of readdirSync(join(ROOT, 'node_modules'))) {
-    if (name === 'tree-sitter' && opts.brokenTreeSitter) continue;
+    if (name === 'tree-sitter' && opts.treeSitter) continue;
     symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
   }
-  if (opts.brokenTreeSitter) {
-    // The package as installed (node-gyp-build loads build/Release first). A binding cut short is
-    // not used: dlopen maps it and the process dies of SIGBUS (reported, not yet guarded).
+  if (opts.treeSitter) {
+    // The package as installed (node-gyp-build loads build/Release first).
     const from = join(ROOT, 'node_modules/tree-sitter');
     const to = join(modules, 'tree-sitter');
     mkdirSync(join(to, 'build/Release'), { recursive: true });
     for (const f of ['package.json', 'index.js']) copyFileSync(join(from, f), join(to, f));
-    const other = process.arch === 'arm64' ? 'x64' : 'arm64';
-    copyFileSync(join(from, 'prebuilds', `${process.platform}-${other}`, 'tree-sitter.node'), join(to, 'build/Release/tree_sitter_runtime_binding.node'));
+    const cpu = opts.treeSitter === 'cut' ? process.arch : process.arch === 'arm64' ? 'x64' : 'arm64';
+    const binding = readFileSync(join(from, 'prebuilds', `${process.platform}-${cpu}`, 'tree-sitter.node'));
+    writeFileSync(join(to, 'build/Release/tree_sitter_runtime_binding.node'), opts.treeSitter === 'cut' ? binding.subarray(0, 65536) : binding);
+  }
+  if (opts.nativeAddon === 'cut') {
+    mkdirSync(join(root, 'native/build/Release'), { recursive: true });
+    writeFileSync(join(root, 'native/build/Release/swarm_index.node'), readFileSync(join(ROOT, 'native/build/Release/swarm_index.node')).subarray(0, 65536));
   }
   return { root, serverPath: join(root, 'dist/server.js'), cleanup: dir.cleanup };
 }

@@ -9,7 +9,8 @@ import type NativeParser from 'tree-sitter';
 import type * as WebTreeSitter from 'web-tree-sitter';
 import type { Logger } from '../../log';
 import type { SymbolsEngineInfo } from '../../protocol/engines';
-import { loadLanguage, wasmPath, type LanguageId } from './languages';
+import { checkPackageBinding } from '../../../native/elf';
+import { loadLanguage, packageOf, wasmPath, type LanguageId } from './languages';
 
 export type EngineKind = 'native' | 'wasm';
 /** What the server reports: one engine, both (per language), or none (no grammar loads). */
@@ -58,6 +59,9 @@ export const QUERY_TIMEOUT_MICROS = 1_000_000;
 
 let nativeCore: typeof NativeParser | undefined;
 export function nativeGrammar(id: LanguageId): Grammar {
+  // A binding cut short would not throw: loading it kills the server (SIGBUS). Checked first.
+  if (!nativeCore) checkPackageBinding('tree-sitter', __filename);
+  checkPackageBinding(packageOf(id), __filename);
   const spec = loadLanguage(id);
   nativeCore ??= load('tree-sitter') as typeof NativeParser;
   const parser = new nativeCore();
