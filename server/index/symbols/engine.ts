@@ -156,6 +156,20 @@ export function grammarFor(id: LanguageId, log: Logger, env: NodeJS.ProcessEnv =
   return g;
 }
 
+/** Whether the native tree-sitter core and `id`'s grammar binding load (the reason is kept when not). */
+function bindingsLoad(id: LanguageId, log: Logger): boolean {
+  try {
+    if (!nativeCore) checkPackageBinding('tree-sitter', __filename);
+    checkPackageBinding(packageOf(id), __filename);
+    nativeCore ??= load('tree-sitter') as typeof NativeParser;
+    loadLanguage(id);
+    return true;
+  } catch (err) {
+    log.debug(`symbols: ${id}: native bindings do not load (${why(err)})`);
+    return false;
+  }
+}
+
 /**
  * The engines of the languages loaded so far, as the server reports them (none loaded yet: the
  * JavaScript grammar is loaded to find out).
@@ -169,8 +183,14 @@ export async function symbolsEngine(log: Logger): Promise<SymbolsEngine> {
 
 /** The engine as the `initialize` result reports it: which, what was asked for, and why a fallback was taken. */
 export async function symbolsEngineInfo(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<SymbolsEngineInfo> {
-  const engine = await symbolsEngine(log);
   const { choice, note } = engineChoice(env);
+  // Before any grammar is loaded, the native bindings are only loaded (tree-sitter and the
+  // JavaScript grammar: where a binding fails, for another CPU or cut short), not built into a
+  // parser and a tags query (~40 ms more, which a one-shot run on a workspace without sources
+  // never spends). The wasm engine is loaded in full: it is chosen, or native did not load.
+  let engine: SymbolsEngine;
+  if (grammars.size === 0 && choice !== 'wasm' && bindingsLoad('javascript', log)) engine = 'native';
+  else engine = await symbolsEngine(log);
   return { engine, preference: choice, ...(note ? { note } : {}), fallbacks: [...fallbacks].map(([id, reason]) => `${id}: ${reason}`) };
 }
 
