@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { ServerSettings } from '../server/protocol';
+import type { EnginesInfo, ServerSettings, SwarmInitializeResult } from '../server/protocol';
 import { scrubEnv } from '../server/sandbox/env';
 
 export interface ServerHandle {
@@ -14,6 +14,8 @@ export interface ServerHandle {
   exited: Promise<number | null>;
   /** Lines the server wrote to stderr (kept for error reports). */
   stderr: string[];
+  /** The search and symbols engines the server chose (its `initialize` result). */
+  engines?: EnginesInfo;
   /**
    * Ends the session. Default: the shutdown request, `exit`, and waiting for the process (at most
    * ~3 s, then SIGKILL). `wait: false` (a one-shot CLI run whose result is already printed): sends
@@ -35,7 +37,8 @@ export async function startServer(
   /** The workspace folder, or several (a multi-root workspace: every one is a root). */
   workspace: string | string[],
   settings: Partial<ServerSettings>,
-  opts: { serverPath?: string; env?: NodeJS.ProcessEnv } = {},
+  /** initialized: false sends no `initialized` (the server then starts no index warm-up): for a probe of its `initialize` result. */
+  opts: { serverPath?: string; env?: NodeJS.ProcessEnv; initialized?: boolean } = {},
 ): Promise<ServerHandle> {
   // SWARMCODE_SERVER_NODE_ARGS: extra Node flags for the server (e.g. --cpu-prof when profiling).
   const nodeArgs = (process.env.SWARMCODE_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -52,7 +55,7 @@ export async function startServer(
   const died = exited.then((code) => {
     throw new Error(`the server exited during start-up (code ${code}): ${stderr.join('').slice(-2000)}`);
   });
-  await Promise.race([died, connection.sendRequest('initialize', {
+  const init = await Promise.race([died, connection.sendRequest<Partial<SwarmInitializeResult> | null>('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(folders[0]).href,
     // One folder keeps the name it always had; several are named after their folders (the server makes names unique).
@@ -61,12 +64,13 @@ export async function startServer(
     initializationOptions: settings,
   })]);
   died.catch(() => undefined);
-  connection.sendNotification('initialized', {});
+  if (opts.initialized !== false) connection.sendNotification('initialized', {});
   return {
     connection,
     child,
     exited,
     stderr,
+    engines: init?.capabilities?.experimental?.swarmcode?.engines,
     async shutdown({ wait = true } = {}) {
       if (!wait) {
         connection.sendRequest('shutdown').catch(() => undefined);

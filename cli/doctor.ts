@@ -7,7 +7,7 @@ import type { CliCommand } from './commands';
 import { checkLocal } from './doctor-local';
 import { LOCAL_BASE_URL } from '../server/model/presets';
 import { parseContextSize } from './run';
-import { chooseEngine, describeChoice, enginePreference } from '../server/index/engine';
+import { probeEngines } from './engines';
 
 const USAGE = 'swarmcode doctor [--base-url URL] [--model ID] [--api-key-env NAME] [--model-path GGUF] [--context-size TOKENS] [--json]';
 
@@ -157,17 +157,6 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   return checks;
 }
 
-/** Which search engine the server would use here: native, then wasm, then ripgrep (issue 15). */
-export function searchEngineCheck(): DoctorCheck {
-  const { preference, invalid } = enginePreference();
-  const c = chooseEngine(preference);
-  const detail = describeChoice(c);
-  if (invalid) return { name: 'search engine', status: 'warn', detail, fix: invalid };
-  if (c.engine === 'ripgrep' && preference !== 'ripgrep')
-    return { name: 'search engine', status: 'warn', detail, fix: 'Searches run ripgrep over the files each time (slower on large repositories). Build the addon with `npm install`, or restore native/wasm/ from the package.' };
-  return { name: 'search engine', status: 'ok', detail };
-}
-
 export function formatChecks(checks: DoctorCheck[]): string {
   const mark = { ok: '✓', fail: '✗', warn: '!', skip: '-' } as const;
   return checks
@@ -180,7 +169,7 @@ export const DOCTOR_OPTIONS = { 'base-url': { type: 'string' }, model: { type: '
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  summary: 'Check the model endpoint (reachable, model listed, tool calls, images) and the search engine, and say what to fix',
+  summary: 'Check the model endpoint (reachable, model listed, tool calls, images) and the search and symbols engines, and say what to fix',
   usage: USAGE,
   async run(argv) {
     let values: Record<string, string | boolean | undefined>;
@@ -205,7 +194,8 @@ export const doctorCommand: CliCommand = {
       apiKeyEnv: values['api-key-env'] as string | undefined,
       localModelPath: modelPath,
     });
-    checks.push(searchEngineCheck());
+    // The engines the server chooses here, from its own initialize result (issue 15).
+    checks.push(...(await probeEngines(process.cwd())));
     process.stdout.write(values.json ? `${JSON.stringify(checks)}\n` : `${formatChecks(checks)}\n`);
     return checks.some((c) => c.status === 'fail') ? 1 : 0;
   },

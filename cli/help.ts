@@ -59,6 +59,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--allow-host HOST', 'repeatable: commands may reach HOST through a filtering proxy, other hosts are refused (Linux)'],
       ['--shell SHELL', 'the shell commands run through: auto (default: /bin/sh; on Windows PowerShell, else cmd), sh, powershell, pwsh, cmd, gitbash, or an absolute path'],
       ['--json', 'print one swarm/event JSON object per line instead, ending with run_finished'],
+      ['--verbose', 'print the search and symbols engines the server chose (and why a fallback was taken) to stderr before the run'],
       ['--image FILE', 'attach a PNG, JPEG, WebP or GIF (repeatable)'],
       ['--mcp-config FILE', 'MCP servers in VS Code\'s mcp.json shape (JSONC; repeatable, later files win by name); tools reach the model as mcp__SERVER__TOOL'],
       ['--mcp-allow SERVER|TOOL', 'let an MCP server\'s tools (or one mcp__SERVER__TOOL) run without asking; without --yes the others are declined (repeatable)'],
@@ -124,7 +125,7 @@ export const HELP: Record<string, CommandHelp> = {
   },
   doctor: {
     usage: 'swarmcode doctor [options]',
-    about: 'Checks the model endpoint (reachable, model listed, tool calls, images) or the local GGUF, and which search engine the server would use (native index, its WebAssembly build, or ripgrep), and says what to fix.',
+    about: 'Checks the model endpoint (reachable, model listed, tool calls, images) or the local GGUF, and the engines the server chooses in the current directory (its initialize result): search (native index, its WebAssembly build, or ripgrep) and symbols (native tree-sitter or web-tree-sitter), and says what to fix.',
     flags: [
       ['--base-url URL', 'endpoint to check (default https://api.moonshot.ai/v1)'],
       ['--model ID', 'model to check (default kimi-k2.5)'],
@@ -138,7 +139,8 @@ export const HELP: Record<string, CommandHelp> = {
       ['MOONSHOT_API_KEY', 'the API key (or the variable named by --api-key-env)'],
       ['SWARMCODE_MODEL_PATH', 'GGUF for the embedded engine when no endpoint is configured'],
       ['SWARMCODE_SEARCH_ENGINE', 'native, wasm, ripgrep or auto (default): the search engine to check for'],
-      ['SWARMCODE_NO_NATIVE', '1: skip the native search index (its WebAssembly build is next)'],
+      ['SWARMCODE_SYMBOLS_ENGINE', 'native, wasm or auto (default): the symbols engine to check for'],
+      ['SWARMCODE_NO_NATIVE', '1: skip the native search index and native tree-sitter (WebAssembly is next)'],
       ['SWARMCODE_NO_WASM', '1: skip the search index\'s WebAssembly build'],
     ],
     exit: [

@@ -19,6 +19,7 @@ import {
 } from '../server/protocol';
 import type { CliCommand } from './commands';
 import { startServer } from './client';
+import { describeEngines } from './engines';
 import { createPrinter } from './print';
 import { visible } from '../webview/visible';
 import { loadMcpConfigs } from './mcp-config';
@@ -70,6 +71,7 @@ export const RUN_OPTIONS = {
   worktrees: { type: 'boolean', default: false },
   plan: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
   image: { type: 'string', multiple: true },
   'mcp-config': { type: 'string', multiple: true },
   'mcp-allow': { type: 'string', multiple: true },
@@ -117,6 +119,8 @@ export interface RunOptions {
   budget?: RunBudgetLimits;
   /** --allow-wide-swarm: answer yes when the server asks before a wide spawn_swarm. */
   allowWideSwarm?: boolean;
+  /** --verbose: the engines the server chose go to stderr before the run. */
+  verbose?: boolean;
 }
 
 /** --budget-usd: dollars, a finite number > 0. */
@@ -223,7 +227,8 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   };
   return { workspace, ...(workspaces.length > 1 ? { workspaces } : {}), settings, task, attachments, images: (values.image ?? []).map(loadImage), json: values.json, worktrees: values.worktrees, plan: values.plan,
     ...(budgetTokens || budgetUsd ? { budget: { ...(budgetTokens ? { tokens: budgetTokens } : {}), ...(budgetUsd ? { usd: budgetUsd } : {}) } } : {}),
-    ...(values['allow-wide-swarm'] ? { allowWideSwarm: true } : {}) };
+    ...(values['allow-wide-swarm'] ? { allowWideSwarm: true } : {}),
+    ...(values.verbose ? { verbose: true } : {}) };
 }
 
 /** --context-size (alias --local-context): tokens of context per local sequence (the embedded engine only). */
@@ -236,6 +241,7 @@ export function parseContextSize(value: string | undefined, flag = '--context-si
 
 export async function runTask(opts: RunOptions): Promise<number> {
   const server = await startServer(opts.workspaces ?? opts.workspace, opts.settings);
+  if (opts.verbose) process.stderr.write(`engines: ${server.engines ? describeEngines(server.engines) : 'not reported by the server'}\n`);
   const printer = createPrinter(opts.json);
   const runId = randomUUID();
   const cts = new CancellationTokenSource();

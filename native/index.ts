@@ -1,6 +1,7 @@
 // Typed loader of the swarm_index addon (DESIGN.md §5.10). Only server/ imports this.
 // `loadNative()` never throws: it returns the addon, or undefined plus the reason, so the
 // caller can fall back to ripgrep and log why.
+import { truncatedLibrary } from './elf';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -149,10 +150,14 @@ export type LoadResult = { addon: NativeAddon; path: string } | { addon: undefin
 
 let cached: LoadResult | undefined;
 
-/** Where the compiled addon may be: next to this file (tsx) or beside dist/ (the bundle). */
+/**
+ * Where the compiled addon may be: next to this file (tsx) or beside dist/ (the bundle). Never
+ * under the working directory: the server runs in the workspace, and a repository must not
+ * supply code it loads.
+ */
 function candidates(): string[] {
   const rel = 'build/Release/swarm_index.node';
-  const list = [join(__dirname, rel), join(__dirname, '..', 'native', rel), join(process.cwd(), 'native', rel)];
+  const list = [join(__dirname, rel), join(__dirname, '..', 'native', rel)];
   if (process.env.SWARMCODE_NATIVE_PATH) list.unshift(process.env.SWARMCODE_NATIVE_PATH);
   return list;
 }
@@ -165,6 +170,9 @@ export function loadNative(): LoadResult {
     cached = { addon: undefined, reason: 'native addon not built (run `npm install` or `node native/build.mjs`)' };
     return cached;
   }
+  // A binding cut short would not fail to load: it would kill the process (SIGBUS).
+  const cut = truncatedLibrary(found);
+  if (cut) return (cached = { addon: undefined, reason: `${found} ${cut}` });
   try {
     const req = createRequire(__filename);
     const addon = req(found) as NativeAddon;

@@ -178,10 +178,14 @@ export type WasmLoadResult = { addon: NativeAddon; path: string } | { addon: und
 
 let cached: WasmLoadResult | undefined;
 
-/** Where the glue may be: next to this file (tsx) or beside dist/ (the bundle and the .vsix). */
+/**
+ * Where the glue may be: next to this file (tsx) or beside dist/ (the bundle and the .vsix).
+ * Never under the working directory: the server runs in the workspace, and a repository must not
+ * supply code it loads.
+ */
 function candidates(): string[] {
   const rel = path.join('wasm', 'trigram.js');
-  const list = [path.join(__dirname, rel), path.join(__dirname, '..', 'native', rel), path.join(process.cwd(), 'native', rel)];
+  const list = [path.join(__dirname, rel), path.join(__dirname, '..', 'native', rel)];
   if (process.env.SWARMCODE_WASM_PATH) list.unshift(process.env.SWARMCODE_WASM_PATH);
   return list;
 }

@@ -13,7 +13,7 @@ import {
   MessageType,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, type ServerSettings } from './protocol';
+import { DEFAULT_SETTINGS, type EnginesInfo, type ServerSettings, type SwarmInitializeResult } from './protocol';
 import type { ServerContext } from './context';
 import { createLogger, stderrSink, type Level, type Sink } from './log';
 import { createWorkspace, EditorDocuments, lspClientEdits, type Workspace } from './workspace';
@@ -111,12 +111,17 @@ connection.onInitialize(async (params) => {
   } finally {
     initializing = false;
   }
-  return {
+  // The engines are chosen here (the index and the grammars load now, not at the first search).
+  const index = codeIndexFor(ctx);
+  const engines: EnginesInfo = { search: index.search.choice(), symbols: await index.symbols.engineInfo() };
+  const result: SwarmInitializeResult = {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: true },
+      experimental: { swarmcode: { engines } },
     },
     serverInfo: { name: 'swarmcode', version: '0.1.0' },
   };
+  return result;
 });
 
 connection.onInitialized(() => {

@@ -374,6 +374,7 @@ export const ApprovalRequest = new RequestType<ApprovalParams, ApprovalResult, v
 export * from './protocol/visual';
 export * from './protocol/search';
 export * from './protocol/symbols';
+export * from './protocol/engines';
 export * from './protocol/review';
 export * from './protocol/rules';
 export * from './protocol/mcp';

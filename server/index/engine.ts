@@ -27,7 +27,7 @@ export function enginePreference(env: NodeJS.ProcessEnv = process.env): { prefer
   const v = env.SWARMCODE_SEARCH_ENGINE?.trim().toLowerCase();
   if (!v || v === 'auto') return { preference: 'auto' };
   if ((ENGINES as readonly string[]).includes(v)) return { preference: v as EngineName };
-  return { preference: 'auto', invalid: `SWARMCODE_SEARCH_ENGINE=${env.SWARMCODE_SEARCH_ENGINE} is not one of native, wasm, ripgrep, auto; using auto` };
+  return { preference: 'auto', invalid: `SWARMCODE_SEARCH_ENGINE=${JSON.stringify(env.SWARMCODE_SEARCH_ENGINE)} is not one of native, wasm, ripgrep, auto; using auto` };
 }
 
 /** Picks the engine: native, then wasm, then ripgrep (or only the preferred one, then ripgrep). */

@@ -10,6 +10,7 @@ import { ripgrepSearch } from './ripgrep';
 import { DirWatcher } from './watch';
 import type { SearchQuery, SearchResult } from './types';
 import { rootsView } from './roots-view';
+import type { SearchEngineInfo } from '../protocol/engines';
 
 export const DEFAULT_MAX_RESULTS = 200;
 export const MAX_LINE_CHARS = 2000;
@@ -40,6 +41,13 @@ export interface Search {
   stats(): { engine: EngineName; index?: IndexStats; build?: BuildReport };
   /** The engine chosen at start (the index answers once built), and why earlier ones were passed over. */
   engine(): EngineStatus;
+  /** The choice made at start, as the `initialize` result reports it. */
+  choice(): SearchEngineInfo;
+  /**
+   * A caller of `warm()` hit a fault of the index (a WasmFault: out of memory, a trap): the index
+   * is dropped and ripgrep answers from now on, as when `search` hits one.
+   */
+  fault(err: Error): void;
   dispose(): void;
 }
 
@@ -210,6 +218,13 @@ export function createSearch(given: SearchWorkspace, log: Logger, options: Searc
       const state = failure ? 'failed' : native ? 'ready' : building ? 'building' : 'idle';
       const detail = failure ?? (choice.skipped.join('; ') || (choice.path ?? ''));
       return { engine: choice.engine, state: choice.engine === 'ripgrep' ? 'ready' : state, detail };
+    },
+    choice() {
+      const note = options.engine ? undefined : pref.invalid;
+      return { engine: choice.engine, preference: choice.preference, fallbacks: [...choice.skipped], ...(choice.path ? { path: choice.path } : {}), ...(note ? { note } : {}) };
+    },
+    fault(err) {
+      if (isFault(err)) failIndex(err);
     },
     dispose() {
       life.abort();

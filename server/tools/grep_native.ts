@@ -37,7 +37,19 @@ function scopeFilter(ns: NativeSearch, scope: string, glob?: string): ((rel: str
 
 export async function grepNative(index: CodeIndex | undefined, q: GrepQuery, signal: AbortSignal): Promise<GrepAnswer | undefined> {
   const ns = await index?.search.warm();
-  if (!ns) return undefined;
+  if (!ns || !index) return undefined;
+  try {
+    return await fromIndex(ns, q, signal);
+  } catch (err) {
+    // The index broke under this query (the wasm module ran out of memory, trapped): it is
+    // dropped and ripgrep answers this grep and the next ones.
+    if (!(err instanceof Error) || err.name !== 'WasmFault') throw err;
+    index.search.fault(err);
+    return undefined;
+  }
+}
+
+async function fromIndex(ns: NativeSearch, q: GrepQuery, signal: AbortSignal): Promise<GrepAnswer | undefined> {
   const scope = scopeFilter(ns, q.scope, q.glob);
   if (scope === null) return undefined;
   const query = { query: q.pattern, regex: q.regex ?? false, glob: q.glob };

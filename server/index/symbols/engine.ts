@@ -8,7 +8,9 @@
 import type NativeParser from 'tree-sitter';
 import type * as WebTreeSitter from 'web-tree-sitter';
 import type { Logger } from '../../log';
-import { loadLanguage, wasmPath, type LanguageId } from './languages';
+import type { SymbolsEngineInfo } from '../../protocol/engines';
+import { checkPackageBinding } from '../../../native/elf';
+import { loadLanguage, packageOf, wasmPath, type LanguageId } from './languages';
 
 export type EngineKind = 'native' | 'wasm';
 /** What the server reports: one engine, both (per language), or none (no grammar loads). */
@@ -57,6 +59,9 @@ export const QUERY_TIMEOUT_MICROS = 1_000_000;
 
 let nativeCore: typeof NativeParser | undefined;
 export function nativeGrammar(id: LanguageId): Grammar {
+  // A binding cut short would not throw: loading it kills the server (SIGBUS). Checked first.
+  if (!nativeCore) checkPackageBinding('tree-sitter', __filename);
+  checkPackageBinding(packageOf(id), __filename);
   const spec = loadLanguage(id);
   nativeCore ??= load('tree-sitter') as typeof NativeParser;
   const parser = new nativeCore();
@@ -109,6 +114,8 @@ async function wasmGrammar(id: LanguageId): Promise<Grammar> {
 const why = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
 
 const grammars = new Map<LanguageId, Promise<Grammar | null>>();
+/** Per language, why an engine was passed over ("native: …"; "wasm: …" when none loads). */
+const fallbacks = new Map<LanguageId, string>();
 let reported: string | undefined;
 
 /**
@@ -127,6 +134,7 @@ export function grammarFor(id: LanguageId, log: Logger, env: NodeJS.ProcessEnv =
           return loadNative(id);
         } catch (err) {
           nativeFailure = why(err);
+          fallbacks.set(id, `native: ${nativeFailure}`);
           if (choice === 'native') {
             log.warn(`symbols: ${id}: native tree-sitter does not load (${nativeFailure}); no symbols for ${id}`);
             return null;
@@ -138,6 +146,7 @@ export function grammarFor(id: LanguageId, log: Logger, env: NodeJS.ProcessEnv =
         if (nativeFailure) log.info(`symbols: ${id}: native tree-sitter does not load (${nativeFailure}); using WebAssembly`);
         return g;
       } catch (err) {
+        fallbacks.set(id, `${nativeFailure ? `native: ${nativeFailure}; ` : ''}wasm: ${why(err)}`);
         log.warn(`symbols: ${id}: no engine loads${nativeFailure ? ` (native: ${nativeFailure})` : ''} (wasm: ${why(err)}); no symbols for ${id}`);
         return null;
       }
@@ -145,6 +154,20 @@ export function grammarFor(id: LanguageId, log: Logger, env: NodeJS.ProcessEnv =
     grammars.set(id, g);
   }
   return g;
+}
+
+/** Whether the native tree-sitter core and `id`'s grammar binding load (the reason is kept when not). */
+function bindingsLoad(id: LanguageId, log: Logger): boolean {
+  try {
+    if (!nativeCore) checkPackageBinding('tree-sitter', __filename);
+    checkPackageBinding(packageOf(id), __filename);
+    nativeCore ??= load('tree-sitter') as typeof NativeParser;
+    loadLanguage(id);
+    return true;
+  } catch (err) {
+    log.debug(`symbols: ${id}: native bindings do not load (${why(err)})`);
+    return false;
+  }
 }
 
 /**
@@ -158,8 +181,22 @@ export async function symbolsEngine(log: Logger): Promise<SymbolsEngine> {
   return kinds.size === 1 ? [...kinds][0]! : 'none';
 }
 
+/** The engine as the `initialize` result reports it: which, what was asked for, and why a fallback was taken. */
+export async function symbolsEngineInfo(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<SymbolsEngineInfo> {
+  const { choice, note } = engineChoice(env);
+  // Before any grammar is loaded, the native bindings are only loaded (tree-sitter and the
+  // JavaScript grammar: where a binding fails, for another CPU or cut short), not built into a
+  // parser and a tags query (~40 ms more, which a one-shot run on a workspace without sources
+  // never spends). The wasm engine is loaded in full: it is chosen, or native did not load.
+  let engine: SymbolsEngine;
+  if (grammars.size === 0 && choice !== 'wasm' && bindingsLoad('javascript', log)) engine = 'native';
+  else engine = await symbolsEngine(log);
+  return { engine, preference: choice, ...(note ? { note } : {}), fallbacks: [...fallbacks].map(([id, reason]) => `${id}: ${reason}`) };
+}
+
 /** Forgets the loaded grammars (tests switch engines within one process). */
 export function resetEngines(): void {
   grammars.clear();
+  fallbacks.clear();
   reported = undefined;
 }

@@ -3,7 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Logger } from '../../log';
 import { listFiles } from '../ripgrep';
-import { symbolsEngine, type SymbolsEngine } from './engine';
+import { symbolsEngine, symbolsEngineInfo, type SymbolsEngine } from './engine';
+import type { SymbolsEngineInfo } from '../../protocol/engines';
 import { extractTags, supports, type Tag } from './tags';
 
 export type { Tag } from './tags';
@@ -90,6 +91,11 @@ export class SymbolIndex {
   /** Which tree-sitter engine parses: native, wasm, both (per language) or none. */
   engine(): Promise<SymbolsEngine> {
     return symbolsEngine(this.log);
+  }
+
+  /** The engine with what was asked for and why a fallback was taken (the `initialize` result). */
+  engineInfo(): Promise<SymbolsEngineInfo> {
+    return symbolsEngineInfo(this.log);
   }
 
   /** Re-parses changed files (absolute paths); deleted ones are dropped. */

@@ -54,7 +54,7 @@ export interface LanguageSpec {
   query: string;
 }
 
-const packageOf = (id: LanguageId) => (id === 'tsx' ? 'tree-sitter-typescript' : `tree-sitter-${id}`);
+export const packageOf = (id: LanguageId) => (id === 'tsx' ? 'tree-sitter-typescript' : `tree-sitter-${id}`);
 
 /**
  * Loads a grammar's native binding (unless `grammar: false`) and its query source (throws when

@@ -242,7 +242,7 @@ describe('server/index/search engine fallback: native, then wasm, then ripgrep',
     process.env.SWARMCODE_SEARCH_ENGINE = 'grep';
     const { log, lines } = quietLog();
     const s = createSearch({ root }, log, { watch: false });
-    assert.ok(lines.some((l) => /SWARMCODE_SEARCH_ENGINE=grep is not one of/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /SWARMCODE_SEARCH_ENGINE="grep" is not one of/.test(l)), lines.join('\n'));
     assert.notEqual(s.engine().engine, 'ripgrep');
     s.dispose();
   });
