@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandsRequest, type SwarmEvent } from '../../server/protocol';
-import { byConversation, contentText, startSimulator, type SimMessage, type Simulator } from '../support/simulator';
-import { startTestServer, tempDir, usePrivateJournalDir, type TestServer } from '../support/server';
+import { byConversation, contentText, type SimMessage } from '../support/simulator';
+import { tempDir, usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const put = (root: string, rel: string, text: string | Buffer) => {
   mkdirSync(join(root, rel, '..'), { recursive: true });
@@ -24,23 +25,22 @@ const errors = (events: SwarmEvent[] | undefined) => (events ?? []).flatMap((e) 
 describe('protocol: rules, skills and commands of every root (multi-root)', function () {
   this.timeout(60_000);
   usePrivateJournalDir();
-  let sim: Simulator | undefined;
-  let server: TestServer | undefined;
-  let base: ReturnType<typeof tempDir>;
+  const ctx = useSimServer({ settings: { approval: 'always' } });
   let home: ReturnType<typeof tempDir>;
   let outside: ReturnType<typeof tempDir>;
   let api = '';
   let web = '';
   let lib = '';
   const env = () => ({ ...process.env, HOME: home.path, SWARMCODE_CONFIG_DIR: '' });
+  /** A server on the three roots, with the temp HOME. */
+  const startServer = () => ctx.startServer({}, { workspace: [api, web, lib], env: env() });
 
   beforeEach(() => {
-    base = tempDir();
     home = tempDir('swarmcode-home-');
     outside = tempDir('swarmcode-secret-');
-    api = join(base.path, 'api');
-    web = join(base.path, 'web');
-    lib = join(base.path, 'lib');
+    api = join(ctx.ws.path, 'api');
+    web = join(ctx.ws.path, 'web');
+    lib = join(ctx.ws.path, 'lib');
     put(api, 'AGENTS.md', 'API-RULE: run make check');
     put(api, 'pkg/AGENTS.md', 'API-PKG-RULE: generated, do not hand-edit');
     put(api, 'pkg/x.ts', '// api x\n');
@@ -58,16 +58,12 @@ describe('protocol: rules, skills and commands of every root (multi-root)', func
     symlinkSync(join(outside.path, 'id_rsa'), join(lib, 'AGENTS.md'));
     put(lib, 'CLAUDE.md', Buffer.from('LIB-RULE: café, naïve, « déjà vu »\n', 'latin1'));
   });
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    server = undefined;
-    sim = undefined;
-    for (const d of [base, home, outside]) d.cleanup();
+  afterEach(() => {
+    for (const d of [home, outside]) d.cleanup();
   });
 
   it('every root\'s rules in the system prompt, labelled and in folder order; nested rules in each root; skills of both', async () => {
-    sim = await startSimulator({
+    const sim = await ctx.startSim({
       respond: byConversation({
         'TASK-MAIN': [
           { toolCalls: [{ name: 'read_file', arguments: { path: 'api/pkg/x.ts' } }] },
@@ -79,7 +75,7 @@ describe('protocol: rules, skills and commands of every root (multi-root)', func
         SUBTASK: [{ toolCalls: [{ name: 'read_file', arguments: { path: 'web/ui/y.ts' } }] }, { text: 'read it' }],
       }),
     });
-    server = await startTestServer([api, web, lib], { baseUrl: sim.url, approval: 'always' }, env());
+    const server = await startServer();
     const result = await server.run({ task: 'TASK-MAIN: look around' });
     assert.equal(result.status, 'done', result.error);
 
@@ -118,8 +114,8 @@ describe('protocol: rules, skills and commands of every root (multi-root)', func
   });
 
   it('swarm/commands lists every root\'s commands (the first folder owns /ship, the second\'s is /web:ship), both expand, /init asks for one AGENTS.md per folder', async () => {
-    sim = await startSimulator({ respond: byConversation({}, () => ({ text: 'ok' })) });
-    server = await startTestServer([api, web, lib], { baseUrl: sim.url, approval: 'always' }, env());
+    const sim = await ctx.startSim({ respond: byConversation({}, () => ({ text: 'ok' })) });
+    const server = await startServer();
     const list = await server.connection.sendRequest(CommandsRequest, {});
     const project = list.filter((c) => c.source === 'project').map((c) => `${c.name} ${c.folder}`).sort();
     assert.deepEqual(project, ['ship api', 'web:ship web']);
