@@ -11,8 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChangesRequest, RefactorRequest, RejectRequest } from '../../server/protocol';
-import { contentText, perConversation, script, startSimulator, type SimMessage, type Simulator, type Turn } from '../support/simulator';
-import { startTestServer, tempDir, type TestServer, usePrivateJournalDir } from '../support/server';
+import { contentText, perConversation, script, type SimMessage, type Turn } from '../support/simulator';
+import { usePrivateJournalDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
 const call = (name: string, args: Record<string, unknown>): Turn => ({ toolCalls: [{ name, arguments: args }] });
@@ -40,22 +41,11 @@ function router(main: Turn[], subs: Record<string, Turn[]>) {
 describe('protocol: swarm/refactor over two roots', function () {
   this.timeout(120_000);
   usePrivateJournalDir();
-  let sim: Simulator | undefined;
-  let server: TestServer | undefined;
-  let base: ReturnType<typeof tempDir>;
-
-  beforeEach(() => (base = tempDir()));
-  afterEach(async () => {
-    await server?.shutdown();
-    await sim?.close();
-    server = undefined;
-    sim = undefined;
-    base.cleanup();
-  });
+  const ctx = useSimServer({ settings: { approval: 'always' } });
 
   it('a rename spanning both roots: tests on the merged result, the failure blamed on the second root\'s shard, its fix agent edits web/…', async () => {
-    const api = join(base.path, 'api');
-    const web = join(base.path, 'web');
+    const api = join(ctx.ws.path, 'api');
+    const web = join(ctx.ws.path, 'web');
     write(api, {
       'lib/m.js': 'function sum(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\nmodule.exports = { sum };\n',
       'src/cli.js': "const { sum } = require('../lib/m');\nfunction line(xs) {\n  return xs.join('+') + '=' + sum(xs);\n}\nmodule.exports = { line };\n",
@@ -79,7 +69,7 @@ describe('protocol: swarm/refactor over two roots', function () {
       { toolCalls: ['shard-1: api/lib/m.js', 'shard-2: api/src/cli.js', 'shard-3: web/src/report.js'].map((task) => ({ name: 'assign_task', arguments: { agent: 'renamer', task } })) },
       { text: 'all three shards renamed sum to total' },
     ];
-    sim = await startSimulator({
+    const sim = await ctx.startSim({
       respond: router(main, {
         'shard-1: api/lib/m.js': [read('api/lib/m.js'), edit('api/lib/m.js', 'sum', 'total', true), { text: 'renamed' }],
         'shard-2: api/src/cli.js': [read('api/src/cli.js'), edit('api/src/cli.js', 'sum', 'total', true), { text: 'renamed' }],
@@ -96,7 +86,7 @@ describe('protocol: swarm/refactor over two roots', function () {
         ],
       }),
     });
-    server = await startTestServer([api, web], { baseUrl: sim.url, approval: 'always' });
+    const server = await ctx.startServer({}, { workspace: [api, web] });
     const res = await server.connection.sendRequest(RefactorRequest, { runId: 'mr-refactor', instruction: 'Rename sum to total', scope: { pattern: 'sum' }, testCommand: 'node --test api/test/ web/test/' });
     assert.equal(res.status, 'done', res.error);
     assert.deepEqual(res.shards.map((s) => [s.id, s.files]), [['shard-1', ['api/lib/m.js']], ['shard-2', ['api/src/cli.js']], ['shard-3', ['web/src/report.js']]]);
