@@ -10,23 +10,21 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IndexStatusRequest, SearchRequest, type IndexStatusInfo } from '../../server/protocol';
-import { startServer, type ServerHandle } from '../../cli/client';
+import type { ServerHandle } from '../../cli/client';
 import { norm, rgOracle, rgOrdered } from '../unit/index/corpus';
-import { ensureBuilt, ROOT, tempDir } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 /** 64 KiB pages: the module starts with 512 (INITIAL_MEMORY 32 MiB, scripts/build-wasm.mjs). */
 const MAX_PAGES = 600;
 
-/** `files` files of 20 000 lines each (~1.2 MiB), with one `needle` line per file. */
-function workspace(files: number): ReturnType<typeof tempDir> {
-  const ws = tempDir('swarm-wasm-fault-');
-  mkdirSync(join(ws.path, 'src'));
+/** Writes `files` files of 20 000 lines each (~1.2 MiB) under `root`, with one `needle` line per file. */
+function fill(root: string, files: number): void {
+  mkdirSync(join(root, 'src'));
   for (let i = 0; i < files; i++) {
     const lines: string[] = [];
     for (let j = 0; j < 20_000; j++) lines.push(j === 777 + i ? `const needle${i} = 'needle';` : `line ${i} ${j} token alpha beta gamma delta epsilon zeta eta theta`);
-    writeFileSync(join(ws.path, 'src', `f${String(i).padStart(2, '0')}.txt`), `${lines.join('\n')}\n`);
+    writeFileSync(join(root, 'src', `f${String(i).padStart(2, '0')}.txt`), `${lines.join('\n')}\n`);
   }
-  return ws;
 }
 
 async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
@@ -41,30 +39,22 @@ async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs:
 
 describe('protocol: the WebAssembly index fails (memory capped), ripgrep answers', function () {
   this.timeout(120_000);
-  let ws: ReturnType<typeof tempDir> | undefined;
-  let server: ServerHandle | undefined;
+  const ctx = useSimServer({ prefix: 'swarm-wasm-fault-' });
   const savedArgs = process.env.SWARMCODE_SERVER_NODE_ARGS;
 
-  before(() => ensureBuilt());
-  afterEach(async () => {
-    await server?.shutdown();
-    ws?.cleanup();
-    server = ws = undefined;
-  });
-
-  async function start(root: string): Promise<ServerHandle> {
+  /** A server on the workspace, its wasm index's memory capped. */
+  async function start(): Promise<ServerHandle> {
     const env: NodeJS.ProcessEnv = { ...process.env, SWARMCODE_SEARCH_ENGINE: 'wasm' };
     delete env.SWARMCODE_NO_WASM;
     delete env.SWARMCODE_WASM_PATH;
     // startServer passes SWARMCODE_SERVER_NODE_ARGS (of this process) to the server's node.
     process.env.SWARMCODE_SERVER_NODE_ARGS = `--wasm-max-mem-pages=${MAX_PAGES}`;
     try {
-      server = await startServer(root, { apiKey: 'k', logLevel: 'warn' }, { serverPath: join(ROOT, 'dist/server.js'), env });
+      return await ctx.startServer({ apiKey: 'k', logLevel: 'warn' }, { env });
     } finally {
       if (savedArgs === undefined) delete process.env.SWARMCODE_SERVER_NODE_ARGS;
       else process.env.SWARMCODE_SERVER_NODE_ARGS = savedArgs;
     }
-    return server;
   }
 
   const status = (s: ServerHandle) => s.connection.sendRequest(IndexStatusRequest, {});
@@ -79,8 +69,9 @@ describe('protocol: the WebAssembly index fails (memory capped), ripgrep answers
   }
 
   it('a search that needs more memory than the cap: that search, and the later ones, answered by ripgrep; indexStatus says failed', async () => {
-    ws = workspace(8); // ~10 MiB: the index fits in the initial 32 MiB
-    const s = await start(ws.path);
+    const ws = ctx.ws;
+    fill(ws.path, 8); // ~10 MiB: the index fits in the initial 32 MiB
+    const s = await start();
     const built = await until<IndexStatusInfo>(() => status(s), (st) => st.state !== 'building' && st.state !== 'idle', 60_000, 'the index is built');
     assert.equal(built.state, 'ready', JSON.stringify(built));
     assert.equal(built.engine, 'wasm');
@@ -107,8 +98,9 @@ describe('protocol: the WebAssembly index fails (memory capped), ripgrep answers
   });
 
   it('a workspace whose index does not fit under the cap: the build fails, indexStatus says so, ripgrep answers', async () => {
-    ws = workspace(28); // ~34 MiB of text
-    const s = await start(ws.path);
+    const ws = ctx.ws;
+    fill(ws.path, 28); // ~34 MiB of text
+    const s = await start();
     const st = await until<IndexStatusInfo>(() => status(s), (x) => x.state !== 'building' && x.state !== 'idle', 60_000, 'the build ends');
     assert.equal(st.engine, 'wasm');
     assert.equal(st.state, 'failed', JSON.stringify(st));
