@@ -14,8 +14,8 @@ import { loadNative } from '../../native/index';
 import { startServer, type ServerHandle } from '../../cli/client';
 import { makeCorpus, norm, rgOracle } from '../unit/index/corpus';
 import { packageLayout, type PackageLayout } from '../support/package-layout';
-import { startSimulator, type Simulator } from '../support/simulator';
-import { ensureBuilt, ROOT, tempDir } from '../support/server';
+import { ensureBuilt, ROOT } from '../support/server';
+import { useSimServer } from '../support/sim-server';
 
 const FIXTURES = join(__dirname, '..', 'unit', 'index', 'fixtures', 'symbols');
 const ENGINE_VARS = ['SWARMCODE_SEARCH_ENGINE', 'SWARMCODE_SYMBOLS_ENGINE', 'SWARMCODE_NO_NATIVE', 'SWARMCODE_NO_WASM', 'SWARMCODE_WASM_PATH', 'SWARMCODE_NATIVE_PATH'];
@@ -70,7 +70,10 @@ describe('protocol: the engines in the initialize result', function () {
   });
   after(() => rmSync(ws, { recursive: true, force: true }));
 
-  /** The server's initialize result; `initialized` starts the index warm-up. */
+  /**
+   * The server's initialize result; `initialized` starts the index warm-up. cli/client's startServer,
+   * not useSimServer(): a package copy's server path and `initialized: false` are not its to pass.
+   */
   async function start(vars: Record<string, string>, opts: { serverPath?: string; initialized?: boolean } = {}): Promise<EnginesInfo> {
     server = await startServer(ws, { apiKey: 'k', logLevel: 'warn' }, { serverPath: opts.serverPath ?? join(ROOT, 'dist/server.js'), env: envWith(vars), initialized: opts.initialized ?? false });
     assert.ok(server.engines, 'initialize result has capabilities.experimental.swarmcode.engines');
@@ -201,22 +204,19 @@ describe('protocol: the engines in the initialize result', function () {
     });
   });
 
+  // The fixture for what the CLI needs: one simulator for the block, a temp folder per test.
   describe('the CLI shows them', () => {
-    let sim: Simulator;
-    before(async () => {
-      sim = await startSimulator({});
-    });
-    after(() => sim.close());
+    const ctx = useSimServer();
+    before(() => ctx.startSim({}));
 
     // Spawned asynchronously: the simulator answers from this process.
     it('swarmcode run --verbose prints both engines and the fallback taken; without it nothing', async function () {
       this.timeout(120_000);
       const cli = join(ROOT, 'dist/cli.js');
-      const small = tempDir();
-      const args = ['run', '--base-url', sim.url, '--model', 'sim', '--workspace', small.path, 'say hi'];
+      const small = ctx.ws;
+      const args = ['run', '--base-url', ctx.sim.url, '--model', 'sim', '--workspace', small.path, 'say hi'];
       const env = envWith({ SWARMCODE_NO_NATIVE: '1', NO_COLOR: '1' });
       const verbose = await cliRun([cli, ...args.slice(0, 1), '--verbose', ...args.slice(1)], env);
-      small.cleanup();
       assert.equal(verbose.status, 0, verbose.stderr);
       const line = verbose.stderr.split('\n').find((l) => l.startsWith('engines: '));
       assert.ok(line, verbose.stderr);
@@ -227,20 +227,16 @@ describe('protocol: the engines in the initialize result', function () {
     });
 
     it('swarmcode doctor: the search and symbols engines of a server started in the current directory', () => {
-      const dir = tempDir();
-      try {
-        const dead = 'http://127.0.0.1:9/v1';
-        const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'doctor', '--json', '--base-url', dead, '--model', 'm'], { encoding: 'utf8', cwd: dir.path, env: envWith({ SWARMCODE_SYMBOLS_ENGINE: 'wasm', SWARMCODE_SEARCH_ENGINE: 'ripgrep' }), timeout: 30_000 });
-        const checks = JSON.parse(r.stdout) as { name: string; status: string; detail: string }[];
-        assert.deepEqual(checks.find((c) => c.name === 'search engine'), { name: 'search engine', status: 'ok', detail: 'ripgrep (index: disabled (ripgrep chosen))' });
-        assert.deepEqual(checks.find((c) => c.name === 'symbols engine'), { name: 'symbols engine', status: 'ok', detail: 'wasm (SWARMCODE_SYMBOLS_ENGINE=wasm)' });
-        const bad = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'doctor', '--json', '--base-url', dead, '--model', 'm'], { encoding: 'utf8', cwd: dir.path, env: envWith({ SWARMCODE_SYMBOLS_ENGINE: 'tree' }), timeout: 30_000 });
-        const sym = (JSON.parse(bad.stdout) as { name: string; status: string; fix?: string }[]).find((c) => c.name === 'symbols engine');
-        assert.equal(sym?.status, 'warn');
-        assert.match(sym?.fix ?? '', /SWARMCODE_SYMBOLS_ENGINE/);
-      } finally {
-        dir.cleanup();
-      }
+      const dir = ctx.ws;
+      const dead = 'http://127.0.0.1:9/v1';
+      const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'doctor', '--json', '--base-url', dead, '--model', 'm'], { encoding: 'utf8', cwd: dir.path, env: envWith({ SWARMCODE_SYMBOLS_ENGINE: 'wasm', SWARMCODE_SEARCH_ENGINE: 'ripgrep' }), timeout: 30_000 });
+      const checks = JSON.parse(r.stdout) as { name: string; status: string; detail: string }[];
+      assert.deepEqual(checks.find((c) => c.name === 'search engine'), { name: 'search engine', status: 'ok', detail: 'ripgrep (index: disabled (ripgrep chosen))' });
+      assert.deepEqual(checks.find((c) => c.name === 'symbols engine'), { name: 'symbols engine', status: 'ok', detail: 'wasm (SWARMCODE_SYMBOLS_ENGINE=wasm)' });
+      const bad = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'doctor', '--json', '--base-url', dead, '--model', 'm'], { encoding: 'utf8', cwd: dir.path, env: envWith({ SWARMCODE_SYMBOLS_ENGINE: 'tree' }), timeout: 30_000 });
+      const sym = (JSON.parse(bad.stdout) as { name: string; status: string; fix?: string }[]).find((c) => c.name === 'symbols engine');
+      assert.equal(sym?.status, 'warn');
+      assert.match(sym?.fix ?? '', /SWARMCODE_SYMBOLS_ENGINE/);
     });
   });
 });
