@@ -3,7 +3,9 @@
 // run_finished) and a bare `node -e 0` measured in the same run.
 //   npx tsx bench/cli/index.ts
 //   BENCH_RUNS=N (default 7); BENCH_CLI_BEFORE=DIR adds rows for another build's cli.js/server.js
-//   (e.g. `git stash; npm run build; cp dist/cli.js dist/server.js dist/before/; git stash pop`).
+//   (e.g. `git worktree add /tmp/before main`, node_modules and native/build linked in, `node
+//   scripts/build.mjs` there, then BENCH_CLI_BEFORE=/tmp/before/dist: the other build's dist/ as
+//   it is, its cli-*.js command bundles and its engines' relative paths included).
 // Process time is user + system CPU of every Node process of the run (the CLI and the server it
 // starts), each reporting its own process.cpuUsage() at exit through a preloaded hook; wall is
 // what a user waits for the prompt to come back.
@@ -67,10 +69,13 @@ async function main(): Promise<void> {
     }
     const cli = join(ROOT, 'dist', 'cli.js');
     cases.push(['swarmcode --version', [cli, '--version'], 1], ['swarmcode run --help', [cli, 'run', '--help'], 1], ['swarmcode run (one turn)', run(cli), 2]);
-    for (const [label, args, processes] of cases) {
-      await timed(args, ws.path, processes); // warm the file cache
-      const s: Sample[] = [];
-      for (let i = 0; i < RUNS; i++) s.push(await timed(args, ws.path, processes));
+    for (const [, args, processes] of cases) await timed(args, ws.path, processes); // warm the file cache
+    // Round by round (every case once per round), so that a change in the machine's load while
+    // the bench runs weighs on every row alike instead of on the rows measured last.
+    const samples: Sample[][] = cases.map(() => []);
+    for (let i = 0; i < RUNS; i++) for (const [k, [, args, processes]] of cases.entries()) samples[k]!.push(await timed(args, ws.path, processes));
+    for (const [k, [label]] of cases.entries()) {
+      const s = samples[k]!;
       const withRun = s.filter((x) => x.runMs !== undefined);
       const p50 = (xs: number[]) => (xs.length ? fmt(percentile(xs, 50), 0) : '–');
       rows.push([label, p50(s.map((x) => x.wall)), p50(s.map((x) => x.cpu)), p50(withRun.map((x) => x.runMs!)), p50(withRun.map((x) => x.cpu - x.runMs!))]);
