@@ -2,7 +2,7 @@
 // echo turn), as a whole process tree, next to the run's own wallMs (from `--json`'s
 // run_finished) and a bare `node -e 0` measured in the same run.
 //   npx tsx bench/cli/index.ts
-//   BENCH_RUNS=N (default 7); BENCH_CLI_BEFORE=DIR adds rows for another build's cli.js/server.js
+//   BENCH_RUNS=N (default 7); BENCH_CLI_BEFORE=DIR[,DIR…] adds rows for other builds' cli.js/server.js
 //   (e.g. `git worktree add /tmp/before main`, node_modules and native/build linked in, `node
 //   scripts/build.mjs` there, then BENCH_CLI_BEFORE=/tmp/before/dist: the other build's dist/ as
 //   it is, its cli-*.js command bundles and its engines' relative paths included).
@@ -61,11 +61,14 @@ async function main(): Promise<void> {
   try {
     const rows: (string | number)[][] = [['process', 'wall p50 ms', 'process time p50 ms', 'run wallMs p50', 'process time − run p50 ms']];
     const run = (cli: string) => [cli, 'run', '--json', '--base-url', sim.url, '--model', 'sim', '--workspace', ws.path, 'say hi'];
-    const before = process.env.BENCH_CLI_BEFORE && resolve(process.env.BENCH_CLI_BEFORE);
+    // Several builds: BENCH_CLI_BEFORE=DIR1,DIR2 (each row named by its folder).
+    const befores = (process.env.BENCH_CLI_BEFORE ?? '').split(',').filter(Boolean).map((d) => resolve(d));
     const cases: [string, string[], number][] = [['node -e 0 (baseline)', ['-e', '0'], 1]];
-    if (before && existsSync(join(before, 'cli.js'))) {
-      cases.push(['before: swarmcode --help', [join(before, 'cli.js'), '--help'], 1]);
-      cases.push(['before: swarmcode run (one turn)', run(join(before, 'cli.js')), 2]);
+    for (const before of befores) {
+      if (!existsSync(join(before, 'cli.js'))) throw new Error(`BENCH_CLI_BEFORE: no cli.js in ${before}`);
+      const name = befores.length > 1 ? `before (${before})` : 'before';
+      cases.push([`${name}: swarmcode --help`, [join(before, 'cli.js'), '--help'], 1]);
+      cases.push([`${name}: swarmcode run (one turn)`, run(join(before, 'cli.js')), 2]);
     }
     const cli = join(ROOT, 'dist', 'cli.js');
     cases.push(['swarmcode --version', [cli, '--version'], 1], ['swarmcode run --help', [cli, 'run', '--help'], 1], ['swarmcode run (one turn)', run(cli), 2]);
