@@ -6,7 +6,7 @@
 // this run" answers are remembered there, and a stop (the run's or the agent's AbortSignal) wins
 // over a question still open.
 import type { ServerContext } from './context';
-import { CancellationTokenSource } from 'vscode-languageserver/node';
+import { CancellationTokenSource } from './protocol/rpc';
 import { ApprovalRequest, type ApprovalParams, type ApprovalPolicy, type ServerSettings } from './protocol';
 import { checkAllowlist } from './sandbox/allowlist';
 import type { Sandbox } from './sandbox';

@@ -1,7 +1,7 @@
 // The protocol shared between the extension / CLI and the backend (DESIGN.md §2): import it from
 // this file. The core (settings, runs, events) is here; feature methods sit in ./protocol/*.ts.
 // Everything is either a type or a method declaration; it imports nothing else of ours.
-import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import { NotificationType, RequestType, RequestType0 } from './protocol/rpc';
 import type { McpServerSetting } from './protocol/mcp';
 import type { Attachment } from './protocol/attachments';
 

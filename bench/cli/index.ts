@@ -2,8 +2,10 @@
 // echo turn), as a whole process tree, next to the run's own wallMs (from `--json`'s
 // run_finished) and a bare `node -e 0` measured in the same run.
 //   npx tsx bench/cli/index.ts
-//   BENCH_RUNS=N (default 7); BENCH_CLI_BEFORE=DIR adds rows for another build's cli.js/server.js
-//   (e.g. `git stash; npm run build; cp dist/cli.js dist/server.js dist/before/; git stash pop`).
+//   BENCH_RUNS=N (default 7); BENCH_CLI_BEFORE=DIR[,DIR…] adds rows for other builds' cli.js/server.js
+//   (e.g. `git worktree add /tmp/before main`, node_modules and native/build linked in, `node
+//   scripts/build.mjs` there, then BENCH_CLI_BEFORE=/tmp/before/dist: the other build's dist/ as
+//   it is, its cli-*.js command bundles and its engines' relative paths included).
 // Process time is user + system CPU of every Node process of the run (the CLI and the server it
 // starts), each reporting its own process.cpuUsage() at exit through a preloaded hook; wall is
 // what a user waits for the prompt to come back.
@@ -59,18 +61,24 @@ async function main(): Promise<void> {
   try {
     const rows: (string | number)[][] = [['process', 'wall p50 ms', 'process time p50 ms', 'run wallMs p50', 'process time − run p50 ms']];
     const run = (cli: string) => [cli, 'run', '--json', '--base-url', sim.url, '--model', 'sim', '--workspace', ws.path, 'say hi'];
-    const before = process.env.BENCH_CLI_BEFORE && resolve(process.env.BENCH_CLI_BEFORE);
+    // Several builds: BENCH_CLI_BEFORE=DIR1,DIR2 (each row named by its folder).
+    const befores = (process.env.BENCH_CLI_BEFORE ?? '').split(',').filter(Boolean).map((d) => resolve(d));
     const cases: [string, string[], number][] = [['node -e 0 (baseline)', ['-e', '0'], 1]];
-    if (before && existsSync(join(before, 'cli.js'))) {
-      cases.push(['before: swarmcode --help', [join(before, 'cli.js'), '--help'], 1]);
-      cases.push(['before: swarmcode run (one turn)', run(join(before, 'cli.js')), 2]);
+    for (const before of befores) {
+      if (!existsSync(join(before, 'cli.js'))) throw new Error(`BENCH_CLI_BEFORE: no cli.js in ${before}`);
+      const name = befores.length > 1 ? `before (${before})` : 'before';
+      cases.push([`${name}: swarmcode --help`, [join(before, 'cli.js'), '--help'], 1]);
+      cases.push([`${name}: swarmcode run (one turn)`, run(join(before, 'cli.js')), 2]);
     }
     const cli = join(ROOT, 'dist', 'cli.js');
     cases.push(['swarmcode --version', [cli, '--version'], 1], ['swarmcode run --help', [cli, 'run', '--help'], 1], ['swarmcode run (one turn)', run(cli), 2]);
-    for (const [label, args, processes] of cases) {
-      await timed(args, ws.path, processes); // warm the file cache
-      const s: Sample[] = [];
-      for (let i = 0; i < RUNS; i++) s.push(await timed(args, ws.path, processes));
+    for (const [, args, processes] of cases) await timed(args, ws.path, processes); // warm the file cache
+    // Round by round (every case once per round), so that a change in the machine's load while
+    // the bench runs weighs on every row alike instead of on the rows measured last.
+    const samples: Sample[][] = cases.map(() => []);
+    for (let i = 0; i < RUNS; i++) for (const [k, [, args, processes]] of cases.entries()) samples[k]!.push(await timed(args, ws.path, processes));
+    for (const [k, [label]] of cases.entries()) {
+      const s = samples[k]!;
       const withRun = s.filter((x) => x.runMs !== undefined);
       const p50 = (xs: number[]) => (xs.length ? fmt(percentile(xs, 50), 0) : '–');
       rows.push([label, p50(s.map((x) => x.wall)), p50(s.map((x) => x.cpu)), p50(withRun.map((x) => x.runMs!)), p50(withRun.map((x) => x.cpu - x.runMs!))]);

@@ -1,7 +1,7 @@
 // swarm/expandCommand: an MCP prompt with named arguments, expanded to a task. Also registers MCP
 // prompts as a command source of server/rules (so `swarm/commands` lists them and a run's task
 // may start with `/mcp.SERVER.PROMPT`).
-import { ResponseError } from 'vscode-languageserver/node';
+import { ResponseError } from '../protocol/rpc';
 import { z } from 'zod';
 import type { Handler } from '../context';
 import { ExpandCommandRequest } from '../protocol';

@@ -3,7 +3,7 @@
 // field, never an internal error from deep inside a handler. The `z.ZodType<T>` annotations keep
 // each schema in step with its type in server/protocol.ts.
 import { z } from 'zod';
-import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError } from '../protocol/rpc';
 import type { Attachment, McpServerSetting, MentionsParams } from '../protocol';
 import type {
   ApprovalPolicy,

@@ -1,6 +1,6 @@
 // swarm/run: starts a run; `$/cancelRequest` on it aborts the run. Attachments are resolved first:
 // one that cannot be (outside the workspace, missing, too many) refuses the run with -32602.
-import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError } from '../protocol/rpc';
 import type { Handler } from '../context';
 import { RunRequest } from '../protocol';
 import { executeRun } from '../runs';

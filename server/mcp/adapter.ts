@@ -1,10 +1,10 @@
 // An MCP tool as a SwarmCode tool: `mcp__SERVER__TOOL`, the server's own JSON schema, the call bounded by a timeout, and every failure of the server turned into
 // an error the model sees (never one that ends the run).
 import { z } from 'zod';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError, type Tool } from '../tools/types';
 import { isConnectionClosed, isTimeout, McpUnavailableError, type McpConnection, type McpToolInfo } from './connection';
 import { mapToolResult } from './result';
+import { isMcpError } from './sdk';
 
 /** Longest description passed to the model (a server's text is untrusted and counts against every prompt). */
 export const MAX_DESCRIPTION = 2000;
@@ -81,6 +81,6 @@ export function toolErrorFor(err: unknown, server: string, tool: string, timeout
   if (isTimeout(err)) return new ToolError(`${tool} did not finish within ${timeoutMs} ms and was cancelled (the MCP server "${server}" was told to stop it).`);
   if (isConnectionClosed(err)) return new ToolError(`The MCP server "${server}" stopped during the call to ${tool} (it crashed or exited). It is restarted on the next call; the call may or may not have had its effect.`);
   if (err instanceof McpUnavailableError) return new ToolError(`${err.message}. Its tools cannot be used now; carry on without them.`);
-  if (err instanceof McpError) return new ToolError(`${tool} failed: ${err.message}`);
+  if (isMcpError(err)) return new ToolError(`${tool} failed: ${err.message}`);
   return new ToolError(`${tool} failed: ${err instanceof Error ? err.message : String(err)}`);
 }

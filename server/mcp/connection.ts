@@ -1,16 +1,14 @@
 // One MCP server connection on the official SDK: started lazily, restarted after a crash (at most
 // MAX_CRASHES a minute, then reported broken), stderr to the log, tools/list_changed honoured,
 // every request bounded by a timeout and the caller's AbortSignal.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema, PromptListChangedNotificationSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../log';
 import { describeServer, substitute, type McpServerEntry } from './config';
+import { isMcpError, loadMcpSdk, type McpSdk } from './sdk';
 
 export interface McpToolInfo {
   name: string;
@@ -171,7 +169,7 @@ export class McpConnection {
     } catch (err) {
       // Not an MCP answer but a transport failure (an HTTP server restarted and forgot the
       // session, a refused connection): the next call connects afresh.
-      if (!signal.aborted && !(err instanceof McpError)) this.drop(client, (err as Error).message);
+      if (!signal.aborted && !isMcpError(err)) this.drop(client, (err as Error).message);
       throw err;
     }
   }
@@ -229,6 +227,8 @@ export class McpConnection {
   }
 
   private async open(config: ReturnType<typeof substitute>, signal: AbortSignal): Promise<Client> {
+    const sdk = await loadMcpSdk();
+    const { StdioClientTransport, getDefaultEnvironment, SSEClientTransport, StreamableHTTPClientTransport } = sdk;
     if (config.type === 'stdio') {
       const transport = new StdioClientTransport({
         command: config.command,
@@ -240,7 +240,7 @@ export class McpConnection {
         stderr: 'pipe',
       });
       this.pipeStderr(transport);
-      const client = await this.handshake(transport, signal);
+      const client = await this.handshake(sdk, transport, signal);
       const untrack = track(transport.pid);
       const onclose = client.onclose;
       client.onclose = () => {
@@ -251,20 +251,21 @@ export class McpConnection {
     }
     const url = new URL(config.url);
     const requestInit = config.headers ? { headers: config.headers } : undefined;
-    if (config.type === 'sse') return this.handshake(new SSEClientTransport(url, { requestInit }), signal);
+    if (config.type === 'sse') return this.handshake(sdk, new SSEClientTransport(url, { requestInit }), signal);
     try {
-      return await this.handshake(new StreamableHTTPClientTransport(url, { requestInit }), signal);
+      return await this.handshake(sdk, new StreamableHTTPClientTransport(url, { requestInit }), signal);
     } catch (err) {
       if (signal.aborted) throw err;
       // Backwards compatibility (spec 2025-06-18, basic/transports): a server that refuses the
       // streamable HTTP POST may be a legacy HTTP+SSE server.
       this.opts.log.info(`MCP server "${this.name}": streamable HTTP failed (${(err as Error).message}); trying legacy SSE`);
-      return this.handshake(new SSEClientTransport(url, { requestInit }), signal);
+      return this.handshake(sdk, new SSEClientTransport(url, { requestInit }), signal);
     }
   }
 
-  private async handshake(transport: Transport, signal: AbortSignal): Promise<Client> {
-    const client = new Client({ name: 'swarmcode', version: '0.1.0' }, { capabilities: {} });
+  private async handshake(sdk: McpSdk, transport: Transport, signal: AbortSignal): Promise<Client> {
+    const { ToolListChangedNotificationSchema, PromptListChangedNotificationSchema } = sdk.types;
+    const client = new sdk.Client({ name: 'swarmcode', version: '0.1.0' }, { capabilities: {} });
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
       this.opts.log.info(`MCP server "${this.name}": tool list changed`);
       this.toolsCache = undefined;
@@ -323,11 +324,11 @@ function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** True when `err` means the connection closed under a request (the server crashed or exited). */
 export function isConnectionClosed(err: unknown): boolean {
-  return err instanceof McpError && err.code === ErrorCode.ConnectionClosed;
+  return isMcpError(err, 'ConnectionClosed');
 }
 
 export function isTimeout(err: unknown): boolean {
-  return err instanceof McpError && err.code === ErrorCode.RequestTimeout;
+  return isMcpError(err, 'RequestTimeout');
 }
 
 async function paginate<R extends { nextCursor?: string }, T>(page: (cursor?: string) => Promise<R>, items: (r: R) => T[]): Promise<T[]> {

@@ -2,7 +2,7 @@
 // asking the client (`swarm/mcpConfirm`) before a workspace server's first start, and stopped
 // when the server stops. Calls are approved by the tool runner (server/approval.ts policyFor).
 import { createHash } from 'node:crypto';
-import { CancellationTokenSource } from 'vscode-languageserver/node';
+import { CancellationTokenSource } from '../protocol/rpc';
 import type { ServerContext } from '../context';
 import { McpConfirmRequest, type ServerSettings } from '../protocol';
 import { describeServer, mergeServers, parseMcpConfig } from './config';

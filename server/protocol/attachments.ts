@@ -1,4 +1,4 @@
-import { RequestType } from 'vscode-jsonrpc';
+import { RequestType } from './rpc';
 
 // Context attached to a message (issue 14): `@`-mentions and the editor's active file/selection.
 // The server resolves paths, symbols and git itself (inside the workspace sandbox, git contained);

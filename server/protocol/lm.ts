@@ -1,7 +1,7 @@
 // Language-model access for other clients (docs/protocol.md § Language models): the extension
 // offers the configured endpoint's models to other VS Code extensions (vscode.lm) through these,
 // so the model layer (keys, dialect, retries, rate limits) stays in the server.
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import { NotificationType, RequestType } from './rpc';
 import type { TokenUsage } from '../protocol';
 
 export interface LmModelInfo {

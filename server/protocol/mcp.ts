@@ -1,6 +1,6 @@
 // MCP: server configuration (settings), the confirmation of a workspace server's first start,
 // and MCP prompts expanded with their arguments (they are listed by `swarm/commands`, protocol/rules.ts).
-import { RequestType } from 'vscode-jsonrpc';
+import { RequestType } from './rpc';
 
 /** One server in VS Code's mcp.json shape (`type` defaults to stdio with `command`, http with `url`). */
 export type McpServerSetting =

@@ -1,4 +1,4 @@
-import { RequestType } from 'vscode-jsonrpc';
+import { RequestType } from './rpc';
 import type { ThinkingMode, RunResult, RunStatus } from '../protocol';
 
 // Edit review and checkpoints (issue 4). Every run journals the original bytes of each file

@@ -1,5 +1,5 @@
 // Slash commands (docs/protocol.md § Commands).
-import { RequestType } from 'vscode-jsonrpc';
+import { RequestType } from './rpc';
 
 export type CommandSourceKind = 'builtin' | 'project' | 'user' | 'mcp';
 

@@ -1,4 +1,4 @@
-import { RequestType } from 'vscode-jsonrpc';
+import { RequestType } from './rpc';
 
 // Search (issue 5): the workspace's trigram index (the native addon, else its WebAssembly build),
 // or ripgrep when neither loads (issue 15).

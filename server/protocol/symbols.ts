@@ -1,4 +1,4 @@
-import { RequestType } from 'vscode-jsonrpc';
+import { RequestType } from './rpc';
 
 // Symbols (issue 15): the tree-sitter tags of the workspace and which engine parsed them.
 

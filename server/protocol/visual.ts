@@ -1,4 +1,4 @@
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import { NotificationType, RequestType } from './rpc';
 import type { ImageInput, ThinkingMode, RunStatus } from '../protocol';
 
 // Visual coding: screenshot / design → component, refined in a render-compare loop
