@@ -8,35 +8,19 @@
 // there are the files' real paths, not the links').
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ChangesRequest, RefactorRequest, RejectRequest } from '../../server/protocol';
-import { contentText, perConversation, script, type SimMessage, type Turn } from '../support/simulator';
+import { contentText, routeByTask, type SimMessage, type Turn } from '../support/simulator';
 import { usePrivateJournalDir } from '../support/server';
 import { useSimServer } from '../support/sim-server';
+import { writeTree } from '../support/files';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
 const call = (name: string, args: Record<string, unknown>): Turn => ({ toolCalls: [{ name, arguments: args }] });
 const toolResults = (messages: SimMessage[]) => messages.filter((m) => m.role === 'tool').map((m) => contentText(m.content));
 const read = (path: string) => call('read_file', { path });
 const edit = (path: string, old_string: string, new_string: string, replace_all = false) => call('edit_file', { path, old_string, new_string, replace_all });
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-}
-
-/** Main script; sub-agent scripts by a key their task contains (the fix agent's: "You own shard-N"). */
-function router(main: Turn[], subs: Record<string, Turn[]>) {
-  return perConversation((conversation) => {
-    const task = /Your task:\n([\s\S]*)$/.exec(conversation)?.[1];
-    if (!task) return script(main);
-    const key = Object.keys(subs).sort((a, b) => b.length - a.length).find((k) => task.includes(k));
-    return script(key ? subs[key] : [{ text: 'nothing to do' }]);
-  });
-}
 
 describe('protocol: swarm/refactor over two roots', function () {
   this.timeout(120_000);
@@ -46,12 +30,12 @@ describe('protocol: swarm/refactor over two roots', function () {
   it('a rename spanning both roots: tests on the merged result, the failure blamed on the second root\'s shard, its fix agent edits web/…', async () => {
     const api = join(ctx.ws.path, 'api');
     const web = join(ctx.ws.path, 'web');
-    write(api, {
+    writeTree(api, {
       'lib/m.js': 'function sum(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\nmodule.exports = { sum };\n',
       'src/cli.js': "const { sum } = require('../lib/m');\nfunction line(xs) {\n  return xs.join('+') + '=' + sum(xs);\n}\nmodule.exports = { line };\n",
       'test/cli.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { line } = require('../src/cli');\ntest('line', () => assert.equal(line([1, 2]), '1+2=3'));\n",
     });
-    write(web, {
+    writeTree(web, {
       // The second root uses the first one's module (siblings on disk, as in the folder of links).
       'src/report.js': "const { sum } = require('../../api/lib/m');\nfunction report(xs) {\n  return 'total ' + sum(xs);\n}\nmodule.exports = { report };\n",
       'test/report.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { report } = require('../src/report');\ntest('report', () => assert.equal(report([1, 2]), 'total 3'));\n",
@@ -70,7 +54,7 @@ describe('protocol: swarm/refactor over two roots', function () {
       { text: 'all three shards renamed sum to total' },
     ];
     const sim = await ctx.startSim({
-      respond: router(main, {
+      respond: routeByTask(main, {
         'shard-1: api/lib/m.js': [read('api/lib/m.js'), edit('api/lib/m.js', 'sum', 'total', true), { text: 'renamed' }],
         'shard-2: api/src/cli.js': [read('api/src/cli.js'), edit('api/src/cli.js', 'sum', 'total', true), { text: 'renamed' }],
         // The faulty shard, in the second root: the import is renamed, the call is not.

@@ -9,33 +9,17 @@
 // (docs.python.org/3/library/unittest.html#command-line-interface).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ChangesRequest, RefactorRequest, RejectRequest } from '../../server/protocol';
-import { perConversation, script, type Turn } from '../support/simulator';
+import { routeByTask, type Turn } from '../support/simulator';
 import { usePrivateJournalDir } from '../support/server';
 import { useSimServer } from '../support/sim-server';
+import { writeTree } from '../support/files';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
 const read = (path: string): Turn => ({ toolCalls: [{ name: 'read_file', arguments: { path } }] });
 const edit = (path: string, old_string: string, new_string: string, replace_all = false): Turn => ({ toolCalls: [{ name: 'edit_file', arguments: { path, old_string, new_string, replace_all } }] });
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-}
-
-/** Main script; sub-agent scripts by a key their task contains (the fix agent's: "You own shard-N"). */
-function router(main: Turn[], subs: Record<string, Turn[]>) {
-  return perConversation((conversation) => {
-    const task = /Your task:\n([\s\S]*)$/.exec(conversation)?.[1];
-    if (!task) return script(main);
-    const key = Object.keys(subs).sort((a, b) => b.length - a.length).find((k) => task.includes(k));
-    return script(key ? subs[key] : [{ text: 'nothing to do' }]);
-  });
-}
 
 describe('protocol: swarm/refactor converges', function () {
   this.timeout(90_000);
@@ -43,7 +27,7 @@ describe('protocol: swarm/refactor converges', function () {
   usePrivateJournalDir();
 
   it('node --test, worktrees: a cross-file rename fails on one shard after the merge, that shard alone fixes it', async () => {
-    write(ctx.ws.path, {
+    writeTree(ctx.ws.path, {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/m.js': 'function sum(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\nmodule.exports = { sum };\n',
       'src/cli.js': "const { sum } = require('../lib/m');\nfunction line(xs) {\n  return xs.join('+') + '=' + sum(xs);\n}\nmodule.exports = { line };\n",
@@ -61,7 +45,7 @@ describe('protocol: swarm/refactor converges', function () {
       { text: 'all three shards renamed sum to total' },
     ];
     const { sim, server } = await ctx.start({
-      respond: router(main, {
+      respond: routeByTask(main, {
         'shard-1: lib/m.js': [read('lib/m.js'), edit('lib/m.js', 'sum', 'total', true), { text: 'renamed' }],
         'shard-2: src/cli.js': [read('src/cli.js'), edit('src/cli.js', 'sum', 'total', true), { text: 'renamed' }],
         // The faulty shard: the import is renamed, the call is not. Its worktree alone could never pass.
@@ -96,7 +80,7 @@ describe('protocol: swarm/refactor converges', function () {
   });
 
   it('python3 -m unittest: detected, the import error traced through the traceback to its shard, fixed; the fix agent cannot write other shards', async () => {
-    write(ctx.ws.path, {
+    writeTree(ctx.ws.path, {
       'pkg/__init__.py': '',
       'pkg/geometry.py': 'def area(w, h):\n    return w * h\n',
       'pkg/report.py': 'from pkg.geometry import area\n\n\ndef describe(w, h):\n    return f"area {area(w, h)}"\n',
@@ -104,7 +88,7 @@ describe('protocol: swarm/refactor converges', function () {
       'tests/test_report.py': "import unittest\nfrom pkg.report import describe\n\n\nclass T(unittest.TestCase):\n    def test_describe(self):\n        self.assertEqual(describe(2, 3), 'area 6')\n",
     });
     const { sim, server } = await ctx.start({
-      respond: router(
+      respond: routeByTask(
         [
           { toolCalls: [read('pkg/geometry.py').toolCalls![0], read('pkg/report.py').toolCalls![0]] },
           // The call is renamed, the import is not: ImportError when the test module loads.
@@ -134,7 +118,7 @@ describe('protocol: swarm/refactor converges', function () {
   });
 
   it('bisects when the failing test reaches two shards alike, and gives the fix to the one whose change breaks it', async () => {
-    write(ctx.ws.path, {
+    writeTree(ctx.ws.path, {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/area.js': 'exports.area = (w, h) => w * h;\n',
       'lib/perim.js': 'exports.perimeter = (w, h) => 2 * (w + h);\n',
@@ -142,7 +126,7 @@ describe('protocol: swarm/refactor converges', function () {
       'test/shapes.test.js': `try { require('node:fs').writeFileSync(${JSON.stringify(`${ctx.ws.path}-escaped`)}, 'x'); } catch {}\nconst test = require('node:test');\nconst assert = require('node:assert');\nconst { area } = require('../lib/area');\nconst { perimeter } = require('../lib/perim');\ntest('shapes', () => {\n  assert.equal(area(2, 3), 6);\n  assert.equal(perimeter(2, 3), 10);\n});\n`,
     });
     const { server } = await ctx.start({
-      respond: router(
+      respond: routeByTask(
         [
           { toolCalls: [read('lib/area.js').toolCalls![0], read('lib/perim.js').toolCalls![0]] },
           // Both rename the parameters; perim.js gets it wrong. The assertion fails in the test file,
@@ -168,13 +152,13 @@ describe('protocol: swarm/refactor converges', function () {
   });
 
   it('stops after fixRounds and reports the shard still failing', async () => {
-    write(ctx.ws.path, {
+    writeTree(ctx.ws.path, {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/a.js': 'exports.one = () => 1;\n',
       'test/a.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { one } = require('../lib/a');\ntest('one', () => assert.equal(one(), 1));\n",
     });
     const { server } = await ctx.start({
-      respond: router([read('lib/a.js'), edit('lib/a.js', '=> 1', '=> 2'), { text: 'done' }], { 'You own shard-1': [{ text: 'I cannot see the problem' }] }),
+      respond: routeByTask([read('lib/a.js'), edit('lib/a.js', '=> 1', '=> 2'), { text: 'done' }], { 'You own shard-1': [{ text: 'I cannot see the problem' }] }),
     }, { approval: 'always', swarm: false });
     const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rc-stuck', instruction: 'Change one', scope: { glob: 'lib/*.js' }, fixRounds: 1 });
     assert.equal(res.status, 'done', res.error);
@@ -183,14 +167,14 @@ describe('protocol: swarm/refactor converges', function () {
   });
 
   it('leaves out a test that failed before the refactor: no shard is blamed for it, no fix round starts', async () => {
-    write(ctx.ws.path, {
+    writeTree(ctx.ws.path, {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/a.js': 'exports.one = () => 1;\n',
       'test/a.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { one } = require('../lib/a');\ntest('one', () => assert.equal(one(), 1));\n",
       // Broken before the refactor, and it imports the shard's file.
       'test/old.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { one } = require('../lib/a');\ntest('old', () => assert.equal(one() + 1, 3));\n",
     });
-    const { sim, server } = await ctx.start({ respond: router([read('lib/a.js'), edit('lib/a.js', '=> 1', '=> 0 + 1'), { text: 'done' }], { 'You own shard-1': [{ text: 'should not run' }] }) }, { approval: 'always', swarm: false });
+    const { sim, server } = await ctx.start({ respond: routeByTask([read('lib/a.js'), edit('lib/a.js', '=> 1', '=> 0 + 1'), { text: 'done' }], { 'You own shard-1': [{ text: 'should not run' }] }) }, { approval: 'always', swarm: false });
     const res = await server.connection.sendRequest(RefactorRequest, { runId: 'rc-old', instruction: 'Spell one as 0 + 1', scope: { glob: 'lib/*.js' } });
     assert.equal(res.status, 'done', res.error);
     assert.equal(res.rounds?.length, 1);

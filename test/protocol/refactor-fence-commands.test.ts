@@ -6,34 +6,18 @@
 // (GNU sed: -i edits in place by writing a new file and renaming it over, sed(1) "--in-place").
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { ChangesRequest, RefactorRequest, RejectRequest } from '../../server/protocol';
-import { perConversation, script, type Turn } from '../support/simulator';
+import { routeByTask, type Turn } from '../support/simulator';
 import { usePrivateJournalDir } from '../support/server';
 import { useSimServer } from '../support/sim-server';
+import { writeTree } from '../support/files';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
 const read = (path: string): Turn => ({ toolCalls: [{ name: 'read_file', arguments: { path } }] });
 const edit = (path: string, old_string: string, new_string: string, replace_all = false) => ({ name: 'edit_file', arguments: { path, old_string, new_string, replace_all } });
 const run = (command: string): Turn => ({ toolCalls: [{ name: 'run_command', arguments: { command } }] });
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text, { mode: 0o644 });
-  }
-}
-
-/** Main script; sub-agent scripts by a key their task contains (the fix agent's: "You own shard-N"). */
-function router(main: Turn[], subs: Record<string, Turn[]>) {
-  return perConversation((conversation) => {
-    const task = /Your task:\n([\s\S]*)$/.exec(conversation)?.[1];
-    if (!task) return script(main);
-    const key = Object.keys(subs).sort((a, b) => b.length - a.length).find((k) => task.includes(k));
-    return script(key ? subs[key] : [{ text: 'nothing to do' }]);
-  });
-}
 
 describe('protocol: a refactor fix agent\'s commands stay inside its fence', function () {
   this.timeout(90_000);
@@ -42,17 +26,17 @@ describe('protocol: a refactor fix agent\'s commands stay inside its fence', fun
 
   it('sed -i on another shard\'s file (and a stray file, a chmod, a delete) is undone byte for byte; its own fix stays; the agent is told', async () => {
     const report = 'from pkg.geometry import area\n\n\ndef describe(w, h):\n    return f"area {area(w, h)}"\n';
-    write(ctx.ws.path, {
+    writeTree(ctx.ws.path, {
       'pkg/__init__.py': '',
       'pkg/geometry.py': 'def area(w, h):\r\n    return w * h\r\n',
       'pkg/report.py': report,
       'tests/__init__.py': '# tests\n',
       'tests/test_report.py': "import unittest\nfrom pkg.report import describe\n\n\nclass T(unittest.TestCase):\n    def test_describe(self):\n        self.assertEqual(describe(2, 3), 'area 6')\n",
-    });
+    }, 0o644);
     const fixCommand =
       "sed -i 's/def surface/def area/' pkg/geometry.py && sed -i 's/import area/import surface/' pkg/report.py && echo stray > pkg/stray.py && chmod +x pkg/__init__.py && rm tests/__init__.py";
     const { sim, server } = await ctx.start({
-      respond: router(
+      respond: routeByTask(
         [
           { toolCalls: [read('pkg/geometry.py').toolCalls![0], read('pkg/report.py').toolCalls![0]] },
           // The call is renamed, the import is not: ImportError when the test module loads.
@@ -89,12 +73,12 @@ describe('protocol: a refactor fix agent\'s commands stay inside its fence', fun
   });
 
   it('git workspace (shards in worktrees, the fix round in the workspace): sed -i on another shard\'s file is put back; its own fix stays', async () => {
-    write(ctx.ws.path, {
+    writeTree(ctx.ws.path, {
       'package.json': JSON.stringify({ name: 'p', private: true, scripts: { test: 'node --test test/' } }),
       'lib/m.js': 'function sum(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}\nmodule.exports = { sum };\n',
       'src/report.js': "const { sum } = require('../lib/m');\nfunction report(xs) {\n  return 'total ' + sum(xs);\n}\nmodule.exports = { report };\n",
       'test/report.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { report } = require('../src/report');\ntest('report', () => assert.equal(report([1, 2]), 'total 3'));\n",
-    });
+    }, 0o644);
     git(ctx.ws.path, 'init', '-q');
     git(ctx.ws.path, 'add', '.');
     git(ctx.ws.path, 'commit', '-qm', 'init');
@@ -104,7 +88,7 @@ describe('protocol: a refactor fix agent\'s commands stay inside its fence', fun
       { text: 'renamed' },
     ];
     const { sim, server } = await ctx.start({
-      respond: router(main, {
+      respond: routeByTask(main, {
         'shard-1: lib/m.js': [read('lib/m.js'), { toolCalls: [edit('lib/m.js', 'sum', 'total', true)] }, { text: 'renamed' }],
         'shard-2: src/report.js': [read('src/report.js'), { toolCalls: [edit('src/report.js', 'const { sum }', 'const { total }')] }, { text: 'renamed' }],
         // The fix: its own call site, and (not its file) the other shard's export put back under the old name.

@@ -128,3 +128,16 @@ export function swarmScript(main: Turn[], sub: ((task: string) => Turn[]) | Reco
     return script(typeof sub === 'function' ? sub(task) : sub[task]);
   });
 }
+
+/**
+ * `main` for the top-level agent; each sub-agent gets the turns of the longest key its task
+ * contains (a refactor fix agent's task contains "You own shard-N"), else one "nothing to do".
+ */
+export function routeByTask(main: Turn[], subs: Record<string, Turn[]>): Responder {
+  return perConversation((conversation) => {
+    const task = /Your task:\n([\s\S]*)$/.exec(conversation)?.[1];
+    if (!task) return script(main);
+    const key = Object.keys(subs).sort((a, b) => b.length - a.length).find((k) => task.includes(k));
+    return script(key ? subs[key] : [{ text: 'nothing to do' }]);
+  });
+}

@@ -6,10 +6,10 @@
 // blocks (docs.python.org/3/library/unittest.html).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { failingTests, frameFiles } from '../../../server/handlers/refactor-failures';
 import { tempDir } from '../../support/server';
+import { writeTree } from '../../support/files';
 
 const MOCHA = resolve(__dirname, '../../../node_modules/mocha/bin/mocha.js');
 
@@ -18,24 +18,17 @@ function run(cwd: string, cmd: string, args: string[]): string {
   return `${r.stdout}${r.stderr}`;
 }
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-}
-
 describe('refactor: failing tests from runner output', function () {
   this.timeout(60_000);
   let d: ReturnType<typeof tempDir>;
   beforeEach(() => {
     d = tempDir();
-    write(d.path, { 'lib/m.js': 'exports.total = (xs) => xs.reduce((a, b) => a + b, 0);\nexports.bad = () => { throw new Error("boom in lib"); };\n' });
+    writeTree(d.path, { 'lib/m.js': 'exports.total = (xs) => xs.reduce((a, b) => a + b, 0);\nexports.bad = () => { throw new Error("boom in lib"); };\n' });
   });
   afterEach(() => d.cleanup());
 
   it('node --test (TAP): the failing file with its stack, not the passing one', async () => {
-    write(d.path, {
+    writeTree(d.path, {
       'test/ok.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst m = require('../lib/m');\ntest('ok', () => assert.equal(m.total([1]), 1));\n",
       'test/bad.test.js': "const test = require('node:test');\nconst m = require('../lib/m');\ntest('bad', () => m.bad());\n",
     });
@@ -47,7 +40,7 @@ describe('refactor: failing tests from runner output', function () {
   });
 
   it('mocha: the failing file from the stack after "N failing"', async () => {
-    write(d.path, {
+    writeTree(d.path, {
       'test/ok.spec.js': "const assert = require('node:assert');\nit('ok', () => assert.equal(1, 1));\n",
       'test/bad.spec.js': "const m = require('../lib/m');\nit('bad', () => m.bad());\n",
     });
@@ -58,7 +51,7 @@ describe('refactor: failing tests from runner output', function () {
 
   it('pytest: FAILED lines of the short summary, with the test\'s section', async function () {
     if (!/pytest/.test(run(d.path, 'python3', ['-m', 'pytest', '--version']))) this.skip();
-    write(d.path, {
+    writeTree(d.path, {
       'pkg/__init__.py': '',
       'pkg/calc.py': 'def twice(x):\n    return x * 3\n',
       'tests/test_ok.py': 'def test_ok():\n    assert 1 == 1\n',
@@ -71,7 +64,7 @@ describe('refactor: failing tests from runner output', function () {
   });
 
   it('python3 -m unittest: FAIL and import ERROR blocks to their modules', async () => {
-    write(d.path, {
+    writeTree(d.path, {
       'calc.py': 'def twice(x):\n    return x * 3\n',
       'test_calc.py': 'import unittest\nfrom calc import twice\n\n\nclass T(unittest.TestCase):\n    def test_twice(self):\n        self.assertEqual(twice(2), 4)\n',
       'test_gone.py': 'import unittest\nfrom calc import halve\n',
