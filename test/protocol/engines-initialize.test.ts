@@ -14,7 +14,7 @@ import { loadNative } from '../../native/index';
 import { startServer, type ServerHandle } from '../../cli/client';
 import { makeCorpus, norm, rgOracle } from '../unit/index/corpus';
 import { packageLayout, type PackageLayout } from '../support/package-layout';
-import { ensureBuilt, ROOT } from '../support/server';
+import { ensureBuilt, ROOT, until } from '../support/server';
 import { useSimServer } from '../support/sim-server';
 
 const FIXTURES = join(__dirname, '..', 'unit', 'index', 'fixtures', 'symbols');
@@ -39,16 +39,6 @@ function cliRun(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: numbe
       resolve({ status, stderr });
     });
   });
-}
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('protocol: the engines in the initialize result', function () {

@@ -11,7 +11,7 @@ import { IndexStatusRequest, SearchRequest, type IndexStatusInfo } from '../../s
 import { loadNative } from '../../native/index';
 import { makeCorpus, norm, rgOracle, rgOrdered } from '../unit/index/corpus';
 import { startSimulator, type Simulator } from '../support/simulator';
-import { ensureBuilt, ROOT, startTestServer, type TestServer } from '../support/server';
+import { ensureBuilt, ROOT, startTestServer, type TestServer, until } from '../support/server';
 
 const QUERIES: { query: string; regex?: boolean; glob?: string; maxResults?: number }[] = [
   { query: 'needle' },
@@ -30,16 +30,6 @@ const CONFIGS = [
   { name: 'wasm', env: { SWARMCODE_NO_NATIVE: '1' } },
   { name: 'ripgrep', env: { SWARMCODE_NO_NATIVE: '1', SWARMCODE_NO_WASM: '1' } },
 ] as const;
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('protocol: swarm/search on each engine (native, WebAssembly, ripgrep)', function () {
   this.timeout(60_000);

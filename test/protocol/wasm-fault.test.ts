@@ -13,6 +13,7 @@ import { IndexStatusRequest, SearchRequest, type IndexStatusInfo } from '../../s
 import type { ServerHandle } from '../../cli/client';
 import { norm, rgOracle, rgOrdered } from '../unit/index/corpus';
 import { useSimServer } from '../support/sim-server';
+import { until } from '../support/server';
 
 /** 64 KiB pages: the module starts with 512 (INITIAL_MEMORY 32 MiB, scripts/build-wasm.mjs). */
 const MAX_PAGES = 600;
@@ -24,16 +25,6 @@ function fill(root: string, files: number): void {
     const lines: string[] = [];
     for (let j = 0; j < 20_000; j++) lines.push(j === 777 + i ? `const needle${i} = 'needle';` : `line ${i} ${j} token alpha beta gamma delta epsilon zeta eta theta`);
     writeFileSync(join(root, 'src', `f${String(i).padStart(2, '0')}.txt`), `${lines.join('\n')}\n`);
-  }
-}
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
