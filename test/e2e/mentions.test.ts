@@ -107,9 +107,20 @@ describe('e2e: @-mentions in code-server', function () {
     assert.match(user, /@README\.md \(file, 1 lines\)\n```markdown\n# e2e mentions\n```/);
     assert.match(user, /@selection \(README\.md:1-1\)\n```markdown\n# e2e mentions\n/);
     // Insert: the block replaces the editor's selection (the whole file).
-    const pre = (await frame.waitForSelector('.turn.assistant pre[data-path="README.md"]'))!;
-    await pre.hover();
-    await (await pre.$('.code-insert'))!.click();
+    // The panel renders the answer again when the run finishes: a block found just before that is
+    // detached by then, so find it again (the click itself happens once, on a block in the page).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const pre = (await frame.waitForSelector('.turn.assistant pre[data-path="README.md"]'))!;
+        await pre.hover();
+        const insert = await pre.$('.code-insert');
+        if (!insert) throw new Error('the code block was detached before its Insert button was found');
+        await insert.click();
+        break;
+      } catch (err) {
+        if (attempt >= 5 || !/detached/i.test((err as Error).message)) throw err;
+      }
+    }
     await p.waitForFunction((t: string) => (document.querySelector('.editor-instance .monaco-editor .view-lines') as HTMLElement | null)?.innerText.includes(t), { timeout: 30_000 }, INSERTED);
     const lines = await p.$eval('.editor-instance .monaco-editor .view-lines', (e) => (e as HTMLElement).innerText);
     assert.doesNotMatch(lines, /e2e mentions/, 'the selection was replaced');
